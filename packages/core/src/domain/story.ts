@@ -1,0 +1,53 @@
+import { Schema } from "effect"
+import { AgentId, EpicId, ProjectId, StoryId, TenantId } from "./ids.js"
+import { JsonObject } from "./json.js"
+import { AgentStatus, VerifiedStatus } from "./status.js"
+import { StoryNumber } from "./story-number.js"
+import { Timestamp } from "./timestamp.js"
+
+/** One acceptance criterion, kept as the client sent it (`{criterion}` or `{id, description}`, ...). */
+export const AcceptanceCriterionItem = JsonObject
+export type AcceptanceCriterionItem = typeof AcceptanceCriterionItem.Type
+
+/**
+ * A unit of work. `agent_status` is written by implementers, `verified_status` by a different
+ * orchestrator; both, the assignee and the timestamps change only through `rules/lifecycle`.
+ */
+export class Story extends Schema.Class<Story>("Story")({
+  id: StoryId,
+  tenant_id: TenantId,
+  project_id: ProjectId,
+  epic_id: EpicId,
+  number: StoryNumber,
+  sort_key: Schema.Int,
+  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)),
+  description: Schema.NullOr(Schema.String.pipe(Schema.maxLength(50_000))),
+  acceptance_criteria: Schema.Array(AcceptanceCriterionItem),
+  estimated_hours: Schema.NullOr(Schema.Number),
+  agent_status: AgentStatus,
+  verified_status: VerifiedStatus,
+  assigned_agent_id: Schema.NullOr(AgentId),
+  reported_by_agent_id: Schema.NullOr(AgentId),
+  assigned_at: Schema.NullOr(Timestamp),
+  reported_done_at: Schema.NullOr(Timestamp),
+  verified_at: Schema.NullOr(Timestamp),
+  rejected_at: Schema.NullOr(Timestamp),
+  rejection_reason: Schema.NullOr(Schema.String),
+  metadata: JsonObject,
+  inserted_at: Timestamp,
+  updated_at: Timestamp,
+}) {}
+
+/**
+ * A first-class view of one acceptance criterion, derived on the fly from the story's JSON
+ * array (`GET /stories/:id/acceptance_criteria`).
+ */
+export class AcceptanceCriterion extends Schema.Class<AcceptanceCriterion>("AcceptanceCriterion")({
+  id: Schema.String,
+  ac_id: Schema.String,
+  description: Schema.String,
+  verification_criterion: JsonObject,
+  status: Schema.Literal("pending", "verified", "failed", "unverifiable"),
+  verified_at: Schema.NullOr(Timestamp),
+  evidence_path: Schema.NullOr(Schema.String),
+}) {}

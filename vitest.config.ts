@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config"
+
+// Tests run against TypeScript sources: the "@loopctl/source" export condition points every
+// workspace package at its src/ instead of its built dist/.
+const conditions = ["@loopctl/source", "node", "import", "module", "default"]
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "bench/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+})
