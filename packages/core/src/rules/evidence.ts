@@ -1,0 +1,147 @@
+import { Either } from "effect"
+import { type FieldErrors, ValidationFailed } from "../domain/errors.js"
+import type { JsonObject } from "../domain/json.js"
+import type { VerificationOutcome } from "../domain/status.js"
+import type { Story } from "../domain/story.js"
+import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
+
+/**
+ * What verifiers and reviewers must supply, parsed from a request body. Each parser returns a
+ * 422 with `details.<field>` naming every problem at once.
+ */
+
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const isBlank = (value: unknown): boolean => typeof value !== "string" || value.trim() === ""
+
+const optionalString = (value: unknown): string | null => (typeof value === "string" ? value : null)
+
+const fail = (message: string, details: FieldErrors) => Either.left(new ValidationFailed({ message, details }))
+
+const findingsOf = (body: Readonly<Record<string, unknown>>, problems: Record<string, string[]>): JsonObject => {
+  const findings = body.findings
+  if (findings === undefined || findings === null) return {}
+  if (isObject(findings)) return findings
+  problems.findings = ["must be a JSON object"]
+  return {}
+}
+
+/** Evidence for a single verify (and verify-all): review type and summary are both required (D3, D4). */
+export interface VerifyEvidence {
+  readonly result: Extract<VerificationOutcome, "pass" | "partial">
+  readonly summary: string
+  readonly review_type: string
+  readonly findings: JsonObject
+}
+
+export const parseVerifyEvidence = (body: unknown): Either.Either<VerifyEvidence, ValidationFailed> => {
+  const input = isObject(body) ? body : {}
+  const problems: Record<string, string[]> = {}
+  if (isBlank(input.review_type)) problems.review_type = ["can't be blank"]
+  if (isBlank(input.summary)) problems.summary = ["can't be blank"]
+  const findings = findingsOf(input, problems)
+  if (Object.keys(problems).length > 0) {
+    const message =
+      "review_type" in problems || "summary" in problems
+        ? "Review evidence required. Include 'review_type' (for example \"enhanced_review\") and a non-empty 'summary' of what was verified."
+        : "Validation failed"
+    return fail(message, problems)
+  }
+  return Either.right({
+    result: input.result === "partial" ? "partial" : "pass",
+    summary: String(input.summary),
+    review_type: String(input.review_type),
+    findings,
+  })
+}
+
+/** Why a verifier sends a story back. */
+export interface Rejection {
+  readonly reason: string
+  readonly findings: JsonObject
+  readonly review_type: string | null
+}
+
+export const parseRejection = (body: unknown): Either.Either<Rejection, ValidationFailed> => {
+  const input = isObject(body) ? body : {}
+  const problems: Record<string, string[]> = {}
+  if (isBlank(input.reason)) problems.reason = ["can't be blank"]
+  const findings = findingsOf(input, problems)
+  if (problems.reason !== undefined) return fail("reason is required and cannot be blank", problems)
+  if (Object.keys(problems).length > 0) return fail("Validation failed", problems)
+  return Either.right({ reason: String(input.reason), findings, review_type: optionalString(input.review_type) })
+}
+
+/** A completed review of a reported story, submitted by someone other than its implementer. */
+export interface ReviewSubmission {
+  readonly review_type: string
+  readonly findings_count: number
+  readonly fixes_count: number
+  readonly disproved_count: number
+  readonly summary: string | null
+  readonly completed_at: Timestamp
+}
+
+const countOf = (value: unknown, field: string, problems: Record<string, string[]>): number => {
+  if (value === undefined || value === null) return 0
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value
+  problems[field] = ["must be a non-negative integer"]
+  return 0
+}
+
+export const parseReviewSubmission = (
+  body: unknown,
+  now: Timestamp,
+): Either.Either<ReviewSubmission, ValidationFailed> => {
+  const input = isObject(body) ? body : {}
+  const problems: Record<string, string[]> = {}
+  if (isBlank(input.review_type)) problems.review_type = ["can't be blank"]
+  const findings = countOf(input.findings_count, "findings_count", problems)
+  const fixes = countOf(input.fixes_count, "fixes_count", problems)
+  const disproved = countOf(input.disproved_count, "disproved_count", problems)
+  let completedAt = now
+  if (input.completed_at !== undefined && input.completed_at !== null) {
+    const parsed = typeof input.completed_at === "string" ? parseTimestamp(input.completed_at) : undefined
+    if (parsed === undefined) problems.completed_at = ["must be an ISO-8601 timestamp"]
+    else completedAt = parsed
+  }
+  if (problems.fixes_count === undefined && findings > 0 && fixes + disproved < findings) {
+    problems.fixes_count = [
+      `${findings} findings confirmed but only ${fixes} fixed and ${disproved} disproved. All findings must be either fixed or explicitly disproved. ${findings - fixes - disproved} findings unaccounted for.`,
+    ]
+  }
+  if (Object.keys(problems).length > 0) return fail("Validation failed", problems)
+  return Either.right({
+    review_type: String(input.review_type),
+    findings_count: findings,
+    fixes_count: fixes,
+    disproved_count: disproved,
+    summary: optionalString(input.summary),
+    completed_at: completedAt,
+  })
+}
+
+/** A bulk mark-complete item: pre-existing work recorded as verified. */
+export interface Completion {
+  readonly summary: string
+  readonly review_type: string
+}
+
+export const parseCompletion = (item: unknown): Completion => {
+  const input = isObject(item) ? item : {}
+  return {
+    summary: isBlank(input.summary) ? "Marked complete (pre-existing work)" : String(input.summary),
+    review_type: isBlank(input.review_type) ? "pre_existing" : String(input.review_type),
+  }
+}
+
+/**
+ * An epic completes when it has stories and all are verified — and only the first time: the
+ * caller says whether a completion was already recorded, so a reject and re-verify stays silent.
+ */
+export const epicJustCompleted = (
+  stories: ReadonlyArray<Story>,
+  alreadyCompleted: boolean,
+): boolean =>
+  !alreadyCompleted && stories.length > 0 && stories.every((story) => story.verified_status === "verified")

@@ -1,0 +1,626 @@
+import { Data, Either } from "effect"
+import type { Actor } from "../domain/actor.js"
+import {
+  type AgentLinkRequired,
+  Forbidden,
+  TransitionConflict,
+  type TransitionConflictCode,
+  ValidationFailed,
+} from "../domain/errors.js"
+import type { DomainEvent } from "../domain/events.js"
+import type { JsonObject } from "../domain/json.js"
+import type { Role, VerificationOutcome } from "../domain/status.js"
+import { Story } from "../domain/story.js"
+import type { Timestamp } from "../domain/timestamp.js"
+import { type ContractTerms, checkContract } from "./contract.js"
+import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
+import { requireAgentId, requireExactRole, requireOrchestratorLink } from "./roles.js"
+
+/**
+ * The story state machine. `authorize` is the gate checked before the story is loaded (role,
+ * then agent link); `decide` takes the loaded story and a command and returns the next story
+ * with the audit entries and events to record — or the refusal, leaving the story untouched.
+ */
+
+/** Every action that changes (or, for request-review, acts on) a story. */
+export type StoryAction =
+  | "contract"
+  | "claim"
+  | "start"
+  | "request-review"
+  | "report"
+  | "unclaim"
+  | "force-unclaim"
+  | "review-complete"
+  | "verify"
+  | "reject"
+  | "mark-complete"
+
+/** Who may attempt an action, and whether the key must name its agent (D1, D2, D5). */
+interface Gate {
+  readonly roles: ReadonlyArray<Role>
+  readonly link: "none" | "agent-id" | "orchestrator"
+}
+
+export const gates: { readonly [A in StoryAction]: Gate } = {
+  contract: { roles: ["agent", "orchestrator"], link: "none" },
+  claim: { roles: ["agent"], link: "agent-id" },
+  start: { roles: ["agent"], link: "none" },
+  "request-review": { roles: ["agent"], link: "none" },
+  report: { roles: ["agent", "orchestrator"], link: "agent-id" },
+  unclaim: { roles: ["agent"], link: "none" },
+  "force-unclaim": { roles: ["orchestrator"], link: "orchestrator" },
+  "review-complete": { roles: ["agent", "orchestrator"], link: "agent-id" },
+  verify: { roles: ["orchestrator"], link: "orchestrator" },
+  reject: { roles: ["orchestrator"], link: "orchestrator" },
+  "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
+}
+
+/** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */
+export const verifierActions: ReadonlyArray<StoryAction> = ["force-unclaim", "verify", "reject", "mark-complete"]
+
+export type GateFailure = Forbidden | AgentLinkRequired | ValidationFailed
+
+/** The role and link gate of an action, checked before the story is looked up. */
+export const authorize = (action: StoryAction, actor: Actor): Either.Either<Actor, GateFailure> => {
+  const gate = gates[action]
+  return Either.flatMap(requireExactRole(actor, gate.roles), (allowed): Either.Either<Actor, GateFailure> => {
+    switch (gate.link) {
+      case "none":
+        return Either.right(allowed)
+      case "agent-id":
+        return requireAgentId(allowed)
+      case "orchestrator":
+        return requireOrchestratorLink(allowed)
+    }
+  })
+}
+
+/** Unverified prerequisites counted for a claim: direct story edges, and stories of prerequisite epics. */
+export interface ClaimBlockers {
+  readonly stories: number
+  readonly epic_stories: number
+}
+
+/** A request to move a story, with what the service loaded for it. */
+export type StoryCommand = Data.TaggedEnum<{
+  Contract: { readonly terms: ContractTerms }
+  Claim: { readonly blockers: ClaimBlockers }
+  Start: {}
+  RequestReview: {}
+  Report: {}
+  Unclaim: {}
+  ForceUnclaim: {}
+  ReviewComplete: { readonly review: ReviewSubmission }
+  Verify: { readonly evidence: VerifyEvidence; readonly latest_review_completed_at: Timestamp | null }
+  Reject: { readonly rejection: Rejection; readonly auto_reset: boolean }
+  MarkComplete: { readonly completion: Completion }
+}>
+export const StoryCommand = Data.taggedEnum<StoryCommand>()
+
+const actionOf: { readonly [Tag in StoryCommand["_tag"]]: StoryAction } = {
+  Contract: "contract",
+  Claim: "claim",
+  Start: "start",
+  RequestReview: "request-review",
+  Report: "report",
+  Unclaim: "unclaim",
+  ForceUnclaim: "force-unclaim",
+  ReviewComplete: "review-complete",
+  Verify: "verify",
+  Reject: "reject",
+  MarkComplete: "mark-complete",
+}
+
+/** The action a command performs. */
+export const commandAction = (command: StoryCommand): StoryAction => actionOf[command._tag]
+
+/** An audit entry to append, before the store gives it an id, a time and the actor's fields. */
+export interface AuditIntent {
+  readonly entity_type: string
+  readonly entity_id: string
+  readonly action: string
+  /** `caller` records the API key; `system` records an automatic follow-up such as auto-reset. */
+  readonly actor: "caller" | "system"
+  readonly old_state: JsonObject | null
+  readonly new_state: JsonObject | null
+}
+
+/** A verification result to insert (its iteration is numbered by the store). */
+export interface VerificationIntent {
+  readonly result: VerificationOutcome
+  readonly summary: string | null
+  readonly findings: JsonObject
+  readonly review_type: string | null
+}
+
+/** What a successful transition changes and records. */
+export interface Decision {
+  readonly story: Story
+  readonly changed: boolean
+  readonly audit: ReadonlyArray<AuditIntent>
+  readonly events: ReadonlyArray<DomainEvent>
+  readonly verification: VerificationIntent | null
+  readonly review: ReviewSubmission | null
+}
+
+export type TransitionFailure = GateFailure | TransitionConflict
+
+const learnMore = (slug: string) => ({ learn_more: `https://loopctl.com/wiki/${slug}` })
+
+const conflict = (
+  story: Story,
+  action: StoryAction,
+  code: TransitionConflictCode,
+  message: string,
+  hints: ReadonlyArray<string>,
+  remediation?: { readonly learn_more: string },
+) =>
+  new TransitionConflict({
+    message,
+    code,
+    current_state: story.agent_status,
+    attempted_action: action,
+    hints,
+    context: {
+      current_agent_status: story.agent_status,
+      current_verified_status: story.verified_status,
+      attempted_action: action,
+    },
+    ...(remediation === undefined ? {} : { remediation }),
+  })
+
+/** What each action needs the story to be, said as a hint. */
+const requiredState: { readonly [A in StoryAction]: string } = {
+  contract: "Story must be in 'pending' status to contract",
+  claim: "Story must be in 'contracted' status to claim",
+  start: "Story must be in 'assigned' status to start",
+  "request-review": "Story must be in 'implementing' status to request review",
+  report: "Story must be in 'implementing' status to report done",
+  unclaim: "Story must be claimed (assigned, implementing or reported_done) to unclaim",
+  "force-unclaim": "Any story can be force-unclaimed",
+  "review-complete": "Story must be in 'reported_done' status to record a review",
+  verify: "Story must be in 'reported_done' status and not yet verified to verify",
+  reject: "Story must be reported_done or verified to reject",
+  "mark-complete": "Any story can be marked complete",
+}
+
+const invalid = (story: Story, action: StoryAction, hint: string = requiredState[action]) =>
+  conflict(
+    story,
+    action,
+    "invalid_transition",
+    `Cannot ${action}: story is in agent_status='${story.agent_status}', verified_status='${story.verified_status}'. ${hint}`,
+    [hint],
+  )
+
+const selfBlocked = (story: Story, action: StoryAction, kind: "report" | "verify" | "review") => {
+  const message = {
+    report: "Cannot report your own implementation. Another agent must report it done.",
+    verify: "Cannot verify your own implementation. A different orchestrator agent must verify or reject it.",
+    review:
+      "Cannot review your own implementation. The reviewer agent must be different from the implementing agent.",
+  }[kind]
+  return conflict(
+    story,
+    action,
+    `self_${kind}_blocked`,
+    message,
+    [`Ask an agent other than ${story.assigned_agent_id ?? "the implementer"} to ${kind} this story`],
+    learnMore(`self-${kind}-blocked`),
+  )
+}
+
+const isAssignee = (story: Story, actor: Actor): boolean =>
+  actor.agent_id !== null && actor.agent_id === story.assigned_agent_id
+
+const notAssignee = () => new Forbidden({ message: "Forbidden" })
+
+const storyRef = (story: Story) => ({ story_id: story.id, project_id: story.project_id, epic_id: story.epic_id })
+
+const next = (story: Story, changes: Partial<Story>, now: Timestamp): Story =>
+  new Story({ ...story, ...changes, updated_at: now }, { disableValidation: true })
+
+const statusChange = (before: Story, after: Story, actor: Actor): Pick<Decision, "audit" | "events"> => ({
+  audit: [
+    {
+      entity_type: "story",
+      entity_id: before.id,
+      action: "status_changed",
+      actor: "caller",
+      old_state: { agent_status: before.agent_status },
+      new_state: { agent_status: after.agent_status, agent_id: actor.agent_id },
+    },
+  ],
+  events: [
+    {
+      event: "story.status_changed",
+      ...storyRef(before),
+      old_status: before.agent_status,
+      new_status: after.agent_status,
+      agent_id: actor.agent_id,
+    },
+  ],
+})
+
+const decided = (
+  before: Story,
+  story: Story,
+  records: Pick<Decision, "audit" | "events">,
+  extra: Partial<Pick<Decision, "verification" | "review">> = {},
+): Either.Either<Decision, TransitionFailure> =>
+  Either.right({
+    story,
+    changed: story !== before,
+    audit: records.audit,
+    events: records.events,
+    verification: extra.verification ?? null,
+    review: extra.review ?? null,
+  })
+
+/** The assignment fields an unclaim or reset clears. */
+const released = {
+  assigned_agent_id: null,
+  assigned_at: null,
+  reported_done_at: null,
+} as const
+
+/**
+ * Decides a transition for an actor that already passed `authorize`. Never mutates `story`;
+ * on failure the caller must write nothing.
+ */
+export const decide = (
+  story: Story,
+  command: StoryCommand,
+  actor: Actor,
+  now: Timestamp,
+): Either.Either<Decision, TransitionFailure> => {
+  const action = commandAction(command)
+  const gate = authorize(action, actor)
+  if (Either.isLeft(gate)) return Either.left(gate.left)
+  return StoryCommand.$match(command, {
+    Contract: ({ terms }) => {
+      if (story.agent_status !== "pending") return Either.left(invalid(story, action))
+      const checked = checkContract(story, terms, actor.role)
+      if (Either.isLeft(checked)) return Either.left(checked.left)
+      const after = next(story, { agent_status: "contracted" }, now)
+      return decided(story, after, statusChange(story, after, actor))
+    },
+    Claim: ({ blockers }) => {
+      if (story.agent_status === "pending") {
+        return Either.left(
+          conflict(
+            story,
+            action,
+            "must_contract_first",
+            "Story must be contracted before claiming. Call POST /stories/:id/contract first.",
+            ["Call POST /stories/:id/contract first"],
+          ),
+        )
+      }
+      if (story.agent_status !== "contracted") return Either.left(invalid(story, action))
+      if (blockers.stories > 0 || blockers.epic_stories > 0) {
+        const hints = [
+          ...(blockers.stories > 0 ? [`Story has ${blockers.stories} unverified dependency(ies)`] : []),
+          ...(blockers.epic_stories > 0
+            ? [`Parent epic has ${blockers.epic_stories} unverified prerequisite story(ies)`]
+            : []),
+        ]
+        return Either.left(
+          conflict(
+            story,
+            action,
+            "dependencies_not_met",
+            `Cannot claim: dependencies are not verified. ${hints.join(". ")}`,
+            hints,
+          ),
+        )
+      }
+      const after = next(
+        story,
+        { agent_status: "assigned", assigned_agent_id: actor.agent_id, assigned_at: now },
+        now,
+      )
+      return decided(story, after, statusChange(story, after, actor))
+    },
+    Start: () => {
+      if (story.agent_status === "pending") {
+        return Either.left(
+          conflict(
+            story,
+            action,
+            "must_contract_first",
+            "Story must be contracted before claiming. Call POST /stories/:id/contract first.",
+            ["Call POST /stories/:id/contract, then /claim, first"],
+          ),
+        )
+      }
+      if (story.agent_status === "contracted") {
+        return Either.left(
+          conflict(
+            story,
+            action,
+            "must_claim_first",
+            "Story must be claimed before starting. Call POST /stories/:id/claim first.",
+            ["Call POST /stories/:id/claim first"],
+          ),
+        )
+      }
+      if (story.agent_status !== "assigned") return Either.left(invalid(story, action))
+      if (!isAssignee(story, actor)) return Either.left(notAssignee())
+      const after = next(story, { agent_status: "implementing" }, now)
+      return decided(story, after, statusChange(story, after, actor))
+    },
+    RequestReview: () => {
+      if (story.agent_status !== "implementing") return Either.left(invalid(story, action))
+      if (!isAssignee(story, actor)) return Either.left(notAssignee())
+      return decided(story, story, {
+        audit: [],
+        events: [{ event: "story.review_requested", ...storyRef(story), agent_id: actor.agent_id }],
+      })
+    },
+    Report: () => {
+      if (story.agent_status !== "implementing") return Either.left(invalid(story, action))
+      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "report"))
+      const after = next(
+        story,
+        { agent_status: "reported_done", reported_done_at: now, reported_by_agent_id: actor.agent_id },
+        now,
+      )
+      return decided(story, after, statusChange(story, after, actor))
+    },
+    Unclaim: () => {
+      if (story.agent_status === "pending") {
+        return Either.left(
+          conflict(story, action, "invalid_transition", "Conflict", [requiredState.unclaim]),
+        )
+      }
+      if (story.agent_status === "contracted" || !isAssignee(story, actor)) return Either.left(notAssignee())
+      const after = next(story, { agent_status: "pending", ...released, reported_by_agent_id: null }, now)
+      return decided(story, after, statusChange(story, after, actor))
+    },
+    ForceUnclaim: () => {
+      const after = next(story, { agent_status: "pending", ...released, reported_by_agent_id: null }, now)
+      return decided(story, after, {
+        audit: [
+          {
+            entity_type: "story",
+            entity_id: story.id,
+            action: "force_unclaimed",
+            actor: "caller",
+            old_state: { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
+            new_state: { agent_status: "pending", assigned_agent_id: null },
+          },
+        ],
+        events: [
+          {
+            event: "story.force_unclaimed",
+            ...storyRef(story),
+            old_status: story.agent_status,
+            new_status: "pending",
+            orchestrator_agent_id: actor.agent_id,
+          },
+        ],
+      })
+    },
+    ReviewComplete: ({ review }) => {
+      if (story.agent_status !== "reported_done") {
+        return Either.left(
+          new ValidationFailed({
+            message:
+              "Story must be in reported_done status before a review record can be created. The agent must call POST /stories/:id/report first.",
+            code: "story_not_reported_done",
+          }),
+        )
+      }
+      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "review"))
+      return decided(
+        story,
+        story,
+        {
+          audit: [
+            {
+              entity_type: "story",
+              entity_id: story.id,
+              action: "review_completed",
+              actor: "caller",
+              old_state: null,
+              new_state: {
+                reviewer_agent_id: actor.agent_id,
+                review_type: review.review_type,
+                findings_count: review.findings_count,
+                completed_at: review.completed_at,
+              },
+            },
+          ],
+          events: [
+            {
+              event: "story.review_completed",
+              ...storyRef(story),
+              reviewer_agent_id: actor.agent_id,
+              review_type: review.review_type,
+              findings_count: review.findings_count,
+            },
+          ],
+        },
+        { review },
+      )
+    },
+    Verify: ({ evidence, latest_review_completed_at }) => {
+      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      if (story.agent_status !== "reported_done") return Either.left(invalid(story, action))
+      if (story.verified_status === "verified") {
+        return Either.left(
+          conflict(
+            story,
+            action,
+            "already_verified",
+            `Cannot verify: story is in agent_status='${story.agent_status}', verified_status='${story.verified_status}'. Story is already verified`,
+            ["Story is already verified"],
+          ),
+        )
+      }
+      const reportedAt = story.reported_done_at
+      if (
+        latest_review_completed_at === null ||
+        (reportedAt !== null && latest_review_completed_at < reportedAt)
+      ) {
+        return Either.left(
+          new ValidationFailed({
+            message:
+              "No review record found for this story. Run the review pipeline and call POST /stories/:id/review-complete before attempting to verify. The review must be completed AFTER the story was reported done.",
+            code: "review_not_conducted",
+          }),
+        )
+      }
+      const after = next(
+        story,
+        { verified_status: "verified", verified_at: now, rejected_at: null, rejection_reason: null },
+        now,
+      )
+      return decided(
+        story,
+        after,
+        {
+          audit: [
+            {
+              entity_type: "story",
+              entity_id: story.id,
+              action: "verified",
+              actor: "caller",
+              old_state: { verified_status: story.verified_status },
+              new_state: {
+                verified_status: "verified",
+                result: evidence.result,
+                review_type: evidence.review_type,
+                orchestrator_agent_id: actor.agent_id,
+              },
+            },
+          ],
+          events: [
+            {
+              event: "story.verified",
+              ...storyRef(story),
+              orchestrator_agent_id: actor.agent_id,
+              summary: evidence.summary,
+              review_type: evidence.review_type,
+            },
+          ],
+        },
+        {
+          verification: {
+            result: evidence.result,
+            summary: evidence.summary,
+            findings: evidence.findings,
+            review_type: evidence.review_type,
+          },
+        },
+      )
+    },
+    Reject: ({ rejection, auto_reset }) => {
+      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      if (story.agent_status !== "reported_done" && story.verified_status !== "verified") {
+        return Either.left(invalid(story, action))
+      }
+      const rejected = { verified_status: "rejected", rejected_at: now, rejection_reason: rejection.reason } as const
+      const after = next(story, auto_reset ? { ...rejected, agent_status: "pending", ...released } : rejected, now)
+      const audit: Array<AuditIntent> = [
+        {
+          entity_type: "story",
+          entity_id: story.id,
+          action: "rejected",
+          actor: "caller",
+          old_state: { agent_status: story.agent_status, verified_status: story.verified_status },
+          new_state: { verified_status: "rejected", reason: rejection.reason },
+        },
+      ]
+      const events: Array<DomainEvent> = [
+        {
+          event: "story.rejected",
+          ...storyRef(story),
+          orchestrator_agent_id: actor.agent_id,
+          reason: rejection.reason,
+          findings: rejection.findings,
+        },
+      ]
+      if (auto_reset) {
+        audit.push({
+          entity_type: "story",
+          entity_id: story.id,
+          action: "auto_reset",
+          actor: "system",
+          old_state: { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
+          new_state: { agent_status: "pending", assigned_agent_id: null },
+        })
+        events.push({
+          event: "story.auto_reset",
+          ...storyRef(story),
+          reason: "rejected",
+          orchestrator_agent_id: actor.agent_id,
+        })
+      }
+      return decided(
+        story,
+        after,
+        { audit, events },
+        {
+          verification: {
+            result: "fail",
+            summary: rejection.reason,
+            findings: rejection.findings,
+            review_type: rejection.review_type,
+          },
+        },
+      )
+    },
+    MarkComplete: ({ completion }) => {
+      // D19: bulk paths keep the single-verify identity gate, item by item.
+      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      const after = next(
+        story,
+        {
+          agent_status: "reported_done",
+          verified_status: "verified",
+          reported_done_at: now,
+          verified_at: now,
+          rejected_at: null,
+          rejection_reason: null,
+        },
+        now,
+      )
+      return decided(
+        story,
+        after,
+        {
+          audit: [
+            {
+              entity_type: "story",
+              entity_id: story.id,
+              action: "mark_complete",
+              actor: "caller",
+              old_state: { agent_status: story.agent_status, verified_status: story.verified_status },
+              new_state: { agent_status: "reported_done", verified_status: "verified" },
+            },
+          ],
+          events: [
+            {
+              event: "story.verified",
+              ...storyRef(story),
+              orchestrator_agent_id: actor.agent_id,
+              summary: completion.summary,
+              review_type: completion.review_type,
+            },
+          ],
+        },
+        {
+          verification: {
+            result: "pass",
+            summary: completion.summary,
+            findings: {},
+            review_type: completion.review_type,
+          },
+        },
+      )
+    },
+  })
+}
