@@ -112,7 +112,8 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
 }) {
   static readonly status = 422
   /** The changeset-style 422: `message:"Validation failed"` with `details.<field>`. */
-  static readonly ofFields = (details: FieldErrors) => new ValidationFailed({ message: "Validation failed", details })
+  static readonly ofFields = (details: FieldErrors) =>
+    new ValidationFailed({ message: "Validation failed", details })
 }
 
 /** 429: too many requests; `retry_after_seconds` is echoed in the body and `Retry-After`. */

@@ -32,7 +32,10 @@ export const StoryStatusChanged = event("story.status_changed", {
   new_status: AgentStatus,
   agent_id: Schema.NullOr(AgentId),
 })
-export const StoryReviewRequested = event("story.review_requested", { ...story, agent_id: Schema.NullOr(AgentId) })
+export const StoryReviewRequested = event("story.review_requested", {
+  ...story,
+  agent_id: Schema.NullOr(AgentId),
+})
 export const StoryReviewCompleted = event("story.review_completed", {
   ...story,
   reviewer_agent_id: Schema.NullOr(AgentId),
@@ -139,7 +142,10 @@ const article = {
   tags: Schema.Array(Schema.String),
 }
 export const ArticleCreated = event("article.created", article)
-export const ArticleUpdated = event("article.updated", { ...article, changed_fields: Schema.Array(Schema.String) })
+export const ArticleUpdated = event("article.updated", {
+  ...article,
+  changed_fields: Schema.Array(Schema.String),
+})
 export const ArticleArchived = event("article.archived", article)
 export const ArticleSuperseded = event("article.superseded", {
   superseded_article_id: ArticleId,

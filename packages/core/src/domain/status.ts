@@ -1,7 +1,13 @@
 import { Schema } from "effect"
 
 /** The implementer's side of a story: the chain an agent walks and reports on. */
-export const AgentStatus = Schema.Literal("pending", "contracted", "assigned", "implementing", "reported_done")
+export const AgentStatus = Schema.Literal(
+  "pending",
+  "contracted",
+  "assigned",
+  "implementing",
+  "reported_done",
+)
 export type AgentStatus = typeof AgentStatus.Type
 export const agentStatuses: ReadonlyArray<AgentStatus> = AgentStatus.literals
 

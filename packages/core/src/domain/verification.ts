@@ -1,12 +1,5 @@
 import { Schema } from "effect"
-import {
-  AgentId,
-  ArtifactReportId,
-  ReviewRecordId,
-  StoryId,
-  TenantId,
-  VerificationResultId,
-} from "./ids.js"
+import { AgentId, ArtifactReportId, ReviewRecordId, StoryId, TenantId, VerificationResultId } from "./ids.js"
 import { JsonObject } from "./json.js"
 import { VerificationOutcome } from "./status.js"
 import { Timestamp } from "./timestamp.js"

@@ -17,9 +17,13 @@ const isBlank = (value: unknown): boolean => typeof value !== "string" || value.
 
 const optionalString = (value: unknown): string | null => (typeof value === "string" ? value : null)
 
-const fail = (message: string, details: FieldErrors) => Either.left(new ValidationFailed({ message, details }))
+const fail = (message: string, details: FieldErrors) =>
+  Either.left(new ValidationFailed({ message, details }))
 
-const findingsOf = (body: Readonly<Record<string, unknown>>, problems: Record<string, string[]>): JsonObject => {
+const findingsOf = (
+  body: Readonly<Record<string, unknown>>,
+  problems: Record<string, string[]>,
+): JsonObject => {
   const findings = body.findings
   if (findings === undefined || findings === null) return {}
   if (isObject(findings)) return findings
@@ -70,7 +74,11 @@ export const parseRejection = (body: unknown): Either.Either<Rejection, Validati
   const findings = findingsOf(input, problems)
   if (problems.reason !== undefined) return fail("reason is required and cannot be blank", problems)
   if (Object.keys(problems).length > 0) return fail("Validation failed", problems)
-  return Either.right({ reason: String(input.reason), findings, review_type: optionalString(input.review_type) })
+  return Either.right({
+    reason: String(input.reason),
+    findings,
+    review_type: optionalString(input.review_type),
+  })
 }
 
 /** A completed review of a reported story, submitted by someone other than its implementer. */
@@ -140,8 +148,5 @@ export const parseCompletion = (item: unknown): Completion => {
  * An epic completes when it has stories and all are verified — and only the first time: the
  * caller says whether a completion was already recorded, so a reject and re-verify stays silent.
  */
-export const epicJustCompleted = (
-  stories: ReadonlyArray<Story>,
-  alreadyCompleted: boolean,
-): boolean =>
+export const epicJustCompleted = (stories: ReadonlyArray<Story>, alreadyCompleted: boolean): boolean =>
   !alreadyCompleted && stories.length > 0 && stories.every((story) => story.verified_status === "verified")

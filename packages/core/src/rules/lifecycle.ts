@@ -35,6 +35,7 @@ export type StoryAction =
   | "verify"
   | "reject"
   | "mark-complete"
+  | "report-artifact"
 
 /** Who may attempt an action, and whether the key must name its agent (D1, D2, D5). */
 interface Gate {
@@ -54,10 +55,16 @@ export const gates: { readonly [A in StoryAction]: Gate } = {
   verify: { roles: ["orchestrator"], link: "orchestrator" },
   reject: { roles: ["orchestrator"], link: "orchestrator" },
   "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
+  "report-artifact": { roles: ["agent", "orchestrator"], link: "none" },
 }
 
 /** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */
-export const verifierActions: ReadonlyArray<StoryAction> = ["force-unclaim", "verify", "reject", "mark-complete"]
+export const verifierActions: ReadonlyArray<StoryAction> = [
+  "force-unclaim",
+  "verify",
+  "reject",
+  "mark-complete",
+]
 
 export type GateFailure = Forbidden | AgentLinkRequired | ValidationFailed
 
@@ -183,6 +190,7 @@ const requiredState: { readonly [A in StoryAction]: string } = {
   verify: "Story must be in 'reported_done' status and not yet verified to verify",
   reject: "Story must be reported_done or verified to reject",
   "mark-complete": "Any story can be marked complete",
+  "report-artifact": "Artifacts can be reported in any state",
 }
 
 const invalid = (story: Story, action: StoryAction, hint: string = requiredState[action]) =>
@@ -216,7 +224,11 @@ const isAssignee = (story: Story, actor: Actor): boolean =>
 
 const notAssignee = () => new Forbidden({ message: "Forbidden" })
 
-const storyRef = (story: Story) => ({ story_id: story.id, project_id: story.project_id, epic_id: story.epic_id })
+const storyRef = (story: Story) => ({
+  story_id: story.id,
+  project_id: story.project_id,
+  epic_id: story.epic_id,
+})
 
 const next = (story: Story, changes: Partial<Story>, now: Timestamp): Story =>
   new Story({ ...story, ...changes, updated_at: now }, { disableValidation: true })
@@ -371,9 +383,7 @@ export const decide = (
     },
     Unclaim: () => {
       if (story.agent_status === "pending") {
-        return Either.left(
-          conflict(story, action, "invalid_transition", "Conflict", [requiredState.unclaim]),
-        )
+        return Either.left(conflict(story, action, "invalid_transition", "Conflict", [requiredState.unclaim]))
       }
       if (story.agent_status === "contracted" || !isAssignee(story, actor)) return Either.left(notAssignee())
       const after = next(story, { agent_status: "pending", ...released, reported_by_agent_id: null }, now)
@@ -522,8 +532,16 @@ export const decide = (
       if (story.agent_status !== "reported_done" && story.verified_status !== "verified") {
         return Either.left(invalid(story, action))
       }
-      const rejected = { verified_status: "rejected", rejected_at: now, rejection_reason: rejection.reason } as const
-      const after = next(story, auto_reset ? { ...rejected, agent_status: "pending", ...released } : rejected, now)
+      const rejected = {
+        verified_status: "rejected",
+        rejected_at: now,
+        rejection_reason: rejection.reason,
+      } as const
+      const after = next(
+        story,
+        auto_reset ? { ...rejected, agent_status: "pending", ...released } : rejected,
+        now,
+      )
       const audit: Array<AuditIntent> = [
         {
           entity_type: "story",
@@ -624,3 +642,12 @@ export const decide = (
     },
   })
 }
+
+/** Counts the unverified prerequisites a claim must wait for (a story is done for others once verified). */
+export const claimBlockersOf = (prerequisites: {
+  readonly stories: ReadonlyArray<Pick<Story, "verified_status">>
+  readonly epic_stories: ReadonlyArray<Pick<Story, "verified_status">>
+}): ClaimBlockers => ({
+  stories: prerequisites.stories.filter((s) => s.verified_status !== "verified").length,
+  epic_stories: prerequisites.epic_stories.filter((s) => s.verified_status !== "verified").length,
+})

@@ -36,7 +36,10 @@ export const nextActions = (story: Story, role: Role): ReadonlyArray<NextAction>
           story,
           "contract",
           { story_title: story.title, ac_count: story.acceptance_criteria.length },
-          ["story_title must equal the story's title", "ac_count must equal the number of acceptance criteria"],
+          [
+            "story_title must equal the story's title",
+            "ac_count must equal the number of acceptance criteria",
+          ],
         ),
       ]
     case "contracted":

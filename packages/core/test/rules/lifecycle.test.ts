@@ -3,7 +3,7 @@ import { Either, FastCheck } from "effect"
 import type { Actor } from "../../src/domain/actor.js"
 import { errorEnvelope } from "../../src/domain/errors.js"
 import type { Story } from "../../src/domain/story.js"
-import { authorize, commandAction, decide, StoryCommand } from "../../src/rules/lifecycle.js"
+import { StoryCommand, authorize, commandAction, decide } from "../../src/rules/lifecycle.js"
 import {
   actor,
   agentA,
@@ -38,11 +38,15 @@ const run = (
   }, story)
 
 describe("lifecycle invariants", () => {
-  it.prop("no sequence of commands lets an agent-role actor change verified_status", [arbRun], ([[story, steps]]) => {
-    run(story, steps, ({ before, after, actor: who, ok }) => {
-      if (ok && who.role === "agent") expect(after.verified_status).toBe(before.verified_status)
-    })
-  })
+  it.prop(
+    "no sequence of commands lets an agent-role actor change verified_status",
+    [arbRun],
+    ([[story, steps]]) => {
+      run(story, steps, ({ before, after, actor: who, ok }) => {
+        if (ok && who.role === "agent") expect(after.verified_status).toBe(before.verified_status)
+      })
+    },
+  )
 
   it.prop(
     "an orchestrator-role actor can never change agent_status except by the documented reset paths",
@@ -76,25 +80,28 @@ describe("lifecycle invariants", () => {
     },
   )
 
-  it.prop("every failed transition leaves the story unchanged", [arbStory, arbRole, arbAgent, arbCommand], ([
-    story,
-    role,
-    agent,
-    command,
-  ]) => {
-    const snapshot = JSON.stringify(story)
-    const outcome = decide(story, command, actor(role, agent), at(20))
-    expect(JSON.stringify(story)).toBe(snapshot)
-    if (Either.isLeft(outcome)) return
-    if (!outcome.right.changed) expect(outcome.right.story).toBe(story)
-  })
-
-  it.prop("a user or superadmin key moves no story at all", [arbStory, arbAgent, arbCommand], ([story, agent, command]) => {
-    for (const role of ["user", "superadmin"] as const) {
+  it.prop(
+    "every failed transition leaves the story unchanged",
+    [arbStory, arbRole, arbAgent, arbCommand],
+    ([story, role, agent, command]) => {
+      const snapshot = JSON.stringify(story)
       const outcome = decide(story, command, actor(role, agent), at(20))
-      expect(Either.isLeft(outcome)).toBe(true)
-    }
-  })
+      expect(JSON.stringify(story)).toBe(snapshot)
+      if (Either.isLeft(outcome)) return
+      if (!outcome.right.changed) expect(outcome.right.story).toBe(story)
+    },
+  )
+
+  it.prop(
+    "a user or superadmin key moves no story at all",
+    [arbStory, arbAgent, arbCommand],
+    ([story, agent, command]) => {
+      for (const role of ["user", "superadmin"] as const) {
+        const outcome = decide(story, command, actor(role, agent), at(20))
+        expect(Either.isLeft(outcome)).toBe(true)
+      }
+    },
+  )
 
   it.prop("every success records its change: an audit entry or an event", [arbRun], ([[story, steps]]) => {
     const records: Array<number> = []
@@ -127,7 +134,9 @@ const terms = { story_title: "Add the login page", ac_count: 2 }
 
 describe("transition error bodies", () => {
   it("claim on a pending story is must_contract_first", () => {
-    expect(body(storyIn("pending"), StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), agent)).toEqual({
+    expect(
+      body(storyIn("pending"), StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), agent),
+    ).toEqual({
       error: {
         status: 409,
         code: "must_contract_first",
@@ -135,13 +144,21 @@ describe("transition error bodies", () => {
         current_state: "pending",
         attempted_action: "claim",
         hints: ["Call POST /stories/:id/contract first"],
-        context: { current_agent_status: "pending", current_verified_status: "unverified", attempted_action: "claim" },
+        context: {
+          current_agent_status: "pending",
+          current_verified_status: "unverified",
+          attempted_action: "claim",
+        },
       },
     })
   })
 
   it("claim of an assigned story is invalid_transition with context", () => {
-    const result = body(storyIn("assigned"), StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), agent)
+    const result = body(
+      storyIn("assigned"),
+      StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }),
+      agent,
+    )
     expect(result).toMatchObject({
       error: {
         status: 409,
@@ -155,21 +172,33 @@ describe("transition error bodies", () => {
   })
 
   it("claim with unverified prerequisites is dependencies_not_met and names both counts", () => {
-    const result = body(storyIn("contracted"), StoryCommand.Claim({ blockers: { stories: 2, epic_stories: 1 } }), agent)
+    const result = body(
+      storyIn("contracted"),
+      StoryCommand.Claim({ blockers: { stories: 2, epic_stories: 1 } }),
+      agent,
+    )
     expect(result).toMatchObject({
       error: {
         status: 409,
         code: "dependencies_not_met",
         current_state: "contracted",
         attempted_action: "claim",
-        hints: ["Story has 2 unverified dependency(ies)", "Parent epic has 1 unverified prerequisite story(ies)"],
+        hints: [
+          "Story has 2 unverified dependency(ies)",
+          "Parent epic has 1 unverified prerequisite story(ies)",
+        ],
       },
     })
   })
 
   it("start on a contracted story is must_claim_first", () => {
     expect(body(storyIn("contracted"), StoryCommand.Start(), agent)).toMatchObject({
-      error: { status: 409, code: "must_claim_first", current_state: "contracted", attempted_action: "start" },
+      error: {
+        status: 409,
+        code: "must_claim_first",
+        current_state: "contracted",
+        attempted_action: "start",
+      },
     })
   })
 
@@ -217,9 +246,11 @@ describe("transition error bodies", () => {
       summary: null,
       completed_at: at(30),
     }
-    expect(body(storyIn("reported_done"), StoryCommand.ReviewComplete({ review }), actor("orchestrator", agentA))).toMatchObject(
-      { error: { status: 409, code: "self_review_blocked", attempted_action: "review-complete" } },
-    )
+    expect(
+      body(storyIn("reported_done"), StoryCommand.ReviewComplete({ review }), actor("orchestrator", agentA)),
+    ).toMatchObject({
+      error: { status: 409, code: "self_review_blocked", attempted_action: "review-complete" },
+    })
     expect(body(storyIn("implementing"), StoryCommand.ReviewComplete({ review }), otherAgent)).toMatchObject({
       error: { status: 422, code: "story_not_reported_done" },
     })
@@ -238,7 +269,12 @@ describe("transition error bodies", () => {
       error: { status: 409, code: "already_verified", hints: ["Story is already verified"] },
     })
     expect(body(storyIn("implementing"), verifyWith(at(30)), orchestrator)).toMatchObject({
-      error: { status: 409, code: "invalid_transition", current_state: "implementing", attempted_action: "verify" },
+      error: {
+        status: 409,
+        code: "invalid_transition",
+        current_state: "implementing",
+        attempted_action: "verify",
+      },
     })
     expect(body(storyIn("reported_done"), verifyWith(null), orchestrator)).toMatchObject({
       error: { status: 422, code: "review_not_conducted" },
@@ -266,7 +302,13 @@ describe("transition error bodies", () => {
   })
 
   it("role gates name the roles the endpoint requires", () => {
-    expect(body(storyIn("contracted"), StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), orchestrator)).toEqual({
+    expect(
+      body(
+        storyIn("contracted"),
+        StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }),
+        orchestrator,
+      ),
+    ).toEqual({
       error: { status: 403, message: "This endpoint requires the agent role" },
     })
     expect(body(storyIn("pending"), StoryCommand.Contract({ terms }), actor("user", null))).toEqual({
@@ -279,20 +321,30 @@ describe("transition error bodies", () => {
   })
 
   it("contract mismatches are 422 with the expected and provided counts", () => {
-    expect(body(storyIn("pending"), StoryCommand.Contract({ terms: { ...terms, ac_count: 5 } }), agent)).toMatchObject({
+    expect(
+      body(storyIn("pending"), StoryCommand.Contract({ terms: { ...terms, ac_count: 5 } }), agent),
+    ).toMatchObject({
       error: {
         status: 422,
         message: "Contract mismatch: expected ac_count 2 but got 5. Story has 2 acceptance criteria.",
         context: { expected_ac_count: 2, provided_ac_count: 5 },
       },
     })
-    expect(body(storyIn("pending"), StoryCommand.Contract({ terms: { ...terms, ac_count: "2" } }), agent)).toMatchObject({
+    expect(
+      body(storyIn("pending"), StoryCommand.Contract({ terms: { ...terms, ac_count: "2" } }), agent),
+    ).toMatchObject({
       error: { status: 422, code: "contract_ac_count_mismatch" },
     })
     expect(
-      body(storyIn("pending"), StoryCommand.Contract({ terms: { ...terms, story_title: "add the login page" } }), agent),
+      body(
+        storyIn("pending"),
+        StoryCommand.Contract({ terms: { ...terms, story_title: "add the login page" } }),
+        agent,
+      ),
     ).toMatchObject({ error: { status: 422, message: "story_title does not match" } })
-    expect(body(storyIn("contracted"), StoryCommand.Contract({ terms: { story_title: "x" } }), agent)).toMatchObject({
+    expect(
+      body(storyIn("contracted"), StoryCommand.Contract({ terms: { story_title: "x" } }), agent),
+    ).toMatchObject({
       error: { status: 409, code: "invalid_transition", attempted_action: "contract" },
     })
   })
@@ -307,8 +359,16 @@ describe("transitions", () => {
 
   it("walks pending → verified with three agents", () => {
     const contracted = ok(storyIn("pending"), StoryCommand.Contract({ terms }), agent)
-    const assigned = ok(contracted.story, StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), agent)
-    expect(assigned.story).toMatchObject({ agent_status: "assigned", assigned_agent_id: agentA, assigned_at: at(20) })
+    const assigned = ok(
+      contracted.story,
+      StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }),
+      agent,
+    )
+    expect(assigned.story).toMatchObject({
+      agent_status: "assigned",
+      assigned_agent_id: agentA,
+      assigned_at: at(20),
+    })
     const implementing = ok(assigned.story, StoryCommand.Start(), agent)
     const reviewRequested = ok(implementing.story, StoryCommand.RequestReview(), agent)
     expect(reviewRequested.changed).toBe(false)
@@ -329,7 +389,10 @@ describe("transitions", () => {
   it("reject with auto-reset returns the story to pending/rejected and keeps the reason", () => {
     const decision = ok(
       storyIn("reported_done"),
-      StoryCommand.Reject({ rejection: { reason: "tests fail", findings: {}, review_type: null }, auto_reset: true }),
+      StoryCommand.Reject({
+        rejection: { reason: "tests fail", findings: {}, review_type: null },
+        auto_reset: true,
+      }),
       orchestrator,
     )
     expect(decision.story).toMatchObject({
@@ -350,13 +413,23 @@ describe("transitions", () => {
   it("reject without auto-reset keeps the assignee (RD/R) and a verified story can be re-rejected", () => {
     const kept = ok(
       storyIn("reported_done"),
-      StoryCommand.Reject({ rejection: { reason: "no", findings: {}, review_type: null }, auto_reset: false }),
+      StoryCommand.Reject({
+        rejection: { reason: "no", findings: {}, review_type: null },
+        auto_reset: false,
+      }),
       orchestrator,
     )
-    expect(kept.story).toMatchObject({ agent_status: "reported_done", verified_status: "rejected", assigned_agent_id: agentA })
+    expect(kept.story).toMatchObject({
+      agent_status: "reported_done",
+      verified_status: "rejected",
+      assigned_agent_id: agentA,
+    })
     const again = ok(
       storyIn("pending", "verified"),
-      StoryCommand.Reject({ rejection: { reason: "regressed", findings: {}, review_type: null }, auto_reset: true }),
+      StoryCommand.Reject({
+        rejection: { reason: "regressed", findings: {}, review_type: null },
+        auto_reset: true,
+      }),
       orchestrator,
     )
     expect(again.story.verified_status).toBe("rejected")
@@ -364,7 +437,11 @@ describe("transitions", () => {
 
   it("force-unclaim keeps verified_status and is a recorded no-op on pending", () => {
     const reset = ok(storyIn("reported_done", "verified"), StoryCommand.ForceUnclaim(), orchestrator)
-    expect(reset.story).toMatchObject({ agent_status: "pending", verified_status: "verified", assigned_agent_id: null })
+    expect(reset.story).toMatchObject({
+      agent_status: "pending",
+      verified_status: "verified",
+      assigned_agent_id: null,
+    })
     const noop = ok(storyIn("pending"), StoryCommand.ForceUnclaim(), orchestrator)
     expect(noop.audit).toHaveLength(1)
     expect(noop.events.map((e) => e.event)).toEqual(["story.force_unclaimed"])
@@ -390,9 +467,9 @@ describe("transitions", () => {
   })
 
   it("an orchestrator may contract with {} but its terms are checked when it sends them", () => {
-    expect(Either.isRight(decide(storyIn("pending"), StoryCommand.Contract({ terms: {} }), orchestrator, at(20)))).toBe(
-      true,
-    )
+    expect(
+      Either.isRight(decide(storyIn("pending"), StoryCommand.Contract({ terms: {} }), orchestrator, at(20))),
+    ).toBe(true)
     expect(
       Either.isLeft(
         decide(storyIn("pending"), StoryCommand.Contract({ terms: { ac_count: 9 } }), orchestrator, at(20)),
@@ -410,7 +487,12 @@ describe("transitions", () => {
     ).toBe(true)
     expect(
       Either.isLeft(
-        decide(storyIn("pending"), StoryCommand.Contract({ terms: { skip_contract_check: true } }), agent, at(20)),
+        decide(
+          storyIn("pending"),
+          StoryCommand.Contract({ terms: { skip_contract_check: true } }),
+          agent,
+          at(20),
+        ),
       ),
     ).toBe(true)
   })

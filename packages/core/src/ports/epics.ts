@@ -1,0 +1,19 @@
+import { Context, type Effect, type Option } from "effect"
+import type { Epic } from "../domain/epic.js"
+import type { EpicId, ProjectId } from "../domain/ids.js"
+import type { DuplicateKey } from "./storage-errors.js"
+
+/** The current tenant's epics. */
+export class Epics extends Context.Tag("@loopctl/core/Epics")<
+  Epics,
+  {
+    /** Fails with DuplicateKey `number` when the project already has the number. */
+    readonly insert: (epics: ReadonlyArray<Epic>) => Effect.Effect<void, DuplicateKey>
+    readonly update: (epic: Epic) => Effect.Effect<void>
+    /** Deletes the epic, its stories and everything hanging off them. */
+    readonly delete: (id: EpicId) => Effect.Effect<void>
+    readonly findById: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
+    /** Ordered by position, then number. */
+    readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
+  }
+>() {}

@@ -1,0 +1,12 @@
+/** What the core needs from the world; adapters provide these. */
+export * from "./audit-log.js"
+export * from "./dependencies.js"
+export * from "./epics.js"
+export * from "./ids.js"
+export * from "./outbox.js"
+export * from "./projects.js"
+export * from "./storage-errors.js"
+export * from "./stories.js"
+export * from "./tenants.js"
+export * from "./unit-of-work.js"
+export * from "./verification-records.js"

@@ -1,0 +1,25 @@
+import { Context, type Effect, type Option } from "effect"
+import type { ProjectId } from "../domain/ids.js"
+import type { PageRequest, Paged } from "../domain/page.js"
+import type { Project } from "../domain/project.js"
+import type { ProjectStatus } from "../domain/status.js"
+import type { DuplicateKey } from "./storage-errors.js"
+
+/** Filters of the project list; an absent status lists active projects only. */
+export interface ProjectFilter {
+  readonly status?: ProjectStatus | "any"
+}
+
+/** The current tenant's projects. */
+export class Projects extends Context.Tag("@loopctl/core/Projects")<
+  Projects,
+  {
+    /** Fails with DuplicateKey `slug` when the tenant already has the slug. */
+    readonly insert: (project: Project) => Effect.Effect<void, DuplicateKey>
+    readonly update: (project: Project) => Effect.Effect<void>
+    readonly findById: (id: ProjectId) => Effect.Effect<Option.Option<Project>>
+    /** Ordered by name. */
+    readonly list: (filter: ProjectFilter, page: PageRequest) => Effect.Effect<Paged<Project>>
+    readonly countActive: Effect.Effect<number>
+  }
+>() {}

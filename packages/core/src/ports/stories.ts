@@ -1,0 +1,47 @@
+import { Context, type Effect, type Option } from "effect"
+import type { EpicId, ProjectId, StoryId } from "../domain/ids.js"
+import type { PageRequest, Paged } from "../domain/page.js"
+import type { AgentStatus, VerifiedStatus } from "../domain/status.js"
+import type { Story } from "../domain/story.js"
+import type { DuplicateKey } from "./storage-errors.js"
+
+/** Filters of story lists. */
+export interface StoryFilter {
+  readonly epic_id?: EpicId
+  readonly agent_status?: AgentStatus
+  readonly verified_status?: VerifiedStatus
+}
+
+/** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
+export interface Prerequisites {
+  readonly stories: ReadonlyArray<Story>
+  readonly epic_stories: ReadonlyArray<Story>
+}
+
+/** The current tenant's stories. */
+export class Stories extends Context.Tag("@loopctl/core/Stories")<
+  Stories,
+  {
+    /** Inserts in one batch. Fails with DuplicateKey `number` when the project already has a number. */
+    readonly insert: (stories: ReadonlyArray<Story>) => Effect.Effect<void, DuplicateKey>
+    readonly update: (story: Story) => Effect.Effect<void>
+    readonly delete: (id: StoryId) => Effect.Effect<void>
+    readonly findById: (id: StoryId) => Effect.Effect<Option.Option<Story>>
+    /**
+     * Loads the story and holds it for the rest of the transaction, so that concurrent
+     * transitions of one story run one after another and each sees the other's result.
+     */
+    readonly findForUpdate: (id: StoryId) => Effect.Effect<Option.Option<Story>>
+    /** Ordered by sort_key. */
+    readonly listByProject: (
+      project: ProjectId,
+      filter: StoryFilter,
+      page: PageRequest,
+    ) => Effect.Effect<Paged<Story>>
+    /** Every story of the epic, ordered by sort_key. */
+    readonly listByEpic: (epic: EpicId) => Effect.Effect<ReadonlyArray<Story>>
+    /** Every story of the project, ordered by sort_key. */
+    readonly listAllByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Story>>
+    readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
+  }
+>() {}

@@ -1,0 +1,15 @@
+import { Context, type Effect } from "effect"
+import type { TenantId } from "../domain/ids.js"
+
+/**
+ * One use case = one transaction. Everything the work does through the repositories, the audit
+ * log and the outbox commits together when it succeeds and is rolled back when it fails. Inside,
+ * every repository sees only `tenant`'s rows (the Postgres adapter enforces it with RLS).
+ * A nested `transact` joins the outer transaction.
+ */
+export class UnitOfWork extends Context.Tag("@loopctl/core/UnitOfWork")<
+  UnitOfWork,
+  {
+    readonly transact: <A, E, R>(tenant: TenantId, work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  }
+>() {}

@@ -1,0 +1,13 @@
+import { Layer } from "effect"
+import { Importer } from "./importer.js"
+import { StoryLifecycle } from "./story-lifecycle.js"
+import { Verification } from "./verification.js"
+import { WorkBreakdown } from "./work-breakdown.js"
+
+/** Every use case of the core, needing only the ports. Provide the ports at the edge. */
+export const LoopctlServices = Layer.mergeAll(
+  WorkBreakdown.Default,
+  Importer.Default,
+  StoryLifecycle.Default,
+  Verification.Default,
+)

@@ -1,0 +1,62 @@
+import { Effect, Schema } from "effect"
+import type { Actor } from "../domain/actor.js"
+import { AuditEntry } from "../domain/audit-entry.js"
+import type { DomainEvent } from "../domain/events.js"
+import { AuditEntryId, type ProjectId } from "../domain/ids.js"
+import { now } from "../domain/timestamp.js"
+import { AuditLog } from "../ports/audit-log.js"
+import { type Ids, freshId } from "../ports/ids.js"
+import { Outbox, OutboxEntry } from "../ports/outbox.js"
+import type { AuditIntent } from "../rules/lifecycle.js"
+
+/**
+ * Writes what a mutation must leave behind — its audit entries and its events — through the
+ * ports, inside the caller's unit of work, so they commit or roll back with the change.
+ */
+export const recordChange = (
+  actor: Actor,
+  project_id: ProjectId | null,
+  change: { readonly audit: ReadonlyArray<AuditIntent>; readonly events: ReadonlyArray<DomainEvent> },
+) =>
+  Effect.gen(function* () {
+    if (change.audit.length === 0 && change.events.length === 0) return
+    const at = yield* now
+    const entries: Array<AuditEntry> = []
+    for (const intent of change.audit) {
+      const system = intent.actor === "system"
+      entries.push(
+        new AuditEntry({
+          id: yield* freshId(AuditEntryId),
+          tenant_id: actor.tenant_id,
+          project_id,
+          entity_type: intent.entity_type,
+          entity_id: intent.entity_id,
+          action: intent.action,
+          actor_type: system ? "system" : actor.role === "superadmin" ? "superadmin" : "api_key",
+          actor_id: system ? null : actor.api_key_id,
+          actor_label: system ? `system:${intent.action}` : actor.label,
+          old_state: intent.old_state,
+          new_state: intent.new_state,
+          metadata: {},
+          inserted_at: at,
+        }),
+      )
+    }
+    const events: Array<OutboxEntry> = []
+    for (const event of change.events) {
+      events.push(
+        new OutboxEntry({
+          id: yield* freshId(Schema.UUID),
+          tenant_id: actor.tenant_id,
+          project_id: "project_id" in event && event.project_id !== null ? event.project_id : project_id,
+          event,
+          occurred_at: at,
+        }),
+      )
+    }
+    if (entries.length > 0) yield* Effect.flatMap(AuditLog, (log) => log.append(entries))
+    if (events.length > 0) yield* Effect.flatMap(Outbox, (outbox) => outbox.enqueue(events))
+  })
+
+/** The ports `recordChange` writes through. */
+export type RecordingPorts = AuditLog | Outbox | Ids

@@ -1,0 +1,163 @@
+import { Effect, Either } from "effect"
+import type { Actor } from "../domain/actor.js"
+import { NotFound } from "../domain/errors.js"
+import { ArtifactReportId, type StoryId } from "../domain/ids.js"
+import type { JsonObject } from "../domain/json.js"
+import type { Story } from "../domain/story.js"
+import { now } from "../domain/timestamp.js"
+import { ArtifactReport } from "../domain/verification.js"
+import { ImplementerCapability } from "../policy/grants.js"
+import type { AuditLog } from "../ports/audit-log.js"
+import type { Ids } from "../ports/ids.js"
+import { freshId } from "../ports/ids.js"
+import type { Outbox } from "../ports/outbox.js"
+import { Stories } from "../ports/stories.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
+import {
+  ArtifactReports,
+  type ReviewRecords,
+  type VerificationResults,
+} from "../ports/verification-records.js"
+import { type ArtifactClaim, parseArtifactClaim } from "../rules/artifact.js"
+import type { ContractTerms } from "../rules/contract.js"
+import { parseReviewSubmission } from "../rules/evidence.js"
+import { type StoryAction, StoryCommand, authorize, claimBlockersOf } from "../rules/lifecycle.js"
+import { nextActions } from "../rules/next-actions.js"
+import { recordChange } from "./recording.js"
+import { transitionStory } from "./story-transition.js"
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * The implementer's side of a story: contract, claim, start, request-review, report, unclaim,
+ * and the reviewer's review-complete. Every method needs `ImplementerCapability`, which only
+ * `asImplementer` grants.
+ */
+export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/core/StoryLifecycle", {
+  effect: Effect.gen(function* () {
+    const ports = yield* Effect.context<
+      UnitOfWork | Stories | ReviewRecords | VerificationResults | ArtifactReports | AuditLog | Outbox | Ids
+    >()
+    const uow = yield* UnitOfWork
+
+    /** Gate (before any lookup), then one transaction: load, decide, write. */
+    const act = <E, R>(
+      action: StoryAction,
+      id: StoryId,
+      commandFor: (story: Story, actor: Actor) => Effect.Effect<StoryCommand, E, R>,
+      after: (story: Story, actor: Actor) => Effect.Effect<void, E, R> = () => Effect.void,
+    ) =>
+      Effect.gen(function* () {
+        const { actor } = yield* ImplementerCapability
+        yield* authorize(action, actor)
+        const { decision } = yield* uow.transact(
+          actor.tenant_id,
+          Effect.tap(
+            transitionStory(actor, id, (story) => commandFor(story, actor)),
+            ({ decision }) => after(decision.story, actor),
+          ),
+        )
+        return { story: decision.story, next_actions: nextActions(decision.story, actor.role) }
+      }).pipe(Effect.provide(ports))
+
+    const simple = (action: StoryAction, command: StoryCommand) => (id: StoryId) =>
+      act(action, id, () => Effect.succeed(command))
+
+    const insertArtifact = (story: Story, actor: Actor, claim: ArtifactClaim) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        const report = new ArtifactReport({
+          id: yield* freshId(ArtifactReportId),
+          tenant_id: story.tenant_id,
+          story_id: story.id,
+          reported_by: actor.role === "orchestrator" ? "orchestrator" : "agent",
+          reporter_agent_id: actor.agent_id,
+          ...claim,
+          inserted_at: at,
+          updated_at: at,
+        })
+        yield* Effect.flatMap(ArtifactReports, (reports) => reports.insert(report))
+        yield* recordChange(actor, story.project_id, {
+          audit: [
+            {
+              entity_type: "artifact_report",
+              entity_id: report.id,
+              action: "created",
+              actor: "caller",
+              old_state: null,
+              new_state: { artifact_type: report.artifact_type, path: report.path, story_id: story.id },
+            },
+          ],
+          events: [
+            {
+              event: "artifact.reported",
+              artifact_report_id: report.id,
+              story_id: story.id,
+              project_id: story.project_id,
+              artifact_type: report.artifact_type,
+              path: report.path,
+              reported_by: report.reported_by,
+              reporter_agent_id: report.reporter_agent_id,
+            },
+          ],
+        })
+        return report
+      })
+
+    return {
+      contract: (id: StoryId, terms: ContractTerms) =>
+        act("contract", id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
+      claim: (id: StoryId) =>
+        act("claim", id, (story) =>
+          Effect.map(
+            Effect.flatMap(Stories, (stories) => stories.prerequisitesOf(story)),
+            (prerequisites) => StoryCommand.Claim({ blockers: claimBlockersOf(prerequisites) }),
+          ),
+        ),
+      start: simple("start", StoryCommand.Start()),
+      requestReview: simple("request-review", StoryCommand.RequestReview()),
+      /** Report done; an `artifact` in the body is recorded in the same transaction (422 rolls all back). */
+      report: (id: StoryId, body: unknown = {}) => {
+        const artifact =
+          isObject(body) && body.artifact !== undefined && body.artifact !== null
+            ? parseArtifactClaim(body.artifact, "artifact.")
+            : Either.right(null)
+        return act(
+          "report",
+          id,
+          () => Effect.as(artifact, StoryCommand.Report()),
+          (story, actor) =>
+            Either.match(artifact, {
+              onLeft: () => Effect.void,
+              onRight: (claim) =>
+                claim === null ? Effect.void : Effect.asVoid(insertArtifact(story, actor, claim)),
+            }),
+        )
+      },
+      unclaim: simple("unclaim", StoryCommand.Unclaim()),
+      /** Records a review of a reported story by someone other than its implementer (201). */
+      reviewComplete: (id: StoryId, body: unknown) =>
+        act("review-complete", id, () =>
+          Effect.flatMap(now, (at) =>
+            Effect.map(parseReviewSubmission(body, at), (review) => StoryCommand.ReviewComplete({ review })),
+          ),
+        ),
+      /** Records an artifact report for a story, in any state. */
+      reportArtifact: (id: StoryId, body: unknown) =>
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("report-artifact", actor)
+          const claim = yield* parseArtifactClaim(body)
+          return yield* uow.transact(
+            actor.tenant_id,
+            Effect.gen(function* () {
+              const story = yield* Effect.flatMap(Stories, (stories) => stories.findById(id))
+              if (story._tag === "None") return yield* Effect.fail(NotFound.of("Story"))
+              return yield* insertArtifact(story.value, actor, claim)
+            }),
+          )
+        }).pipe(Effect.provide(ports)),
+    }
+  }),
+}) {}

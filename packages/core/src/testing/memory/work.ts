@@ -1,0 +1,272 @@
+import { Effect, HashMap, Layer, Option } from "effect"
+import type { EpicDependency, StoryDependency } from "../../domain/dependency.js"
+import type { Epic } from "../../domain/epic.js"
+import { pageOf } from "../../domain/page.js"
+import type { Project } from "../../domain/project.js"
+import type { Story } from "../../domain/story.js"
+import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
+import { Epics } from "../../ports/epics.js"
+import { Projects } from "../../ports/projects.js"
+import { DuplicateKey } from "../../ports/storage-errors.js"
+import { Stories } from "../../ports/stories.js"
+import { MemoryStore, type Tables, tableAccess } from "./store.js"
+
+/** Memory implementations of the work-breakdown repositories. */
+
+const byName = (a: Project, b: Project) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+const byPosition = (a: Epic, b: Epic) => a.position - b.position || a.number - b.number
+const bySortKey = (a: Story, b: Story) => a.sort_key - b.sort_key
+const byInsertion = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
+  a.inserted_at.localeCompare(b.inserted_at) || a.id.localeCompare(b.id)
+
+const putAll = <A extends { readonly id: string }>(map: HashMap.HashMap<string, A>, rows: ReadonlyArray<A>) =>
+  rows.reduce((acc, row) => HashMap.set(acc, row.id, row), map)
+
+/** Fails with DuplicateKey when a new row repeats a unique key among existing or new rows. */
+const checkUnique = <A extends { readonly id: string }>(
+  existing: Iterable<A>,
+  incoming: ReadonlyArray<A>,
+  entity: string,
+  key: string,
+  keyOf: (row: A) => string,
+) => {
+  const seen = new Set<string>()
+  for (const row of existing) seen.add(keyOf(row))
+  for (const row of incoming) {
+    const k = keyOf(row)
+    if (seen.has(k)) return Effect.fail(new DuplicateKey({ entity, key }))
+    seen.add(k)
+  }
+  return Effect.void
+}
+
+/** Removes a story and every row that hangs off it. */
+const withoutStories = (tables: Tables, ids: ReadonlySet<string>): Tables => ({
+  ...tables,
+  stories: HashMap.filter(tables.stories, (story) => !ids.has(story.id)),
+  storyDependencies: HashMap.filter(
+    tables.storyDependencies,
+    (edge) => !ids.has(edge.story_id) && !ids.has(edge.depends_on_story_id),
+  ),
+  reviewRecords: HashMap.filter(tables.reviewRecords, (row) => !ids.has(row.story_id)),
+  verificationResults: HashMap.filter(tables.verificationResults, (row) => !ids.has(row.story_id)),
+  artifactReports: HashMap.filter(tables.artifactReports, (row) => !ids.has(row.story_id)),
+})
+
+export const ProjectsMemory = Layer.effect(
+  Projects,
+  Effect.map(MemoryStore, (store) => {
+    const db = tableAccess(store)
+    return Projects.of({
+      insert: (project) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            db.rows((t) => t.projects),
+            (rows) => checkUnique(rows, [project], "project", "slug", (p) => p.slug),
+          ),
+          db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
+        ),
+      update: (project) =>
+        db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
+      findById: (id) => db.row((t) => t.projects, id),
+      list: (filter, page) =>
+        Effect.map(
+          db.rows((t) => t.projects),
+          (rows) =>
+            pageOf(
+              rows
+                .filter((p) => filter.status === "any" || p.status === (filter.status ?? "active"))
+                .sort(byName),
+              page,
+            ),
+        ),
+      countActive: Effect.map(
+        db.rows((t) => t.projects),
+        (rows) => rows.filter((p) => p.status === "active").length,
+      ),
+    })
+  }),
+)
+
+export const EpicsMemory = Layer.effect(
+  Epics,
+  Effect.map(MemoryStore, (store) => {
+    const db = tableAccess(store)
+    return Epics.of({
+      insert: (epics) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            db.rows((t) => t.epics),
+            (rows) => checkUnique(rows, epics, "epic", "number", (e) => `${e.project_id}/${e.number}`),
+          ),
+          db.write((t) => ({ ...t, epics: putAll(t.epics, epics) })),
+        ),
+      update: (epic) => db.write((t) => ({ ...t, epics: HashMap.set(t.epics, epic.id, epic) })),
+      delete: (id) =>
+        Effect.flatMap(
+          db.row((t) => t.epics, id),
+          (found) =>
+            Option.isNone(found)
+              ? Effect.void
+              : db.write((t) => {
+                  const storyIds = new Set(
+                    Array.from(HashMap.values(t.stories))
+                      .filter((s) => s.epic_id === id)
+                      .map((s) => s.id),
+                  )
+                  const rest = withoutStories(t, storyIds)
+                  return {
+                    ...rest,
+                    epics: HashMap.remove(rest.epics, id),
+                    epicDependencies: HashMap.filter(
+                      rest.epicDependencies,
+                      (edge) => edge.epic_id !== id && edge.depends_on_epic_id !== id,
+                    ),
+                  }
+                }),
+        ),
+      findById: (id) => db.row((t) => t.epics, id),
+      listByProject: (project) =>
+        Effect.map(
+          db.rows((t) => t.epics),
+          (rows) => rows.filter((e) => e.project_id === project).sort(byPosition),
+        ),
+    })
+  }),
+)
+
+export const StoriesMemory = Layer.effect(
+  Stories,
+  Effect.map(MemoryStore, (store) => {
+    const db = tableAccess(store)
+    const inProject = (project: string) =>
+      Effect.map(
+        db.rows((t) => t.stories),
+        (rows) => rows.filter((s) => s.project_id === project).sort(bySortKey),
+      )
+    return Stories.of({
+      insert: (stories) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            db.rows((t) => t.stories),
+            (rows) => checkUnique(rows, stories, "story", "number", (s) => `${s.project_id}/${s.number}`),
+          ),
+          db.write((t) => ({ ...t, stories: putAll(t.stories, stories) })),
+        ),
+      update: (story) => db.write((t) => ({ ...t, stories: HashMap.set(t.stories, story.id, story) })),
+      delete: (id) => db.write((t) => withoutStories(t, new Set([id]))),
+      findById: (id) => db.row((t) => t.stories, id),
+      // Transactions already run one at a time here, so a plain read holds the story.
+      findForUpdate: (id) => db.row((t) => t.stories, id),
+      listByProject: (project, filter, page) =>
+        Effect.map(inProject(project), (rows) =>
+          pageOf(
+            rows.filter(
+              (s) =>
+                (filter.epic_id === undefined || s.epic_id === filter.epic_id) &&
+                (filter.agent_status === undefined || s.agent_status === filter.agent_status) &&
+                (filter.verified_status === undefined || s.verified_status === filter.verified_status),
+            ),
+            page,
+          ),
+        ),
+      listByEpic: (epic) =>
+        Effect.map(
+          db.rows((t) => t.stories),
+          (rows) => rows.filter((s) => s.epic_id === epic).sort(bySortKey),
+        ),
+      listAllByProject: inProject,
+      prerequisitesOf: (story) =>
+        Effect.gen(function* () {
+          const stories = yield* db.rows((t) => t.stories)
+          const storyEdges = yield* db.rows((t) => t.storyDependencies)
+          const epicEdges = yield* db.rows((t) => t.epicDependencies)
+          const direct = new Set(
+            storyEdges.filter((e) => e.story_id === story.id).map((e) => e.depends_on_story_id),
+          )
+          const epics = new Set(
+            epicEdges.filter((e) => e.epic_id === story.epic_id).map((e) => e.depends_on_epic_id),
+          )
+          return {
+            stories: stories.filter((s) => direct.has(s.id)).sort(bySortKey),
+            epic_stories: stories.filter((s) => epics.has(s.epic_id)).sort(bySortKey),
+          }
+        }),
+    })
+  }),
+)
+
+const pairOf = (edge: StoryDependency) => `${edge.story_id}->${edge.depends_on_story_id}`
+const epicPairOf = (edge: EpicDependency) => `${edge.epic_id}->${edge.depends_on_epic_id}`
+
+export const StoryDependenciesMemory = Layer.effect(
+  StoryDependencies,
+  Effect.map(MemoryStore, (store) => {
+    const db = tableAccess(store)
+    return StoryDependencies.of({
+      insert: (edges) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            db.rows((t) => t.storyDependencies),
+            (rows) => checkUnique(rows, edges, "story_dependency", "pair", pairOf),
+          ),
+          db.write((t) => ({ ...t, storyDependencies: putAll(t.storyDependencies, edges) })),
+        ),
+      delete: (id) =>
+        Effect.flatMap(
+          db.row((t) => t.storyDependencies, id),
+          (found) =>
+            Option.isNone(found)
+              ? Effect.succeed(false)
+              : Effect.as(
+                  db.write((t) => ({ ...t, storyDependencies: HashMap.remove(t.storyDependencies, id) })),
+                  true,
+                ),
+        ),
+      findById: (id) => db.row((t) => t.storyDependencies, id),
+      listByProject: (project) =>
+        Effect.gen(function* () {
+          const stories = yield* db.rows((t) => t.stories)
+          const inProject = new Set(stories.filter((s) => s.project_id === project).map((s) => s.id))
+          const edges = yield* db.rows((t) => t.storyDependencies)
+          return edges.filter((e) => inProject.has(e.story_id)).sort(byInsertion)
+        }),
+    })
+  }),
+)
+
+export const EpicDependenciesMemory = Layer.effect(
+  EpicDependencies,
+  Effect.map(MemoryStore, (store) => {
+    const db = tableAccess(store)
+    return EpicDependencies.of({
+      insert: (edges) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            db.rows((t) => t.epicDependencies),
+            (rows) => checkUnique(rows, edges, "epic_dependency", "pair", epicPairOf),
+          ),
+          db.write((t) => ({ ...t, epicDependencies: putAll(t.epicDependencies, edges) })),
+        ),
+      delete: (id) =>
+        Effect.flatMap(
+          db.row((t) => t.epicDependencies, id),
+          (found) =>
+            Option.isNone(found)
+              ? Effect.succeed(false)
+              : Effect.as(
+                  db.write((t) => ({ ...t, epicDependencies: HashMap.remove(t.epicDependencies, id) })),
+                  true,
+                ),
+        ),
+      findById: (id) => db.row((t) => t.epicDependencies, id),
+      listByProject: (project) =>
+        Effect.gen(function* () {
+          const epics = yield* db.rows((t) => t.epics)
+          const inProject = new Set(epics.filter((e) => e.project_id === project).map((e) => e.id))
+          const edges = yield* db.rows((t) => t.epicDependencies)
+          return edges.filter((e) => inProject.has(e.epic_id)).sort(byInsertion)
+        }),
+    })
+  }),
+)
