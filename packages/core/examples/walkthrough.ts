@@ -1,0 +1,107 @@
+/**
+ * Embedding @loopctl/core: a whole story's life on the in-memory adapter, no database, no server.
+ *
+ * Three agents take part, and the trust model keeps them apart:
+ *   - the implementer contracts, claims and starts the story, but may not report it done;
+ *   - a second agent reports it and reviews it;
+ *   - an orchestrator agent (a third identity) verifies it.
+ */
+import {
+  Actor,
+  AgentId,
+  ApiKeyId,
+  Importer,
+  StoryLifecycle,
+  TenantId,
+  Verification,
+  WorkBreakdown,
+  asImplementer,
+  asVerifier,
+} from "@loopctl/core"
+import { MemoryLoopctl } from "@loopctl/core/memory"
+import { Console, Effect } from "effect"
+
+const tenant_id = TenantId.make("6b7f3c1e-0000-4000-8000-000000000001")
+const key = (n: number, role: Actor["role"], agent: string | null) =>
+  new Actor({
+    tenant_id,
+    api_key_id: ApiKeyId.make(`6b7f3c1e-0000-4000-8000-00000000010${n}`),
+    key_name: `${role}-${n}`,
+    role,
+    agent_id: agent === null ? null : AgentId.make(agent),
+  })
+
+/** The people and agents of this walkthrough. */
+export const cast = {
+  owner: key(1, "user", null),
+  implementer: key(2, "agent", "6b7f3c1e-0000-4000-8000-00000000020a"),
+  reviewer: key(3, "agent", "6b7f3c1e-0000-4000-8000-00000000020b"),
+  verifier: key(4, "orchestrator", "6b7f3c1e-0000-4000-8000-00000000020c"),
+}
+
+/** The walk itself; returns what happened, step by step. */
+export const walkthrough = Effect.gen(function* () {
+  const work = yield* WorkBreakdown
+  const importer = yield* Importer
+  const lifecycle = yield* StoryLifecycle
+  const verification = yield* Verification
+  const log: Array<string> = []
+  const say = (line: string) => Effect.sync(() => log.push(line)).pipe(Effect.zipRight(Console.log(line)))
+
+  const project = yield* work.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
+  yield* importer.importProject(cast.owner, project.id, {
+    epics: [
+      {
+        number: 1,
+        title: "Catalogue",
+        stories: [
+          {
+            number: "1.1",
+            title: "List books",
+            acceptance_criteria: [{ id: "AC-1", description: "GET /books returns the catalogue" }],
+          },
+        ],
+      },
+    ],
+  })
+  const [story] = yield* work.readyStories(cast.owner, project.id)
+  if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
+  yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
+
+  const { implementer, reviewer, verifier } = cast
+  yield* asImplementer(
+    implementer,
+    "contract",
+  )(lifecycle.contract(story.id, { story_title: "List books", ac_count: 1 }))
+  yield* asImplementer(implementer, "claim")(lifecycle.claim(story.id))
+  const started = yield* asImplementer(implementer, "start")(lifecycle.start(story.id))
+  yield* say(`implementer claimed and started it: ${started.story.agent_status}`)
+
+  const selfReport = yield* Effect.flip(asImplementer(implementer, "report")(lifecycle.report(story.id)))
+  yield* say(
+    `implementer tries to report its own work: refused (${"code" in selfReport ? selfReport.code : selfReport._tag})`,
+  )
+
+  const reported = yield* asImplementer(reviewer, "report")(lifecycle.report(story.id))
+  yield* say(`reviewer reports it done: ${reported.story.agent_status}`)
+  yield* asImplementer(
+    reviewer,
+    "review-complete",
+  )(lifecycle.reviewComplete(story.id, { review_type: "enhanced", findings_count: 1, fixes_count: 1 }))
+  yield* say("reviewer records a completed review (1 finding, 1 fixed)")
+
+  const verified = yield* asVerifier(
+    verifier,
+    "verify",
+  )(
+    verification.verify(story.id, {
+      review_type: "enhanced",
+      summary: "Catalogue endpoint checked against AC-1",
+    }),
+  )
+  yield* say(`orchestrator verifies it: ${verified.story.agent_status}/${verified.story.verified_status}`)
+  return { log, story: verified.story }
+})
+
+/** The walkthrough with its in-memory store. */
+export const runWalkthrough = walkthrough.pipe(Effect.provide(MemoryLoopctl))
