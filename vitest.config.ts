@@ -11,5 +11,8 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "bench/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // CI reads the JSON report to print its own "N passed, N failed" line.
+    reporters: process.env.LOOPCTL_TEST_REPORT ? ["default", "json"] : ["default"],
+    outputFile: process.env.LOOPCTL_TEST_REPORT ? { json: process.env.LOOPCTL_TEST_REPORT } : {},
   },
 })
