@@ -1,5 +1,11 @@
 import { Clock, Effect, ParseResult, Schema } from "effect"
 
+/** Whether the date and time fields name a real instant (no 2026-02-30, no hour 24). */
+const isCalendarInstant = (text: string): boolean => {
+  const millis = Date.parse(`${text.slice(0, 23)}Z`)
+  return !Number.isNaN(millis) && new Date(millis).toISOString().slice(0, 23) === text.slice(0, 23)
+}
+
 /**
  * An instant as the wire carries it: ISO-8601 UTC with exactly six fraction digits
  * (`2026-03-27T12:00:00.123456Z`). Microseconds matter: verify compares a review's
@@ -8,11 +14,14 @@ import { Clock, Effect, ParseResult, Schema } from "effect"
  */
 export const Timestamp = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  Schema.filter((text) => isCalendarInstant(text) || "must be a real calendar date and time"),
   Schema.brand("Timestamp"),
 )
 export type Timestamp = typeof Timestamp.Type
 
 const isoPrefix = (epochMillis: number): string => new Date(epochMillis).toISOString().slice(0, 19)
+
+const isTimestamp = Schema.is(Timestamp)
 
 /** Formats nanoseconds since the epoch as a Timestamp (truncated to microseconds). */
 export const timestampFromNanos = (nanos: bigint): Timestamp => {
@@ -42,7 +51,10 @@ export const parseTimestamp = (text: string): Timestamp | undefined => {
   const millis = Date.parse(`${base}${zone}`)
   if (Number.isNaN(millis)) return undefined
   const micros = fraction.padEnd(6, "0").slice(0, 6)
-  return Timestamp.make(`${isoPrefix(millis)}.${micros}Z`)
+  const candidate = `${isoPrefix(millis)}.${micros}Z`
+  // Date.parse rolls some impossible dates over (Feb 30 → Mar 2): the fields must survive as written.
+  const fieldsExist = new Date(Date.parse(`${base}Z`)).toISOString().slice(0, 19) === base
+  return fieldsExist && isTimestamp(candidate) ? candidate : undefined
 }
 
 /** A Timestamp decoded from any ISO-8601 instant on the wire. */
