@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import { ValidationFailed } from "../domain/errors.js"
-import type { JsonObject } from "../domain/json.js"
+import { type JsonObject, isJsonObject } from "../domain/json.js"
 
 /** What an artifact report says was produced; the store adds who, when and for which story. */
 export interface ArtifactClaim {
@@ -9,9 +9,6 @@ export interface ArtifactClaim {
   readonly exists: boolean
   readonly details: JsonObject
 }
-
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const present = (value: unknown): value is string => typeof value === "string" && value.trim() !== ""
 
@@ -23,15 +20,15 @@ export const parseArtifactClaim = (
   body: unknown,
   prefix = "",
 ): Either.Either<ArtifactClaim, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems: Record<string, Array<string>> = {}
-  if (!isObject(body)) problems[prefix === "" ? "body" : prefix.slice(0, -1)] = ["must be a JSON object"]
+  if (!isJsonObject(body)) problems[prefix === "" ? "body" : prefix.slice(0, -1)] = ["must be a JSON object"]
   if (!present(input.artifact_type)) problems[`${prefix}artifact_type`] = ["can't be blank"]
   if (!present(input.path)) problems[`${prefix}path`] = ["can't be blank"]
   if (input.exists !== undefined && input.exists !== null && typeof input.exists !== "boolean") {
     problems[`${prefix}exists`] = ["must be a boolean"]
   }
-  if (input.details !== undefined && input.details !== null && !isObject(input.details)) {
+  if (input.details !== undefined && input.details !== null && !isJsonObject(input.details)) {
     problems[`${prefix}details`] = ["must be a JSON object"]
   }
   if (Object.keys(problems).length > 0) return Either.left(ValidationFailed.ofFields(problems))
@@ -39,6 +36,6 @@ export const parseArtifactClaim = (
     artifact_type: String(input.artifact_type),
     path: String(input.path),
     exists: typeof input.exists === "boolean" ? input.exists : true,
-    details: isObject(input.details) ? input.details : {},
+    details: isJsonObject(input.details) ? input.details : {},
   })
 }

@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import { type FieldErrors, ValidationFailed } from "../domain/errors.js"
-import type { JsonObject } from "../domain/json.js"
+import { type JsonObject, isJsonObject } from "../domain/json.js"
 import type { VerificationOutcome } from "../domain/status.js"
 import type { Story } from "../domain/story.js"
 import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
@@ -9,9 +9,6 @@ import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
  * What verifiers and reviewers must supply, parsed from a request body. Each parser returns a
  * 422 with `details.<field>` naming every problem at once.
  */
-
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const isBlank = (value: unknown): boolean => typeof value !== "string" || value.trim() === ""
 
@@ -26,7 +23,7 @@ const findingsOf = (
 ): JsonObject => {
   const findings = body.findings
   if (findings === undefined || findings === null) return {}
-  if (isObject(findings)) return findings
+  if (isJsonObject(findings)) return findings
   problems.findings = ["must be a JSON object"]
   return {}
 }
@@ -40,7 +37,7 @@ export interface VerifyEvidence {
 }
 
 export const parseVerifyEvidence = (body: unknown): Either.Either<VerifyEvidence, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems: Record<string, string[]> = {}
   if (isBlank(input.review_type)) problems.review_type = ["can't be blank"]
   if (isBlank(input.summary)) problems.summary = ["can't be blank"]
@@ -68,7 +65,7 @@ export interface Rejection {
 }
 
 export const parseRejection = (body: unknown): Either.Either<Rejection, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems: Record<string, string[]> = {}
   if (isBlank(input.reason)) problems.reason = ["can't be blank"]
   const findings = findingsOf(input, problems)
@@ -102,7 +99,7 @@ export const parseReviewSubmission = (
   body: unknown,
   now: Timestamp,
 ): Either.Either<ReviewSubmission, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems: Record<string, string[]> = {}
   if (isBlank(input.review_type)) problems.review_type = ["can't be blank"]
   const findings = countOf(input.findings_count, "findings_count", problems)
@@ -137,7 +134,7 @@ export interface Completion {
 }
 
 export const parseCompletion = (item: unknown): Completion => {
-  const input = isObject(item) ? item : {}
+  const input = isJsonObject(item) ? item : {}
   return {
     summary: isBlank(input.summary) ? "Marked complete (pre-existing work)" : String(input.summary),
     review_type: isBlank(input.review_type) ? "pre_existing" : String(input.review_type),

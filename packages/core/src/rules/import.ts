@@ -1,7 +1,7 @@
 import { Either, Option, Schema } from "effect"
 import { EpicNumber } from "../domain/epic.js"
 import { Conflict, ValidationFailed } from "../domain/errors.js"
-import type { JsonObject } from "../domain/json.js"
+import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 
 /**
@@ -124,9 +124,6 @@ export interface ImportOptions {
 
 type Fields = JsonObject
 
-const isObject = (value: unknown): value is Fields =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 const isNil = (value: unknown): value is null | undefined => value === null || value === undefined
 
 /** How a rejected value is quoted in a message (strings quoted, like the original's `inspect`). */
@@ -168,7 +165,7 @@ const epicNumberOf = (value: unknown): number | undefined => {
  * string `"true"` or (an addition to the original) the JSON boolean `true`.
  */
 export const isMergeImport = (body: unknown, mergeParam?: unknown): boolean =>
-  mergeParam === "true" || (isObject(body) && (body.merge === "true" || body.merge === true))
+  mergeParam === "true" || (isJsonObject(body) && (body.merge === "true" || body.merge === true))
 
 /**
  * One acceptance criterion as import stores it: a `description` key becomes `criterion`,
@@ -297,7 +294,7 @@ interface Lists {
 
 /** A missing list counts as empty; a present one must be an array. */
 const readLists = (body: unknown): Either.Either<Lists, ValidationFailed> => {
-  if (!isObject(body)) return fail("epics", "must be an array", "epics must be an array")
+  if (!isJsonObject(body)) return fail("epics", "must be an array", "epics must be an array")
   const list = (key: string): ReadonlyArray<unknown> | undefined => {
     if (!Object.hasOwn(body, key)) return []
     const value = body[key]
@@ -317,7 +314,7 @@ const readLists = (body: unknown): Either.Either<Lists, ValidationFailed> => {
 }
 
 const storiesOf = (epic: unknown): ReadonlyArray<unknown> => {
-  if (!isObject(epic)) return []
+  if (!isJsonObject(epic)) return []
   const stories = epic.stories
   return Array.isArray(stories) ? stories : []
 }
@@ -354,7 +351,7 @@ const checkShapes = (
   const shaped: Array<ShapedEpic> = []
   for (const [index, epic] of epics.entries()) {
     const path = `epics[${index}]`
-    if (!isObject(epic)) return fail(path, "must be an object")
+    if (!isJsonObject(epic)) return fail(path, "must be an object")
     if (isNil(epic.number)) return fail(`${path}.number`, "is required")
     if (isBlank(epic.title)) return fail(`${path}.title`, "can't be blank")
     const rawStories = Object.hasOwn(epic, "stories") ? epic.stories : []
@@ -362,11 +359,11 @@ const checkShapes = (
     const stories: Array<Fields> = []
     for (const [storyIndex, story] of rawStories.entries()) {
       const storyPath = `${path}.stories[${storyIndex}]`
-      if (!isObject(story)) return fail(storyPath, "must be an object")
+      if (!isJsonObject(story)) return fail(storyPath, "must be an object")
       if (isNil(story.number)) return fail(`${storyPath}.number`, "is required")
       if (isBlank(story.title)) return fail(`${storyPath}.title`, "can't be blank")
       const criteria = story.acceptance_criteria
-      if (!isNil(criteria) && !(Array.isArray(criteria) && criteria.every(isObject))) {
+      if (!isNil(criteria) && !(Array.isArray(criteria) && criteria.every(isJsonObject))) {
         const criteriaPath = `${storyPath}.acceptance_criteria`
         return fail(criteriaPath, criteriaProblem, `${criteriaPath} ${criteriaProblem}`)
       }
@@ -461,7 +458,7 @@ const optionalText = (value: unknown, max: number): Parsed<string | null> =>
   isNil(value) ? Either.right(null) : textOf(value, max)
 
 const metadataOf = (value: unknown): Parsed<JsonObject> =>
-  isNil(value) ? Either.right({}) : isObject(value) ? Either.right(value) : Either.left(invalid)
+  isNil(value) ? Either.right({}) : isJsonObject(value) ? Either.right(value) : Either.left(invalid)
 
 const positionOf = (value: unknown, index: number): Parsed<number> => {
   if (isNil(value)) return Either.right(index)
@@ -483,7 +480,7 @@ const storyNumberOf = (value: unknown): Parsed<StoryNumber> =>
   typeof value === "string" ? decodeStoryNumber(value) : Either.left(invalid)
 
 const criteriaOf = (value: unknown): ReadonlyArray<JsonObject> =>
-  Array.isArray(value) ? value.filter(isObject).map(normaliseCriterion) : []
+  Array.isArray(value) ? value.filter(isJsonObject).map(normaliseCriterion) : []
 
 /**
  * Every field problem of one entity in a single 422, fields in alphabetical order, messages
@@ -598,7 +595,7 @@ const planDependencies = <N extends string | number>(
   const edges: Array<readonly [N, N]> = []
   for (const [index, item] of items.entries()) {
     const path = `${kind.list}[${index}]`
-    if (!isObject(item)) return fail(path, "must be an object")
+    if (!isJsonObject(item)) return fail(path, "must be an object")
     const ends: Array<N> = []
     for (const keys of [kind.dependentKeys, kind.prerequisiteKeys]) {
       const end = endOf(item, path, keys)

@@ -1,7 +1,7 @@
 import { Either, Schema } from "effect"
 import type { FieldErrors } from "../domain/errors.js"
 import { ValidationFailed } from "../domain/errors.js"
-import type { JsonObject } from "../domain/json.js"
+import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { ProjectSlug } from "../domain/project.js"
 import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 
@@ -9,9 +9,6 @@ import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-
  * Validation of the create bodies of projects, epics and stories: every problem of a body is
  * reported at once, as `details.<field>` of a 422 `Validation failed`.
  */
-
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 class Problems {
   readonly fields: Record<string, Array<string>> = {}
@@ -66,7 +63,7 @@ const optionalText = (
 const metadataOf = (input: Readonly<Record<string, unknown>>, problems: Problems): JsonObject => {
   const value = input.metadata
   if (value === undefined || value === null) return {}
-  if (isObject(value)) return value
+  if (isJsonObject(value)) return value
   problems.add("metadata", "must be a JSON object")
   return {}
 }
@@ -91,7 +88,7 @@ export const normaliseMission = (value: string | null): string | null => {
 }
 
 export const parseProjectInput = (body: unknown): Either.Either<ProjectInput, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems = new Problems()
   const name = requiredText(input, "name", 255, problems)
   const slug = input.slug
@@ -129,7 +126,7 @@ const positiveInt = (value: unknown): number | undefined => {
 }
 
 export const parseEpicInput = (body: unknown): Either.Either<EpicInput, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems = new Problems()
   const number = positiveInt(input.number)
   if (input.number === undefined || input.number === null) problems.add("number", "can't be blank")
@@ -177,14 +174,14 @@ const criteriaOf = (value: unknown, problems: Problems): ReadonlyArray<JsonObjec
   if (value === undefined || value === null) return []
   if (Array.isArray(value)) {
     const items: ReadonlyArray<unknown> = value
-    if (items.every(isObject)) return items.filter(isObject)
+    if (items.every(isJsonObject)) return items.filter(isJsonObject)
   }
   problems.add("acceptance_criteria", "must be an array of objects")
   return []
 }
 
 export const parseStoryInput = (body: unknown): Either.Either<StoryInput, ValidationFailed> => {
-  const input = isObject(body) ? body : {}
+  const input = isJsonObject(body) ? body : {}
   const problems = new Problems()
   let number: StoryNumber | undefined
   if (input.number === undefined || input.number === null || input.number === "")

@@ -2,7 +2,7 @@ import { Effect, Either } from "effect"
 import type { Actor } from "../domain/actor.js"
 import { NotFound } from "../domain/errors.js"
 import { ArtifactReportId, type StoryId } from "../domain/ids.js"
-import type { JsonObject } from "../domain/json.js"
+import { isJsonObject } from "../domain/json.js"
 import type { Story } from "../domain/story.js"
 import { now } from "../domain/timestamp.js"
 import { ArtifactReport } from "../domain/verification.js"
@@ -25,9 +25,6 @@ import { type StoryAction, StoryCommand, authorize, claimBlockersOf } from "../r
 import { nextActions } from "../rules/next-actions.js"
 import { recordChange } from "./recording.js"
 import { transitionStory } from "./story-transition.js"
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 /**
  * The implementer's side of a story: contract, claim, start, request-review, report, unclaim,
@@ -120,7 +117,7 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
       /** Report done; an `artifact` in the body is recorded in the same transaction (422 rolls all back). */
       report: (id: StoryId, body: unknown = {}) => {
         const artifact =
-          isObject(body) && body.artifact !== undefined && body.artifact !== null
+          isJsonObject(body) && body.artifact !== undefined && body.artifact !== null
             ? parseArtifactClaim(body.artifact, "artifact.")
             : Either.right(null)
         return act(
