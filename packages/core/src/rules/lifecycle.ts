@@ -224,6 +224,15 @@ const isAssignee = (story: Story, actor: Actor): boolean =>
 
 const notAssignee = () => new Forbidden({ message: "Forbidden" })
 
+/** An audit entry about this story. */
+const storyAudit = (
+  story: Story,
+  action: string,
+  old_state: JsonObject | null,
+  new_state: JsonObject | null,
+  actor: AuditIntent["actor"] = "caller",
+): AuditIntent => ({ entity_type: "story", entity_id: story.id, action, actor, old_state, new_state })
+
 const storyRef = (story: Story) => ({
   story_id: story.id,
   project_id: story.project_id,
@@ -235,14 +244,12 @@ const next = (story: Story, changes: Partial<Story>, now: Timestamp): Story =>
 
 const statusChange = (before: Story, after: Story, actor: Actor): Pick<Decision, "audit" | "events"> => ({
   audit: [
-    {
-      entity_type: "story",
-      entity_id: before.id,
-      action: "status_changed",
-      actor: "caller",
-      old_state: { agent_status: before.agent_status },
-      new_state: { agent_status: after.agent_status, agent_id: actor.agent_id },
-    },
+    storyAudit(
+      before,
+      "status_changed",
+      { agent_status: before.agent_status },
+      { agent_status: after.agent_status, agent_id: actor.agent_id },
+    ),
   ],
   events: [
     {
@@ -393,14 +400,12 @@ export const decide = (
       const after = next(story, { agent_status: "pending", ...released, reported_by_agent_id: null }, now)
       return decided(story, after, {
         audit: [
-          {
-            entity_type: "story",
-            entity_id: story.id,
-            action: "force_unclaimed",
-            actor: "caller",
-            old_state: { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
-            new_state: { agent_status: "pending", assigned_agent_id: null },
-          },
+          storyAudit(
+            story,
+            "force_unclaimed",
+            { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
+            { agent_status: "pending", assigned_agent_id: null },
+          ),
         ],
         events: [
           {
@@ -429,19 +434,12 @@ export const decide = (
         story,
         {
           audit: [
-            {
-              entity_type: "story",
-              entity_id: story.id,
-              action: "review_completed",
-              actor: "caller",
-              old_state: null,
-              new_state: {
-                reviewer_agent_id: actor.agent_id,
-                review_type: review.review_type,
-                findings_count: review.findings_count,
-                completed_at: review.completed_at,
-              },
-            },
+            storyAudit(story, "review_completed", null, {
+              reviewer_agent_id: actor.agent_id,
+              review_type: review.review_type,
+              findings_count: review.findings_count,
+              completed_at: review.completed_at,
+            }),
           ],
           events: [
             {
@@ -493,19 +491,17 @@ export const decide = (
         after,
         {
           audit: [
-            {
-              entity_type: "story",
-              entity_id: story.id,
-              action: "verified",
-              actor: "caller",
-              old_state: { verified_status: story.verified_status },
-              new_state: {
+            storyAudit(
+              story,
+              "verified",
+              { verified_status: story.verified_status },
+              {
                 verified_status: "verified",
                 result: evidence.result,
                 review_type: evidence.review_type,
                 orchestrator_agent_id: actor.agent_id,
               },
-            },
+            ),
           ],
           events: [
             {
@@ -543,14 +539,12 @@ export const decide = (
         now,
       )
       const audit: Array<AuditIntent> = [
-        {
-          entity_type: "story",
-          entity_id: story.id,
-          action: "rejected",
-          actor: "caller",
-          old_state: { agent_status: story.agent_status, verified_status: story.verified_status },
-          new_state: { verified_status: "rejected", reason: rejection.reason },
-        },
+        storyAudit(
+          story,
+          "rejected",
+          { agent_status: story.agent_status, verified_status: story.verified_status },
+          { verified_status: "rejected", reason: rejection.reason },
+        ),
       ]
       const events: Array<DomainEvent> = [
         {
@@ -562,14 +556,15 @@ export const decide = (
         },
       ]
       if (auto_reset) {
-        audit.push({
-          entity_type: "story",
-          entity_id: story.id,
-          action: "auto_reset",
-          actor: "system",
-          old_state: { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
-          new_state: { agent_status: "pending", assigned_agent_id: null },
-        })
+        audit.push(
+          storyAudit(
+            story,
+            "auto_reset",
+            { agent_status: story.agent_status, assigned_agent_id: story.assigned_agent_id },
+            { agent_status: "pending", assigned_agent_id: null },
+            "system",
+          ),
+        )
         events.push({
           event: "story.auto_reset",
           ...storyRef(story),
@@ -611,14 +606,12 @@ export const decide = (
         after,
         {
           audit: [
-            {
-              entity_type: "story",
-              entity_id: story.id,
-              action: "mark_complete",
-              actor: "caller",
-              old_state: { agent_status: story.agent_status, verified_status: story.verified_status },
-              new_state: { agent_status: "reported_done", verified_status: "verified" },
-            },
+            storyAudit(
+              story,
+              "mark_complete",
+              { agent_status: story.agent_status, verified_status: story.verified_status },
+              { agent_status: "reported_done", verified_status: "verified" },
+            ),
           ],
           events: [
             {
