@@ -1,7 +1,7 @@
 import { Context, Effect, Either } from "effect"
 import type { Actor } from "../domain/actor.js"
 import { Forbidden } from "../domain/errors.js"
-import { type GateFailure, type StoryAction, authorize, verifierActions } from "../rules/lifecycle.js"
+import { type GateFailure, type StoryAction, authorize, verifierActions } from "../rules/gates.js"
 
 /**
  * Authorization in the type system. A use case that writes `agent_status` requires

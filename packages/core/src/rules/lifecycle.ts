@@ -1,87 +1,21 @@
 import { Data, Either } from "effect"
 import type { Actor } from "../domain/actor.js"
-import {
-  type AgentLinkRequired,
-  Forbidden,
-  TransitionConflict,
-  type TransitionConflictCode,
-  ValidationFailed,
-} from "../domain/errors.js"
+import { type TransitionConflict, ValidationFailed } from "../domain/errors.js"
 import type { DomainEvent } from "../domain/events.js"
 import type { JsonObject } from "../domain/json.js"
-import type { Role, VerificationOutcome } from "../domain/status.js"
+import type { VerificationOutcome } from "../domain/status.js"
 import { Story } from "../domain/story.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import { type ContractTerms, checkContract } from "./contract.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
-import { requireAgentId, requireExactRole, requireOrchestratorLink } from "./roles.js"
+import { type GateFailure, type StoryAction, authorize } from "./gates.js"
+import { conflict, invalid, notAssignee, requiredState, selfBlocked } from "./refusals.js"
 
 /**
- * The story state machine. `authorize` is the gate checked before the story is loaded (role,
- * then agent link); `decide` takes the loaded story and a command and returns the next story
+ * The story state machine. `authorize` (rules/gates.ts) is the gate checked before the story is
+ * loaded (role, then agent link); `decide` takes the loaded story and a command and returns the next story
  * with the audit entries and events to record — or the refusal, leaving the story untouched.
  */
-
-/** Every action that changes (or, for request-review, acts on) a story. */
-export type StoryAction =
-  | "contract"
-  | "claim"
-  | "start"
-  | "request-review"
-  | "report"
-  | "unclaim"
-  | "force-unclaim"
-  | "review-complete"
-  | "verify"
-  | "reject"
-  | "mark-complete"
-  | "report-artifact"
-
-/** Who may attempt an action, and whether the key must name its agent (D1, D2, D5). */
-interface Gate {
-  readonly roles: ReadonlyArray<Role>
-  readonly link: "none" | "agent-id" | "orchestrator"
-}
-
-export const gates: { readonly [A in StoryAction]: Gate } = {
-  contract: { roles: ["agent", "orchestrator"], link: "none" },
-  claim: { roles: ["agent"], link: "agent-id" },
-  start: { roles: ["agent"], link: "none" },
-  "request-review": { roles: ["agent"], link: "none" },
-  report: { roles: ["agent", "orchestrator"], link: "agent-id" },
-  unclaim: { roles: ["agent"], link: "none" },
-  "force-unclaim": { roles: ["orchestrator"], link: "orchestrator" },
-  "review-complete": { roles: ["agent", "orchestrator"], link: "agent-id" },
-  verify: { roles: ["orchestrator"], link: "orchestrator" },
-  reject: { roles: ["orchestrator"], link: "orchestrator" },
-  "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
-  "report-artifact": { roles: ["agent", "orchestrator"], link: "none" },
-}
-
-/** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */
-export const verifierActions: ReadonlyArray<StoryAction> = [
-  "force-unclaim",
-  "verify",
-  "reject",
-  "mark-complete",
-]
-
-export type GateFailure = Forbidden | AgentLinkRequired | ValidationFailed
-
-/** The role and link gate of an action, checked before the story is looked up. */
-export const authorize = (action: StoryAction, actor: Actor): Either.Either<Actor, GateFailure> => {
-  const gate = gates[action]
-  return Either.flatMap(requireExactRole(actor, gate.roles), (allowed): Either.Either<Actor, GateFailure> => {
-    switch (gate.link) {
-      case "none":
-        return Either.right(allowed)
-      case "agent-id":
-        return requireAgentId(allowed)
-      case "orchestrator":
-        return requireOrchestratorLink(allowed)
-    }
-  })
-}
 
 /** Unverified prerequisites counted for a claim: direct story edges, and stories of prerequisite epics. */
 export interface ClaimBlockers {
@@ -153,76 +87,8 @@ export interface Decision {
 
 export type TransitionFailure = GateFailure | TransitionConflict
 
-const learnMore = (slug: string) => ({ learn_more: `https://loopctl.com/wiki/${slug}` })
-
-const conflict = (
-  story: Story,
-  action: StoryAction,
-  code: TransitionConflictCode,
-  message: string,
-  hints: ReadonlyArray<string>,
-  remediation?: { readonly learn_more: string },
-) =>
-  new TransitionConflict({
-    message,
-    code,
-    current_state: story.agent_status,
-    attempted_action: action,
-    hints,
-    context: {
-      current_agent_status: story.agent_status,
-      current_verified_status: story.verified_status,
-      attempted_action: action,
-    },
-    ...(remediation === undefined ? {} : { remediation }),
-  })
-
-/** What each action needs the story to be, said as a hint. */
-const requiredState: { readonly [A in StoryAction]: string } = {
-  contract: "Story must be in 'pending' status to contract",
-  claim: "Story must be in 'contracted' status to claim",
-  start: "Story must be in 'assigned' status to start",
-  "request-review": "Story must be in 'implementing' status to request review",
-  report: "Story must be in 'implementing' status to report done",
-  unclaim: "Story must be claimed (assigned, implementing or reported_done) to unclaim",
-  "force-unclaim": "Any story can be force-unclaimed",
-  "review-complete": "Story must be in 'reported_done' status to record a review",
-  verify: "Story must be in 'reported_done' status and not yet verified to verify",
-  reject: "Story must be reported_done or verified to reject",
-  "mark-complete": "Any story can be marked complete",
-  "report-artifact": "Artifacts can be reported in any state",
-}
-
-const invalid = (story: Story, action: StoryAction, hint: string = requiredState[action]) =>
-  conflict(
-    story,
-    action,
-    "invalid_transition",
-    `Cannot ${action}: story is in agent_status='${story.agent_status}', verified_status='${story.verified_status}'. ${hint}`,
-    [hint],
-  )
-
-const selfBlocked = (story: Story, action: StoryAction, kind: "report" | "verify" | "review") => {
-  const message = {
-    report: "Cannot report your own implementation. Another agent must report it done.",
-    verify: "Cannot verify your own implementation. A different orchestrator agent must verify or reject it.",
-    review:
-      "Cannot review your own implementation. The reviewer agent must be different from the implementing agent.",
-  }[kind]
-  return conflict(
-    story,
-    action,
-    `self_${kind}_blocked`,
-    message,
-    [`Ask an agent other than ${story.assigned_agent_id ?? "the implementer"} to ${kind} this story`],
-    learnMore(`self-${kind}-blocked`),
-  )
-}
-
 const isAssignee = (story: Story, actor: Actor): boolean =>
   actor.agent_id !== null && actor.agent_id === story.assigned_agent_id
-
-const notAssignee = () => new Forbidden({ message: "Forbidden" })
 
 /** An audit entry about this story. */
 const storyAudit = (

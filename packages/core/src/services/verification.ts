@@ -29,7 +29,8 @@ import {
   parseRejection,
   parseVerifyEvidence,
 } from "../rules/evidence.js"
-import { type StoryAction, StoryCommand, authorize, decide } from "../rules/lifecycle.js"
+import { type StoryAction, authorize } from "../rules/gates.js"
+import { StoryCommand, decide } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
 import { recordChange } from "./recording.js"
 import { applyDecision, transitionStory } from "./story-transition.js"

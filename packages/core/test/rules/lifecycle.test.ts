@@ -3,7 +3,8 @@ import { Either, FastCheck } from "effect"
 import type { Actor } from "../../src/domain/actor.js"
 import { errorEnvelope } from "../../src/domain/errors.js"
 import type { Story } from "../../src/domain/story.js"
-import { StoryCommand, authorize, commandAction, decide } from "../../src/rules/lifecycle.js"
+import { authorize } from "../../src/rules/gates.js"
+import { StoryCommand, commandAction, decide } from "../../src/rules/lifecycle.js"
 import {
   actor,
   agentA,

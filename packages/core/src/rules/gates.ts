@@ -1,0 +1,66 @@
+import { Either } from "effect"
+import type { Actor } from "../domain/actor.js"
+import type { AgentLinkRequired, Forbidden, ValidationFailed } from "../domain/errors.js"
+import type { Role } from "../domain/status.js"
+import { requireAgentId, requireExactRole, requireOrchestratorLink } from "./roles.js"
+
+/** Every action that changes (or, for request-review, acts on) a story. */
+export type StoryAction =
+  | "contract"
+  | "claim"
+  | "start"
+  | "request-review"
+  | "report"
+  | "unclaim"
+  | "force-unclaim"
+  | "review-complete"
+  | "verify"
+  | "reject"
+  | "mark-complete"
+  | "report-artifact"
+
+/** Who may attempt an action, and whether the key must name its agent (D1, D2, D5). */
+interface Gate {
+  readonly roles: ReadonlyArray<Role>
+  readonly link: "none" | "agent-id" | "orchestrator"
+}
+
+export const gates: { readonly [A in StoryAction]: Gate } = {
+  contract: { roles: ["agent", "orchestrator"], link: "none" },
+  claim: { roles: ["agent"], link: "agent-id" },
+  start: { roles: ["agent"], link: "none" },
+  "request-review": { roles: ["agent"], link: "none" },
+  report: { roles: ["agent", "orchestrator"], link: "agent-id" },
+  unclaim: { roles: ["agent"], link: "none" },
+  "force-unclaim": { roles: ["orchestrator"], link: "orchestrator" },
+  "review-complete": { roles: ["agent", "orchestrator"], link: "agent-id" },
+  verify: { roles: ["orchestrator"], link: "orchestrator" },
+  reject: { roles: ["orchestrator"], link: "orchestrator" },
+  "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
+  "report-artifact": { roles: ["agent", "orchestrator"], link: "none" },
+}
+
+/** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */
+export const verifierActions: ReadonlyArray<StoryAction> = [
+  "force-unclaim",
+  "verify",
+  "reject",
+  "mark-complete",
+]
+
+export type GateFailure = Forbidden | AgentLinkRequired | ValidationFailed
+
+/** The role and link gate of an action, checked before the story is looked up. */
+export const authorize = (action: StoryAction, actor: Actor): Either.Either<Actor, GateFailure> => {
+  const gate = gates[action]
+  return Either.flatMap(requireExactRole(actor, gate.roles), (allowed): Either.Either<Actor, GateFailure> => {
+    switch (gate.link) {
+      case "none":
+        return Either.right(allowed)
+      case "agent-id":
+        return requireAgentId(allowed)
+      case "orchestrator":
+        return requireOrchestratorLink(allowed)
+    }
+  })
+}
