@@ -27,7 +27,8 @@ export const contractCase = <R>(name: string, run: Effect.Effect<unknown, unknow
   run: Effect.asVoid(run),
 })
 
-const byKey = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0)
+const byKey = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]) =>
+  a < b ? -1 : a > b ? 1 : 0
 
 /**
  * A value with object keys sorted at every depth: stores such as Postgres `jsonb` do not keep
@@ -51,7 +52,11 @@ export const render = (value: unknown): string => JSON.stringify(canonical(value
 const violation = (message: string) => Effect.fail(new ContractViolation({ message }))
 
 /** Fails unless the two values are equal (by `Equal`, or else as canonical JSON). */
-export const expectEqual = <A>(actual: A, expected: A, what: string): Effect.Effect<void, ContractViolation> => {
+export const expectEqual = <A>(
+  actual: A,
+  expected: A,
+  what: string,
+): Effect.Effect<void, ContractViolation> => {
   if (Equal.equals(actual, expected)) return Effect.void
   const got = render(actual)
   const want = render(expected)
@@ -64,10 +69,16 @@ export const expectTrue = (condition: boolean, what: string): Effect.Effect<void
 
 /** The value inside a `Some`, or a violation. */
 export const expectSome = <A>(option: Option.Option<A>, what: string): Effect.Effect<A, ContractViolation> =>
-  Option.match(option, { onNone: () => violation(`${what}: expected a value, got none`), onSome: Effect.succeed })
+  Option.match(option, {
+    onNone: () => violation(`${what}: expected a value, got none`),
+    onSome: Effect.succeed,
+  })
 
 /** Fails unless the option is empty. */
-export const expectNone = <A>(option: Option.Option<A>, what: string): Effect.Effect<void, ContractViolation> =>
+export const expectNone = <A>(
+  option: Option.Option<A>,
+  what: string,
+): Effect.Effect<void, ContractViolation> =>
   Option.match(option, {
     onNone: () => Effect.void,
     onSome: (value) => violation(`${what}: expected none, got ${render(value)}`),

@@ -117,7 +117,9 @@ export const AuditLogMemory = Layer.effect(
                   (filter.action === undefined || e.action === filter.action) &&
                   (filter.project_id === undefined || e.project_id === filter.project_id),
               )
-              .reverse(),
+              // Newest first by inserted_at; entries of one instant keep the latest appended first.
+              .reverse()
+              .sort((a, b) => b.inserted_at.localeCompare(a.inserted_at)),
             page,
           ),
         ),

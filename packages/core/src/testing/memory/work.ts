@@ -40,6 +40,13 @@ const checkUnique = <A extends { readonly id: string }>(
   return Effect.void
 }
 
+/**
+ * Runs a write only when the row it targets exists for the current tenant, as an UPDATE or
+ * DELETE under row-level security does: another tenant's row is left alone, silently.
+ */
+const whenVisible = <A>(found: Effect.Effect<Option.Option<A>>, write: Effect.Effect<void>) =>
+  Effect.flatMap(found, (row) => (Option.isNone(row) ? Effect.void : write))
+
 /** Removes a story and every row that hangs off it. */
 const withoutStories = (tables: Tables, ids: ReadonlySet<string>): Tables => ({
   ...tables,
@@ -67,7 +74,10 @@ export const ProjectsMemory = Layer.effect(
           db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
         ),
       update: (project) =>
-        db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
+        whenVisible(
+          db.row((t) => t.projects, project.id),
+          db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
+        ),
       findById: (id) => db.row((t) => t.projects, id),
       list: (filter, page) =>
         Effect.map(
@@ -101,7 +111,11 @@ export const EpicsMemory = Layer.effect(
           ),
           db.write((t) => ({ ...t, epics: putAll(t.epics, epics) })),
         ),
-      update: (epic) => db.write((t) => ({ ...t, epics: HashMap.set(t.epics, epic.id, epic) })),
+      update: (epic) =>
+        whenVisible(
+          db.row((t) => t.epics, epic.id),
+          db.write((t) => ({ ...t, epics: HashMap.set(t.epics, epic.id, epic) })),
+        ),
       delete: (id) =>
         Effect.flatMap(
           db.row((t) => t.epics, id),
@@ -153,8 +167,16 @@ export const StoriesMemory = Layer.effect(
           ),
           db.write((t) => ({ ...t, stories: putAll(t.stories, stories) })),
         ),
-      update: (story) => db.write((t) => ({ ...t, stories: HashMap.set(t.stories, story.id, story) })),
-      delete: (id) => db.write((t) => withoutStories(t, new Set([id]))),
+      update: (story) =>
+        whenVisible(
+          db.row((t) => t.stories, story.id),
+          db.write((t) => ({ ...t, stories: HashMap.set(t.stories, story.id, story) })),
+        ),
+      delete: (id) =>
+        whenVisible(
+          db.row((t) => t.stories, id),
+          db.write((t) => withoutStories(t, new Set([id]))),
+        ),
       findById: (id) => db.row((t) => t.stories, id),
       // Transactions already run one at a time here, so a plain read holds the story.
       findForUpdate: (id) => db.row((t) => t.stories, id),

@@ -1,0 +1,81 @@
+import type { AuditLog } from "../../ports/audit-log.js"
+import type { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
+import type { Epics } from "../../ports/epics.js"
+import type { Ids } from "../../ports/ids.js"
+import type { Outbox } from "../../ports/outbox.js"
+import type { Projects } from "../../ports/projects.js"
+import type { Stories } from "../../ports/stories.js"
+import type { Tenants } from "../../ports/tenants.js"
+import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import type { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import { auditLogContract } from "./audit-log.js"
+import type { ContractSuite } from "./contract.js"
+import { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
+import { epicsContract } from "./epics.js"
+import { idsContract } from "./ids.js"
+import { outboxContract } from "./outbox.js"
+import { projectsContract } from "./projects.js"
+import { storiesContract } from "./stories.js"
+import { tenantsContract } from "./tenants.js"
+import { unitOfWorkContract } from "./unit-of-work.js"
+import {
+  artifactReportsContract,
+  reviewRecordsContract,
+  verificationResultsContract,
+} from "./verification-records.js"
+
+/**
+ * `@loopctl/core/contracts`: what every adapter of the core's ports must do, as runner-neutral
+ * suites. An adapter's test file runs each case with its own layer providing the ports, e.g.
+ * `for (const suite of allContractSuites) for (const c of suite.cases) test(c.name, c.run)`.
+ * Cases make their own tenants and rows, so they may share one database.
+ */
+export * from "./contract.js"
+export * as ContractFixtures from "./fixtures.js"
+export { auditLogContract } from "./audit-log.js"
+export { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
+export { epicsContract } from "./epics.js"
+export { idsContract } from "./ids.js"
+export { outboxContract } from "./outbox.js"
+export { projectsContract } from "./projects.js"
+export { storiesContract } from "./stories.js"
+export { tenantsContract } from "./tenants.js"
+export { unitOfWorkContract } from "./unit-of-work.js"
+export {
+  artifactReportsContract,
+  reviewRecordsContract,
+  verificationResultsContract,
+} from "./verification-records.js"
+
+/** Every port the contract suites exercise: what an adapter's layer must provide to run them all. */
+export type ContractPorts =
+  | UnitOfWork
+  | Tenants
+  | Projects
+  | Epics
+  | Stories
+  | StoryDependencies
+  | EpicDependencies
+  | ReviewRecords
+  | VerificationResults
+  | ArtifactReports
+  | AuditLog
+  | Outbox
+  | Ids
+
+/** Every suite, one per port. */
+export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
+  unitOfWorkContract,
+  tenantsContract,
+  projectsContract,
+  epicsContract,
+  storiesContract,
+  storyDependenciesContract,
+  epicDependenciesContract,
+  reviewRecordsContract,
+  verificationResultsContract,
+  artifactReportsContract,
+  auditLogContract,
+  outboxContract,
+  idsContract,
+]
