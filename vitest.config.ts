@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config"
 
 // Tests run against TypeScript sources: the "@loopctl/source" export condition points every
 // workspace package at its src/ instead of its built dist/.
-const conditions = ["@loopctl/source", "node", "import", "module", "default"]
+const conditions = ["@loopctl/source", "node", "default"]
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,0 +1,67 @@
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type {
+  ArtifactReports,
+  AuditLog,
+  EpicDependencies,
+  Epics,
+  Ids,
+  Outbox,
+  Projects,
+  ReviewRecords,
+  Stories,
+  StoryDependencies,
+  Tenants,
+  UnitOfWork,
+  VerificationResults,
+} from "@loopctl/core"
+import { Layer } from "effect"
+import { IdsCrypto } from "./ids.js"
+import {
+  ArtifactReportsSql,
+  AuditLogSql,
+  OutboxSql,
+  ReviewRecordsSql,
+  TenantsSql,
+  VerificationResultsSql,
+} from "./repositories/records.js"
+import {
+  EpicDependenciesSql,
+  EpicsSql,
+  ProjectsSql,
+  StoriesSql,
+  StoryDependenciesSql,
+} from "./repositories/work.js"
+import { type DatabaseAccess, UnitOfWorkLive } from "./unit-of-work.js"
+
+/** Every port of the core on SQL, over the SqlClient in context (Postgres or PGlite). */
+export const SqlPorts: Layer.Layer<
+  | UnitOfWork
+  | DatabaseAccess
+  | Tenants
+  | Projects
+  | Epics
+  | Stories
+  | StoryDependencies
+  | EpicDependencies
+  | ReviewRecords
+  | VerificationResults
+  | ArtifactReports
+  | AuditLog
+  | Outbox
+  | Ids,
+  never,
+  SqlClient.SqlClient
+> = Layer.mergeAll(
+  ProjectsSql,
+  EpicsSql,
+  StoriesSql,
+  StoryDependenciesSql,
+  EpicDependenciesSql,
+  ReviewRecordsSql,
+  VerificationResultsSql,
+  ArtifactReportsSql,
+  AuditLogSql,
+  OutboxSql,
+  TenantsSql,
+  IdsCrypto,
+).pipe(Layer.provideMerge(UnitOfWorkLive))

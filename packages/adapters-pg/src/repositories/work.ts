@@ -1,0 +1,207 @@
+import { SqlClient } from "@effect/sql"
+import { EpicDependencies, Epics, Projects, Stories, StoryDependencies } from "@loopctl/core"
+import { Effect, Layer } from "effect"
+import { duplicateAs, optional } from "../rows.js"
+import { countOf, limitOffset, pageOfRows } from "./paging.js"
+import * as T from "./shapes.js"
+
+/**
+ * SQL implementations of the work-breakdown repositories. They never filter by tenant
+ * themselves: every statement runs inside a unit of work whose row-level security limits it to
+ * the tenant's rows.
+ */
+
+export const ProjectsSql = Layer.effect(
+  Projects,
+  Effect.map(SqlClient.SqlClient, (sql) =>
+    Projects.of({
+      insert: (project) =>
+        duplicateAs(T.duplicate("project", "slug"))(
+          sql`INSERT INTO projects ${sql.insert(T.projects.encode(project))}`,
+        ),
+      update: (project) =>
+        Effect.orDie(
+          sql`UPDATE projects SET ${sql.update(T.projects.encode(project), ["id", "tenant_id"])} WHERE id = ${project.id}`,
+        ),
+      findById: (id) =>
+        optional(
+          Effect.flatMap(Effect.orDie(sql`SELECT * FROM projects WHERE id = ${id}`), T.projects.decode),
+        ),
+      list: (filter, page) => {
+        const where = filter.status === "any" ? sql`TRUE` : sql`status = ${filter.status ?? "active"}`
+        return Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT *, count(*) OVER () AS total_count FROM projects WHERE ${where} ORDER BY name, id ${limitOffset(sql, page)}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                T.projects.decode,
+                Effect.orDie(Effect.map(sql`SELECT count(*) FROM projects WHERE ${where}`, countOf)),
+              ),
+          ),
+        )
+      },
+      countActive: Effect.orDie(
+        Effect.map(sql`SELECT count(*) FROM projects WHERE status = 'active'`, countOf),
+      ),
+    }),
+  ),
+)
+
+export const EpicsSql = Layer.effect(
+  Epics,
+  Effect.map(SqlClient.SqlClient, (sql) =>
+    Epics.of({
+      insert: (epics) =>
+        epics.length === 0
+          ? Effect.void
+          : duplicateAs(T.duplicate("epic", "number"))(
+              sql`INSERT INTO epics ${sql.insert(epics.map(T.epics.encode))}`,
+            ),
+      update: (epic) =>
+        Effect.orDie(
+          sql`UPDATE epics SET ${sql.update(T.epics.encode(epic), ["id", "tenant_id"])} WHERE id = ${epic.id}`,
+        ),
+      delete: (id) => Effect.orDie(Effect.asVoid(sql`DELETE FROM epics WHERE id = ${id}`)),
+      findById: (id) =>
+        optional(Effect.flatMap(Effect.orDie(sql`SELECT * FROM epics WHERE id = ${id}`), T.epics.decode)),
+      listByProject: (project) =>
+        Effect.flatMap(
+          Effect.orDie(sql`SELECT * FROM epics WHERE project_id = ${project} ORDER BY position, number`),
+          T.epics.decode,
+        ),
+    }),
+  ),
+)
+
+export const StoriesSql = Layer.effect(
+  Stories,
+  Effect.map(SqlClient.SqlClient, (sql) => {
+    const many = (statement: Effect.Effect<ReadonlyArray<Readonly<Record<string, unknown>>>, unknown>) =>
+      Effect.flatMap(Effect.orDie(statement), T.stories.decode)
+    return Stories.of({
+      insert: (stories) =>
+        stories.length === 0
+          ? Effect.void
+          : duplicateAs(T.duplicate("story", "number"))(
+              sql`INSERT INTO stories ${sql.insert(stories.map(T.stories.encode))}`,
+            ),
+      update: (story) =>
+        Effect.orDie(
+          sql`UPDATE stories SET ${sql.update(T.stories.encode(story), ["id", "tenant_id"])} WHERE id = ${story.id}`,
+        ),
+      delete: (id) => Effect.orDie(Effect.asVoid(sql`DELETE FROM stories WHERE id = ${id}`)),
+      findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),
+      // The row lock makes concurrent transitions of one story queue up; each sees the last result.
+      findForUpdate: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id} FOR UPDATE`)),
+      listByProject: (project, filter, page) => {
+        const where = sql.and([
+          sql`project_id = ${project}`,
+          ...(filter.epic_id === undefined ? [] : [sql`epic_id = ${filter.epic_id}`]),
+          ...(filter.agent_status === undefined ? [] : [sql`agent_status = ${filter.agent_status}`]),
+          ...(filter.verified_status === undefined ? [] : [sql`verified_status = ${filter.verified_status}`]),
+        ])
+        return Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT *, count(*) OVER () AS total_count FROM stories WHERE ${where} ORDER BY sort_key, id ${limitOffset(sql, page)}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                T.stories.decode,
+                Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories WHERE ${where}`, countOf)),
+              ),
+          ),
+        )
+      },
+      listByEpic: (epic) => many(sql`SELECT * FROM stories WHERE epic_id = ${epic} ORDER BY sort_key, id`),
+      listAllByProject: (project) =>
+        many(sql`SELECT * FROM stories WHERE project_id = ${project} ORDER BY sort_key, id`),
+      prerequisitesOf: (story) =>
+        Effect.gen(function* () {
+          const rows = yield* Effect.orDie(sql`
+            SELECT s.*, 'story' AS via FROM story_dependencies d JOIN stories s ON s.id = d.depends_on_story_id
+              WHERE d.story_id = ${story.id}
+            UNION ALL
+            SELECT s.*, 'epic' AS via FROM epic_dependencies e JOIN stories s ON s.epic_id = e.depends_on_epic_id
+              WHERE e.epic_id = ${story.epic_id}
+            ORDER BY sort_key, id`)
+          const strip = (via: string) =>
+            rows.filter((row) => row.via === via).map(({ via: _via, ...rest }) => rest)
+          return {
+            stories: yield* T.stories.decode(strip("story")),
+            epic_stories: yield* T.stories.decode(strip("epic")),
+          }
+        }),
+    })
+  }),
+)
+
+export const StoryDependenciesSql = Layer.effect(
+  StoryDependencies,
+  Effect.map(SqlClient.SqlClient, (sql) =>
+    StoryDependencies.of({
+      insert: (edges) =>
+        edges.length === 0
+          ? Effect.void
+          : duplicateAs(T.duplicate("story_dependency", "pair"))(
+              sql`INSERT INTO story_dependencies ${sql.insert(edges.map(T.storyDependencies.encode))}`,
+            ),
+      delete: (id) =>
+        Effect.orDie(
+          Effect.map(
+            sql`DELETE FROM story_dependencies WHERE id = ${id} RETURNING id`,
+            (rows) => rows.length > 0,
+          ),
+        ),
+      findById: (id) =>
+        optional(
+          Effect.flatMap(
+            Effect.orDie(sql`SELECT * FROM story_dependencies WHERE id = ${id}`),
+            T.storyDependencies.decode,
+          ),
+        ),
+      listByProject: (project) =>
+        Effect.flatMap(
+          Effect.orDie(sql`
+            SELECT d.* FROM story_dependencies d JOIN stories s ON s.id = d.story_id
+            WHERE s.project_id = ${project} ORDER BY d.inserted_at, d.id`),
+          T.storyDependencies.decode,
+        ),
+    }),
+  ),
+)
+
+export const EpicDependenciesSql = Layer.effect(
+  EpicDependencies,
+  Effect.map(SqlClient.SqlClient, (sql) =>
+    EpicDependencies.of({
+      insert: (edges) =>
+        edges.length === 0
+          ? Effect.void
+          : duplicateAs(T.duplicate("epic_dependency", "pair"))(
+              sql`INSERT INTO epic_dependencies ${sql.insert(edges.map(T.epicDependencies.encode))}`,
+            ),
+      delete: (id) =>
+        Effect.orDie(
+          Effect.map(
+            sql`DELETE FROM epic_dependencies WHERE id = ${id} RETURNING id`,
+            (rows) => rows.length > 0,
+          ),
+        ),
+      findById: (id) =>
+        optional(
+          Effect.flatMap(
+            Effect.orDie(sql`SELECT * FROM epic_dependencies WHERE id = ${id}`),
+            T.epicDependencies.decode,
+          ),
+        ),
+      listByProject: (project) =>
+        Effect.flatMap(
+          Effect.orDie(sql`
+            SELECT d.* FROM epic_dependencies d JOIN epics e ON e.id = d.epic_id
+            WHERE e.project_id = ${project} ORDER BY d.inserted_at, d.id`),
+          T.epicDependencies.decode,
+        ),
+    }),
+  ),
+)

@@ -1,0 +1,27 @@
+import type { SqlError } from "@effect/sql/SqlError"
+import { codeOf } from "./errors.js"
+
+/**
+ * Reading driver errors the same way on both drivers: pg and PGlite both attach the server's
+ * SQLSTATE (`code`) and the violated constraint's name (`constraint`) to the error they throw,
+ * which `SqlError` keeps as its cause. Repositories use this to turn a unique violation into the
+ * core's DuplicateKey.
+ */
+
+/** The SQLSTATE of a failed statement (e.g. `23505` for a unique violation), if the server sent one. */
+export const sqlState = (error: SqlError): string | undefined => codeOf(error.cause)
+
+/** The name of the constraint a failed statement violated, if any. */
+export const violatedConstraint = (error: SqlError): string | undefined => {
+  const cause = error.cause
+  return typeof cause === "object" &&
+    cause !== null &&
+    "constraint" in cause &&
+    typeof cause.constraint === "string"
+    ? cause.constraint
+    : undefined
+}
+
+/** Whether the statement broke a unique key (the named one, when `constraint` is given). */
+export const isUniqueViolation = (error: SqlError, constraint?: string): boolean =>
+  sqlState(error) === "23505" && (constraint === undefined || violatedConstraint(error) === constraint)

@@ -1,0 +1,156 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { type TenantId, UnitOfWork } from "@loopctl/core"
+import { Context, Effect, FiberRef, Layer } from "effect"
+import { appRole } from "./guard.js"
+
+/**
+ * Transactions and the database scope they run in.
+ *
+ * - `UnitOfWork.transact(tenant, work)`: one transaction that first sets `app.tenant_id` and
+ *   switches to the app role (both transaction-local), so every statement of `work` sees only
+ *   `tenant`'s rows whatever its WHERE clause says. Nested calls for the same tenant join it.
+ * - `DatabaseAccess.asOwner(work)`: one transaction as the connection user, with no tenant — the
+ *   explicit path for migrations, creating tenants, superadmin reads and cross-tenant jobs
+ *   (outbox dispatch, partition upkeep). Nothing reaches it by accident: the connections' default
+ *   role is the app role, so a query outside every scope sees no tenant rows at all.
+ * - `DatabaseAccess.asApiKeyLookup(hash, work)`: one transaction as the app role with no tenant,
+ *   in which the api_keys row with that hash (and only it) is readable — authentication.
+ *
+ * Both settings are made in one statement (`set_config('role', ...)` is what `SET LOCAL ROLE`
+ * does, with the same membership check), so scoping costs one round trip besides BEGIN/COMMIT.
+ * Database failures of the scope itself (BEGIN, COMMIT, the settings) are defects: the port's
+ * signature has no error channel for them.
+ */
+
+/** The explicit ways into the database that are not one tenant's unit of work. */
+export class DatabaseAccess extends Context.Tag("@loopctl/adapters-pg/DatabaseAccess")<
+  DatabaseAccess,
+  {
+    /** Runs `work` in a transaction as the connection user (the tables' owner), with no tenant set. */
+    readonly asOwner: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /** Runs `work` in a transaction as the app role that can read only the API key with `keyHash`. */
+    readonly asApiKeyLookup: <A, E, R>(
+      keyHash: string,
+      work: Effect.Effect<A, E, R>,
+    ) => Effect.Effect<A, E, R>
+    /**
+     * Runs `work` in the current scope when there is one, else on the owner path: for the few
+     * global rows (tenants) that are read both inside a tenant's unit of work and outside any.
+     */
+    readonly ownerIfUnscoped: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  }
+>() {}
+
+/** Which scope the current fiber's statements run in. */
+type Scope =
+  | { readonly _tag: "None" }
+  | { readonly _tag: "Tenant"; readonly tenant: TenantId }
+  | { readonly _tag: "Owner" }
+  | { readonly _tag: "ApiKeyLookup" }
+
+const none: Scope = { _tag: "None" }
+const owner: Scope = { _tag: "Owner" }
+const apiKeyLookup: Scope = { _tag: "ApiKeyLookup" }
+
+/** Carries a failure of the work through the transaction, apart from the transaction's own SqlError. */
+class WorkFailed<E> {
+  constructor(readonly error: E) {}
+}
+
+const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const current = yield* FiberRef.make<Scope>(none)
+
+  /** Runs `enter` then `work` in a new transaction; a database failure of the scope is a defect. */
+  const inTransaction = <A, E, R>(
+    enter: Effect.Effect<unknown, SqlError>,
+    scope: Scope,
+    work: Effect.Effect<A, E, R>,
+  ) =>
+    sql
+      .withTransaction(
+        Effect.zipRight(
+          enter,
+          Effect.locally(
+            Effect.mapError(work, (error) => new WorkFailed(error)),
+            current,
+            scope,
+          ),
+        ),
+      )
+      .pipe(
+        Effect.catchAll((failure) =>
+          failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),
+        ),
+      )
+
+  const enterTenant = (tenant: TenantId) =>
+    sql`SELECT set_config('app.tenant_id', ${tenant}, true), set_config('role', ${appRole}, true)`
+  const leaveTenant = sql`SELECT set_config('app.tenant_id', '', true), set_config('role', 'none', true)`
+
+  const transact = <A, E, R>(tenant: TenantId, work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(FiberRef.get(current), (scope): Effect.Effect<A, E, R> => {
+      switch (scope._tag) {
+        case "None":
+          return inTransaction(enterTenant(tenant), { _tag: "Tenant", tenant }, work)
+        case "Tenant":
+          return scope.tenant === tenant
+            ? work
+            : Effect.dieMessage(
+                `unit of work for tenant ${tenant} nested in the unit of work of tenant ${scope.tenant}`,
+              )
+        case "Owner":
+          // Inside the owner's transaction (e.g. signup creating a tenant and its first key), the
+          // tenant's work runs scoped and the owner's scope is restored afterwards. If the work
+          // failed in SQL the transaction is aborted anyway, so a failed restore changes nothing.
+          return Effect.ensuring(
+            Effect.zipRight(
+              Effect.orDie(enterTenant(tenant)),
+              Effect.locally(work, current, { _tag: "Tenant", tenant }),
+            ),
+            Effect.ignore(leaveTenant),
+          )
+        case "ApiKeyLookup":
+          return Effect.dieMessage("unit of work nested in an API key lookup")
+      }
+    })
+
+  const asOwner = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(FiberRef.get(current), (scope): Effect.Effect<A, E, R> => {
+      switch (scope._tag) {
+        case "None":
+          return inTransaction(sql`SELECT set_config('role', 'none', true)`, owner, work)
+        case "Owner":
+          return work
+        case "Tenant":
+        case "ApiKeyLookup":
+          // Widening a tenant's scope midway would hand its work every tenant's rows.
+          return Effect.dieMessage(`the owner path cannot be entered from a ${scope._tag} scope`)
+      }
+    })
+
+  const asApiKeyLookup = <A, E, R>(keyHash: string, work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(
+      FiberRef.get(current),
+      (scope): Effect.Effect<A, E, R> =>
+        scope._tag === "None"
+          ? inTransaction(
+              sql`SELECT set_config('app.api_key_hash', ${keyHash}, true), set_config('role', ${appRole}, true)`,
+              apiKeyLookup,
+              work,
+            )
+          : Effect.dieMessage(`an API key lookup cannot run inside a ${scope._tag} scope`),
+    )
+
+  const ownerIfUnscoped = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(FiberRef.get(current), (scope) => (scope._tag === "None" ? asOwner(work) : work))
+
+  return Context.make(UnitOfWork, UnitOfWork.of({ transact })).pipe(
+    Context.add(DatabaseAccess, DatabaseAccess.of({ asOwner, asApiKeyLookup, ownerIfUnscoped })),
+  )
+})
+
+/** The UnitOfWork port and the explicit owner/lookup paths, over the SqlClient in context. */
+export const UnitOfWorkLive: Layer.Layer<UnitOfWork | DatabaseAccess, never, SqlClient.SqlClient> =
+  Layer.scopedContext(make)
