@@ -2,7 +2,7 @@ import { describe, layer } from "@effect/vitest"
 import { allContractSuites } from "@loopctl/core/contracts"
 import { Layer } from "effect"
 import { SqlPorts } from "../src/index.js"
-import { databaseUrl, pgliteBackend, postgresBackend, postgresSkipReason } from "./support.js"
+import { databaseUrl, pgliteBackend, postgresBackend, postgresTitle } from "./support.js"
 
 /**
  * Every port contract of the core, on embedded PGlite and (when DATABASE_URL is set) on real
@@ -15,7 +15,7 @@ layer(SqlPorts.pipe(Layer.provideMerge(pgliteBackend)), { timeout: 60_000 })("co
   }
 })
 
-describe.skipIf(databaseUrl === undefined)(`contracts on Postgres (${postgresSkipReason})`, () => {
+describe.skipIf(databaseUrl === undefined)(postgresTitle("contracts on Postgres"), () => {
   if (databaseUrl === undefined) return
   layer(SqlPorts.pipe(Layer.provideMerge(postgresBackend(databaseUrl))), { timeout: 60_000 })(
     "Postgres",

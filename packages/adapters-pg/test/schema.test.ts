@@ -20,7 +20,7 @@ import {
   databaseUrl,
   pgliteBackend,
   postgresBackend,
-  postgresSkipReason,
+  postgresTitle,
   seedTenant,
 } from "./support.js"
 
@@ -86,7 +86,7 @@ const backends: ReadonlyArray<{
 }> = [
   { title: "schema on PGlite", skip: false, layer: pgliteBackend },
   {
-    title: databaseUrl === undefined ? `schema on Postgres — ${postgresSkipReason}` : "schema on Postgres",
+    title: postgresTitle("schema on Postgres"),
     skip: databaseUrl === undefined,
     layer: databaseUrl === undefined ? pgliteBackend : postgresBackend(databaseUrl),
   },

@@ -16,7 +16,7 @@ import {
   migrate,
   pgliteDatabase,
 } from "../src/index.js"
-import { databaseUrl, freshDatabase, onServer, postgresSkipReason, uniqueName, withUser } from "./support.js"
+import { databaseUrl, freshDatabase, onServer, postgresTitle, uniqueName, withUser } from "./support.js"
 
 /** Builds `layer` under the given environment and returns the failure it stops with. */
 const startupFailure = <A, E>(layer: Layer.Layer<A, E>, env: ReadonlyArray<readonly [string, string]>) =>
@@ -135,88 +135,83 @@ describe("start-up errors that need no database", () => {
   )
 })
 
-describe.skipIf(databaseUrl === undefined)(
-  databaseUrl === undefined ? `start-up on Postgres — ${postgresSkipReason}` : "start-up on Postgres",
-  () => {
-    const server = databaseUrl ?? ""
-    const client = (url: string, role?: string) =>
-      Postgres.layer({ url: Redacted.make(url), maxConnections: 2, ...(role === undefined ? {} : { role }) })
-    /** A fresh database with the migrations applied. */
-    const migrated = Effect.tap(freshDatabase(server), (url) => Effect.provide(migrate(), client(url)))
-    it.live("DATABASE_URL selects Postgres, and its queries run as the app role", () =>
-      Effect.gen(function* () {
-        const url = yield* freshDatabase(server)
-        const role = yield* currentRole.pipe(
-          Effect.provide(DatabaseLive),
-          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DATABASE_URL", url]]))),
-        )
-        expect(role).toBe(appRole)
-      }).pipe(Effect.scoped),
-    )
+describe.skipIf(databaseUrl === undefined)(postgresTitle("start-up on Postgres"), () => {
+  const server = databaseUrl ?? ""
+  const client = (url: string, role?: string) =>
+    Postgres.layer({ url: Redacted.make(url), maxConnections: 2, ...(role === undefined ? {} : { role }) })
+  /** A fresh database with the migrations applied. */
+  const migrated = Effect.tap(freshDatabase(server), (url) => Effect.provide(migrate(), client(url)))
+  it.live("DATABASE_URL selects Postgres, and its queries run as the app role", () =>
+    Effect.gen(function* () {
+      const url = yield* freshDatabase(server)
+      const role = yield* currentRole.pipe(
+        Effect.provide(DatabaseLive),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DATABASE_URL", url]]))),
+      )
+      expect(role).toBe(appRole)
+    }).pipe(Effect.scoped),
+  )
 
-    it.live("queries that would run as a BYPASSRLS role are refused with the fix", () =>
-      Effect.gen(function* () {
-        const url = yield* migrated
-        const name = uniqueName("loopctl_test_bypass")
-        yield* Effect.acquireRelease(
-          Effect.orDie(onServer(server, `CREATE ROLE ${name} NOLOGIN BYPASSRLS`)),
-          () => Effect.orDie(onServer(server, `DROP ROLE IF EXISTS ${name}`)),
-        )
-        const asApp = yield* assertRowLevelSecurity().pipe(Effect.provide(client(url, name)), Effect.flip)
-        expect(asApp._tag).toBe("UnsafeDatabaseRole")
-        expect(asApp.message).toBe(
-          `queries would run as role "${name}", which has BYPASSRLS and so bypasses row-level security; connect as a non-superuser role, or grant ${appRole} to the connection user so loopctl can switch to it`,
-        )
-        // The same role configured as the app role: the message says how to repair the role.
-        const asConfigured = yield* assertRowLevelSecurity(name).pipe(
-          Effect.provide(client(url, name)),
-          Effect.flip,
-        )
-        expect(asConfigured.message).toBe(
-          `role ${name} has BYPASSRLS, which switches row-level security off; as an administrator run ALTER ROLE ${name} NOSUPERUSER NOBYPASSRLS`,
-        )
-      }).pipe(Effect.scoped),
-    )
+  it.live("queries that would run as a BYPASSRLS role are refused with the fix", () =>
+    Effect.gen(function* () {
+      const url = yield* migrated
+      const name = uniqueName("loopctl_test_bypass")
+      yield* Effect.acquireRelease(
+        Effect.orDie(onServer(server, `CREATE ROLE ${name} NOLOGIN BYPASSRLS`)),
+        () => Effect.orDie(onServer(server, `DROP ROLE IF EXISTS ${name}`)),
+      )
+      const asApp = yield* assertRowLevelSecurity().pipe(Effect.provide(client(url, name)), Effect.flip)
+      expect(asApp._tag).toBe("UnsafeDatabaseRole")
+      expect(asApp.message).toBe(
+        `queries would run as role "${name}", which has BYPASSRLS and so bypasses row-level security; connect as a non-superuser role, or grant ${appRole} to the connection user so loopctl can switch to it`,
+      )
+      // The same role configured as the app role: the message says how to repair the role.
+      const asConfigured = yield* assertRowLevelSecurity(name).pipe(
+        Effect.provide(client(url, name)),
+        Effect.flip,
+      )
+      expect(asConfigured.message).toBe(
+        `role ${name} has BYPASSRLS, which switches row-level security off; as an administrator run ALTER ROLE ${name} NOSUPERUSER NOBYPASSRLS`,
+      )
+    }).pipe(Effect.scoped),
+  )
 
-    it.live("queries that would run as the superuser connection user are refused", () =>
-      Effect.gen(function* () {
-        const url = yield* migrated
-        const error = yield* assertRowLevelSecurity().pipe(Effect.provide(client(url)), Effect.flip)
-        expect(error._tag).toBe("UnsafeDatabaseRole")
-        expect(error.message).toMatch(/^queries would run as role "[^"]+", which has SUPERUSER/)
-      }).pipe(Effect.scoped),
-    )
+  it.live("queries that would run as the superuser connection user are refused", () =>
+    Effect.gen(function* () {
+      const url = yield* migrated
+      const error = yield* assertRowLevelSecurity().pipe(Effect.provide(client(url)), Effect.flip)
+      expect(error._tag).toBe("UnsafeDatabaseRole")
+      expect(error.message).toMatch(/^queries would run as role "[^"]+", which has SUPERUSER/)
+    }).pipe(Effect.scoped),
+  )
 
-    it.live("a connection user that may not switch to the app role is told what to grant", () =>
-      Effect.gen(function* () {
-        const url = yield* migrated
-        const user = uniqueName("loopctl_test_login")
-        yield* Effect.acquireRelease(Effect.orDie(onServer(server, `CREATE ROLE ${user} LOGIN`)), () =>
-          Effect.orDie(onServer(server, `DROP ROLE IF EXISTS ${user}`)),
-        )
-        const error = yield* Effect.scoped(Layer.build(client(withUser(url, user), appRole))).pipe(
-          Effect.flip,
-        )
-        expect(error._tag).toBe("UnsafeDatabaseRole")
-        expect(error.message).toContain(`the database user "${user}" may not switch to role ${appRole}`)
-        expect(error.message).toContain(`GRANT ${appRole} TO "${user}"`)
-      }).pipe(Effect.scoped),
-    )
+  it.live("a connection user that may not switch to the app role is told what to grant", () =>
+    Effect.gen(function* () {
+      const url = yield* migrated
+      const user = uniqueName("loopctl_test_login")
+      yield* Effect.acquireRelease(Effect.orDie(onServer(server, `CREATE ROLE ${user} LOGIN`)), () =>
+        Effect.orDie(onServer(server, `DROP ROLE IF EXISTS ${user}`)),
+      )
+      const error = yield* Effect.scoped(Layer.build(client(withUser(url, user), appRole))).pipe(Effect.flip)
+      expect(error._tag).toBe("UnsafeDatabaseRole")
+      expect(error.message).toContain(`the database user "${user}" may not switch to role ${appRole}`)
+      expect(error.message).toContain(`GRANT ${appRole} TO "${user}"`)
+    }).pipe(Effect.scoped),
+  )
 
-    it.live("processes migrating one database at once each apply every migration exactly once", () =>
-      Effect.gen(function* () {
-        const url = yield* freshDatabase(server)
-        const reports = yield* Effect.all(
-          Array.from({ length: 4 }, () => Effect.provide(migrate(), client(url))),
-          { concurrency: "unbounded" },
-        )
-        const applied = reports.flatMap((report) => report.applied)
-        expect(applied.length).toBe(new Set(applied).size)
-        expect(
-          reports.every((report) => report.applied.length + report.alreadyApplied.length === applied.length),
-        ).toBe(true)
-        expect(applied.length).toBeGreaterThanOrEqual(5)
-      }).pipe(Effect.scoped),
-    )
-  },
-)
+  it.live("processes migrating one database at once each apply every migration exactly once", () =>
+    Effect.gen(function* () {
+      const url = yield* freshDatabase(server)
+      const reports = yield* Effect.all(
+        Array.from({ length: 4 }, () => Effect.provide(migrate(), client(url))),
+        { concurrency: "unbounded" },
+      )
+      const applied = reports.flatMap((report) => report.applied)
+      expect(applied.length).toBe(new Set(applied).size)
+      expect(
+        reports.every((report) => report.applied.length + report.alreadyApplied.length === applied.length),
+      ).toBe(true)
+      expect(applied.length).toBeGreaterThanOrEqual(5)
+    }).pipe(Effect.scoped),
+  )
+})

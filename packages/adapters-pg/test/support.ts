@@ -68,11 +68,13 @@ export const pgliteBackend = UnitOfWorkLive.pipe(
 )
 
 /** A private Postgres database on the DATABASE_URL server, migrated and checked, with the unit of work. */
-export const postgresBackend = (serverUrl: string) =>
+export const postgresBackend = (serverUrl: string, options: { readonly maxConnections?: number } = {}) =>
   Layer.unwrapScoped(
     Effect.map(freshDatabase(serverUrl), (url) =>
       UnitOfWorkLive.pipe(
-        Layer.provideMerge(postgresDatabase({ url: Redacted.make(url), maxConnections: 4 })),
+        Layer.provideMerge(
+          postgresDatabase({ url: Redacted.make(url), maxConnections: options.maxConnections ?? 4 }),
+        ),
         Layer.provideMerge(Layer.succeed(TestDatabase, { kind: "postgres", url: Option.some(url) })),
       ),
     ),
@@ -135,3 +137,7 @@ export const auditEntry = (tenant: TenantId, insertedAt: string = at) =>
       id,
     )
   })
+
+/** The title of a Postgres-only suite: says why it is skipped when it is. */
+export const postgresTitle = (name: string): string =>
+  databaseUrl === undefined ? `${name} — ${postgresSkipReason}` : name

@@ -1,0 +1,48 @@
+import { Importer, ProjectId, Tenant, type TenantId, Tenants, Timestamp, WorkBreakdown } from "@loopctl/core"
+import { Effect } from "effect"
+import type { makeTeam } from "../../core/test/fixtures/team.js"
+
+/** Seeding for the use-case tests on SQL: a tenant row, a project and its stories. */
+
+const at = Timestamp.make("2026-03-27T12:00:00.123456Z")
+
+/** Creates the team's tenant row (the SQL store keys everything to an existing tenant). */
+export const createTenant = (tenant_id: TenantId, slug: string) =>
+  Effect.flatMap(Tenants, (tenants) =>
+    tenants.insert(
+      Tenant.make({
+        id: tenant_id,
+        name: slug,
+        slug,
+        email: `${slug}@example.org`,
+        settings: {},
+        status: "active",
+        default_story_budget_millicents: null,
+        token_data_retention_days: null,
+        inserted_at: at,
+        updated_at: at,
+      }),
+    ),
+  )
+
+/** A project with stories 1.1 … 1.n, imported by the team's user; returns their ids in order. */
+export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, count: number) =>
+  Effect.gen(function* () {
+    yield* createTenant(team.tenant_id, slug)
+    const work = yield* WorkBreakdown
+    const project = yield* work.createProject(team.user, { name: slug, slug })
+    yield* (yield* Importer).importProject(team.user, project.id, {
+      epics: [
+        {
+          number: 1,
+          title: "Work",
+          stories: Array.from({ length: count }, (_, i) => ({
+            number: `1.${i + 1}`,
+            title: `Story ${i + 1}`,
+          })),
+        },
+      ],
+    })
+    const ready = yield* work.readyStories(team.user, ProjectId.make(project.id))
+    return { project, stories: ready.map((s) => s.id) }
+  })
