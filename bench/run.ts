@@ -1,0 +1,50 @@
+/**
+ * Runs every benchmark of bench/ one after the other and prints what each measured:
+ * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES to change the size).
+ * A benchmark that fails prints why and makes the exit code 1; the others still run.
+ */
+import { Console, Effect, LogLevel, Logger } from "effect"
+import { formatStoreResults, runStoreBenchmark, storeBenchmarkOptions } from "./store.js"
+
+/** One benchmark: its name and the lines of its report. */
+interface Benchmark {
+  readonly name: string
+  readonly run: Effect.Effect<ReadonlyArray<string>, { readonly message: string }>
+}
+
+const benchmarks: ReadonlyArray<Benchmark> = [
+  {
+    name: "store",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(storeBenchmarkOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatStoreResults(options, yield* runStoreBenchmark(options))
+    }),
+  },
+]
+
+const program = Effect.forEach(
+  benchmarks,
+  (benchmark) =>
+    benchmark.run.pipe(
+      Effect.flatMap((lines) => Console.log(lines.join("\n"))),
+      Effect.catchAll((error) =>
+        Effect.zipRight(
+          Console.error(`${benchmark.name}: failed: ${error.message}`),
+          Effect.sync(() => {
+            process.exitCode = 1
+          }),
+        ),
+      ),
+    ),
+  { discard: true },
+).pipe(
+  // The migrations log each file they apply; the report is what this run is for.
+  Logger.withMinimumLogLevel(LogLevel.Warning),
+)
+
+Effect.runPromise(program).catch((defect: unknown) => {
+  console.error(defect)
+  process.exitCode = 1
+})
