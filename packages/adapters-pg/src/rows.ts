@@ -43,10 +43,12 @@ const normalise = (row: Readonly<Record<string, unknown>>, shape: RowShape): Rec
  * Decodes rows into an entity schema. A row that does not decode means the database holds
  * something the domain forbids: that is a defect, not a user error.
  */
-export const decodeRows =
-  <A, I>(schema: Schema.Schema<A, I>, shape: RowShape) =>
-  (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Effect.Effect<ReadonlyArray<A>> =>
-    Effect.orDie(Schema.decodeUnknown(Schema.Array(schema))(rows.map((row) => normalise(row, shape))))
+export const decodeRows = <A, I>(schema: Schema.Schema<A, I>, shape: RowShape) => {
+  // Built once per table, not per query.
+  const decode = Schema.decodeUnknown(Schema.Array(schema))
+  return (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Effect.Effect<ReadonlyArray<A>> =>
+    Effect.orDie(decode(rows.map((row) => normalise(row, shape))))
+}
 
 /** Encodes an entity into a row: JSON columns become JSON text. */
 export const encodeRow =

@@ -9,8 +9,10 @@ import {
   StoryLifecycle,
   type TenantId,
   UnitOfWork,
+  Verification,
   WorkBreakdown,
   asImplementer,
+  asVerifier,
 } from "@loopctl/core"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { makeTeam } from "../../core/test/fixtures/team.js"
@@ -118,6 +120,51 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     expect(all.every((s) => s.agent_status === "assigned" && s.assigned_agent_id !== null)).toBe(true)
   })
 
+/** The last two stories of an epic verified at the same instant: the epic completes exactly once. */
+const raceToCompleteAnEpic = (round: number) =>
+  Effect.gen(function* () {
+    const team = makeTeam(200 + round)
+    const { stories } = yield* seedStories(team, `complete-${round}`, 2)
+    const lifecycle = yield* StoryLifecycle
+    const verification = yield* Verification
+    for (const story of stories) {
+      yield* asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {}))
+      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(story))
+      yield* asImplementer(team.implementer, "start")(lifecycle.start(story))
+      yield* asImplementer(team.reviewer, "report")(lifecycle.report(story))
+      yield* asImplementer(
+        team.bystander,
+        "review-complete",
+      )(lifecycle.reviewComplete(story, { review_type: "team" }))
+    }
+    const gate = yield* Deferred.make<void>()
+    const racing = yield* Effect.fork(
+      Effect.forEach(
+        stories,
+        (story) =>
+          Effect.zipRight(
+            Deferred.await(gate),
+            asVerifier(
+              team.orchestrator,
+              "verify",
+            )(verification.verify(story, { review_type: "team", summary: "ok" })),
+          ),
+        { concurrency: "unbounded" },
+      ),
+    )
+    yield* Deferred.succeed(gate, undefined)
+    yield* Fiber.join(racing)
+    const completions = yield* Effect.flatMap(UnitOfWork, (uow) =>
+      uow.transact(
+        team.tenant_id,
+        Effect.flatMap(AuditLog, (log) =>
+          log.list({ entity_type: "epic", action: "completed" }, { page: 1, page_size: 10 }),
+        ),
+      ),
+    )
+    expect(completions.total_count).toBe(1)
+  })
+
 describe.skipIf(databaseUrl === undefined)(postgresTitle("concurrency on Postgres"), () => {
   if (databaseUrl === undefined) return
   const app = LoopctlServices.pipe(
@@ -137,5 +184,12 @@ describe.skipIf(databaseUrl === undefined)(postgresTitle("concurrency on Postgre
       )
     }
     it.effect("20 agents draining 200 stories: none claimed twice, none lost", () => drainQueue(20, 200))
+    it.effect("an epic whose last two stories are verified at once completes exactly once (10 rounds)", () =>
+      Effect.forEach(
+        Array.from({ length: 10 }, (_, i) => i),
+        raceToCompleteAnEpic,
+        { discard: true },
+      ),
+    )
   })
 })

@@ -65,6 +65,10 @@ export const EpicsSql = Layer.effect(
       delete: (id) => Effect.orDie(Effect.asVoid(sql`DELETE FROM epics WHERE id = ${id}`)),
       findById: (id) =>
         optional(Effect.flatMap(Effect.orDie(sql`SELECT * FROM epics WHERE id = ${id}`), T.epics.decode)),
+      findForUpdate: (id) =>
+        optional(
+          Effect.flatMap(Effect.orDie(sql`SELECT * FROM epics WHERE id = ${id} FOR UPDATE`), T.epics.decode),
+        ),
       listByProject: (project) =>
         Effect.flatMap(
           Effect.orDie(sql`SELECT * FROM epics WHERE project_id = ${project} ORDER BY position, number`),
@@ -116,6 +120,14 @@ export const StoriesSql = Layer.effect(
       listByEpic: (epic) => many(sql`SELECT * FROM stories WHERE epic_id = ${epic} ORDER BY sort_key, id`),
       listAllByProject: (project) =>
         many(sql`SELECT * FROM stories WHERE project_id = ${project} ORDER BY sort_key, id`),
+      tallyByEpic: (epic) =>
+        Effect.orDie(
+          Effect.map(
+            sql`SELECT count(*) AS total, count(*) FILTER (WHERE verified_status = 'verified') AS verified
+                FROM stories WHERE epic_id = ${epic}`,
+            (rows) => ({ total: Number(rows[0]?.total ?? 0), verified: Number(rows[0]?.verified ?? 0) }),
+          ),
+        ),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const rows = yield* Effect.orDie(sql`

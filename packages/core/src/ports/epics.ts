@@ -13,6 +13,11 @@ export class Epics extends Context.Tag("@loopctl/core/Epics")<
     /** Deletes the epic, its stories and everything hanging off them. */
     readonly delete: (id: EpicId) => Effect.Effect<void>
     readonly findById: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
+    /**
+     * Loads the epic and holds it for the rest of the transaction: verifies of one epic's stories
+     * then decide its completion one after another, each seeing the others' committed results.
+     */
+    readonly findForUpdate: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
     /** Ordered by position, then number. */
     readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
   }

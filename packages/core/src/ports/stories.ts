@@ -18,6 +18,12 @@ export interface Prerequisites {
   readonly epic_stories: ReadonlyArray<Story>
 }
 
+/** The verification count of an epic's stories. */
+export interface EpicTally {
+  readonly total: number
+  readonly verified: number
+}
+
 /** The current tenant's stories. */
 export class Stories extends Context.Tag("@loopctl/core/Stories")<
   Stories,
@@ -43,5 +49,7 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
     /** Every story of the project, ordered by sort_key. */
     readonly listAllByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Story>>
     readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
+    /** How many stories the epic has, and how many of them are verified. */
+    readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>
   }
 >() {}

@@ -2,7 +2,6 @@ import { Either } from "effect"
 import { type FieldErrors, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import type { VerificationOutcome } from "../domain/status.js"
-import type { Story } from "../domain/story.js"
 import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
 
 /**
@@ -145,5 +144,11 @@ export const parseCompletion = (item: unknown): Completion => {
  * An epic completes when it has stories and all are verified — and only the first time: the
  * caller says whether a completion was already recorded, so a reject and re-verify stays silent.
  */
-export const epicJustCompleted = (stories: ReadonlyArray<Story>, alreadyCompleted: boolean): boolean =>
-  !alreadyCompleted && stories.length > 0 && stories.every((story) => story.verified_status === "verified")
+export const epicJustCompleted = (
+  tally: { readonly total: number; readonly verified: number },
+  alreadyCompleted: boolean,
+): boolean => !alreadyCompleted && tally.total > 0 && tally.verified === tally.total
+
+/** Whether every story of an epic with stories is verified (completion may then be due). */
+export const epicFullyVerified = (tally: { readonly total: number; readonly verified: number }): boolean =>
+  tally.total > 0 && tally.verified === tally.total

@@ -24,6 +24,7 @@ import {
 } from "../rules/bulk.js"
 import {
   type VerifyEvidence,
+  epicFullyVerified,
   epicJustCompleted,
   parseCompletion,
   parseRejection,
@@ -53,19 +54,22 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
     /** Records `epic.completed` the first time the story's epic has every story verified. */
     const completeEpicIfDone = (actor: Actor, story: Story) =>
       Effect.gen(function* () {
-        const siblings = yield* Effect.flatMap(Stories, (stories) => stories.listByEpic(story.epic_id))
+        // Hold the epic first, so verifies of its last stories decide completion one after
+        // another and the later one sees the earlier one's committed story.
+        const epic = yield* Effect.flatMap(Epics, (epics) => epics.findForUpdate(story.epic_id))
+        if (Option.isNone(epic)) return
+        const tally = yield* Effect.flatMap(Stories, (stories) => stories.tallyByEpic(story.epic_id))
+        if (!epicFullyVerified(tally)) return
         const already = yield* Effect.flatMap(AuditLog, (log) =>
           log.exists("epic", story.epic_id, "completed"),
         )
-        if (!epicJustCompleted(siblings, already)) return
-        const epic = yield* Effect.flatMap(Epics, (epics) => epics.findById(story.epic_id))
-        if (Option.isNone(epic)) return
+        if (!epicJustCompleted(tally, already)) return
         const summary = {
           epic_id: epic.value.id,
           epic_number: epic.value.number,
           epic_title: epic.value.title,
           project_id: epic.value.project_id,
-          story_count: siblings.length,
+          story_count: tally.total,
         }
         yield* recordChange(actor, story.project_id, {
           audit: [

@@ -95,6 +95,25 @@ export const epicsContract: ContractSuite<
       }),
     ),
     contractCase(
+      "findForUpdate returns the stored epic, and none for an unknown id",
+      Effect.gen(function* () {
+        const { tenant, epic } = yield* seedBoard
+        const held = yield* within(
+          tenant.id,
+          Effect.flatMap(Epics, (repo) => repo.findForUpdate(epic.id)),
+        )
+        yield* expectEqual(yield* expectSome(held, "the held epic"), epic, "epic from findForUpdate")
+        const missing = yield* freshId(EpicId)
+        yield* expectNone(
+          yield* within(
+            tenant.id,
+            Effect.flatMap(Epics, (repo) => repo.findForUpdate(missing)),
+          ),
+          "an unknown epic held",
+        )
+      }),
+    ),
+    contractCase(
       "update replaces the stored fields",
       Effect.gen(function* () {
         const { tenant, epic } = yield* seedBoard

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { Epic } from "../../domain/epic.js"
-import { StoryId } from "../../domain/ids.js"
+import { EpicId as EpicIdSchema, StoryId } from "../../domain/ids.js"
 import { Story } from "../../domain/story.js"
 import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
 import { Epics } from "../../ports/epics.js"
@@ -141,6 +141,29 @@ export const storiesContract: ContractSuite<
           Effect.flatMap(Stories, (repo) => repo.findForUpdate(story.id)),
         )
         yield* expectEqual(yield* expectSome(held, "the held story"), story, "story from findForUpdate")
+      }),
+    ),
+    contractCase(
+      "tallyByEpic counts the epic's stories and its verified ones",
+      Effect.gen(function* () {
+        const { tenant, epic } = yield* seedBoard
+        const stories = [
+          yield* aStory(epic, "1.1", { verified_status: "verified" }),
+          yield* aStory(epic, "1.2", { verified_status: "rejected" }),
+          yield* aStory(epic, "1.3"),
+        ]
+        yield* commitStories(tenant, stories)
+        const tally = yield* within(
+          tenant.id,
+          Effect.flatMap(Stories, (repo) => repo.tallyByEpic(epic.id)),
+        )
+        yield* expectEqual(tally, { total: 3, verified: 1 }, "tally of the epic")
+        const unknownEpic = yield* freshId(EpicIdSchema)
+        const empty = yield* within(
+          tenant.id,
+          Effect.flatMap(Stories, (repo) => repo.tallyByEpic(unknownEpic)),
+        )
+        yield* expectEqual(empty, { total: 0, verified: 0 }, "tally of an unknown epic")
       }),
     ),
     contractCase(

@@ -140,6 +140,8 @@ export const EpicsMemory = Layer.effect(
                 }),
         ),
       findById: (id) => db.row((t) => t.epics, id),
+      // Transactions already run one at a time here, so a plain read holds the epic.
+      findForUpdate: (id) => db.row((t) => t.epics, id),
       listByProject: (project) =>
         Effect.map(
           db.rows((t) => t.epics),
@@ -198,6 +200,17 @@ export const StoriesMemory = Layer.effect(
           (rows) => rows.filter((s) => s.epic_id === epic).sort(bySortKey),
         ),
       listAllByProject: inProject,
+      tallyByEpic: (epic) =>
+        Effect.map(
+          db.rows((t) => t.stories),
+          (rows) => {
+            const stories = rows.filter((s) => s.epic_id === epic)
+            return {
+              total: stories.length,
+              verified: stories.filter((s) => s.verified_status === "verified").length,
+            }
+          },
+        ),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const stories = yield* db.rows((t) => t.stories)
