@@ -184,10 +184,11 @@ export const statements = {
     "inserted_at",
     "updated_at",
   ]),
-  epicStories: "SELECT * FROM stories WHERE epic_id = $1 ORDER BY sort_key, id",
+  lockEpic: "SELECT * FROM epics WHERE id = $1 FOR UPDATE",
+  epicTally:
+    "SELECT count(*) AS total, count(*) FILTER (WHERE verified_status = 'verified') AS verified\n                FROM stories WHERE epic_id = $1",
   auditExists:
     "SELECT 1 FROM audit_log WHERE entity_type = $1 AND entity_id = $2\n                AND action = $3 LIMIT 1",
-  findEpic: "SELECT * FROM epics WHERE id = $1",
 } as const
 
 /** The review evidence both sides send. */
@@ -321,18 +322,19 @@ export type UseCase = (typeof useCases)[number]
 
 /** Verify's follow-up: once every story of the epic is verified, record `epic.completed` once. */
 const completeEpicIfDone = async (session: Session, cast: RawCast, story: Row) => {
-  const siblings = await session.query(statements.epicStories, [story.epic_id])
-  const already = await session.query(statements.auditExists, ["epic", story.epic_id, "completed"])
-  if (already.length > 0 || siblings.length === 0) return
-  if (!siblings.every((sibling) => sibling.verified_status === "verified")) return
-  const [epic] = await session.query(statements.findEpic, [story.epic_id])
+  const [epic] = await session.query(statements.lockEpic, [story.epic_id])
   if (epic === undefined) return
+  const [tally] = await session.query(statements.epicTally, [story.epic_id])
+  const total = Number(tally?.total ?? 0)
+  if (total === 0 || Number(tally?.verified ?? 0) !== total) return
+  const already = await session.query(statements.auditExists, ["epic", story.epic_id, "completed"])
+  if (already.length > 0) return
   const summary = {
     epic_id: epic.id,
     epic_number: epic.number,
     epic_title: epic.title,
     project_id: epic.project_id,
-    story_count: siblings.length,
+    story_count: total,
   }
   const at = now()
   await appendAudit(
