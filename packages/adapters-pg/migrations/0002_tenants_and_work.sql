@@ -62,6 +62,26 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id, inserted_at);
 CREATE INDEX api_keys_agent_idx ON api_keys (tenant_id, agent_id) WHERE agent_id IS NOT NULL;
+-- One active key per agent and role (orchestrator, agent). A key set to expire no longer counts,
+-- so rotating an agent-linked key (old key expires after a grace period) succeeds.
+CREATE UNIQUE INDEX api_keys_agent_role_key ON api_keys (tenant_id, agent_id, role)
+  WHERE agent_id IS NOT NULL AND revoked_at IS NULL AND expires_at IS NULL AND role IN ('orchestrator', 'agent');
+
+-- A key's role is fixed for its life: what it may do must not change under an issued credential.
+CREATE OR REPLACE FUNCTION loopctl_api_key_role_immutable()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+  IF NEW.role IS DISTINCT FROM OLD.role THEN
+    RAISE EXCEPTION 'api_key_role_immutable: the role of an API key cannot change'
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER api_keys_role_immutable BEFORE UPDATE OF role ON api_keys
+  FOR EACH ROW EXECUTE FUNCTION loopctl_api_key_role_immutable();
 
 CREATE TABLE projects (
   tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -265,6 +285,29 @@ SELECT loopctl_protect_tenant_table('orchestrator_states');
 -- capability. Read-only; everything else about keys happens in the tenant's (or the owner's) scope.
 CREATE POLICY api_key_lookup ON api_keys FOR SELECT
   USING (key_hash = nullif(current_setting('app.api_key_hash', true), ''));
+-- The same lookup records the key's use (last_used_at) in the statement that finds it, reads the
+-- status of the key's tenant, and records that the key's agent was seen (last_seen_at): one round
+-- trip for authentication. Each policy reaches only the rows of the one presented key.
+CREATE POLICY api_key_lookup_use ON api_keys FOR UPDATE
+  USING (key_hash = nullif(current_setting('app.api_key_hash', true), ''))
+  WITH CHECK (key_hash = nullif(current_setting('app.api_key_hash', true), ''));
+CREATE POLICY api_key_lookup ON tenants FOR SELECT
+  USING (id = (SELECT k.tenant_id FROM api_keys k
+               WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), '')));
+CREATE POLICY api_key_lookup ON agents FOR SELECT
+  USING (tenant_id = (SELECT k.tenant_id FROM api_keys k
+                      WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), ''))
+         AND id = (SELECT k.agent_id FROM api_keys k
+                   WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), '')));
+CREATE POLICY api_key_lookup_use ON agents FOR UPDATE
+  USING (tenant_id = (SELECT k.tenant_id FROM api_keys k
+                      WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), ''))
+         AND id = (SELECT k.agent_id FROM api_keys k
+                   WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), '')))
+  WITH CHECK (tenant_id = (SELECT k.tenant_id FROM api_keys k
+                           WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), ''))
+              AND id = (SELECT k.agent_id FROM api_keys k
+                        WHERE k.key_hash = nullif(current_setting('app.api_key_hash', true), '')));
 
 -- Tenants are created and removed only on the owner path (signup, superadmin); a tenant may read
 -- and update its own row.

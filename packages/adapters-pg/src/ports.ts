@@ -1,5 +1,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type {
+  Agents,
+  ApiKeys,
   ArtifactReports,
   AuditLog,
   EpicDependencies,
@@ -8,6 +10,7 @@ import type {
   Outbox,
   Projects,
   ReviewRecords,
+  Secrets,
   Stories,
   StoryDependencies,
   Tenants,
@@ -16,14 +19,15 @@ import type {
 } from "@loopctl/core"
 import { Layer } from "effect"
 import { IdsCrypto } from "./ids.js"
+import { AgentsSql, ApiKeysSql } from "./repositories/access.js"
 import {
   ArtifactReportsSql,
   AuditLogSql,
   OutboxSql,
   ReviewRecordsSql,
-  TenantsSql,
   VerificationResultsSql,
 } from "./repositories/records.js"
+import { TenantsSql } from "./repositories/tenants.js"
 import {
   EpicDependenciesSql,
   EpicsSql,
@@ -31,6 +35,7 @@ import {
   StoriesSql,
   StoryDependenciesSql,
 } from "./repositories/work.js"
+import { SecretsNode } from "./secrets.js"
 import { type DatabaseAccess, UnitOfWorkLive } from "./unit-of-work.js"
 
 /** Every port of the core on SQL, over the SqlClient in context (Postgres or PGlite). */
@@ -38,6 +43,9 @@ export const SqlPorts: Layer.Layer<
   | UnitOfWork
   | DatabaseAccess
   | Tenants
+  | ApiKeys
+  | Agents
+  | Secrets
   | Projects
   | Epics
   | Stories
@@ -63,5 +71,8 @@ export const SqlPorts: Layer.Layer<
   AuditLogSql,
   OutboxSql,
   TenantsSql,
+  ApiKeysSql,
+  AgentsSql,
   IdsCrypto,
+  SecretsNode,
 ).pipe(Layer.provideMerge(UnitOfWorkLive))

@@ -10,12 +10,15 @@ import { appRole } from "./guard.js"
  * - `UnitOfWork.transact(tenant, work)`: one transaction that first sets `app.tenant_id` and
  *   switches to the app role (both transaction-local), so every statement of `work` sees only
  *   `tenant`'s rows whatever its WHERE clause says. Nested calls for the same tenant join it.
- * - `DatabaseAccess.asOwner(work)`: one transaction as the connection user, with no tenant — the
- *   explicit path for migrations, creating tenants, superadmin reads and cross-tenant jobs
- *   (outbox dispatch, partition upkeep). Nothing reaches it by accident: the connections' default
- *   role is the app role, so a query outside every scope sees no tenant rows at all.
+ * - `DatabaseAccess.asOwner(work)` (also the port's `transactPlatform`): one transaction as the
+ *   connection user, with no tenant — the explicit path for migrations, creating tenants,
+ *   superadmin reads and cross-tenant jobs (outbox dispatch, partition upkeep). Nothing reaches
+ *   it by accident: the connections' default role is the app role, so a query outside every
+ *   scope sees no tenant rows at all.
  * - `DatabaseAccess.asApiKeyLookup(hash, work)`: one transaction as the app role with no tenant,
- *   in which the api_keys row with that hash (and only it) is readable — authentication.
+ *   in which the api_keys row with that hash (and only it) is readable, and with it its tenant
+ *   row and its agent row — authentication. The transaction does not wait for its commit to be
+ *   flushed (`synchronous_commit = off`): the only writes it makes are best-effort use times.
  *
  * Both settings are made in one statement (`set_config('role', ...)` is what `SET LOCAL ROLE`
  * does, with the same membership check), so scoping costs one round trip besides BEGIN/COMMIT.
@@ -136,7 +139,8 @@ const make = Effect.gen(function* () {
       (scope): Effect.Effect<A, E, R> =>
         scope._tag === "None"
           ? inTransaction(
-              sql`SELECT set_config('app.api_key_hash', ${keyHash}, true), set_config('role', ${appRole}, true)`,
+              sql`SELECT set_config('app.api_key_hash', ${keyHash}, true), set_config('role', ${appRole}, true),
+                         set_config('synchronous_commit', 'off', true)`,
               apiKeyLookup,
               work,
             )
@@ -146,7 +150,7 @@ const make = Effect.gen(function* () {
   const ownerIfUnscoped = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(FiberRef.get(current), (scope) => (scope._tag === "None" ? asOwner(work) : work))
 
-  return Context.make(UnitOfWork, UnitOfWork.of({ transact })).pipe(
+  return Context.make(UnitOfWork, UnitOfWork.of({ transact, transactPlatform: asOwner })).pipe(
     Context.add(DatabaseAccess, DatabaseAccess.of({ asOwner, asApiKeyLookup, ownerIfUnscoped })),
   )
 })

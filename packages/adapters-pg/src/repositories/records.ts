@@ -5,39 +5,14 @@ import {
   Outbox,
   OutboxEntry,
   ReviewRecords,
-  Tenants,
   VerificationResults,
 } from "@loopctl/core"
 import { Effect, Layer, Schema } from "effect"
-import { duplicateAs, optional, timestampOfColumn } from "../rows.js"
-import { DatabaseAccess } from "../unit-of-work.js"
+import { timestampOfColumn } from "../rows.js"
 import { countOf, limitOffset, pageOfRows } from "./paging.js"
 import * as T from "./shapes.js"
 
-/** SQL implementations of tenants, verification records, the audit log and the outbox. */
-
-/** Tenants are global rows: outside a unit of work they are read and created on the owner path. */
-export const TenantsSql = Layer.effect(
-  Tenants,
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const access = yield* DatabaseAccess
-    return Tenants.of({
-      insert: (tenant) =>
-        access.ownerIfUnscoped(
-          duplicateAs(T.duplicate("tenant", "slug"))(
-            sql`INSERT INTO tenants ${sql.insert(T.tenants.encode(tenant))}`,
-          ),
-        ),
-      findById: (id) =>
-        access.ownerIfUnscoped(
-          optional(
-            Effect.flatMap(Effect.orDie(sql`SELECT * FROM tenants WHERE id = ${id}`), T.tenants.decode),
-          ),
-        ),
-    })
-  }),
-)
+/** SQL implementations of verification records, the audit log and the outbox. */
 
 export const ReviewRecordsSql = Layer.effect(
   ReviewRecords,
@@ -51,9 +26,7 @@ export const ReviewRecordsSql = Layer.effect(
             sql`SELECT max(completed_at) AS latest FROM review_records WHERE story_id = ${story}`,
             (rows) => {
               const latest = timestampOfColumn(rows[0]?.latest ?? null)
-              return latest === null
-                ? Effect.succeed(null)
-                : Schema.decodeUnknown(Schema.NullOr(T.TimestampColumn))(latest)
+              return latest === null ? Effect.succeed(null) : decodeLatest(latest)
             },
           ),
         ),
@@ -165,6 +138,7 @@ export const AuditLogSql = Layer.effect(
 )
 
 const decodeOutbox = Schema.decodeUnknown(Schema.Array(OutboxEntry))
+const decodeLatest = Schema.decodeUnknown(Schema.NullOr(T.TimestampColumn))
 
 export const OutboxSql = Layer.effect(
   Outbox,

@@ -56,6 +56,8 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
   message: Schema.String,
   details: Schema.optional(Schema.Unknown),
+  /** The agent an API key is already bound to (a second registration with one key). */
+  agent_id: Schema.optional(Schema.String),
 }) {
   static readonly status = 409
 }

@@ -1,10 +1,13 @@
 /** What the core needs from the world; adapters provide these. */
+export * from "./agents.js"
+export * from "./api-keys.js"
 export * from "./audit-log.js"
 export * from "./dependencies.js"
 export * from "./epics.js"
 export * from "./ids.js"
 export * from "./outbox.js"
 export * from "./projects.js"
+export * from "./secrets.js"
 export * from "./storage-errors.js"
 export * from "./stories.js"
 export * from "./tenants.js"

@@ -11,5 +11,12 @@ export class UnitOfWork extends Context.Tag("@loopctl/core/UnitOfWork")<
   UnitOfWork,
   {
     readonly transact: <A, E, R>(tenant: TenantId, work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /**
+     * One transaction outside every tenant, for the platform's own writes: a tenant together
+     * with its first key and their audit entries. Global rows (tenants, superadmin keys) are
+     * written directly; a `transact(tenant, …)` inside narrows to that tenant and joins this
+     * transaction. Only superadmin and bootstrap paths use it.
+     */
+    readonly transactPlatform: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   }
 >() {}

@@ -1,4 +1,5 @@
 /** The pure rules of loopctl, one module each (exported from the package as `Rules`). */
+export * as Access from "./access.js"
 export * as Anomaly from "./anomaly.js"
 export * as Artifact from "./artifact.js"
 export * as Budget from "./budget.js"
@@ -13,4 +14,5 @@ export * as Lifecycle from "./lifecycle.js"
 export * as Refusals from "./refusals.js"
 export * as NextActions from "./next-actions.js"
 export * as Roles from "./roles.js"
+export * as TenantInput from "./tenant-input.js"
 export * as WorkInput from "./work-input.js"

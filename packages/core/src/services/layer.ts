@@ -1,4 +1,5 @@
 import { Layer } from "effect"
+import { Access } from "./access.js"
 import { Importer } from "./importer.js"
 import { StoryLifecycle } from "./story-lifecycle.js"
 import { Verification } from "./verification.js"
@@ -6,6 +7,7 @@ import { WorkBreakdown } from "./work-breakdown.js"
 
 /** Every use case of the core, needing only the ports. Provide the ports at the edge. */
 export const LoopctlServices = Layer.mergeAll(
+  Access.Default,
   WorkBreakdown.Default,
   Importer.Default,
   StoryLifecycle.Default,

@@ -9,6 +9,16 @@ import { type Ids, freshId } from "../ports/ids.js"
 import { Outbox, OutboxEntry } from "../ports/outbox.js"
 import type { AuditIntent } from "../rules/lifecycle.js"
 
+/** What an impersonated write records about the superadmin behind it (platform.md §4.3). */
+const impersonationMetadata = (actor: Actor) =>
+  actor.impersonation === null
+    ? {}
+    : {
+        impersonated_by: actor.api_key_id,
+        impersonated_at: actor.impersonation.impersonated_at,
+        effective_role: actor.impersonation.effective_role,
+      }
+
 /**
  * Writes what a mutation must leave behind — its audit entries and its events — through the
  * ports, inside the caller's unit of work, so they commit or roll back with the change.
@@ -21,6 +31,7 @@ export const recordChange = (
   Effect.gen(function* () {
     if (change.audit.length === 0 && change.events.length === 0) return
     const at = yield* now
+    const superadmin = actor.role === "superadmin" || actor.impersonation !== null
     const entries: Array<AuditEntry> = []
     for (const intent of change.audit) {
       const system = intent.actor === "system"
@@ -32,12 +43,12 @@ export const recordChange = (
           entity_type: intent.entity_type,
           entity_id: intent.entity_id,
           action: intent.action,
-          actor_type: system ? "system" : actor.role === "superadmin" ? "superadmin" : "api_key",
+          actor_type: system ? "system" : superadmin ? "superadmin" : "api_key",
           actor_id: system ? null : actor.api_key_id,
           actor_label: system ? `system:${intent.action}` : actor.label,
           old_state: intent.old_state,
           new_state: intent.new_state,
-          metadata: {},
+          metadata: system ? {} : impersonationMetadata(actor),
           inserted_at: at,
         }),
       )

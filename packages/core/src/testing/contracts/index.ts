@@ -1,20 +1,27 @@
+import type { Agents } from "../../ports/agents.js"
+import type { ApiKeys } from "../../ports/api-keys.js"
 import type { AuditLog } from "../../ports/audit-log.js"
 import type { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
 import type { Epics } from "../../ports/epics.js"
 import type { Ids } from "../../ports/ids.js"
 import type { Outbox } from "../../ports/outbox.js"
 import type { Projects } from "../../ports/projects.js"
+import type { Secrets } from "../../ports/secrets.js"
 import type { Stories } from "../../ports/stories.js"
 import type { Tenants } from "../../ports/tenants.js"
 import type { UnitOfWork } from "../../ports/unit-of-work.js"
 import type { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import { agentsContract } from "./agents.js"
+import { apiKeysContract } from "./api-keys.js"
 import { auditLogContract } from "./audit-log.js"
 import type { ContractSuite } from "./contract.js"
 import { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
 import { epicsContract } from "./epics.js"
 import { idsContract } from "./ids.js"
 import { outboxContract } from "./outbox.js"
+import { platformTransactionContract } from "./platform-transaction.js"
 import { projectsContract } from "./projects.js"
+import { secretsContract } from "./secrets.js"
 import { storiesContract } from "./stories.js"
 import { tenantsContract } from "./tenants.js"
 import { unitOfWorkContract } from "./unit-of-work.js"
@@ -32,12 +39,16 @@ import {
  */
 export * from "./contract.js"
 export * as ContractFixtures from "./fixtures.js"
+export { agentsContract } from "./agents.js"
+export { apiKeysContract } from "./api-keys.js"
 export { auditLogContract } from "./audit-log.js"
 export { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
 export { epicsContract } from "./epics.js"
 export { idsContract } from "./ids.js"
 export { outboxContract } from "./outbox.js"
+export { platformTransactionContract } from "./platform-transaction.js"
 export { projectsContract } from "./projects.js"
+export { secretsContract } from "./secrets.js"
 export { storiesContract } from "./stories.js"
 export { tenantsContract } from "./tenants.js"
 export { unitOfWorkContract } from "./unit-of-work.js"
@@ -51,6 +62,9 @@ export {
 export type ContractPorts =
   | UnitOfWork
   | Tenants
+  | ApiKeys
+  | Agents
+  | Secrets
   | Projects
   | Epics
   | Stories
@@ -66,7 +80,11 @@ export type ContractPorts =
 /** Every suite, one per port. */
 export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
   unitOfWorkContract,
+  platformTransactionContract,
   tenantsContract,
+  apiKeysContract,
+  agentsContract,
+  secretsContract,
   projectsContract,
   epicsContract,
   storiesContract,

@@ -1,14 +1,15 @@
 import { Layer } from "effect"
 import { LoopctlServices } from "../../services/layer.js"
+import { AgentsMemory, ApiKeysMemory, TenantsMemory } from "./access.js"
 import { IdsRandom } from "./ids.js"
 import {
   ArtifactReportsMemory,
   AuditLogMemory,
   OutboxMemory,
   ReviewRecordsMemory,
-  TenantsMemory,
   VerificationResultsMemory,
 } from "./records.js"
+import { SecretsWebCrypto } from "./secrets.js"
 import { MemoryStore } from "./store.js"
 import { UnitOfWorkMemory } from "./unit-of-work.js"
 import {
@@ -26,6 +27,8 @@ import {
 export const MemoryPorts = Layer.mergeAll(
   UnitOfWorkMemory,
   TenantsMemory,
+  ApiKeysMemory,
+  AgentsMemory,
   ProjectsMemory,
   EpicsMemory,
   StoriesMemory,
@@ -36,9 +39,10 @@ export const MemoryPorts = Layer.mergeAll(
   ArtifactReportsMemory,
   AuditLogMemory,
   OutboxMemory,
-).pipe(Layer.provideMerge(IdsRandom), Layer.provide(MemoryStore.layer))
+).pipe(Layer.provideMerge(Layer.merge(IdsRandom, SecretsWebCrypto)), Layer.provide(MemoryStore.layer))
 
 export { IdsRandom } from "./ids.js"
+export { SecretsWebCrypto } from "./secrets.js"
 export { MemoryStore } from "./store.js"
 
 /** The use cases wired to a fresh in-memory store (the ports stay available too). */

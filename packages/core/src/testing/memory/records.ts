@@ -1,29 +1,11 @@
-import { Effect, HashMap, Layer, Ref } from "effect"
+import { Effect, HashMap, Layer } from "effect"
 import { pageOf } from "../../domain/page.js"
 import { AuditLog } from "../../ports/audit-log.js"
 import { Outbox } from "../../ports/outbox.js"
-import { DuplicateKey } from "../../ports/storage-errors.js"
-import { Tenants } from "../../ports/tenants.js"
 import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
-/** Memory implementations of tenants, verification records, the audit log and the outbox. */
-
-export const TenantsMemory = Layer.effect(
-  Tenants,
-  Effect.map(MemoryStore, (store) =>
-    Tenants.of({
-      // Tenants are global rows, created outside any tenant's scope.
-      insert: (tenant) =>
-        Effect.flatMap(Ref.get(store.tables), (tables) =>
-          Array.from(HashMap.values(tables.tenants)).some((other) => other.slug === tenant.slug)
-            ? Effect.fail(new DuplicateKey({ entity: "tenant", key: "slug" }))
-            : Ref.update(store.tables, (t) => ({ ...t, tenants: HashMap.set(t.tenants, tenant.id, tenant) })),
-        ),
-      findById: (id) => Effect.map(Ref.get(store.tables), (t) => HashMap.get(t.tenants, id)),
-    }),
-  ),
-)
+/** Memory implementations of verification records, the audit log and the outbox. */
 
 export const ReviewRecordsMemory = Layer.effect(
   ReviewRecords,

@@ -1,4 +1,6 @@
 import { Context, Effect, FiberRef, HashMap, Layer, Option, Ref } from "effect"
+import type { Agent } from "../../domain/agent.js"
+import type { ApiKey } from "../../domain/api-key.js"
 import type { AuditEntry } from "../../domain/audit-entry.js"
 import type { EpicDependency, StoryDependency } from "../../domain/dependency.js"
 import type { Epic } from "../../domain/epic.js"
@@ -12,6 +14,8 @@ import type { OutboxEntry } from "../../ports/outbox.js"
 /** Every table of the in-memory store. Rows are immutable values; tables are persistent maps. */
 export interface Tables {
   readonly tenants: HashMap.HashMap<string, Tenant>
+  readonly apiKeys: HashMap.HashMap<string, ApiKey>
+  readonly agents: HashMap.HashMap<string, Agent>
   readonly projects: HashMap.HashMap<string, Project>
   readonly epics: HashMap.HashMap<string, Epic>
   readonly stories: HashMap.HashMap<string, Story>
@@ -26,6 +30,8 @@ export interface Tables {
 
 const emptyTables: Tables = {
   tenants: HashMap.empty(),
+  apiKeys: HashMap.empty(),
+  agents: HashMap.empty(),
   projects: HashMap.empty(),
   epics: HashMap.empty(),
   stories: HashMap.empty(),
@@ -50,6 +56,8 @@ export class MemoryStore extends Context.Tag("@loopctl/core/memory/MemoryStore")
     readonly tables: Ref.Ref<Tables>
     readonly lock: Effect.Semaphore
     readonly tenant: FiberRef.FiberRef<Option.Option<TenantId>>
+    /** Whether the fiber runs inside a platform transaction (which holds the lock). */
+    readonly platform: FiberRef.FiberRef<boolean>
   }
 >() {
   static readonly layer = Layer.scoped(
@@ -59,6 +67,7 @@ export class MemoryStore extends Context.Tag("@loopctl/core/memory/MemoryStore")
         tables: yield* Ref.make(emptyTables),
         lock: yield* Effect.makeSemaphore(1),
         tenant: yield* FiberRef.make<Option.Option<TenantId>>(Option.none()),
+        platform: yield* FiberRef.make(false),
       }
     }),
   )
@@ -76,10 +85,10 @@ export const tableAccess = (store: Store) => {
   return {
     tenant,
     read,
-    /** Changes the tables. A write outside a unit of work is a programming error. */
+    /** Changes the tables. A write outside a unit of work (tenant or platform) is a programming error. */
     write: (f: (tables: Tables) => Tables) =>
-      Effect.flatMap(tenant, (current) =>
-        Option.isNone(current)
+      Effect.flatMap(Effect.zip(tenant, FiberRef.get(store.platform)), ([current, platform]) =>
+        Option.isNone(current) && !platform
           ? Effect.dieMessage("memory store: write outside a unit of work")
           : Ref.update(store.tables, f),
       ),

@@ -1,0 +1,325 @@
+import { Effect, Option } from "effect"
+import { ApiKey } from "../../domain/api-key.js"
+import { ApiKeyId } from "../../domain/ids.js"
+import { Agents } from "../../ports/agents.js"
+import { ApiKeys } from "../../ports/api-keys.js"
+import { type Ids, freshId } from "../../ports/ids.js"
+import type { Tenants } from "../../ports/tenants.js"
+import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import { aKeyHash, anAgent, anApiKey, storeAgents, storeKeys } from "./access-fixtures.js"
+import {
+  type ContractSuite,
+  contractCase,
+  expectEqual,
+  expectFailure,
+  expectNone,
+  expectSome,
+  expectTrue,
+} from "./contract.js"
+import { freshTenant, instant, within } from "./fixtures.js"
+
+type Ports = ApiKeys | Agents | Tenants | UnitOfWork | Ids
+
+const keys = ApiKeys
+
+const findKey = (tenantId: Parameters<typeof within>[0], id: ApiKeyId) =>
+  within(
+    tenantId,
+    Effect.flatMap(keys, (repo) => repo.findById(id)),
+  )
+
+/** A tenant with an agent and an agent-role key linked to it. */
+const tenantWithAgentKey = Effect.gen(function* () {
+  const tenant = yield* freshTenant()
+  const agent = yield* anAgent(tenant, { last_seen_at: instant(1) })
+  yield* storeAgents(tenant, [agent])
+  const key = yield* anApiKey(tenant, { role: "agent", agent_id: agent.id })
+  yield* storeKeys(tenant, [key])
+  return { tenant, agent, key }
+})
+
+/** The ApiKeys port: hash-only storage, lookup before the tenant is known, per-tenant lists, rules. */
+export const apiKeysContract: ContractSuite<Ports> = {
+  port: "ApiKeys",
+  cases: [
+    contractCase(
+      "insert then findById returns every field",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const key = yield* anApiKey(tenant, {
+          name: "Grüße key",
+          role: "orchestrator",
+          last_used_at: instant(5, 123_456),
+          expires_at: instant(900, 1),
+          inserted_at: instant(1, 999_999),
+          updated_at: instant(2),
+        })
+        yield* storeKeys(tenant, [key])
+        const found = yield* expectSome(yield* findKey(tenant.id, key.id), "the inserted key")
+        yield* expectEqual(found, key, "key after a round-trip")
+      }),
+    ),
+    contractCase(
+      "a key is invisible to another tenant and to findById of an unknown id",
+      Effect.gen(function* () {
+        const a = yield* freshTenant()
+        const b = yield* freshTenant()
+        const key = yield* anApiKey(a)
+        yield* storeKeys(a, [key])
+        yield* expectNone(yield* findKey(b.id, key.id), "tenant A's key seen from tenant B")
+        yield* expectNone(yield* findKey(a.id, yield* freshId(ApiKeyId)), "an unknown key")
+        const listed = yield* within(
+          b.id,
+          Effect.flatMap(keys, (repo) => repo.list({ include_revoked: true })),
+        )
+        yield* expectEqual(listed, [], "tenant B's list")
+      }),
+    ),
+    contractCase(
+      "findByHash finds a tenant key and a superadmin key outside every unit of work",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const key = yield* anApiKey(tenant)
+        yield* storeKeys(tenant, [key])
+        const admin = yield* anApiKey(null, { name: "root" })
+        const repo = yield* keys
+        yield* repo.insert(admin)
+        yield* expectEqual(yield* expectSome(yield* repo.findByHash(key.key_hash), "tenant key"), key, "key")
+        yield* expectEqual(
+          yield* expectSome(yield* repo.findByHash(admin.key_hash), "admin key"),
+          admin,
+          "admin",
+        )
+        yield* expectNone(yield* repo.findByHash(yield* aKeyHash), "an unknown hash")
+      }),
+    ),
+    contractCase(
+      "insert fails with DuplicateKey key_hash when the hash is taken, even across tenants",
+      Effect.gen(function* () {
+        const a = yield* freshTenant()
+        const b = yield* freshTenant()
+        const first = yield* anApiKey(a)
+        yield* storeKeys(a, [first])
+        const copy = yield* anApiKey(b, { key_hash: first.key_hash })
+        const refused = yield* expectFailure(
+          storeKeys(b, [copy]),
+          "DuplicateKey",
+          "a second key with one hash",
+        )
+        yield* expectEqual(refused.key, "key_hash", "the refused key")
+        yield* expectNone(yield* findKey(b.id, copy.id), "the refused key")
+      }),
+    ),
+    contractCase(
+      "one active key per agent and role: a second fails with agent_role; revoked or expiring keys do not count",
+      Effect.gen(function* () {
+        const { tenant, agent, key } = yield* tenantWithAgentKey
+        const second = yield* anApiKey(tenant, { role: "agent", agent_id: agent.id })
+        const refused = yield* expectFailure(
+          storeKeys(tenant, [second]),
+          "DuplicateKey",
+          "a second agent key",
+        )
+        yield* expectEqual(refused.key, "agent_role", "the rule that refused it")
+        // Another role of the same agent is fine, and so are user keys.
+        yield* storeKeys(tenant, [yield* anApiKey(tenant, { role: "orchestrator", agent_id: agent.id })])
+        // Once the first key is set to expire (rotation), a new one may be stored.
+        yield* within(
+          tenant.id,
+          Effect.flatMap(keys, (repo) => repo.update(new ApiKey({ ...key, expires_at: instant(3600) }))),
+        )
+        yield* storeKeys(tenant, [second])
+        // Revoked keys do not count either.
+        yield* within(
+          tenant.id,
+          Effect.flatMap(keys, (repo) => repo.revoke(second.id, instant(10))),
+        )
+        yield* storeKeys(tenant, [yield* anApiKey(tenant, { role: "agent", agent_id: agent.id })])
+      }),
+    ),
+    contractCase(
+      "update replaces name, link, times and revocation but never role or hash",
+      Effect.gen(function* () {
+        const { tenant, agent } = yield* tenantWithAgentKey
+        const key = yield* anApiKey(tenant, { role: "orchestrator" })
+        yield* storeKeys(tenant, [key])
+        const changed = new ApiKey({
+          ...key,
+          name: "renamed",
+          agent_id: agent.id,
+          last_used_at: instant(7, 7),
+          expires_at: instant(8, 8),
+          revoked_at: instant(9, 9),
+          updated_at: instant(10),
+        })
+        yield* within(
+          tenant.id,
+          Effect.flatMap(keys, (repo) => repo.update(changed)),
+        )
+        yield* expectEqual(
+          yield* expectSome(yield* findKey(tenant.id, key.id), "key"),
+          changed,
+          "updated key",
+        )
+      }),
+    ),
+    contractCase(
+      "list is newest first and shows revoked keys only on request; countActive skips revoked and expired",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const old = yield* anApiKey(tenant, { name: "old", inserted_at: instant(1) })
+        const mid = yield* anApiKey(tenant, { name: "mid", inserted_at: instant(2), expires_at: instant(50) })
+        const gone = yield* anApiKey(tenant, {
+          name: "gone",
+          inserted_at: instant(3),
+          revoked_at: instant(4),
+        })
+        const fresh = yield* anApiKey(tenant, { name: "new", inserted_at: instant(5) })
+        yield* storeKeys(tenant, [old, mid, gone, fresh])
+        const names = (list: ReadonlyArray<ApiKey>) => list.map((k) => k.name)
+        yield* within(
+          tenant.id,
+          Effect.gen(function* () {
+            const repo = yield* keys
+            yield* expectEqual(
+              names(yield* repo.list({ include_revoked: false })),
+              ["new", "mid", "old"],
+              "list",
+            )
+            yield* expectEqual(
+              names(yield* repo.list({ include_revoked: true })),
+              ["new", "gone", "mid", "old"],
+              "list with revoked",
+            )
+            yield* expectEqual(yield* repo.countActive(instant(49)), 3, "active before mid expires")
+            yield* expectEqual(yield* repo.countActive(instant(50)), 2, "active once mid expired")
+          }),
+        )
+      }),
+    ),
+    contractCase(
+      "revoke sets revoked_at (again on a second call) and touches only the tenant's own keys",
+      Effect.gen(function* () {
+        const a = yield* freshTenant()
+        const b = yield* freshTenant()
+        const key = yield* anApiKey(a)
+        yield* storeKeys(a, [key])
+        const revoke = (tenant: typeof a, at: number) =>
+          within(
+            tenant.id,
+            Effect.flatMap(keys, (repo) => repo.revoke(key.id, instant(at))),
+          )
+        yield* expectNone(yield* revoke(b, 5), "tenant B revoking tenant A's key")
+        const untouched = yield* expectSome(yield* findKey(a.id, key.id), "tenant A's key")
+        yield* expectEqual(untouched.revoked_at, null, "revoked_at after another tenant's revoke")
+        const first = yield* expectSome(yield* revoke(a, 6), "the revoked key")
+        yield* expectEqual(first.revoked_at, instant(6), "revoked_at")
+        const again = yield* expectSome(yield* revoke(a, 7), "revoked twice")
+        yield* expectEqual(again.revoked_at, instant(7), "revoked_at of the second call")
+        yield* expectEqual(yield* expectSome(yield* findKey(a.id, key.id), "key"), again, "stored key")
+      }),
+    ),
+    contractCase(
+      "linkAgent links an unlinked key once and refuses a linked one",
+      Effect.gen(function* () {
+        const { tenant, agent } = yield* tenantWithAgentKey
+        const other = yield* anAgent(tenant)
+        yield* storeAgents(tenant, [other])
+        const key = yield* anApiKey(tenant, { role: "agent" })
+        yield* storeKeys(tenant, [key])
+        const link = (target: typeof agent) =>
+          within(
+            tenant.id,
+            Effect.flatMap(keys, (repo) => repo.linkAgent(key.id, target.id, instant(20))),
+          )
+        yield* expectEqual(yield* link(other), true, "the first link")
+        yield* expectEqual(yield* link(agent), false, "a second link")
+        const stored = yield* expectSome(yield* findKey(tenant.id, key.id), "key")
+        yield* expectEqual(stored.agent_id, other.id, "the key's agent")
+        yield* expectEqual(stored.updated_at, instant(20), "updated_at")
+      }),
+    ),
+    contractCase(
+      "use returns the key with its tenant and records the use of the key and of its agent",
+      Effect.gen(function* () {
+        const { tenant, agent, key } = yield* tenantWithAgentKey
+        const repo = yield* keys
+        const used = yield* expectSome(
+          yield* repo.use(key.key_hash, instant(100), instant(99)),
+          "the key in use",
+        )
+        yield* expectEqual(used.key, new ApiKey({ ...key, last_used_at: instant(100) }), "the key after use")
+        yield* expectEqual(yield* expectSome(used.tenant, "its tenant"), tenant, "the key's tenant")
+        const stored = yield* expectSome(yield* findKey(tenant.id, key.id), "the stored key")
+        yield* expectEqual(stored.last_used_at, instant(100), "stored last_used_at")
+        const seen = yield* within(
+          tenant.id,
+          Effect.flatMap(Agents, (repo) => repo.findById(agent.id)),
+        )
+        yield* expectEqual(
+          Option.map(seen, (a) => a.last_seen_at),
+          Option.some(instant(100)),
+          "last_seen_at",
+        )
+        // A use within the resolution writes nothing; a later one does.
+        const soon = yield* expectSome(
+          yield* repo.use(key.key_hash, instant(100, 500), instant(99, 500)),
+          "soon",
+        )
+        yield* expectEqual(soon.key.last_used_at, instant(100), "last_used_at within the resolution")
+        const later = yield* expectSome(yield* repo.use(key.key_hash, instant(200), instant(199)), "later")
+        yield* expectEqual(later.key.last_used_at, instant(200), "last_used_at later")
+      }),
+    ),
+    contractCase(
+      "use of a revoked or expired key writes nothing; use of an unknown hash is none",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const revoked = yield* anApiKey(tenant, { revoked_at: instant(1) })
+        const expired = yield* anApiKey(tenant, { expires_at: instant(50) })
+        yield* storeKeys(tenant, [revoked, expired])
+        const repo = yield* keys
+        const a = yield* expectSome(yield* repo.use(revoked.key_hash, instant(100), instant(99)), "revoked")
+        yield* expectEqual(a.key, revoked, "the revoked key, untouched")
+        const b = yield* expectSome(yield* repo.use(expired.key_hash, instant(50), instant(49)), "expired")
+        yield* expectEqual(b.key, expired, "the expired key, untouched")
+        yield* expectNone(yield* repo.use(yield* aKeyHash, instant(100), instant(99)), "an unknown hash")
+      }),
+    ),
+    contractCase(
+      "use of a superadmin key has no tenant",
+      Effect.gen(function* () {
+        const admin = yield* anApiKey(null)
+        const repo = yield* keys
+        yield* repo.insert(admin)
+        const used = yield* expectSome(
+          yield* repo.use(admin.key_hash, instant(100), instant(99)),
+          "admin key",
+        )
+        yield* expectNone(used.tenant, "the superadmin key's tenant")
+        yield* expectEqual(used.key.last_used_at, instant(100), "last_used_at")
+        const revived = new ApiKey({ ...used.key, name: "renamed root" })
+        yield* repo.update(revived)
+        yield* expectEqual(
+          yield* expectSome(yield* repo.findByHash(admin.key_hash), "admin"),
+          revived,
+          "updated",
+        )
+      }),
+    ),
+    contractCase(
+      "the key's tenant is reported as stored, whatever its status",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant({ status: "suspended" })
+        const key = yield* anApiKey(tenant)
+        yield* storeKeys(tenant, [key])
+        const used = yield* expectSome(
+          yield* (yield* keys).use(key.key_hash, instant(100), instant(99)),
+          "key",
+        )
+        yield* expectEqual(yield* expectSome(used.tenant, "tenant"), tenant, "the suspended tenant")
+        yield* expectTrue(used.key.last_used_at !== null, "the use of a usable key is recorded")
+      }),
+    ),
+  ],
+}
