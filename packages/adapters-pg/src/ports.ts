@@ -9,6 +9,7 @@ import type {
   Ids,
   Outbox,
   Projects,
+  RateLimits,
   ReviewRecords,
   Secrets,
   Stories,
@@ -20,6 +21,7 @@ import type {
 import { Layer } from "effect"
 import { IdsCrypto } from "./ids.js"
 import { AgentsSql, ApiKeysSql } from "./repositories/access.js"
+import { RateLimitsSql } from "./repositories/rate-limits.js"
 import {
   ArtifactReportsSql,
   AuditLogSql,
@@ -56,6 +58,7 @@ export const SqlPorts: Layer.Layer<
   | ArtifactReports
   | AuditLog
   | Outbox
+  | RateLimits
   | Ids,
   never,
   SqlClient.SqlClient
@@ -73,6 +76,7 @@ export const SqlPorts: Layer.Layer<
   TenantsSql,
   ApiKeysSql,
   AgentsSql,
+  RateLimitsSql,
   IdsCrypto,
   SecretsNode,
 ).pipe(Layer.provideMerge(UnitOfWorkLive))

@@ -108,7 +108,7 @@ for (const backend of backends) {
               .filter((t) => !(t.relrowsecurity && t.relforcerowsecurity && t.policies > 0))
               .map((t) => t.table)
             expect(gaps).toEqual([])
-            expect(globalTables).toEqual(["schema_migrations"])
+            expect(globalTables).toEqual(["schema_migrations", "rate_limit_counters"])
           }),
         )
 

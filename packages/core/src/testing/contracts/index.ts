@@ -6,6 +6,7 @@ import type { Epics } from "../../ports/epics.js"
 import type { Ids } from "../../ports/ids.js"
 import type { Outbox } from "../../ports/outbox.js"
 import type { Projects } from "../../ports/projects.js"
+import type { RateLimits } from "../../ports/rate-limits.js"
 import type { Secrets } from "../../ports/secrets.js"
 import type { Stories } from "../../ports/stories.js"
 import type { Tenants } from "../../ports/tenants.js"
@@ -21,6 +22,7 @@ import { idsContract } from "./ids.js"
 import { outboxContract } from "./outbox.js"
 import { platformTransactionContract } from "./platform-transaction.js"
 import { projectsContract } from "./projects.js"
+import { rateLimitsContract } from "./rate-limits.js"
 import { secretsContract } from "./secrets.js"
 import { storiesContract } from "./stories.js"
 import { tenantsContract } from "./tenants.js"
@@ -48,6 +50,7 @@ export { idsContract } from "./ids.js"
 export { outboxContract } from "./outbox.js"
 export { platformTransactionContract } from "./platform-transaction.js"
 export { projectsContract } from "./projects.js"
+export { rateLimitsContract } from "./rate-limits.js"
 export { secretsContract } from "./secrets.js"
 export { storiesContract } from "./stories.js"
 export { tenantsContract } from "./tenants.js"
@@ -61,6 +64,7 @@ export {
 /** Every port the contract suites exercise: what an adapter's layer must provide to run them all. */
 export type ContractPorts =
   | UnitOfWork
+  | RateLimits
   | Tenants
   | ApiKeys
   | Agents
@@ -85,6 +89,7 @@ export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
   apiKeysContract,
   agentsContract,
   secretsContract,
+  rateLimitsContract,
   projectsContract,
   epicsContract,
   storiesContract,

@@ -2,6 +2,7 @@ import { Layer } from "effect"
 import { LoopctlServices } from "../../services/layer.js"
 import { AgentsMemory, ApiKeysMemory, TenantsMemory } from "./access.js"
 import { IdsRandom } from "./ids.js"
+import { RateLimitsMemory } from "./rate-limits.js"
 import {
   ArtifactReportsMemory,
   AuditLogMemory,
@@ -39,6 +40,7 @@ export const MemoryPorts = Layer.mergeAll(
   ArtifactReportsMemory,
   AuditLogMemory,
   OutboxMemory,
+  RateLimitsMemory,
 ).pipe(Layer.provideMerge(Layer.merge(IdsRandom, SecretsWebCrypto)), Layer.provide(MemoryStore.layer))
 
 export { IdsRandom } from "./ids.js"

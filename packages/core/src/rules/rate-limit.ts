@@ -1,0 +1,87 @@
+/**
+ * Rate limits: fixed windows aligned to the clock (a minute for API keys, an hour for signups),
+ * counted per bucket. A request is let through while every bucket it counts in stays within its
+ * limit. The counting itself is the `RateLimits` port's job; deciding and describing the outcome
+ * is done here.
+ */
+
+/** The requests a tenant's keys may make in a minute by default. */
+export const defaultRequestsPerMinute = 300
+/** The tenant bucket allows this many times the per-key limit, across all its keys. */
+export const tenantLimitFactor = 3
+/** Signup attempts per IP address per hour. */
+export const signupsPerHour = 5
+
+/** A clock-aligned window: where it started and when the next one starts (unix seconds). */
+export interface RateWindow {
+  readonly start: number
+  readonly reset: number
+}
+
+/** The window containing `nowSeconds`, for windows of `lengthSeconds`. */
+export const windowAt = (nowSeconds: number, lengthSeconds: number): RateWindow => {
+  const start = Math.floor(nowSeconds / lengthSeconds) * lengthSeconds
+  return { start, reset: start + lengthSeconds }
+}
+
+/** One counter a request counts in, with its limit. */
+export interface RateBucket {
+  readonly bucket: string
+  readonly limit: number
+}
+
+/** The buckets of an authenticated request: its key first, then its tenant (3× the key limit). */
+export const apiBuckets = (
+  keyId: string,
+  tenantId: string,
+  perKeyLimit: number,
+): ReadonlyArray<RateBucket> => [
+  { bucket: `key:${keyId}`, limit: perKeyLimit },
+  { bucket: `tenant:${tenantId}`, limit: perKeyLimit * tenantLimitFactor },
+]
+
+/** The bucket of a signup attempt from one address. */
+export const signupBuckets = (ip: string): ReadonlyArray<RateBucket> => [
+  { bucket: `signup:${ip}`, limit: signupsPerHour },
+]
+
+/**
+ * The counts after a hit, bucket by bucket in order, up to and including the first bucket that
+ * refused (the port does not count a refused request in the buckets after it, and gives back
+ * its count in the buckets before it).
+ */
+export type RateCounts = ReadonlyArray<number>
+
+/** What the response says about the limit: the first bucket's limit, what is left, the reset. */
+export interface RateDecision {
+  readonly allowed: boolean
+  readonly limit: number
+  readonly remaining: number
+  readonly reset: number
+  /** Seconds until the window resets, at least 1: the `Retry-After` of a refusal. */
+  readonly retry_after_seconds: number
+}
+
+/** Whether a hit with these counts is allowed, and the headers that describe it. */
+export const decide = (
+  buckets: ReadonlyArray<RateBucket>,
+  counts: RateCounts,
+  window: RateWindow,
+  nowSeconds: number,
+): RateDecision => {
+  const allowed = buckets.every((bucket, i) => (counts[i] ?? Number.POSITIVE_INFINITY) <= bucket.limit)
+  const first = buckets[0]
+  const limit = first?.limit ?? 0
+  const used = counts[0] ?? limit
+  return {
+    allowed,
+    limit,
+    remaining: allowed ? Math.max(limit - used, 0) : 0,
+    reset: window.reset,
+    retry_after_seconds: Math.max(1, Math.ceil(window.reset - nowSeconds)),
+  }
+}
+
+/** The README's 429 message. */
+export const tooManyRequestsMessage = (retryAfterSeconds: number): string =>
+  `Too many requests. Retry after ${retryAfterSeconds} seconds.`

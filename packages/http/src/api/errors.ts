@@ -1,0 +1,111 @@
+import { HttpApiSchema } from "@effect/platform"
+import {
+  AgentLinkRequired,
+  BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  PayloadTooLarge,
+  RateLimited,
+  TransitionConflict,
+  Unauthorized,
+  Unavailable,
+  ValidationFailed,
+} from "@loopctl/core"
+import { Schema } from "effect"
+
+/**
+ * The wire form of every error: `{"error":{"status","message",...}}`, the same body the core's
+ * `errorEnvelope` renders. Each schema here encodes an error class into that envelope and decodes
+ * the envelope back into the class, so a typed client receives the core's error values.
+ */
+
+/**
+ * 500: something the server did not expect. The body carries the request id so an operator can
+ * find the logged cause; the cause itself never reaches the client.
+ */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", {
+  message: Schema.String,
+  request_id: Schema.String,
+}) {
+  static readonly status = 500
+}
+
+/** An error class with a fixed HTTP status, as the core's error classes are. */
+export interface StatusErrorClass<Self, Encoded extends ErrorFields, Status extends number>
+  extends Schema.Schema<Self, Encoded> {
+  readonly _tag: string
+  readonly status: Status
+  readonly fields: Schema.Struct.Fields
+}
+
+/** What every error class encodes to before it is enveloped. */
+export interface ErrorFields {
+  readonly _tag: string
+  readonly message: string
+}
+
+/** Response descriptions in the OpenAPI document. */
+const reasonPhrases: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Payload Too Large",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+}
+
+/** The fields of an error class that go on the wire: all of them but `_tag`. */
+const wireFields = (fields: Schema.Struct.Fields): Schema.Struct.Fields =>
+  Object.fromEntries(Object.entries(fields).filter(([key]) => key !== "_tag"))
+
+/**
+ * The envelope schema of one error class. The inner object holds `status` and the class's fields
+ * (without `_tag`, which never goes on the wire); unknown keys are refused when decoding, so a
+ * body carrying a richer error's fields (a transition 409) is never mistaken for a plainer one.
+ */
+export const enveloped = <Self, Encoded extends ErrorFields, Status extends number>(
+  ErrorClass: StatusErrorClass<Self, Encoded, Status>,
+) => {
+  const tag = ErrorClass._tag
+  const status = ErrorClass.status
+  const body = Schema.extend(
+    Schema.Struct({ status: Schema.Literal(status) }),
+    Schema.encodedSchema(Schema.Struct(wireFields(ErrorClass.fields))),
+  ).annotations({ parseOptions: { onExcessProperty: "error" } })
+  return Schema.transform(Schema.Struct({ error: body }), ErrorClass, {
+    strict: false,
+    decode: ({ error }) => {
+      const { status: _status, ...fields } = error
+      return { ...fields, _tag: tag }
+    },
+    encode: (encoded) => {
+      const { _tag, message, ...fields } = encoded
+      return { error: { status, message, ...fields } }
+    },
+  }).annotations({
+    ...HttpApiSchema.annotations({ status }),
+    identifier: tag,
+    description: reasonPhrases[status] ?? tag,
+  })
+}
+
+/** The envelope schema of each error the API can answer with, by the class's tag. */
+export const Enveloped = {
+  BadRequest: enveloped(BadRequest),
+  AgentLinkRequired: enveloped(AgentLinkRequired),
+  Unauthorized: enveloped(Unauthorized),
+  Forbidden: enveloped(Forbidden),
+  NotFound: enveloped(NotFound),
+  Conflict: enveloped(Conflict),
+  TransitionConflict: enveloped(TransitionConflict),
+  PayloadTooLarge: enveloped(PayloadTooLarge),
+  ValidationFailed: enveloped(ValidationFailed),
+  RateLimited: enveloped(RateLimited),
+  Unavailable: enveloped(Unavailable),
+  InternalServerError: enveloped(InternalServerError),
+}

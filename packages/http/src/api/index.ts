@@ -1,0 +1,14 @@
+/**
+ * `@loopctl/http/api`: the loopctl REST API contract alone — endpoints, schemas, error envelopes,
+ * access rules and the authentication middleware tag. It holds no server code and imports nothing
+ * from Node, so clients build on it with `HttpApiClient.make(LoopctlApi, …)`.
+ */
+export * from "./access.js"
+export * from "./api.js"
+export * from "./authentication.js"
+export * from "./errors.js"
+export * from "./openapi.js"
+export * from "./payload.js"
+export * from "./routes.js"
+export * from "./system.js"
+export * from "./version.js"

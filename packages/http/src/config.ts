@@ -1,0 +1,69 @@
+import { Config, ConfigError, Either, Option, Redacted } from "effect"
+
+/**
+ * The server's configuration, read from the environment through Effect `Config` and checked at
+ * start-up. The database settings (`DATABASE_URL`, `LOOPCTL_DATA_DIR`) are read by the database
+ * layer of `@loopctl/adapters-pg`.
+ */
+export interface ServerSettings {
+  /** `PORT`, default 4000 (0 picks a free port). */
+  readonly port: number
+  /** `HOST`, default `0.0.0.0`. */
+  readonly host: string
+  /** `LOOPCTL_ENCRYPTION_KEY`: 32 bytes (base64) sealing webhook secrets; a public dev key when unset. */
+  readonly encryptionKey: Redacted.Redacted<Uint8Array>
+  /** Whether {@link encryptionKey} is the public development key. */
+  readonly encryptionKeyIsDevDefault: boolean
+  /** `LOOPCTL_SUPERADMIN_KEY`: when set, a superadmin key with exactly this value is ensured at start-up. */
+  readonly superadminKey: Option.Option<Redacted.Redacted<string>>
+}
+
+/**
+ * The development encryption key: 32 bytes anyone can read here, so what it seals is not
+ * protected. It exists so `pnpm start` works with nothing set; the server warns when it is used.
+ */
+const devEncryptionKey = Buffer.from("loopctl-development-key-not-secr", "utf8")
+
+/** A base64 (or base64url) text that decodes to exactly 32 bytes. */
+const decodeKey = (text: string): Either.Either<Uint8Array, string> => {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return Either.left("is not base64")
+  const bytes = Buffer.from(text, /[-_]/.test(text) ? "base64url" : "base64")
+  return bytes.length === 32
+    ? Either.right(Uint8Array.from(bytes))
+    : Either.left(`decodes to ${bytes.length} bytes, not 32`)
+}
+
+const encryptionKey = Config.option(Config.redacted("LOOPCTL_ENCRYPTION_KEY")).pipe(
+  Config.mapOrFail((value) => {
+    const text = Option.match(value, { onNone: () => "", onSome: Redacted.value }).trim()
+    if (text === "") return Either.right({ key: Uint8Array.from(devEncryptionKey), isDevDefault: true })
+    return Either.match(decodeKey(text), {
+      onLeft: (why) =>
+        Either.left(
+          ConfigError.InvalidData(
+            ["LOOPCTL_ENCRYPTION_KEY"],
+            `${why}; expected 32 random bytes in base64, e.g. from \`openssl rand -base64 32\``,
+          ),
+        ),
+      onRight: (key) => Either.right({ key, isDevDefault: false }),
+    })
+  }),
+)
+
+/** {@link ServerSettings} from the environment. */
+export const ServerConfig: Config.Config<ServerSettings> = Config.all({
+  port: Config.port("PORT").pipe(Config.withDefault(4000)),
+  host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
+  encryptionKey,
+  superadminKey: Config.option(Config.redacted("LOOPCTL_SUPERADMIN_KEY")).pipe(
+    Config.map(Option.filter((key) => Redacted.value(key).trim() !== "")),
+  ),
+}).pipe(
+  Config.map(({ port, host, encryptionKey, superadminKey }) => ({
+    port,
+    host,
+    encryptionKey: Redacted.make(encryptionKey.key),
+    encryptionKeyIsDevDefault: encryptionKey.isDevDefault,
+    superadminKey,
+  })),
+)

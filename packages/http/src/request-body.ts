@@ -1,0 +1,128 @@
+import type { IncomingMessage } from "node:http"
+import { HttpServerRequest } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import { BadRequest, PayloadTooLarge } from "@loopctl/core"
+import { Effect, Option } from "effect"
+
+/**
+ * How request bodies are read, before any route sees them:
+ * - more than {@link maxBodyBytes} → 413, judged from `Content-Length` when given, else while reading;
+ * - JSON (or no content type): an empty body reads as `{}` (D20), anything else must parse → 400;
+ * - form and multipart bodies are left to the endpoint's own parsing;
+ * - any other content type is ignored and reads as `{}`, as the original server did.
+ */
+
+/** The largest body accepted, in bytes. */
+export const maxBodyBytes = 2_000_000
+
+/** Sent with a 413 so the client's remaining upload does not linger on the connection. */
+export const closeConnection = { connection: "close" } as const
+
+const tooLarge = () => new PayloadTooLarge({ message: "Request Entity Too Large" })
+
+const malformed = () => new BadRequest({ message: "Malformed JSON body" })
+
+/** The body of `source`, up to `limit` bytes; `None` when it is longer. */
+const readAtMost = (
+  source: IncomingMessage,
+  limit: number,
+): Effect.Effect<Option.Option<string>, BadRequest> =>
+  Effect.async((resume) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const stop = () => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        // Stop reading without destroying the socket, so the 413 can still be sent.
+        stop()
+        source.pause()
+        resume(Effect.succeed(Option.none()))
+      } else {
+        chunks.push(chunk)
+      }
+    }
+    const onEnd = () => {
+      stop()
+      resume(Effect.succeed(Option.some(Buffer.concat(chunks).toString("utf8"))))
+    }
+    const onError = () => {
+      stop()
+      resume(Effect.fail(new BadRequest({ message: "The request body could not be read" })))
+    }
+    source.on("data", onData)
+    source.on("end", onEnd)
+    source.on("error", onError)
+    return Effect.sync(stop)
+  })
+
+/** `request` with `text` as its JSON body (the original stream has been consumed). */
+const withJsonBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  text: string,
+): HttpServerRequest.HttpServerRequest => {
+  const headers = Object.entries(request.headers).filter(
+    ([name]) => name !== "content-length" && name !== "transfer-encoding" && name !== "content-type",
+  )
+  const web = new Request(new URL(request.url, "http://localhost"), {
+    method: request.method,
+    headers: [...headers, ["content-type", "application/json"]],
+    body: text,
+  })
+  const replaced = HttpServerRequest.fromWeb(web)
+  return Option.match(request.remoteAddress, {
+    onNone: () => replaced,
+    onSome: (remoteAddress) => replaced.modify({ remoteAddress }),
+  })
+}
+
+type BodyKind = "json" | "form" | "ignored"
+
+const bodyKind = (contentType: string | undefined): BodyKind => {
+  const type = (contentType ?? "").toLowerCase()
+  if (type === "" || type.includes("json")) return "json"
+  if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded"))
+    return "form"
+  return "ignored"
+}
+
+/** Whether the JSON text parses. */
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The request as the routes should see it: for methods with a body, a request whose body is
+ * valid JSON (`{}` when it was empty or of a content type the API ignores). Fails with the 413
+ * or 400 error when the body is too large or not JSON.
+ */
+export const normalizeBody = (
+  request: HttpServerRequest.HttpServerRequest,
+): Effect.Effect<HttpServerRequest.HttpServerRequest, BadRequest | PayloadTooLarge> =>
+  Effect.gen(function* () {
+    if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return request
+    const declared = Number(request.headers["content-length"] ?? "0")
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return yield* Effect.fail(tooLarge())
+    switch (bodyKind(request.headers["content-type"])) {
+      case "form":
+        return request
+      case "ignored":
+        return withJsonBody(request, "{}")
+      case "json": {
+        const body = yield* readAtMost(NodeHttpServerRequest.toIncomingMessage(request), maxBodyBytes)
+        if (Option.isNone(body)) return yield* Effect.fail(tooLarge())
+        if (body.value.trim() === "") return withJsonBody(request, "{}")
+        if (!isJson(body.value)) return yield* Effect.fail(malformed())
+        return withJsonBody(request, body.value)
+      }
+    }
+  })

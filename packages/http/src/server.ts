@@ -1,0 +1,71 @@
+import { type Server, createServer } from "node:http"
+import { type HttpApi, HttpApiBuilder, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Duration, Effect, Layer } from "effect"
+import { ApiMiddlewareLive } from "./api-middleware.js"
+import { LoopctlApi } from "./api/api.js"
+import { type Authenticate, AuthenticationLive } from "./authentication-live.js"
+import { requestEdge } from "./request-edge.js"
+import { SystemLive } from "./system-handlers.js"
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  /** The port to listen on; 0 picks a free one (read it from `HttpServer.HttpServer`). */
+  readonly port: number
+  readonly host: string
+  /** How long shutdown waits for requests in flight before closing their connections (default 10 s). */
+  readonly shutdownGrace?: Duration.DurationInput
+}
+
+/** What the loopctl server needs besides the database. */
+export interface HttpServerOptions extends ListenOptions {
+  /** Resolves API keys for the authentication middleware. */
+  readonly authenticate: Authenticate
+}
+
+/**
+ * On shutdown the Node server stops accepting and waits for open connections; this bounds the
+ * wait: idle keep-alive connections close at once, busy ones after `grace`.
+ */
+const shutdownDeadline = (server: Server, grace: Duration.DurationInput) =>
+  Layer.scopedDiscard(
+    Effect.zipRight(
+      HttpServer.HttpServer,
+      Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          server.closeIdleConnections()
+          setTimeout(() => server.closeAllConnections(), Duration.toMillis(grace)).unref()
+        }),
+      ),
+    ),
+  )
+
+/**
+ * Serves an API (the layer from `HttpApiBuilder.api` with its handlers) on Node with the server's
+ * middleware: request ids, request logs, body reading and the error envelope for every failure.
+ * It outputs the running `HttpServer` (for its address).
+ */
+export const serveApi = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>, options: ListenOptions) => {
+  const server = createServer()
+  const listening = NodeHttpServer.layer(() => server, { port: options.port, host: options.host })
+  return HttpApiBuilder.serve(requestEdge).pipe(
+    Layer.provide(ApiMiddlewareLive),
+    Layer.provide(api),
+    Layer.merge(shutdownDeadline(server, options.shutdownGrace ?? Duration.seconds(10))),
+    Layer.provideMerge(listening),
+  )
+}
+
+/** {@link LoopctlApi} with its handlers and the authentication middleware. */
+export const loopctlApiLayer = (authenticate: Authenticate) =>
+  HttpApiBuilder.api(LoopctlApi).pipe(
+    Layer.provide(SystemLive),
+    Layer.provide(AuthenticationLive(LoopctlApi, authenticate)),
+  )
+
+/**
+ * The loopctl HTTP server on Node: {@link LoopctlApi} with its middleware, listening on
+ * `port`/`host`. It needs the database (`SqlClient`).
+ */
+export const httpServerLayer = (options: HttpServerOptions) =>
+  serveApi(loopctlApiLayer(options.authenticate), options)

@@ -1,0 +1,24 @@
+import {
+  type HttpApi,
+  type HttpApiGroup,
+  HttpApiSwagger,
+  HttpLayerRouter,
+  HttpServerRequest,
+  type HttpServerResponse,
+} from "@effect/platform"
+import { Effect, type Scope } from "effect"
+
+/**
+ * The Swagger UI page of `api`, rendered once. The platform's Swagger module only mounts the page
+ * on a router of its own; rendering it here lets `GET /swaggerui` be an ordinary endpoint of the
+ * API (listed in `/routes` and in the OpenAPI document) that serves the same page.
+ */
+export const swaggerPage = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
+  api: HttpApi.HttpApi<Id, Groups, E, R>,
+): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, Scope.Scope> =>
+  Effect.gen(function* () {
+    const path = "/swaggerui"
+    const render = yield* HttpLayerRouter.toHttpEffect(HttpApiSwagger.layerHttpLayerRouter({ api, path }))
+    const request = HttpServerRequest.fromWeb(new Request(`http://localhost${path}`))
+    return yield* Effect.provideService(render, HttpServerRequest.HttpServerRequest, request)
+  })

@@ -1,0 +1,42 @@
+import { HttpApiBuilder, HttpServerResponse, OpenApi } from "@effect/platform"
+import { Effect } from "effect"
+import { LoopctlApi } from "./api/api.js"
+import { routeEntries, routeRules } from "./api/routes.js"
+import { type Discovery, HealthDegraded, HealthReport } from "./api/system.js"
+import { version } from "./api/version.js"
+import { databaseCheck, workerCheck } from "./health.js"
+import { swaggerPage } from "./swagger-page.js"
+
+/** The discovery body of `GET /api/v1/` (the original's five keys). */
+const discovery: Discovery = {
+  name: "loopctl",
+  version,
+  docs: "/api/v1/openapi",
+  swagger_ui: "/swaggerui",
+  health: "/health",
+}
+
+/** `GET /health`: 200 when the database answers, else 503 with `status: "degraded"`. */
+const health = Effect.gen(function* () {
+  const [database, worker] = yield* Effect.all([databaseCheck, workerCheck], { concurrency: "unbounded" })
+  const checks = { database, worker, oban: worker }
+  return database === "ok"
+    ? new HealthReport({ status: "ok", version, checks })
+    : yield* Effect.fail(new HealthDegraded({ status: "degraded", version, checks }))
+})
+
+/** The handlers of the `system` group. The route list, OpenAPI document and Swagger page are built once. */
+export const SystemLive = HttpApiBuilder.group(LoopctlApi, "system", (handlers) =>
+  Effect.gen(function* () {
+    const routes = routeEntries(routeRules(LoopctlApi))
+    const openApi = HttpServerResponse.unsafeJson(OpenApi.fromApi(LoopctlApi))
+    const swagger = yield* Effect.orDie(swaggerPage(LoopctlApi))
+    return handlers
+      .handle("health", () => health)
+      .handle("root", () => Effect.succeed(HttpServerResponse.redirect("/api/v1/", { status: 302 })))
+      .handle("discovery", () => Effect.succeed(discovery))
+      .handle("routes", () => Effect.succeed({ routes, count: routes.length }))
+      .handle("openapi", () => Effect.succeed(openApi))
+      .handle("swaggerUi", () => Effect.succeed(swagger))
+  }),
+)

@@ -1,0 +1,230 @@
+import { readFileSync, readdirSync } from "node:fs"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import {
+  Actor,
+  AgentLinkRequired,
+  ApiKeyId,
+  BadRequest,
+  Conflict,
+  Forbidden,
+  type LoopctlError,
+  NotFound,
+  PayloadTooLarge,
+  RateLimited,
+  type Role,
+  TenantId,
+  TransitionConflict,
+  Unauthorized,
+  Unavailable,
+  ValidationFailed,
+  errorEnvelope,
+} from "@loopctl/core"
+import {
+  Access,
+  Enveloped,
+  InternalServerError,
+  LoopctlApi,
+  RouteDeclarationError,
+  checkAccess,
+  describeAccess,
+  publicEndpoint,
+  routeRules,
+  version,
+} from "@loopctl/http/api"
+import { Either, Schema } from "effect"
+
+/** The contract package on its own: envelopes, access rules, the route table, the OpenAPI document. */
+
+const transition = new TransitionConflict({
+  message: "Cannot claim a story in state implementing",
+  code: "invalid_transition",
+  current_state: "implementing",
+  attempted_action: "claim",
+  hints: ["The story is already being implemented"],
+  context: {
+    current_agent_status: "implementing",
+    current_verified_status: "unverified",
+    attempted_action: "claim",
+  },
+  remediation: { learn_more: "/api/v1/routes" },
+})
+
+/** Encodes `error` with its envelope schema, checks the body against errorEnvelope, decodes it back. */
+const roundTrip =
+  <A extends LoopctlError, I>(error: A, schema: Schema.Schema<A, I>) =>
+  (): void => {
+    const wire: unknown = JSON.parse(JSON.stringify(Schema.encodeSync(schema)(error)))
+    expect(wire).toEqual(JSON.parse(JSON.stringify(errorEnvelope(error))))
+    const decoded = Schema.decodeUnknownSync(schema)(wire)
+    expect(decoded).toBeInstanceOf(error.constructor)
+    expect(decoded).toEqual(error)
+  }
+
+/** One value of every core error class, with the envelope schema that carries it. */
+const cases: ReadonlyArray<readonly [string, () => void]> = [
+  ["BadRequest", roundTrip(new BadRequest({ message: "Bad Request" }), Enveloped.BadRequest)],
+  ["AgentLinkRequired", roundTrip(AgentLinkRequired.orchestrator(), Enveloped.AgentLinkRequired)],
+  ["Unauthorized", roundTrip(new Unauthorized({ message: "Invalid API key" }), Enveloped.Unauthorized)],
+  [
+    "Forbidden",
+    roundTrip(new Forbidden({ message: "This endpoint requires the agent role" }), Enveloped.Forbidden),
+  ],
+  ["NotFound", roundTrip(NotFound.of("Story"), Enveloped.NotFound)],
+  [
+    "Conflict",
+    roundTrip(new Conflict({ message: "Conflict", details: { agent_id: "a" } }), Enveloped.Conflict),
+  ],
+  ["TransitionConflict", roundTrip(transition, Enveloped.TransitionConflict)],
+  [
+    "PayloadTooLarge",
+    roundTrip(new PayloadTooLarge({ message: "Request Entity Too Large" }), Enveloped.PayloadTooLarge),
+  ],
+  [
+    "ValidationFailed (details)",
+    roundTrip(ValidationFailed.ofFields({ name: ["can't be blank"] }), Enveloped.ValidationFailed),
+  ],
+  [
+    "ValidationFailed (code, context)",
+    roundTrip(
+      new ValidationFailed({ message: "Agent ID required", code: "agent_id_required", context: { a: 1 } }),
+      Enveloped.ValidationFailed,
+    ),
+  ],
+  [
+    "RateLimited",
+    roundTrip(
+      new RateLimited({ message: "Too many requests. Retry after 45 seconds.", retry_after_seconds: 45 }),
+      Enveloped.RateLimited,
+    ),
+  ],
+  ["Unavailable", roundTrip(new Unavailable({ message: "Database unavailable" }), Enveloped.Unavailable)],
+]
+
+describe("error envelopes", () => {
+  it.each(cases)("%s encodes to errorEnvelope's body and decodes back to its class", (_name, check) =>
+    check(),
+  )
+
+  it("the 500 carries the request id", () => {
+    const error = new InternalServerError({ message: "Internal server error", request_id: "req-1" })
+    const wire = Schema.encodeSync(Enveloped.InternalServerError)(error)
+    expect(wire).toEqual({ error: { status: 500, message: "Internal server error", request_id: "req-1" } })
+    expect(Schema.decodeUnknownSync(Enveloped.InternalServerError)(wire)).toEqual(error)
+  })
+
+  it("a richer body is not mistaken for a plainer class, nor the other way round", () => {
+    const wire = Schema.encodeSync(Enveloped.TransitionConflict)(transition)
+    expect(Either.isLeft(Schema.decodeUnknownEither(Enveloped.Conflict)(wire))).toBe(true)
+    const plain = { error: { status: 409, message: "Conflict" } }
+    expect(Either.isLeft(Schema.decodeUnknownEither(Enveloped.TransitionConflict)(plain))).toBe(true)
+    expect(Either.isLeft(Schema.decodeUnknownEither(Enveloped.NotFound)(plain))).toBe(true)
+  })
+})
+
+describe("access rules", () => {
+  const actor = (role: Role) =>
+    new Actor({
+      tenant_id: TenantId.make("7e1a0000-0000-4000-8000-000000000001"),
+      api_key_id: ApiKeyId.make("7e1a0000-0000-4000-8000-000000000002"),
+      key_name: "k",
+      role,
+      agent_id: null,
+    })
+
+  it("are written as /routes shows them", () => {
+    expect(describeAccess(Access.public)).toBe("public")
+    expect(describeAccess(Access.anyRole)).toBe("any")
+    expect(describeAccess(Access.min("user"))).toBe("min:user")
+    expect(describeAccess(Access.exact("agent"))).toBe("exact:agent")
+    expect(describeAccess(Access.exact("agent", "orchestrator"))).toBe("exact:agent|orchestrator")
+  })
+
+  it("exact roles have no hierarchy and no superadmin bypass", () => {
+    expect(Either.isRight(checkAccess(actor("agent"), Access.exact("agent")))).toBe(true)
+    for (const role of ["superadmin", "user", "orchestrator"] as const)
+      expect(checkAccess(actor(role), Access.exact("agent"))).toEqual(
+        Either.left(new Forbidden({ message: "This endpoint requires the agent role" })),
+      )
+  })
+
+  it("minimum roles follow superadmin > user > orchestrator > agent", () => {
+    expect(Either.isRight(checkAccess(actor("superadmin"), Access.min("user")))).toBe(true)
+    expect(Either.isRight(checkAccess(actor("user"), Access.min("user")))).toBe(true)
+    expect(checkAccess(actor("orchestrator"), Access.min("user"))).toEqual(
+      Either.left(new Forbidden({ message: "Insufficient permissions. Required role: user" })),
+    )
+  })
+})
+
+describe("the route table", () => {
+  it("lists every endpoint of the API with its access rule", () => {
+    const rules = routeRules(LoopctlApi)
+    expect(rules.map((rule) => `${rule.method} ${rule.path}`)).toEqual([
+      "GET /health",
+      "GET /",
+      "GET /api/v1/",
+      "GET /api/v1/routes",
+      "GET /api/v1/openapi",
+      "GET /swaggerui",
+    ])
+    expect(rules.find((rule) => rule.path === "/api/v1/routes")?.access).toEqual(Access.anyRole)
+  })
+
+  it("refuses an endpoint that declares no access rule or no summary", () => {
+    const undeclared = HttpApi.make("t").add(
+      HttpApiGroup.make("g").add(HttpApiEndpoint.get("x", "/x").annotate(OpenApi.Summary, "x")),
+    )
+    expect(() => routeRules(undeclared)).toThrow(new RouteDeclarationError("GET /x declares no access rule"))
+    const unsummarised = HttpApi.make("t").add(
+      HttpApiGroup.make("g").add(HttpApiEndpoint.get("x", "/x").pipe(publicEndpoint)),
+    )
+    expect(() => routeRules(unsummarised)).toThrow(new RouteDeclarationError("GET /x has no summary"))
+  })
+})
+
+describe("the OpenAPI document", () => {
+  const spec = OpenApi.fromApi(LoopctlApi)
+  const text = JSON.stringify(spec)
+
+  it("names the API, its version, its servers and the bearer scheme", () => {
+    expect(spec.info).toMatchObject({ title: "loopctl", version })
+    expect(spec.servers?.map((server) => server.url)).toEqual([
+      "/",
+      "http://localhost:4000",
+      "https://loopctl.local:8443",
+    ])
+    expect(spec.components.securitySchemes.BearerAuth).toMatchObject({ type: "http", scheme: "bearer" })
+    expect(spec.paths["/api/v1/routes"]?.get?.security).toEqual([{ BearerAuth: [] }])
+    expect(spec.paths["/health"]?.get?.security).toEqual([])
+  })
+
+  it("shows the envelopes, never the platform's decode error", () => {
+    expect(text).not.toContain("HttpApiDecodeError")
+    expect(Object.keys(spec.components.schemas)).not.toContain("Issue")
+    expect(spec.paths["/health"]?.get?.responses[400]).toEqual({
+      description: "Bad Request",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/BadRequest" } } },
+    })
+    expect(spec.paths["/api/v1/routes"]?.get?.responses).toHaveProperty("401")
+  })
+})
+
+describe("the contract's imports", () => {
+  const folder = new URL("../src/api/", import.meta.url)
+
+  it("hold no server code and nothing from Node", () => {
+    for (const file of readdirSync(folder)) {
+      const source = readFileSync(new URL(file, folder), "utf8")
+      const imports = [...source.matchAll(/from "([^"]+)"/g)].map((match) => match[1])
+      for (const target of imports) {
+        expect(target, `${file} imports ${target}`).not.toMatch(/^node:|platform-node|adapters-pg|^\.\.\//)
+      }
+    }
+  })
+
+  it("states the package's version", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    expect(version).toBe(manifest.version)
+  })
+})
