@@ -51,3 +51,36 @@ export class AcceptanceCriterion extends Schema.Class<AcceptanceCriterion>("Acce
   verified_at: Schema.NullOr(Timestamp),
   evidence_path: Schema.NullOr(Schema.String),
 }) {}
+
+/** What a new story is made of; everything else starts empty. */
+export type NewStoryFields = Pick<
+  Story,
+  | "id"
+  | "tenant_id"
+  | "project_id"
+  | "epic_id"
+  | "number"
+  | "sort_key"
+  | "title"
+  | "description"
+  | "acceptance_criteria"
+  | "estimated_hours"
+  | "metadata"
+>
+
+/** A story as it enters the breakdown: pending, unverified, unassigned, created at `at`. */
+export const newStory = (fields: NewStoryFields, at: Timestamp): Story =>
+  new Story({
+    ...fields,
+    agent_status: "pending",
+    verified_status: "unverified",
+    assigned_agent_id: null,
+    reported_by_agent_id: null,
+    assigned_at: null,
+    reported_done_at: null,
+    verified_at: null,
+    rejected_at: null,
+    rejection_reason: null,
+    inserted_at: at,
+    updated_at: at,
+  })

@@ -4,7 +4,7 @@ import { EpicDependency, StoryDependency } from "../domain/dependency.js"
 import { Epic } from "../domain/epic.js"
 import { Conflict, NotFound } from "../domain/errors.js"
 import { EpicDependencyId, EpicId, type ProjectId, StoryDependencyId, StoryId } from "../domain/ids.js"
-import { Story } from "../domain/story.js"
+import { Story, newStory } from "../domain/story.js"
 import { type Timestamp, now } from "../domain/timestamp.js"
 import type { AuditLog } from "../ports/audit-log.js"
 import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
@@ -31,30 +31,32 @@ const storyFromPlan = (
 ) =>
   Effect.map(freshId(StoryId), (id) => {
     const initial = planned.initial
-    return new Story({
-      id,
-      tenant_id: actor.tenant_id,
-      project_id: projectId,
-      epic_id: epicId,
-      number: planned.number,
-      sort_key: planned.sort_key,
-      title: planned.title,
-      description: planned.description,
-      acceptance_criteria: planned.acceptance_criteria,
-      estimated_hours: planned.estimated_hours,
-      agent_status: initial?.agent_status ?? "pending",
-      verified_status: initial?.verified_status ?? "unverified",
-      assigned_agent_id: null,
-      reported_by_agent_id: null,
-      assigned_at: null,
-      reported_done_at: initial === null ? null : at,
-      verified_at: initial?.verified_status === "verified" ? at : null,
-      rejected_at: null,
-      rejection_reason: null,
-      metadata: planned.metadata,
-      inserted_at: at,
-      updated_at: at,
-    })
+    const story = newStory(
+      {
+        id,
+        tenant_id: actor.tenant_id,
+        project_id: projectId,
+        epic_id: epicId,
+        number: planned.number,
+        sort_key: planned.sort_key,
+        title: planned.title,
+        description: planned.description,
+        acceptance_criteria: planned.acceptance_criteria,
+        estimated_hours: planned.estimated_hours,
+        metadata: planned.metadata,
+      },
+      at,
+    )
+    // D7: an import may start a story as already reported done, and possibly verified.
+    return initial === null
+      ? story
+      : new Story({
+          ...story,
+          agent_status: initial.agent_status,
+          verified_status: initial.verified_status,
+          reported_done_at: at,
+          verified_at: initial.verified_status === "verified" ? at : null,
+        })
   })
 
 /**

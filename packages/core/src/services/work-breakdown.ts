@@ -7,7 +7,7 @@ import { EpicDependencyId, EpicId, ProjectId, StoryDependencyId, StoryId } from 
 import { type PageRequest, pageMeta } from "../domain/page.js"
 import { Project } from "../domain/project.js"
 import type { Role } from "../domain/status.js"
-import { Story } from "../domain/story.js"
+import { newStory } from "../domain/story.js"
 import { tenantSettings } from "../domain/tenant.js"
 import { now } from "../domain/timestamp.js"
 import type { AuditLog } from "../ports/audit-log.js"
@@ -203,24 +203,16 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
             const owner = yield* epic(epicId)
             const input = yield* parseStoryInput(body)
             const at = yield* now
-            const made = new Story({
-              id: yield* freshId(StoryId),
-              tenant_id: actor.tenant_id,
-              project_id: owner.project_id,
-              epic_id: owner.id,
-              ...input,
-              agent_status: "pending",
-              verified_status: "unverified",
-              assigned_agent_id: null,
-              reported_by_agent_id: null,
-              assigned_at: null,
-              reported_done_at: null,
-              verified_at: null,
-              rejected_at: null,
-              rejection_reason: null,
-              inserted_at: at,
-              updated_at: at,
-            })
+            const made = newStory(
+              {
+                id: yield* freshId(StoryId),
+                tenant_id: actor.tenant_id,
+                project_id: owner.project_id,
+                epic_id: owner.id,
+                ...input,
+              },
+              at,
+            )
             yield* Effect.mapError(
               Effect.flatMap(Stories, (s) => s.insert([made])),
               duplicateNumber("Story", made.number),
