@@ -148,72 +148,73 @@ export const StoriesSql = Layer.effect(
   }),
 )
 
+/**
+ * The repository of one kind of dependency edge. Story and epic edges differ only in their
+ * table, their codec and the parent whose project an edge belongs to.
+ */
+const edgeRepository = <Edge extends { readonly id: string }>(
+  sql: SqlClient.SqlClient,
+  edge: {
+    readonly entity: string
+    readonly table: string
+    /** The table of the dependent end and the edge column naming it. */
+    readonly parent: { readonly table: string; readonly column: string }
+    readonly codec: {
+      readonly encode: (edge: Edge) => Record<string, unknown>
+      readonly decode: (
+        rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+      ) => Effect.Effect<ReadonlyArray<Edge>>
+    }
+  },
+) => {
+  const table = sql(edge.table)
+  return {
+    insert: (edges: ReadonlyArray<Edge>) =>
+      edges.length === 0
+        ? Effect.void
+        : duplicateAs(T.duplicate(edge.entity, "pair"))(
+            sql`INSERT INTO ${table} ${sql.insert(edges.map(edge.codec.encode))}`,
+          ),
+    delete: (id: string) =>
+      Effect.orDie(
+        Effect.map(sql`DELETE FROM ${table} WHERE id = ${id} RETURNING id`, (rows) => rows.length > 0),
+      ),
+    findById: (id: string) =>
+      optional(Effect.flatMap(Effect.orDie(sql`SELECT * FROM ${table} WHERE id = ${id}`), edge.codec.decode)),
+    listByProject: (project: string) =>
+      Effect.flatMap(
+        Effect.orDie(sql`
+          SELECT d.* FROM ${table} d JOIN ${sql(edge.parent.table)} p ON p.id = d.${sql(edge.parent.column)}
+          WHERE p.project_id = ${project} ORDER BY d.inserted_at, d.id`),
+        edge.codec.decode,
+      ),
+  }
+}
+
 export const StoryDependenciesSql = Layer.effect(
   StoryDependencies,
   Effect.map(SqlClient.SqlClient, (sql) =>
-    StoryDependencies.of({
-      insert: (edges) =>
-        edges.length === 0
-          ? Effect.void
-          : duplicateAs(T.duplicate("story_dependency", "pair"))(
-              sql`INSERT INTO story_dependencies ${sql.insert(edges.map(T.storyDependencies.encode))}`,
-            ),
-      delete: (id) =>
-        Effect.orDie(
-          Effect.map(
-            sql`DELETE FROM story_dependencies WHERE id = ${id} RETURNING id`,
-            (rows) => rows.length > 0,
-          ),
-        ),
-      findById: (id) =>
-        optional(
-          Effect.flatMap(
-            Effect.orDie(sql`SELECT * FROM story_dependencies WHERE id = ${id}`),
-            T.storyDependencies.decode,
-          ),
-        ),
-      listByProject: (project) =>
-        Effect.flatMap(
-          Effect.orDie(sql`
-            SELECT d.* FROM story_dependencies d JOIN stories s ON s.id = d.story_id
-            WHERE s.project_id = ${project} ORDER BY d.inserted_at, d.id`),
-          T.storyDependencies.decode,
-        ),
-    }),
+    StoryDependencies.of(
+      edgeRepository(sql, {
+        entity: "story_dependency",
+        table: "story_dependencies",
+        parent: { table: "stories", column: "story_id" },
+        codec: T.storyDependencies,
+      }),
+    ),
   ),
 )
 
 export const EpicDependenciesSql = Layer.effect(
   EpicDependencies,
   Effect.map(SqlClient.SqlClient, (sql) =>
-    EpicDependencies.of({
-      insert: (edges) =>
-        edges.length === 0
-          ? Effect.void
-          : duplicateAs(T.duplicate("epic_dependency", "pair"))(
-              sql`INSERT INTO epic_dependencies ${sql.insert(edges.map(T.epicDependencies.encode))}`,
-            ),
-      delete: (id) =>
-        Effect.orDie(
-          Effect.map(
-            sql`DELETE FROM epic_dependencies WHERE id = ${id} RETURNING id`,
-            (rows) => rows.length > 0,
-          ),
-        ),
-      findById: (id) =>
-        optional(
-          Effect.flatMap(
-            Effect.orDie(sql`SELECT * FROM epic_dependencies WHERE id = ${id}`),
-            T.epicDependencies.decode,
-          ),
-        ),
-      listByProject: (project) =>
-        Effect.flatMap(
-          Effect.orDie(sql`
-            SELECT d.* FROM epic_dependencies d JOIN epics e ON e.id = d.epic_id
-            WHERE e.project_id = ${project} ORDER BY d.inserted_at, d.id`),
-          T.epicDependencies.decode,
-        ),
-    }),
+    EpicDependencies.of(
+      edgeRepository(sql, {
+        entity: "epic_dependency",
+        table: "epic_dependencies",
+        parent: { table: "epics", column: "epic_id" },
+        codec: T.epicDependencies,
+      }),
+    ),
   ),
 )
