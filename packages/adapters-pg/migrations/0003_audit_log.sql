@@ -21,10 +21,19 @@ CREATE TABLE audit_log (
   PRIMARY KEY (id, inserted_at)
 ) PARTITION BY RANGE (inserted_at);
 
--- Indexes on the parent are created on every partition, present and future.
-CREATE INDEX audit_log_tenant_time_idx ON audit_log (tenant_id, inserted_at);
-CREATE INDEX audit_log_entity_idx ON audit_log (tenant_id, entity_type, entity_id, inserted_at);
+-- Indexes on the parent are created on every partition, present and future. Every read is of one
+-- tenant, so tenant_id leads each of them.
+-- The audit list (newest first) and the change feed (after a cursor, by (inserted_at, id)).
+CREATE INDEX audit_log_tenant_time_idx ON audit_log (tenant_id, inserted_at, id);
+-- One entity's entries: a story's history, "has this entity any entry", the entity_id filter.
+CREATE INDEX audit_log_entity_idx ON audit_log (tenant_id, entity_id, entity_type, inserted_at);
+-- The entity_type filter of the list and the change feed.
+CREATE INDEX audit_log_type_idx ON audit_log (tenant_id, entity_type, inserted_at);
 CREATE INDEX audit_log_project_idx ON audit_log (tenant_id, project_id, inserted_at);
+CREATE INDEX audit_log_actor_idx ON audit_log (tenant_id, actor_id, inserted_at);
+-- Token usage entries belong to a story's history through metadata.story_id.
+CREATE INDEX audit_log_story_usage_idx ON audit_log (tenant_id, (metadata->>'story_id'), inserted_at)
+  WHERE entity_type = 'token_usage_report';
 
 -- Catches entries whose time falls outside every monthly partition (an unmaintained database, a
 -- test clock at 1970), so an audit write never fails for want of a partition. It normally stays empty.

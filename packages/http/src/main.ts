@@ -4,39 +4,47 @@
  * `DATABASE_URL` is set, else embedded PGlite in `LOOPCTL_DATA_DIR`). Logs are JSON lines on
  * stdout; a start-up failure is one line on stderr and exit code 1. SIGTERM/SIGINT stop it
  * gracefully: no new connections, requests in flight finish, then the database closes.
+ *
+ * `loopctl-server create-superadmin [--name <name>]` stores a new superadmin key and prints it
+ * once (logs go to stderr then, so stdout holds only the key).
  */
 import { HttpServer } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { DatabaseLive } from "@loopctl/adapters-pg"
-import { Unauthorized } from "@loopctl/core"
 import { Effect, Layer, Logger, Option } from "effect"
+import { applicationLayer } from "./application.js"
+import { parseCommand } from "./command-line.js"
 import { ServerConfig } from "./config.js"
+import { createSuperadmin } from "./create-superadmin.js"
 import { httpServerLayer } from "./server.js"
-import { describeStartFailure } from "./start-failure.js"
+import { type StartFailure, describeStartFailure } from "./start-failure.js"
 
-/**
- * Until API keys are stored (the Access use case), no key is valid: authenticated endpoints
- * answer 401 and public ones work.
- */
-const noKeysYet = () => Effect.fail(new Unauthorized({ message: "Invalid API key" }))
-
-const program = Effect.gen(function* () {
+const serve = Effect.gen(function* () {
   const settings = yield* ServerConfig
   if (settings.encryptionKeyIsDevDefault)
     yield* Effect.logWarning(
       "LOOPCTL_ENCRYPTION_KEY is not set: using the PUBLIC development key. Secrets sealed with it are NOT protected. " +
         "Set LOOPCTL_ENCRYPTION_KEY to 32 random bytes in base64 (openssl rand -base64 32) before storing real data.",
     )
-  if (Option.isSome(settings.superadminKey))
-    yield* Effect.logWarning(
-      "LOOPCTL_SUPERADMIN_KEY is set, but superadmin bootstrap is not built yet: the key is not usable.",
-    )
-  const server = httpServerLayer({ port: settings.port, host: settings.host, authenticate: noKeysYet }).pipe(
+  const server = httpServerLayer({ port: settings.port, host: settings.host }).pipe(
     HttpServer.withLogAddress,
+    Layer.provide(applicationLayer(settings.superadminKey)),
     Layer.provide(DatabaseLive),
   )
   return yield* Layer.launch(server)
-})
+}).pipe(Effect.provide(Logger.json))
+
+const createSuperadminKey = (name: string) =>
+  createSuperadmin(name).pipe(
+    Effect.provide(applicationLayer(Option.none()).pipe(Layer.provide(DatabaseLive))),
+    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.jsonLogger))),
+  )
+
+const program = Effect.flatMap(
+  parseCommand(process.argv.slice(2)),
+  (command): Effect.Effect<void, StartFailure> =>
+    command._tag === "Serve" ? serve : createSuperadminKey(command.name),
+)
 
 program.pipe(
   Effect.tapErrorCause((cause) =>
@@ -45,6 +53,5 @@ program.pipe(
       onSome: (line) => Effect.sync(() => console.error(`loopctl-server: ${line}`)),
     }),
   ),
-  Effect.provide(Logger.json),
   NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true }),
 )

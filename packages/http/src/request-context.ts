@@ -1,25 +1,25 @@
 import { randomUUID } from "node:crypto"
-import type { Actor } from "@loopctl/core"
+import type { Caller } from "@loopctl/core"
 import { Context, Option } from "effect"
 
 /**
  * What the server knows about the request being answered: its id (sent back as `X-Request-Id`
- * and written in every log line and 500 body) and, once the API key middleware ran, the actor.
+ * and written in every log line and 500 body) and, once the API key middleware ran, the caller.
  */
 export class RequestContext extends Context.Tag("@loopctl/http/RequestContext")<
   RequestContext,
   {
     readonly requestId: string
     /** The authenticated caller, when there is one. */
-    readonly actor: () => Option.Option<Actor>
+    readonly actor: () => Option.Option<Caller>
     /** Records the authenticated caller for the request's log line. */
-    readonly setActor: (actor: Actor) => void
+    readonly setActor: (actor: Caller) => void
   }
 >() {}
 
 /** A fresh context for one request. */
 export const makeRequestContext = (requestId: string): RequestContext["Type"] => {
-  let current: Option.Option<Actor> = Option.none()
+  let current: Option.Option<Caller> = Option.none()
   return {
     requestId,
     actor: () => current,

@@ -1,4 +1,5 @@
 import { HttpApp, HttpMiddleware, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { isPlatformActor } from "@loopctl/core"
 import { Cause, Clock, Effect, Option } from "effect"
 import { errorResponse, internalError } from "./error-response.js"
 import { RequestContext, makeRequestContext, requestIdFrom } from "./request-context.js"
@@ -32,7 +33,7 @@ const logRequest = (
         ...Option.match(actor, {
           onNone: () => ({}),
           onSome: (actor) => ({
-            tenant_id: actor.tenant_id,
+            ...(isPlatformActor(actor) ? {} : { tenant_id: actor.tenant_id }),
             actor: actor.label,
             api_key_id: actor.api_key_id,
           }),

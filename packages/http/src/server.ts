@@ -4,7 +4,9 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Duration, Effect, Layer } from "effect"
 import { ApiMiddlewareLive } from "./api-middleware.js"
 import { LoopctlApi } from "./api/api.js"
-import { type Authenticate, AuthenticationLive } from "./authentication-live.js"
+import { AuditLive } from "./audit-handlers.js"
+import { AuthenticationLive } from "./authentication-live.js"
+import { IdentityLive } from "./identity-handlers.js"
 import { requestEdge } from "./request-edge.js"
 import { SystemLive } from "./system-handlers.js"
 
@@ -17,11 +19,8 @@ export interface ListenOptions {
   readonly shutdownGrace?: Duration.DurationInput
 }
 
-/** What the loopctl server needs besides the database. */
-export interface HttpServerOptions extends ListenOptions {
-  /** Resolves API keys for the authentication middleware. */
-  readonly authenticate: Authenticate
-}
+/** Where the loopctl server listens. */
+export type HttpServerOptions = ListenOptions
 
 /**
  * On shutdown the Node server stops accepting and waits for open connections; this bounds the
@@ -56,16 +55,19 @@ export const serveApi = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>, options: Lis
   )
 }
 
-/** {@link LoopctlApi} with its handlers and the authentication middleware. */
-export const loopctlApiLayer = (authenticate: Authenticate) =>
-  HttpApiBuilder.api(LoopctlApi).pipe(
-    Layer.provide(SystemLive),
-    Layer.provide(AuthenticationLive(LoopctlApi, authenticate)),
-  )
+/**
+ * {@link LoopctlApi} with its handlers and the authentication middleware. It needs the core's use
+ * cases (`Access`), an `Authenticator`, the `RateLimits` port and the database (`SqlClient`).
+ */
+export const loopctlApiLayer = HttpApiBuilder.api(LoopctlApi).pipe(
+  Layer.provide(SystemLive),
+  Layer.provide(IdentityLive),
+  Layer.provide(AuditLive),
+  Layer.provide(AuthenticationLive(LoopctlApi)),
+)
 
 /**
  * The loopctl HTTP server on Node: {@link LoopctlApi} with its middleware, listening on
- * `port`/`host`. It needs the database (`SqlClient`).
+ * `port`/`host`. It needs what {@link loopctlApiLayer} needs; `applicationLayer` provides it.
  */
-export const httpServerLayer = (options: HttpServerOptions) =>
-  serveApi(loopctlApiLayer(options.authenticate), options)
+export const httpServerLayer = (options: HttpServerOptions) => serveApi(loopctlApiLayer, options)

@@ -1,9 +1,14 @@
 import type { HttpServerError } from "@effect/platform"
 import { type DatabaseStartupError, causeMessage, codeOf, describeStartupError } from "@loopctl/adapters-pg"
 import { Cause, type ConfigError, Option } from "effect"
+import type { UsageError } from "./command-line.js"
 
-/** Everything that can stop the server from starting. */
-export type StartFailure = ConfigError.ConfigError | DatabaseStartupError | HttpServerError.ServeError
+/** Everything that can stop the server (or one of its commands) from starting. */
+export type StartFailure =
+  | ConfigError.ConfigError
+  | DatabaseStartupError
+  | HttpServerError.ServeError
+  | UsageError
 
 const isDatabaseError = (error: StartFailure): error is DatabaseStartupError =>
   error._tag === "DatabaseConfigError" ||
@@ -18,6 +23,7 @@ const listenProblems: Readonly<Record<string, string>> = {
 }
 
 const describeFailure = (error: StartFailure): string => {
+  if (error._tag === "UsageError") return error.message
   if (error._tag === "ServeError") {
     const code = codeOf(error.cause)
     return `cannot listen: ${(code && listenProblems[code]) ?? causeMessage(error.cause)}`

@@ -11,6 +11,7 @@ import {
   type LoopctlError,
   NotFound,
   PayloadTooLarge,
+  PlatformActor,
   RateLimited,
   type Role,
   TenantId,
@@ -155,12 +156,26 @@ describe("access rules", () => {
       Either.left(new Forbidden({ message: "Insufficient permissions. Required role: user" })),
     )
   })
+  it("a superadmin outside every tenant passes every minimum and only exact rules naming superadmin", () => {
+    const platform = new PlatformActor({
+      api_key_id: ApiKeyId.make("7e1a0000-0000-4000-8000-000000000003"),
+      key_name: "root",
+    })
+    expect(checkAccess(platform, Access.min("user"))).toEqual(Either.right(platform))
+    expect(checkAccess(platform, Access.exact("superadmin"))).toEqual(Either.right(platform))
+    for (const rule of [Access.exact("agent"), Access.exact("agent", "orchestrator"), Access.exact("user")]) {
+      // The same refusal the core gives a tenant actor of another role.
+      expect(checkAccess(platform, rule)).toEqual(checkAccess(actor("superadmin"), rule))
+      expect(Either.isLeft(checkAccess(platform, rule))).toBe(true)
+    }
+  })
 })
 
 describe("the route table", () => {
-  it("lists every endpoint of the API with its access rule", () => {
+  it("lists every endpoint of the API with its access rule, the system group first", () => {
     const rules = routeRules(LoopctlApi)
-    expect(rules.map((rule) => `${rule.method} ${rule.path}`)).toEqual([
+    const listed = rules.map((rule) => `${rule.method} ${rule.path}`)
+    expect(listed.slice(0, 6)).toEqual([
       "GET /health",
       "GET /",
       "GET /api/v1/",
@@ -168,7 +183,34 @@ describe("the route table", () => {
       "GET /api/v1/openapi",
       "GET /swaggerui",
     ])
+    expect(new Set(listed).size).toBe(listed.length)
     expect(rules.find((rule) => rule.path === "/api/v1/routes")?.access).toEqual(Access.anyRole)
+  })
+
+  it("gives the identity endpoints the roles of platform.md §4.2", () => {
+    const declared = new Map(
+      routeRules(LoopctlApi).map((rule) => [`${rule.method} ${rule.path}`, describeAccess(rule.access)]),
+    )
+    const expected: ReadonlyArray<readonly [string, string]> = [
+      ["GET /api/v1/tenants/me", "any"],
+      ["PATCH /api/v1/tenants/me", "min:user"],
+      ["POST /api/v1/admin/tenants", "exact:superadmin"],
+      ["GET /api/v1/admin/tenants", "exact:superadmin"],
+      ["GET /api/v1/admin/tenants/:id", "exact:superadmin"],
+      ["PATCH /api/v1/admin/tenants/:id", "exact:superadmin"],
+      ["POST /api/v1/admin/tenants/:id/suspend", "exact:superadmin"],
+      ["POST /api/v1/admin/tenants/:id/activate", "exact:superadmin"],
+      ["GET /api/v1/admin/stats", "exact:superadmin"],
+      ["POST /api/v1/api_keys", "min:user"],
+      ["GET /api/v1/api_keys", "min:user"],
+      ["DELETE /api/v1/api_keys/:id", "min:user"],
+      ["POST /api/v1/api_keys/:id/rotate", "min:user"],
+      ["POST /api/v1/agents/register", "exact:agent"],
+      ["GET /api/v1/agents", "min:orchestrator"],
+      ["GET /api/v1/agents/:id", "min:orchestrator"],
+    ]
+    for (const [route, role] of expected)
+      expect({ route, role: declared.get(route) }).toEqual({ route, role })
   })
 
   it("refuses an endpoint that declares no access rule or no summary", () => {

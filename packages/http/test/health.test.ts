@@ -2,15 +2,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { PgliteClient, pgliteDatabase } from "@loopctl/adapters-pg"
 import { Effect, Exit, Layer, Scope } from "effect"
 import { httpServerLayer } from "../src/index.js"
-import { collectLogs, fakeAuthenticate, send } from "./support.js"
+import { collectLogs, send, withFakeKeys } from "./support.js"
 
 describe("GET /health when the database is gone", () => {
   it.live("answers 503 with status degraded and the failing check", () =>
     Effect.gen(function* () {
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(
-        httpServerLayer({ port: 0, host: "127.0.0.1", authenticate: fakeAuthenticate }).pipe(
-          Layer.provideMerge(pgliteDatabase({ dataDir: "memory://" })),
+        httpServerLayer({ port: 0, host: "127.0.0.1" }).pipe(
+          Layer.provideMerge(withFakeKeys(pgliteDatabase({ dataDir: "memory://" }))),
           Layer.provide(collectLogs([])),
         ),
         scope,

@@ -10,7 +10,8 @@ import {
   OpenApi,
 } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { Conflict, TransitionConflict, errorEnvelope } from "@loopctl/core"
+import { Conflict, TransitionConflict, errorEnvelope, isPlatformActor } from "@loopctl/core"
+import { MemoryPorts } from "@loopctl/core/memory"
 import {
   Access,
   CurrentActor,
@@ -21,7 +22,7 @@ import {
 } from "@loopctl/http/api"
 import { Effect, Either, Layer, Schema } from "effect"
 import { AuthenticationLive, serveApi } from "../src/index.js"
-import { type LoggedLine, baseUrl, collectLogs, fakeAuthenticate, send } from "./support.js"
+import { type LoggedLine, baseUrl, collectLogs, fakeAuthenticator, send } from "./support.js"
 
 /**
  * The server's request pipeline around a probe API whose endpoints exercise it: role rules,
@@ -111,7 +112,10 @@ class ProbeApi extends HttpApi.make("probe")
   .addError(Enveloped.InternalServerError)
   .addError(Enveloped.Unavailable) {}
 
-const whoami = Effect.map(CurrentActor, (actor) => ({ role: actor.role, key_name: actor.key_name }))
+const whoami = Effect.map(CurrentActor, (caller) => ({
+  role: isPlatformActor(caller) ? "superadmin" : caller.role,
+  key_name: caller.key_name,
+}))
 
 const ProbeLive = HttpApiBuilder.group(ProbeApi, "probe", (handlers) =>
   handlers
@@ -131,7 +135,8 @@ const logs: Array<LoggedLine> = []
 const server = serveApi(
   HttpApiBuilder.api(ProbeApi).pipe(
     Layer.provide(ProbeLive),
-    Layer.provide(AuthenticationLive(ProbeApi, fakeAuthenticate)),
+    Layer.provide(AuthenticationLive(ProbeApi)),
+    Layer.provide(Layer.merge(fakeAuthenticator, MemoryPorts)),
   ),
   { port: 0, host: "127.0.0.1" },
 ).pipe(Layer.provide(collectLogs(logs)))

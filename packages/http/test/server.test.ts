@@ -9,17 +9,17 @@ import {
   baseUrl,
   collectLogs,
   databaseUrl,
-  fakeAuthenticate,
   impersonations,
   pgliteBackend,
   postgresBackend,
   send,
+  withFakeKeys,
 } from "./support.js"
 
 /**
  * The real server on a random port, spoken to over HTTP: on in-memory PGlite always, and on a
  * fresh Postgres database when DATABASE_URL is set. API keys are resolved by a fake
- * `authenticate` (see support.ts); everything else is the production stack.
+ * `Authenticator` (see support.ts); everything else is the production stack.
  */
 
 const logs: Array<LoggedLine> = []
@@ -32,8 +32,8 @@ const backends = [
 const envelope = (status: number, message: string) => ({ error: { status, message } })
 
 for (const { name, database } of backends) {
-  const server = httpServerLayer({ port: 0, host: "127.0.0.1", authenticate: fakeAuthenticate }).pipe(
-    Layer.provide(database),
+  const server = httpServerLayer({ port: 0, host: "127.0.0.1" }).pipe(
+    Layer.provide(withFakeKeys(database)),
     Layer.provide(collectLogs(logs)),
   )
 

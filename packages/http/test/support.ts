@@ -1,25 +1,52 @@
 import { randomUUID } from "node:crypto"
 import { HttpServer } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { type DatabaseStartupError, Postgres, pgliteDatabase, postgresDatabase } from "@loopctl/adapters-pg"
+import {
+  type DatabaseStartupError,
+  Postgres,
+  SqlPorts,
+  pgliteDatabase,
+  postgresDatabase,
+} from "@loopctl/adapters-pg"
 import {
   Actor,
   AgentId,
   ApiKeyId,
+  type Authenticated,
   Forbidden,
+  LoopctlServices,
   NotFound,
+  PlatformActor,
   type Role,
+  Tenant,
   TenantId,
+  Timestamp,
   Unauthorized,
 } from "@loopctl/core"
 import { Effect, Layer, Logger, Option, Redacted } from "effect"
-import type { Authenticate } from "../src/index.js"
+import { Authenticator, applicationLayer, httpServerLayer } from "../src/index.js"
 
 /** The Postgres server the Postgres suites run on (CI sets it); unset → those suites are skipped. */
 export const databaseUrl: string | undefined = process.env.DATABASE_URL?.trim() || undefined
 
 /** The tenant every fake key belongs to. */
 export const tenantId = TenantId.make("7e1a0000-0000-4000-8000-000000000001")
+
+const fakeTime = Timestamp.make("2026-01-01T00:00:00.000000Z")
+
+/** The fake keys' tenant: active, default settings. */
+const fakeTenant = new Tenant({
+  id: tenantId,
+  name: "Fake",
+  slug: "fake",
+  email: "fake@example.com",
+  settings: {},
+  status: "active",
+  default_story_budget_millicents: null,
+  token_data_retention_days: null,
+  inserted_at: fakeTime,
+  updated_at: fakeTime,
+})
 
 /** The valid fake keys and their roles. */
 const roleOfKey: Readonly<Record<string, Role>> = {
@@ -29,31 +56,71 @@ const roleOfKey: Readonly<Record<string, Role>> = {
   lc_agent: "agent",
 }
 
-/** The impersonation targets the fake `authenticate` was asked for, in order. */
+/** The impersonation targets the fake authenticator was asked for, in order. */
 export const impersonations: Array<string | undefined> = []
 
 /**
- * A stand-in for the Access use case: `lc_<role>` keys are valid with that role, `lc_suspended`
- * belongs to an inactive tenant, the impersonation target `missing` is unknown, anything else
- * is an invalid key.
+ * A stand-in for the core's Access: `lc_<role>` keys are valid with that role (`lc_superadmin`
+ * is a platform superadmin unless it impersonates), `lc_suspended` belongs to an inactive
+ * tenant, the impersonation target `missing` is unknown, anything else is an invalid key.
  */
-export const fakeAuthenticate: Authenticate = (rawKey, impersonate) =>
-  Effect.suspend((): Effect.Effect<Actor, Unauthorized | Forbidden | NotFound> => {
+export const fakeAuthenticate = (
+  rawKey: string,
+  impersonate: string | undefined,
+): Effect.Effect<Authenticated, Unauthorized | Forbidden | NotFound> =>
+  Effect.suspend((): Effect.Effect<Authenticated, Unauthorized | Forbidden | NotFound> => {
     impersonations.push(impersonate)
     if (impersonate === "missing") return Effect.fail(new NotFound({ message: "Tenant not found" }))
     if (rawKey === "lc_suspended") return Effect.fail(new Forbidden({ message: "Access denied" }))
     const role = Option.fromNullable(roleOfKey[rawKey])
     if (Option.isNone(role)) return Effect.fail(new Unauthorized({ message: "Invalid API key" }))
-    return Effect.succeed(
-      new Actor({
-        tenant_id: tenantId,
-        api_key_id: ApiKeyId.make(randomUUID()),
-        key_name: `${role.value}-key`,
-        role: role.value,
-        agent_id: role.value === "agent" ? AgentId.make("a9e70000-0000-4000-8000-000000000001") : null,
-      }),
-    )
+    const api_key_id = ApiKeyId.make(randomUUID())
+    const key_name = `${role.value}-key`
+    if (role.value === "superadmin" && impersonate === undefined)
+      return Effect.succeed({ caller: new PlatformActor({ api_key_id, key_name }), tenant: null })
+    const caller = new Actor({
+      tenant_id: tenantId,
+      api_key_id,
+      key_name,
+      role: role.value,
+      agent_id: role.value === "agent" ? AgentId.make("a9e70000-0000-4000-8000-000000000001") : null,
+      impersonation:
+        role.value === "superadmin"
+          ? { tenant_slug: fakeTenant.slug, impersonated_at: fakeTime, effective_role: null }
+          : null,
+    })
+    return Effect.succeed({ caller, tenant: fakeTenant })
   })
+
+/** The fake keys as the server's {@link Authenticator}. */
+export const fakeAuthenticator = Layer.succeed(
+  Authenticator,
+  Authenticator.of({ authenticate: fakeAuthenticate }),
+)
+
+/**
+ * What the server needs, with fake keys: the real use cases and ports on `database` (so rate
+ * limits are counted there), keys resolved by {@link fakeAuthenticator}.
+ */
+export const withFakeKeys = <ROut, E>(database: Layer.Layer<ROut, E>) =>
+  Layer.merge(fakeAuthenticator, LoopctlServices).pipe(
+    Layer.provideMerge(SqlPorts),
+    Layer.provideMerge(database),
+  )
+
+/** The superadmin key the real test servers bootstrap from configuration (D8). */
+export const rootKey = "lc_test_root_superadmin_key_0123456789"
+
+/**
+ * The production server on a random port over `database`: real keys, real use cases, the
+ * superadmin bootstrapped with {@link rootKey}. The database, the ports and the use cases stay
+ * in the context, so a test can look at what was stored.
+ */
+export const realServer = <ROut, E>(database: Layer.Layer<ROut, E>) =>
+  httpServerLayer({ port: 0, host: "127.0.0.1" }).pipe(
+    Layer.provideMerge(applicationLayer(Option.some(Redacted.make(rootKey)))),
+    Layer.provideMerge(database),
+  )
 
 /** A log line written while a server runs. */
 export interface LoggedLine {

@@ -1,7 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import {
   ArtifactReports,
+  type AuditFilter,
   AuditLog,
+  type ChangeFilter,
   Outbox,
   OutboxEntry,
   ReviewRecords,
@@ -98,20 +100,39 @@ export const ArtifactReportsSql = Layer.effect(
 
 export const AuditLogSql = Layer.effect(
   AuditLog,
-  Effect.map(SqlClient.SqlClient, (sql) =>
-    AuditLog.of({
+  Effect.map(SqlClient.SqlClient, (sql) => {
+    const equal = (column: string, value: string | undefined) =>
+      value === undefined ? [] : [sql`${sql(column)} = ${value}`]
+    const listWhere = (filter: AuditFilter) =>
+      sql.and([
+        sql`TRUE`,
+        ...equal("entity_type", filter.entity_type),
+        ...equal("entity_id", filter.entity_id),
+        ...equal("action", filter.action),
+        ...equal("actor_type", filter.actor_type),
+        ...equal("actor_id", filter.actor_id),
+        ...equal("project_id", filter.project_id),
+        ...(filter.from === undefined ? [] : [sql`inserted_at >= ${filter.from}`]),
+        ...(filter.to === undefined ? [] : [sql`inserted_at <= ${filter.to}`]),
+      ])
+    const changeWhere = (filter: ChangeFilter) =>
+      sql.and([
+        sql`TRUE`,
+        ...equal("entity_type", filter.entity_type),
+        ...equal("action", filter.action),
+        ...equal("project_id", filter.project_id),
+      ])
+    // The literal entity type lets the planner use the partial index on metadata->>'story_id'.
+    const aboutStory = (story: string) =>
+      sql`((entity_type = 'story' AND entity_id = ${story})
+          OR (entity_type = 'token_usage_report' AND metadata->>'story_id' = ${story}))`
+    return AuditLog.of({
       append: (entries) =>
         entries.length === 0
           ? Effect.void
           : Effect.orDie(sql`INSERT INTO audit_log ${sql.insert(entries.map(T.auditEntries.encode))}`),
       list: (filter, page) => {
-        const where = sql.and([
-          sql`TRUE`,
-          ...(filter.entity_type === undefined ? [] : [sql`entity_type = ${filter.entity_type}`]),
-          ...(filter.entity_id === undefined ? [] : [sql`entity_id = ${filter.entity_id}`]),
-          ...(filter.action === undefined ? [] : [sql`action = ${filter.action}`]),
-          ...(filter.project_id === undefined ? [] : [sql`project_id = ${filter.project_id}`]),
-        ])
+        const where = listWhere(filter)
         return Effect.orDie(
           Effect.flatMap(
             sql`SELECT *, count(*) OVER () AS total_count FROM audit_log WHERE ${where}
@@ -125,6 +146,56 @@ export const AuditLogSql = Layer.effect(
           ),
         )
       },
+      changes: (since, filter, limit) =>
+        Effect.orDie(
+          Effect.gen(function* () {
+            const where = changeWhere(filter)
+            const head = yield* Effect.flatMap(
+              sql`SELECT * FROM audit_log WHERE ${where} AND inserted_at > ${since}
+                  ORDER BY inserted_at, id LIMIT ${limit + 1}`,
+              T.auditEntries.decode,
+            )
+            const edge = head[limit - 1]
+            const next = head[limit]
+            if (edge === undefined || next === undefined) return { entries: head, has_more: false }
+            const kept = head.slice(0, limit)
+            if (next.inserted_at !== edge.inserted_at) return { entries: kept, has_more: true }
+            // The limit fell inside a group of one instant: read the rest of the group and one
+            // entry past it (to learn whether more follow), in order, in one statement.
+            const rest = yield* Effect.flatMap(
+              sql`SELECT * FROM audit_log
+                  WHERE ${where} AND (inserted_at, id) > (${edge.inserted_at}::timestamptz, ${edge.id}::uuid)
+                  ORDER BY inserted_at, id
+                  LIMIT (SELECT count(*) + 1 FROM audit_log
+                         WHERE ${where} AND inserted_at = ${edge.inserted_at} AND id > ${edge.id})`,
+              T.auditEntries.decode,
+            )
+            const group = rest.filter((entry) => entry.inserted_at === edge.inserted_at)
+            return { entries: [...kept, ...group], has_more: group.length < rest.length }
+          }),
+        ),
+      storyHistory: (story, page) =>
+        Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT *, count(*) OVER () AS total_count FROM audit_log WHERE ${aboutStory(story)}
+                ORDER BY inserted_at, id ${limitOffset(sql, page)}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                T.auditEntries.decode,
+                Effect.orDie(
+                  Effect.map(sql`SELECT count(*) FROM audit_log WHERE ${aboutStory(story)}`, countOf),
+                ),
+              ),
+          ),
+        ),
+      mentions: (entity) =>
+        Effect.orDie(
+          Effect.map(
+            sql`SELECT 1 FROM audit_log WHERE entity_id = ${entity} LIMIT 1`,
+            (rows) => rows.length > 0,
+          ),
+        ),
       exists: (entity_type, entity_id, action) =>
         Effect.orDie(
           Effect.map(
@@ -133,8 +204,8 @@ export const AuditLogSql = Layer.effect(
             (rows) => rows.length > 0,
           ),
         ),
-    }),
-  ),
+    })
+  }),
 )
 
 const decodeOutbox = Schema.decodeUnknown(Schema.Array(OutboxEntry))

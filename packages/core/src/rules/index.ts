@@ -2,6 +2,7 @@
 export * as Access from "./access.js"
 export * as Anomaly from "./anomaly.js"
 export * as Artifact from "./artifact.js"
+export * as AuditQuery from "./audit-query.js"
 export * as Budget from "./budget.js"
 export * as Bulk from "./bulk.js"
 export * as Contract from "./contract.js"

@@ -1,5 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
+import { AuditGroup } from "./audit.js"
 import { Enveloped } from "./errors.js"
+import { IdentityApi } from "./identity.js"
 import { dropDecodeErrors } from "./openapi.js"
 import { SystemGroup } from "./system.js"
 import { version } from "./version.js"
@@ -15,6 +17,8 @@ import { version } from "./version.js"
  */
 export class LoopctlApi extends HttpApi.make("loopctl")
   .add(SystemGroup)
+  .addHttpApi(IdentityApi)
+  .add(AuditGroup)
   .addError(Enveloped.BadRequest)
   .addError(Enveloped.NotFound)
   .addError(Enveloped.PayloadTooLarge)

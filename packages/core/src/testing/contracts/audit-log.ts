@@ -1,8 +1,9 @@
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { AuditEntry } from "../../domain/audit-entry.js"
-import { type AuditFilter, AuditLog } from "../../ports/audit-log.js"
+import type { Timestamp } from "../../domain/timestamp.js"
+import { type AuditFilter, AuditLog, type ChangeFilter } from "../../ports/audit-log.js"
 import type { Epics } from "../../ports/epics.js"
-import type { Ids } from "../../ports/ids.js"
+import { type Ids, freshId } from "../../ports/ids.js"
 import { Projects } from "../../ports/projects.js"
 import type { Tenants } from "../../ports/tenants.js"
 import type { UnitOfWork } from "../../ports/unit-of-work.js"
@@ -13,8 +14,22 @@ const append = (entries: ReadonlyArray<AuditEntry>) => Effect.flatMap(AuditLog, 
 const listed = (filter: AuditFilter, page = 1, page_size = 50) =>
   Effect.flatMap(AuditLog, (log) => log.list(filter, { page, page_size }))
 const ids = (entries: ReadonlyArray<AuditEntry>) => entries.map((entry) => entry.id)
+const changes = (since: Timestamp, filter: ChangeFilter, limit: number) =>
+  Effect.flatMap(AuditLog, (log) => log.changes(since, filter, limit))
+const history = (story: string, page = 1, page_size = 50) =>
+  Effect.flatMap(AuditLog, (log) => log.storyHistory(story, { page, page_size }))
+const mentions = (entity: string) => Effect.flatMap(AuditLog, (log) => log.mentions(entity))
 
-/** The AuditLog port: append-only entries of the tenant, newest first, filtered and paged. */
+/** Oldest first by (inserted_at, id), as the change feed and a story's history order entries. */
+const chronological = (entries: ReadonlyArray<AuditEntry>) =>
+  [...entries].sort(
+    (a, b) => a.inserted_at.localeCompare(b.inserted_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+
+/**
+ * The AuditLog port: append-only entries of the tenant, newest first, filtered and paged; the
+ * change feed after a cursor that never splits one instant's entries; a story's history.
+ */
 export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenants | UnitOfWork | Ids> = {
   port: "AuditLog",
   cases: [
@@ -113,6 +128,41 @@ export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenan
       }),
     ),
     contractCase(
+      "list filters by actor and by an inclusive time range",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const key = yield* anApiKeyId
+        const e1 = yield* anAuditEntry(tenant, { inserted_at: instant(340, 1) })
+        const e2 = yield* anAuditEntry(tenant, {
+          actor_type: "api_key",
+          actor_id: key,
+          inserted_at: instant(340, 2),
+        })
+        const e3 = yield* anAuditEntry(tenant, {
+          actor_type: "superadmin",
+          actor_id: key,
+          inserted_at: instant(340, 3),
+        })
+        const e4 = yield* anAuditEntry(tenant, { inserted_at: instant(341) })
+        yield* within(tenant.id, append([e1, e2, e3, e4]))
+        const check = (filter: AuditFilter, expected: ReadonlyArray<AuditEntry>) =>
+          Effect.gen(function* () {
+            const page = yield* within(tenant.id, listed(filter))
+            yield* expectEqual(ids(page.items), ids(expected), `entries matching ${JSON.stringify(filter)}`)
+            yield* expectEqual(page.total_count, expected.length, `total_count of ${JSON.stringify(filter)}`)
+          })
+        yield* check({ actor_type: "api_key" }, [e2])
+        yield* check({ actor_type: "system" }, [e4, e1])
+        yield* check({ actor_id: key }, [e3, e2])
+        yield* check({ actor_id: key, actor_type: "superadmin" }, [e3])
+        yield* check({ from: instant(340, 2) }, [e4, e3, e2])
+        yield* check({ to: instant(340, 2) }, [e2, e1])
+        yield* check({ from: instant(340, 2), to: instant(340, 3) }, [e3, e2])
+        yield* check({ from: instant(340, 3), to: instant(340, 3) }, [e3])
+        yield* check({ from: instant(341, 1) }, [])
+      }),
+    ),
+    contractCase(
       "list pages through the entries and counts all of them",
       Effect.gen(function* () {
         const { tenant } = yield* seedBoard
@@ -168,6 +218,211 @@ export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenan
       }),
     ),
     contractCase(
+      "changes returns the entries strictly after the cursor, oldest first by (inserted_at, id)",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const at = (second: number, micros = 0) =>
+          anAuditEntry(tenant, { inserted_at: instant(second, micros) })
+        const before = yield* at(350)
+        const onCursor = yield* at(350, 10)
+        const tied = yield* Effect.forEach([1, 2, 3], () => at(350, 20))
+        const last = yield* at(351)
+        yield* within(tenant.id, append([last, ...tied, before]))
+        yield* within(tenant.id, append([onCursor]))
+        const batch = yield* within(tenant.id, changes(instant(350, 10), {}, 100))
+        yield* expectEqual(
+          ids(batch.entries),
+          ids(chronological([...tied, last])),
+          "entries after the cursor",
+        )
+        yield* expectEqual(batch.has_more, false, "has_more when everything fits")
+        const all = yield* within(tenant.id, changes(instant(349), {}, 100))
+        yield* expectEqual(
+          all.entries,
+          chronological([before, onCursor, ...tied, last]),
+          "entries round-trip",
+        )
+        const none = yield* within(tenant.id, changes(instant(351), {}, 100))
+        yield* expectEqual(none, { entries: [], has_more: false }, "nothing after the last entry")
+      }),
+    ),
+    contractCase(
+      "changes stops at the limit, but never inside one instant's group",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const at = (second: number, micros = 0) =>
+          anAuditEntry(tenant, { inserted_at: instant(second, micros) })
+        const a = yield* at(360, 1)
+        const b = yield* at(360, 2)
+        const group = yield* Effect.forEach([1, 2, 3, 4], () => at(360, 3))
+        const c = yield* at(360, 4)
+        const d = yield* at(360, 5)
+        yield* within(tenant.id, append([d, ...group, c, b, a]))
+        const since = instant(360)
+        const read = (limit: number) => within(tenant.id, changes(since, {}, limit))
+        const two = yield* read(2)
+        yield* expectEqual(ids(two.entries), ids([a, b]), "a limit at a boundary")
+        yield* expectEqual(two.has_more, true, "has_more at a boundary")
+        const three = yield* read(3)
+        yield* expectEqual(
+          ids(three.entries),
+          ids([a, b, ...chronological(group)]),
+          "a limit inside the group",
+        )
+        yield* expectEqual(three.has_more, true, "has_more after a completed group")
+        const five = yield* read(5)
+        yield* expectEqual(
+          ids(five.entries),
+          ids([a, b, ...chronological(group)]),
+          "a limit on the group's end",
+        )
+        yield* expectEqual(five.has_more, true, "has_more after the group's end")
+        const seven = yield* read(7)
+        yield* expectEqual(ids(seven.entries), ids([a, b, ...chronological(group), c]), "a limit one short")
+        yield* expectEqual(seven.has_more, true, "has_more one short")
+        const eight = yield* read(8)
+        yield* expectEqual(eight.entries.length, 8, "a limit of exactly all")
+        yield* expectEqual(eight.has_more, false, "has_more with exactly all")
+        const lastGroup = yield* Effect.forEach([1, 2, 3], () => at(361))
+        yield* within(tenant.id, append(lastGroup))
+        const tail = yield* within(tenant.id, changes(instant(360, 5), {}, 1))
+        yield* expectEqual(
+          ids(tail.entries),
+          ids(chronological(lastGroup)),
+          "a final group wider than the limit",
+        )
+        yield* expectEqual(tail.has_more, false, "has_more after the final group")
+      }),
+    ),
+    contractCase(
+      "following the change feed's cursor yields every entry once",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const micros = [1, 1, 2, 3, 3, 3, 4, 5, 5, 6, 7, 7, 7, 7, 8]
+        const entries = yield* Effect.forEach(micros, (m) =>
+          anAuditEntry(tenant, { inserted_at: instant(370, m) }),
+        )
+        yield* within(tenant.id, append(entries))
+        for (const limit of [1, 2, 3, 4, 20]) {
+          const seen: Array<AuditEntry> = []
+          let since = instant(370)
+          let more = true
+          while (more) {
+            const batch = yield* within(tenant.id, changes(since, {}, limit))
+            seen.push(...batch.entries)
+            const last = batch.entries[batch.entries.length - 1]
+            more = batch.has_more && last !== undefined
+            if (last !== undefined) since = last.inserted_at
+          }
+          yield* expectEqual(ids(seen), ids(chronological(entries)), `entries read with limit ${limit}`)
+        }
+      }),
+    ),
+    contractCase(
+      "changes applies its filters before the limit",
+      Effect.gen(function* () {
+        const { tenant, project } = yield* seedBoard
+        const e1 = yield* anAuditEntry(tenant, { inserted_at: instant(380, 1) })
+        const e2 = yield* anAuditEntry(tenant, {
+          entity_type: "epic",
+          project_id: project.id,
+          inserted_at: instant(380, 2),
+        })
+        const e3 = yield* anAuditEntry(tenant, { action: "updated", inserted_at: instant(380, 3) })
+        const e4 = yield* anAuditEntry(tenant, {
+          entity_type: "epic",
+          action: "updated",
+          project_id: project.id,
+          inserted_at: instant(380, 4),
+        })
+        yield* within(tenant.id, append([e1, e2, e3, e4]))
+        const check = (
+          filter: ChangeFilter,
+          limit: number,
+          expected: ReadonlyArray<AuditEntry>,
+          more: boolean,
+        ) =>
+          Effect.gen(function* () {
+            const batch = yield* within(tenant.id, changes(instant(380), filter, limit))
+            const what = `changes matching ${JSON.stringify(filter)} with limit ${limit}`
+            yield* expectEqual(ids(batch.entries), ids(expected), what)
+            yield* expectEqual(batch.has_more, more, `has_more of ${what}`)
+          })
+        yield* check({ entity_type: "epic" }, 10, [e2, e4], false)
+        yield* check({ entity_type: "epic" }, 1, [e2], true)
+        yield* check({ action: "updated" }, 10, [e3, e4], false)
+        yield* check({ project_id: project.id }, 10, [e2, e4], false)
+        yield* check({ project_id: project.id, action: "updated" }, 1, [e4], false)
+        yield* check({ entity_type: "agent" }, 10, [], false)
+      }),
+    ),
+    contractCase(
+      "a story's history holds its entries and its token usage reports, oldest first",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const story = yield* freshId(Schema.UUID)
+        const other = yield* freshId(Schema.UUID)
+        const own = (micros: number, overrides: Partial<AuditEntry> = {}) =>
+          anAuditEntry(tenant, { entity_id: story, inserted_at: instant(390, micros), ...overrides })
+        const created = yield* own(1)
+        const usage = yield* anAuditEntry(tenant, {
+          entity_type: "token_usage_report",
+          metadata: { story_id: story, input_tokens: 10 },
+          inserted_at: instant(390, 2),
+        })
+        const claimed = yield* own(3, { action: "status_changed" })
+        const tiedA = yield* own(4, { action: "updated" })
+        const tiedB = yield* own(4, { action: "verified" })
+        const noise = [
+          yield* anAuditEntry(tenant, { entity_id: other, inserted_at: instant(390, 2) }),
+          yield* anAuditEntry(tenant, {
+            entity_type: "token_usage_report",
+            metadata: { story_id: other },
+            inserted_at: instant(390, 3),
+          }),
+          yield* own(5, { entity_type: "artifact_report" }),
+          yield* anAuditEntry(tenant, {
+            entity_type: "epic",
+            metadata: { story_id: story },
+            inserted_at: instant(390, 6),
+          }),
+        ]
+        yield* within(tenant.id, append([tiedB, claimed, ...noise, usage, tiedA, created]))
+        const expected = [created, usage, claimed, ...chronological([tiedA, tiedB])]
+        const all = yield* within(tenant.id, history(story))
+        yield* expectEqual(all.items, expected, "the story's history")
+        yield* expectEqual(all.total_count, 5, "total_count of the history")
+        const second = yield* within(tenant.id, history(story, 2, 2))
+        yield* expectEqual(ids(second.items), ids(expected.slice(2, 4)), "page 2 of size 2")
+        yield* expectEqual(second.total_count, 5, "total_count of page 2")
+        const beyond = yield* within(tenant.id, history(story, 4, 2))
+        yield* expectEqual(beyond, { items: [], total_count: 5 }, "a page past the end")
+        const unknown = yield* within(tenant.id, history(yield* freshId(Schema.UUID)))
+        yield* expectEqual(unknown, { items: [], total_count: 0 }, "history of an unknown id")
+      }),
+    ),
+    contractCase(
+      "mentions answers whether any entry, of any type, names the entity",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const entry = yield* anAuditEntry(tenant, { entity_type: "artifact_report" })
+        const usage = yield* anAuditEntry(tenant, {
+          entity_type: "token_usage_report",
+          metadata: { story_id: yield* freshId(Schema.UUID) },
+        })
+        yield* expectEqual(yield* within(tenant.id, mentions(entry.entity_id)), false, "before appending")
+        yield* within(tenant.id, append([entry, usage]))
+        yield* expectTrue(yield* within(tenant.id, mentions(entry.entity_id)), "after appending")
+        yield* expectTrue(yield* within(tenant.id, mentions(usage.entity_id)), "a usage entry's own id")
+        const named = usage.metadata.story_id
+        yield* expectEqual(
+          typeof named === "string" ? yield* within(tenant.id, mentions(named)) : true,
+          false,
+          "an id named only in metadata",
+        )
+      }),
+    ),
+    contractCase(
       "another tenant's unit of work sees none of the entries",
       Effect.gen(function* () {
         const { tenant } = yield* seedBoard
@@ -182,6 +437,17 @@ export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenan
           Effect.flatMap(AuditLog, (log) => log.exists("epic", entry.entity_id, "completed")),
         )
         yield* expectEqual(seen, false, "exists for a stranger")
+        const story = yield* anAuditEntry(tenant, { inserted_at: instant(400) })
+        yield* within(tenant.id, append([story]))
+        const feed = yield* within(stranger.id, changes(instant(0), {}, 1000))
+        yield* expectEqual(feed, { entries: [], has_more: false }, "changes for a stranger")
+        const told = yield* within(stranger.id, history(story.entity_id))
+        yield* expectEqual(told, { items: [], total_count: 0 }, "a story's history for a stranger")
+        yield* expectEqual(
+          yield* within(stranger.id, mentions(story.entity_id)),
+          false,
+          "mentions for a stranger",
+        )
       }),
     ),
   ],

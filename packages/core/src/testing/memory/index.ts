@@ -1,11 +1,11 @@
 import { Layer } from "effect"
 import { LoopctlServices } from "../../services/layer.js"
 import { AgentsMemory, ApiKeysMemory, TenantsMemory } from "./access.js"
+import { AuditLogMemory } from "./audit-log.js"
 import { IdsRandom } from "./ids.js"
 import { RateLimitsMemory } from "./rate-limits.js"
 import {
   ArtifactReportsMemory,
-  AuditLogMemory,
   OutboxMemory,
   ReviewRecordsMemory,
   VerificationResultsMemory,

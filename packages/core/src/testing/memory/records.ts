@@ -1,11 +1,10 @@
 import { Effect, HashMap, Layer } from "effect"
 import { pageOf } from "../../domain/page.js"
-import { AuditLog } from "../../ports/audit-log.js"
 import { Outbox } from "../../ports/outbox.js"
 import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
-/** Memory implementations of verification records, the audit log and the outbox. */
+/** Memory implementations of verification records and the outbox. */
 
 export const ReviewRecordsMemory = Layer.effect(
   ReviewRecords,
@@ -74,42 +73,6 @@ export const ArtifactReportsMemory = Layer.effect(
                 .sort((a, b) => a.inserted_at.localeCompare(b.inserted_at) || a.id.localeCompare(b.id)),
               page,
             ),
-        ),
-    })
-  }),
-)
-
-export const AuditLogMemory = Layer.effect(
-  AuditLog,
-  Effect.map(MemoryStore, (store) => {
-    const db = tableAccess(store)
-    const visible = Effect.flatMap(db.tenant, (tenant) =>
-      db.read((t) => t.audit.filter((entry) => tenant._tag === "Some" && entry.tenant_id === tenant.value)),
-    )
-    return AuditLog.of({
-      append: (entries) => db.write((t) => ({ ...t, audit: [...t.audit, ...entries] })),
-      list: (filter, page) =>
-        Effect.map(visible, (entries) =>
-          pageOf(
-            entries
-              .filter(
-                (e) =>
-                  (filter.entity_type === undefined || e.entity_type === filter.entity_type) &&
-                  (filter.entity_id === undefined || e.entity_id === filter.entity_id) &&
-                  (filter.action === undefined || e.action === filter.action) &&
-                  (filter.project_id === undefined || e.project_id === filter.project_id),
-              )
-              // Newest first by inserted_at; entries of one instant keep the latest appended first.
-              .reverse()
-              .sort((a, b) => b.inserted_at.localeCompare(a.inserted_at)),
-            page,
-          ),
-        ),
-      exists: (entity_type, entity_id, action) =>
-        Effect.map(visible, (entries) =>
-          entries.some(
-            (e) => e.entity_type === entity_type && e.entity_id === entity_id && e.action === action,
-          ),
         ),
     })
   }),

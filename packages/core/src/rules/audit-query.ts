@@ -1,0 +1,166 @@
+import { Either, Schema } from "effect"
+import { BadRequest, NotFound } from "../domain/errors.js"
+import { type PageRequest, pageRequest } from "../domain/page.js"
+import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
+import type { AuditFilter, ChangeFilter } from "../ports/audit-log.js"
+
+/**
+ * The query parameters of the audit endpoints (platform.md §9.3–§9.5): what each means, which
+ * values count, and which refusals they earn. Empty values mean "no filter"; a uuid filter that
+ * is not a uuid is a 404, as a malformed id is everywhere (the original's cast error).
+ */
+
+/** Query values as they arrive: anything, usually strings. */
+export type QueryValue = unknown
+
+/** `GET /audit`: equality filters, an inclusive time range and the page. */
+export interface AuditQueryInput {
+  readonly entity_type?: QueryValue
+  readonly entity_id?: QueryValue
+  readonly action?: QueryValue
+  readonly actor_type?: QueryValue
+  readonly actor_id?: QueryValue
+  readonly project_id?: QueryValue
+  readonly from?: QueryValue
+  readonly to?: QueryValue
+  readonly page?: QueryValue
+  readonly page_size?: QueryValue
+  readonly limit?: QueryValue
+}
+
+/** A valid audit list request. */
+export interface AuditQuery {
+  readonly filter: AuditFilter
+  readonly page: PageRequest
+}
+
+/** `GET /changes`: the cursor, the batch size and three equality filters. */
+export interface ChangesQueryInput {
+  readonly since?: QueryValue
+  readonly limit?: QueryValue
+  readonly project_id?: QueryValue
+  readonly entity_type?: QueryValue
+  readonly action?: QueryValue
+}
+
+/** A valid change feed request. */
+export interface ChangesQuery {
+  readonly since: Timestamp
+  readonly limit: number
+  readonly filter: ChangeFilter
+}
+
+/** `GET /stories/:id/history`: only the page. */
+export interface HistoryQueryInput {
+  readonly page?: QueryValue
+  readonly page_size?: QueryValue
+  readonly limit?: QueryValue
+}
+
+/** The audit list's page: 20 by default, at most 100. */
+export const AUDIT_PAGE = { page_size: 20, max: 100 } as const
+
+/** A story history's page: 100 by default, at most 100. */
+export const HISTORY_PAGE = { page_size: 100, max: 100 } as const
+
+/** The change feed's batch size when none (or no usable one) is asked for, and its cap. */
+export const CHANGES_LIMIT = 1000
+
+const isUuid = Schema.is(Schema.UUID)
+
+/** Not a uuid where one is due: indistinguishable from an unknown id. */
+const notFound = () => new NotFound({ message: "Not found" })
+
+/** The filter value of a text parameter: a non-blank string, else none. */
+const text = (value: QueryValue): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value : undefined
+
+/** The filter value of a uuid parameter: none when blank, lower-cased when a uuid, else a 404. */
+const uuid = (value: QueryValue): Either.Either<string | undefined, NotFound> => {
+  const given = text(value)?.trim()
+  if (given === undefined) return Either.right(undefined)
+  return isUuid(given) ? Either.right(given.toLowerCase()) : Either.left(notFound())
+}
+
+/** An ISO-8601 instant with a zone, or none: unusable bounds of the audit list are ignored. */
+const bound = (value: QueryValue): Timestamp | undefined => {
+  const given = text(value)
+  return given === undefined ? undefined : parseTimestamp(given.trim())
+}
+
+/** Keeps only the keys whose value is defined (the port's filters are exact optional fields). */
+const defined = <A extends Record<string, unknown>>(
+  fields: A,
+): { [K in keyof A]?: Exclude<A[K], undefined> } => {
+  const kept: { [K in keyof A]?: Exclude<A[K], undefined> } = {}
+  for (const key of Object.keys(fields)) {
+    const value = fields[key]
+    if (value !== undefined) Object.assign(kept, { [key]: value })
+  }
+  return kept
+}
+
+/** Reads the audit list's query: filters (blank ones ignored), `from`/`to` (bad ones ignored), page. */
+export const parseAuditQuery = (query: AuditQueryInput): Either.Either<AuditQuery, NotFound> =>
+  Either.gen(function* () {
+    const filter: AuditFilter = defined({
+      entity_type: text(query.entity_type),
+      entity_id: yield* uuid(query.entity_id),
+      action: text(query.action),
+      actor_type: text(query.actor_type),
+      actor_id: yield* uuid(query.actor_id),
+      project_id: yield* uuid(query.project_id),
+      from: bound(query.from),
+      to: bound(query.to),
+    })
+    return { filter, page: pageRequest(query, AUDIT_PAGE) }
+  })
+
+/** `since` is missing (or blank). */
+export const sinceRequired = () => new BadRequest({ message: "The 'since' parameter is required" })
+
+/** `since` is not an ISO-8601 instant with a zone. */
+export const sinceInvalid = () =>
+  new BadRequest({
+    message: "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
+  })
+
+/** The cursor: required, and an instant with `Z` or an offset (a zoneless time is refused). */
+export const parseSince = (value: QueryValue): Either.Either<Timestamp, BadRequest> => {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === ""))
+    return Either.left(sinceRequired())
+  const parsed = typeof value === "string" ? parseTimestamp(value.trim()) : undefined
+  return parsed === undefined ? Either.left(sinceInvalid()) : Either.right(parsed)
+}
+
+/** The batch size: a positive integer up to 1000; zero, negatives and garbage mean 1000. */
+export const changesLimit = (value: QueryValue): number => {
+  const read =
+    typeof value === "number" ? value : typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN
+  return Number.isFinite(read) && Math.trunc(read) >= 1
+    ? Math.min(CHANGES_LIMIT, Math.trunc(read))
+    : CHANGES_LIMIT
+}
+
+/** Reads the change feed's query: `since` first (400s), then the filters. */
+export const parseChangesQuery = (
+  query: ChangesQueryInput,
+): Either.Either<ChangesQuery, BadRequest | NotFound> =>
+  Either.gen(function* () {
+    const since = yield* parseSince(query.since)
+    const filter: ChangeFilter = defined({
+      entity_type: text(query.entity_type),
+      action: text(query.action),
+      project_id: yield* uuid(query.project_id),
+    })
+    return { since, limit: changesLimit(query.limit), filter }
+  })
+
+/** A story history's page request. */
+export const historyPage = (query: HistoryQueryInput): PageRequest => pageRequest(query, HISTORY_PAGE)
+
+/** `next_since`: the last entry's instant when more entries follow, else null. */
+export const nextSince = (
+  entries: ReadonlyArray<{ readonly inserted_at: Timestamp }>,
+  has_more: boolean,
+): Timestamp | null => (has_more ? (entries[entries.length - 1]?.inserted_at ?? null) : null)

@@ -1,0 +1,108 @@
+import { Effect, Option } from "effect"
+import type { Actor, Caller } from "../domain/actor.js"
+import { NotFound } from "../domain/errors.js"
+import type { StoryId } from "../domain/ids.js"
+import type { Role } from "../domain/status.js"
+import { AuditLog } from "../ports/audit-log.js"
+import { Stories } from "../ports/stories.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
+import { requireTenantScope } from "../rules/access.js"
+import {
+  type AuditQueryInput,
+  type ChangesQueryInput,
+  type HistoryQueryInput,
+  historyPage,
+  nextSince,
+  parseAuditQuery,
+  parseChangesQuery,
+} from "../rules/audit-query.js"
+import { requireMinRole } from "../rules/roles.js"
+import {
+  type AuditPage,
+  type AuditRow,
+  type ChangeFeed,
+  type HistoryRow,
+  auditPage,
+  auditRow,
+  changeRow,
+  historyRow,
+} from "./audit-results.js"
+
+/**
+ * Reading the audit trail of the caller's tenant (platform.md §9): the filtered list (user and
+ * up), the change feed a client polls with a cursor, and one story's history (any role). Each is
+ * a tenant-scoped read: a superadmin reaches it only by impersonating a tenant (D21). Nothing
+ * here writes; the trail is written by the use cases that change things.
+ */
+export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/AuditTrail", {
+  effect: Effect.gen(function* () {
+    const ports = yield* Effect.context<UnitOfWork | AuditLog | Stories>()
+    const uow = yield* UnitOfWork
+    const log = yield* AuditLog
+    const stories = yield* Stories
+
+    /** The caller inside its tenant with at least `role`. */
+    const scoped = (caller: Caller, role: Role) =>
+      Effect.flatMap(requireTenantScope(caller), (actor) => requireMinRole(actor, role))
+
+    /** The read in one unit of work of the actor's tenant. */
+    const read = <A, E, R>(actor: Actor, work: Effect.Effect<A, E, R>) =>
+      uow.transact(actor.tenant_id, work).pipe(Effect.provide(ports))
+
+    return {
+      /**
+       * GET /audit (min user): entries newest first, filtered by entity, action, actor, project
+       * and an inclusive time range, paged (20 by default, at most 100).
+       */
+      list: (caller: Caller, query: AuditQueryInput) =>
+        Effect.gen(function* () {
+          const actor = yield* scoped(caller, "user")
+          const { filter, page } = yield* parseAuditQuery(query)
+          const found = yield* read(actor, log.list(filter, page))
+          return auditPage(found.items.map(auditRow), page, found.total_count) satisfies AuditPage<AuditRow>
+        }),
+
+      /**
+       * GET /changes (any role): the entries after `since`, oldest first, about `limit` (at most
+       * 1000) per batch; a batch never splits the entries of one instant, so following
+       * `next_since` loses none. `since` is checked before anything else.
+       */
+      changes: (caller: Caller, query: ChangesQueryInput) =>
+        Effect.gen(function* () {
+          const { since, limit, filter } = yield* parseChangesQuery(query)
+          const actor = yield* scoped(caller, "agent")
+          const batch = yield* read(actor, log.changes(since, filter, limit))
+          return {
+            data: batch.entries.map(changeRow),
+            has_more: batch.has_more,
+            next_since: nextSince(batch.entries, batch.has_more),
+          } satisfies ChangeFeed
+        }),
+
+      /**
+       * GET /stories/:id/history (any role): the story's entries and its token usage reports,
+       * oldest first (100 per page). It is 404 only when the story does not exist and no entry
+       * of any kind names its id, so a deleted story keeps a readable history.
+       */
+      storyHistory: (caller: Caller, story: StoryId, query: HistoryQueryInput) =>
+        Effect.gen(function* () {
+          const actor = yield* scoped(caller, "agent")
+          const page = historyPage(query)
+          const found = yield* read(
+            actor,
+            Effect.gen(function* () {
+              const history = yield* log.storyHistory(story, page)
+              if (history.total_count > 0) return history
+              const known = Option.isSome(yield* stories.findById(story)) || (yield* log.mentions(story))
+              return known ? history : yield* Effect.fail(NotFound.of("Story"))
+            }),
+          )
+          return auditPage(
+            found.items.map(historyRow),
+            page,
+            found.total_count,
+          ) satisfies AuditPage<HistoryRow>
+        }),
+    }
+  }),
+}) {}

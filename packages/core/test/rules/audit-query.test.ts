@@ -1,0 +1,215 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either, FastCheck } from "effect"
+import { errorEnvelope } from "../../src/domain/errors.js"
+import { type Timestamp, parseTimestamp, timestampFromNanos } from "../../src/domain/timestamp.js"
+import {
+  CHANGES_LIMIT,
+  changesLimit,
+  historyPage,
+  nextSince,
+  parseAuditQuery,
+  parseChangesQuery,
+  parseSince,
+} from "../../src/rules/audit-query.js"
+
+const uuid = "0a1b2c3d-0000-4000-8000-00000000abcd"
+
+/** Instants between 2026-01-01 and about 2027, with microseconds. */
+const arbInstant: FastCheck.Arbitrary<Timestamp> = FastCheck.bigInt({
+  min: 1_767_225_600_000_000_000n,
+  max: 1_800_000_000_000_000_000n,
+}).map(timestampFromNanos)
+
+const arbBlank = FastCheck.constantFrom("", " ", "\t", "  \n")
+
+const message = <A>(outcome: Either.Either<A, Parameters<typeof errorEnvelope>[0]>) =>
+  Either.match(outcome, { onLeft: (e) => errorEnvelope(e).error, onRight: () => null })
+
+describe("the audit list's query", () => {
+  it("reads every filter, the time range and the page", () => {
+    const parsed = parseAuditQuery({
+      entity_type: "story",
+      entity_id: uuid.toUpperCase(),
+      action: "status_changed",
+      actor_type: "api_key",
+      actor_id: uuid,
+      project_id: uuid,
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-01-02T01:00:00.5+01:00",
+      page: "3",
+      page_size: "10",
+    })
+    expect(parsed).toEqual(
+      Either.right({
+        filter: {
+          entity_type: "story",
+          entity_id: uuid,
+          action: "status_changed",
+          actor_type: "api_key",
+          actor_id: uuid,
+          project_id: uuid,
+          from: "2026-01-01T00:00:00.000000Z",
+          to: "2026-01-02T00:00:00.500000Z",
+        },
+        page: { page: 3, page_size: 10 },
+      }),
+    )
+  })
+
+  it.prop(
+    "blank values filter nothing",
+    [arbBlank, arbBlank, arbBlank, arbBlank, arbBlank, arbBlank, arbBlank, arbBlank],
+    ([entity_type, entity_id, action, actor_type, actor_id, project_id, from, to]) => {
+      const parsed = parseAuditQuery({
+        entity_type,
+        entity_id,
+        action,
+        actor_type,
+        actor_id,
+        project_id,
+        from,
+        to,
+      })
+      expect(parsed).toEqual(Either.right({ filter: {}, page: { page: 1, page_size: 20 } }))
+    },
+  )
+
+  it.prop(
+    "a uuid filter that is not a uuid is a 404; any other text is a filter as given",
+    [
+      FastCheck.constantFrom("entity_id", "actor_id", "project_id"),
+      FastCheck.string({ minLength: 1 }).filter((s) => s.trim() !== "" && !/^[0-9a-f-]{36}$/i.test(s.trim())),
+    ],
+    ([field, value]) => {
+      expect(message(parseAuditQuery({ [field]: value }))).toEqual({ status: 404, message: "Not found" })
+      const free = parseAuditQuery({ entity_type: value, action: value, actor_type: value })
+      expect(Either.map(free, (q) => q.filter)).toEqual(
+        Either.right({ entity_type: value, action: value, actor_type: value }),
+      )
+    },
+  )
+
+  it.prop(
+    "from and to are kept when they are instants with a zone, and ignored otherwise",
+    [FastCheck.oneof(arbInstant, FastCheck.string(), FastCheck.constant("2026-01-01T00:00:00"))],
+    ([value]) => {
+      const parsed = parseAuditQuery({ from: value, to: value })
+      const instant = parseTimestamp(value.trim())
+      const expected = instant === undefined ? {} : { from: instant, to: instant }
+      expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right(expected))
+    },
+  )
+
+  it.prop(
+    "the page is 20 by default, clamped to 1..100, and `limit` is an alias of page_size",
+    [FastCheck.oneof(FastCheck.integer({ min: -500, max: 500 }).map(String), FastCheck.string())],
+    ([size]) => {
+      const read = Number.parseInt(size, 10)
+      const expected = Number.isFinite(read) ? Math.min(100, Math.max(1, read)) : 20
+      for (const query of [{ page_size: size }, { limit: size }]) {
+        const parsed = parseAuditQuery(query)
+        expect(Either.map(parsed, (q) => q.page)).toEqual(Either.right({ page: 1, page_size: expected }))
+      }
+    },
+  )
+})
+
+describe("the change feed's query", () => {
+  it("needs since, with the spec's messages", () => {
+    const required = { status: 400, message: "The 'since' parameter is required" }
+    const invalid = {
+      status: 400,
+      message: "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
+    }
+    expect(message(parseChangesQuery({}))).toEqual(required)
+    expect(message(parseChangesQuery({ since: "" }))).toEqual(required)
+    expect(message(parseChangesQuery({ since: "2026-01-01T00:00:00" }))).toEqual(invalid)
+    expect(message(parseChangesQuery({ since: "yesterday" }))).toEqual(invalid)
+    expect(message(parseChangesQuery({ since: "2026-02-30T00:00:00Z" }))).toEqual(invalid)
+    expect(message(parseChangesQuery({ since: ["2026-01-01T00:00:00Z"] }))).toEqual(invalid)
+  })
+
+  it("checks since before the filters", () => {
+    expect(message(parseChangesQuery({ project_id: "nope" }))?.status).toBe(400)
+    expect(message(parseChangesQuery({ since: "2026-01-01T00:00:00Z", project_id: "nope" }))?.status).toBe(
+      404,
+    )
+  })
+
+  it.prop(
+    "any instant with Z or an offset is a cursor",
+    [arbInstant, FastCheck.integer({ min: -12, max: 14 })],
+    ([at, hours]) => {
+      expect(parseSince(at)).toEqual(Either.right(at))
+      const shifted = new Date(Date.parse(at) + hours * 3_600_000).toISOString().slice(0, 19)
+      const offset = `${hours < 0 ? "-" : "+"}${String(Math.abs(hours)).padStart(2, "0")}:00`
+      const micros = at.slice(19, 26)
+      expect(parseSince(`${shifted}${micros}${offset}`)).toEqual(Either.right(at))
+    },
+  )
+
+  it.prop(
+    "limit is a positive integer up to 1000; zero, negatives and garbage mean 1000",
+    [
+      FastCheck.oneof(
+        FastCheck.integer({ min: -5000, max: 5000 }).map(String),
+        FastCheck.string(),
+        FastCheck.double(),
+        FastCheck.anything(),
+      ),
+    ],
+    ([value]) => {
+      const limit = changesLimit(value)
+      expect(limit).toBeGreaterThanOrEqual(1)
+      expect(limit).toBeLessThanOrEqual(CHANGES_LIMIT)
+      const read = Math.trunc(
+        typeof value === "number"
+          ? value
+          : typeof value === "string"
+            ? Number.parseInt(value, 10)
+            : Number.NaN,
+      )
+      expect(limit).toBe(Number.isFinite(read) && read >= 1 ? Math.min(1000, read) : 1000)
+    },
+  )
+
+  it("reads the filters, ignoring blank ones", () => {
+    const parsed = parseChangesQuery({
+      since: "2026-01-01T00:00:00Z",
+      limit: "5",
+      project_id: uuid,
+      entity_type: "story",
+      action: "",
+    })
+    expect(parsed).toEqual(
+      Either.right({
+        since: "2026-01-01T00:00:00.000000Z",
+        limit: 5,
+        filter: { project_id: uuid, entity_type: "story" },
+      }),
+    )
+  })
+
+  it.prop(
+    "next_since is the last entry's instant when more follow, else null",
+    [FastCheck.array(arbInstant, { maxLength: 5 }).map((xs) => [...xs].sort()), FastCheck.boolean()],
+    ([instants, more]) => {
+      const entries = instants.map((inserted_at) => ({ inserted_at }))
+      expect(nextSince(entries, more)).toBe(more ? (instants[instants.length - 1] ?? null) : null)
+    },
+  )
+})
+
+describe("a story history's query", () => {
+  it.prop(
+    "the page is 100 by default and at most 100",
+    [FastCheck.option(FastCheck.integer({ min: -500, max: 500 }), { nil: undefined })],
+    ([size]) => {
+      const expected = size === undefined ? 100 : Math.min(100, Math.max(1, size))
+      expect(historyPage({ page_size: size === undefined ? undefined : String(size) })).toEqual({
+        page: 1,
+        page_size: expected,
+      })
+    },
+  )
+})

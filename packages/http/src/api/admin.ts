@@ -1,0 +1,102 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { IssuedApiKey, Tenant } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "./access.js"
+import { Enveloped } from "./errors.js"
+import { PageMeta, pageQueryFields } from "./list-meta.js"
+import { payloadStruct } from "./payload.js"
+import {
+  PlatformStatsView,
+  TenantCreation,
+  TenantDetailView,
+  TenantListRow,
+  TenantPatch,
+} from "./tenant-views.js"
+
+/** A tenant id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const tenantId = HttpApiSchema.param("id", Schema.String)
+
+/** 201 of `POST /api/v1/admin/tenants`: the tenant and its first `user` key, raw value shown once. */
+export const ProvisionedTenantBody = Schema.Struct({
+  tenant: Tenant,
+  api_key: IssuedApiKey,
+}).annotations({ identifier: "ProvisionedTenant" })
+
+/** `{tenant:{…}}` with the superadmin's counts. */
+export const TenantDetailBody = Schema.Struct({ tenant: TenantDetailView }).annotations({
+  identifier: "TenantDetailBody",
+})
+
+/** A page of the superadmin's tenant list. */
+export const TenantList = Schema.Struct({
+  data: Schema.Array(TenantListRow),
+  meta: PageMeta,
+}).annotations({ identifier: "TenantList" })
+
+/** The superadmin's tenant list query. */
+export const TenantListQuery = payloadStruct({
+  status: Schema.optional(
+    Schema.String.annotations({ description: "active, suspended or deactivated; other values are ignored" }),
+  ),
+  search: Schema.optional(
+    Schema.String.annotations({ description: "Case-insensitive substring of the name or the slug" }),
+  ),
+  ...pageQueryFields,
+})
+
+const superadmin = requireRole(Access.exact("superadmin"))
+
+/**
+ * The `admin` group: the platform, for superadmin keys only. `X-Impersonate-Tenant` is ignored
+ * here, so an impersonating superadmin acts as itself.
+ */
+export class AdminGroup extends HttpApiGroup.make("admin")
+  .add(
+    HttpApiEndpoint.post("createTenant", "/api/v1/admin/tenants")
+      .setPayload(TenantCreation)
+      .addSuccess(ProvisionedTenantBody, { status: 201 })
+      .addError(Enveloped.Conflict)
+      .annotate(OpenApi.Summary, "Create a tenant and its first user key (the raw key is shown only here)")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.get("listTenants", "/api/v1/admin/tenants")
+      .setUrlParams(TenantListQuery)
+      .addSuccess(TenantList)
+      .annotate(OpenApi.Summary, "Every tenant with its counts, by name; filter by status or search")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.get("showTenant")`/api/v1/admin/tenants/${tenantId}`
+      .addSuccess(TenantDetailBody)
+      .annotate(OpenApi.Summary, "One tenant with its settings and counts")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.patch("updateTenant")`/api/v1/admin/tenants/${tenantId}`
+      .setPayload(TenantPatch)
+      .addSuccess(TenantDetailBody)
+      .annotate(OpenApi.Summary, "Update a tenant as PATCH /tenants/me does (status is not writable)")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.post("suspendTenant")`/api/v1/admin/tenants/${tenantId}/suspend`
+      .addSuccess(TenantDetailBody)
+      .annotate(OpenApi.Summary, "Suspend a tenant: its keys get 403 at once")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.post("activateTenant")`/api/v1/admin/tenants/${tenantId}/activate`
+      .addSuccess(TenantDetailBody)
+      .annotate(OpenApi.Summary, "Activate a suspended, deactivated or pending tenant")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.get("stats", "/api/v1/admin/stats")
+      .addSuccess(
+        Schema.Struct({ stats: PlatformStatsView }).annotations({ identifier: "PlatformStatsBody" }),
+      )
+      .annotate(OpenApi.Summary, "Figures across every tenant: tenants, projects, stories, agents, keys")
+      .pipe(superadmin),
+  )
+  .annotate(OpenApi.Description, "Platform administration (superadmin keys only)") {}
