@@ -52,7 +52,14 @@ const encryptionKey = Config.option(Config.redacted("LOOPCTL_ENCRYPTION_KEY")).p
 
 /** {@link ServerSettings} from the environment. */
 export const ServerConfig: Config.Config<ServerSettings> = Config.all({
-  port: Config.port("PORT").pipe(Config.withDefault(4000)),
+  // Config.port refuses 0, which asks the system for a free port.
+  port: Config.integer("PORT").pipe(
+    Config.validate({
+      message: "Expected a network port value (0 to 65535)",
+      validation: (port) => port >= 0 && port <= 65_535,
+    }),
+    Config.withDefault(4000),
+  ),
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
   encryptionKey,
   superadminKey: Config.option(Config.redacted("LOOPCTL_SUPERADMIN_KEY")).pipe(

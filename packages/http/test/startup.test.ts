@@ -38,12 +38,21 @@ describe("ServerConfig", () => {
     }),
   )
 
+  it.effect("takes PORT=0, which asks the system for a free port", () =>
+    Effect.gen(function* () {
+      const settings = Either.getOrThrow(yield* readConfig({ PORT: "0" }))
+      expect(settings.port).toBe(0)
+    }),
+  )
+
   it.effect("refuses a key that is not 32 bytes of base64, and a port that is not a port", () =>
     Effect.gen(function* () {
       for (const env of [
         { LOOPCTL_ENCRYPTION_KEY: "short" },
         { LOOPCTL_ENCRYPTION_KEY: "not base64 at all!" },
         { PORT: "http" },
+        { PORT: "65536" },
+        { PORT: "-1" },
       ]) {
         const result = yield* readConfig(env)
         expect(Either.isLeft(result)).toBe(true)

@@ -99,7 +99,9 @@ describe("loopctl-server create-superadmin", () => {
         const dataDir = mkdtempSync(join(tmpdir(), "loopctl-superadmin-"))
         yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dataDir, { recursive: true, force: true })))
         const result = runServerCommand(["create-superadmin", "--name", "ops"], dataDir)
-        expect(result.status).toBe(0)
+        expect({ status: result.status, error: result.error, stderr: result.stderr }).toMatchObject({
+          status: 0,
+        })
         const printed = result.stdout.split("\n").filter((line) => line !== "")
         expect(printed).toHaveLength(1)
         const raw = printed[0] ?? ""

@@ -37,7 +37,7 @@ export class AuditLog extends Context.Tag("@loopctl/core/AuditLog")<
     readonly list: (filter: AuditFilter, page: PageRequest) => Effect.Effect<Paged<AuditEntry>>
     /**
      * The change feed: entries inserted strictly after `since`, ordered by (inserted_at, id),
-     * about `limit` of them. A batch never ends inside a group of entries that share one
+     * about `limit` (at least 1) of them. A batch never ends inside a group of entries that share one
      * `inserted_at` (one transaction writes many at one instant), so it may hold more than
      * `limit`: the next read, from the last entry's instant, then loses nothing. `has_more`
      * says whether entries after the batch exist.

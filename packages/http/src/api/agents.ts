@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { Agent } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "./access.js"
-import { coreValidated, jsonType } from "./body-fields.js"
+import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { Enveloped } from "./errors.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
@@ -12,12 +12,12 @@ const agentId = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /api/v1/agents/register`. */
 export const AgentRegistration = Schema.Struct({
-  name: coreValidated("Unique in the tenant, 1..255 characters (required)", jsonType.string),
-  agent_type: coreValidated(
+  name: requiredField("Unique in the tenant, 1..255 characters (required)", jsonType.string),
+  agent_type: requiredField(
     "orchestrator or implementer (required)",
     jsonType.oneOf("orchestrator", "implementer"),
   ),
-  metadata: coreValidated("Free-form object, at most 64KB", jsonType.object),
+  metadata: optionalField("Free-form object, at most 64KB", jsonType.object),
 }).annotations({ identifier: "AgentRegistration" })
 
 /** `{agent:{…}}`. */

@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "./access.js"
-import { coreValidated, jsonType } from "./body-fields.js"
+import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
 
@@ -11,16 +11,16 @@ const keyId = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /api/v1/api_keys`. */
 export const ApiKeyCreation = Schema.Struct({
-  name: coreValidated("A name for the key (required)", jsonType.string),
-  role: coreValidated(
+  name: requiredField("A name for the key (required)", jsonType.string),
+  role: requiredField(
     "user, orchestrator or agent (required; superadmin keys cannot be created here)",
     jsonType.oneOf("user", "orchestrator", "agent"),
   ),
-  agent_id: coreValidated(
+  agent_id: optionalField(
     "The registered agent an orchestrator or agent key acts as (orchestrator keys that verify need it)",
     jsonType.uuid,
   ),
-  expires_at: coreValidated(
+  expires_at: optionalField(
     "When the key stops working (ISO-8601); unparseable means never",
     jsonType.dateTime,
   ),
@@ -28,7 +28,7 @@ export const ApiKeyCreation = Schema.Struct({
 
 /** The body of `POST /api/v1/api_keys/:id/rotate`. */
 export const ApiKeyRotation = Schema.Struct({
-  grace_period_hours: coreValidated(
+  grace_period_hours: optionalField(
     "How long the old key keeps working: hours, default 24, at most 168",
     jsonType.integer,
   ),

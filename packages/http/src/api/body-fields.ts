@@ -1,14 +1,23 @@
 import { Schema } from "effect"
 
 /**
- * A request body field that the core validates itself. The server accepts any JSON value here, so
- * the core's rules (and their messages, e.g. an unknown `role` reading "can't be blank") decide
- * what is wrong; the OpenAPI document still states the type a client should send.
+ * Request body fields that the core validates itself. The server accepts any JSON value in them,
+ * so the core's rules (and their messages, e.g. an unknown `role` reading "can't be blank")
+ * decide what is wrong; the OpenAPI document still states the type a client should send.
  */
-export const coreValidated = (description: string, type: Readonly<Record<string, unknown>>) =>
-  Schema.optional(Schema.Unknown.annotations({ description, jsonSchema: type }))
 
-/** JSON Schema fragments for {@link coreValidated}. */
+const documented = (description: string, type: Readonly<Record<string, unknown>>) =>
+  Schema.Unknown.annotations({ description, jsonSchema: { ...type, description } })
+
+/** A field the client should send; when it is missing the core answers 422 naming it. */
+export const requiredField = (description: string, type: Readonly<Record<string, unknown>>) =>
+  documented(description, type)
+
+/** A field the client may leave out. */
+export const optionalField = (description: string, type: Readonly<Record<string, unknown>>) =>
+  Schema.optional(documented(description, type))
+
+/** JSON Schema fragments for the fields above. */
 export const jsonType = {
   string: { type: "string" },
   email: { type: "string", format: "email" },

@@ -1,6 +1,6 @@
 import { AgentStatus, JsonObject, TenantId, TenantStatus, Timestamp, VerifiedStatus } from "@loopctl/core"
 import { Schema } from "effect"
-import { coreValidated, jsonType } from "./body-fields.js"
+import { jsonType, optionalField, requiredField } from "./body-fields.js"
 
 /** The wire shapes of tenants beyond the core's `Tenant`: the superadmin's views and the bodies. */
 
@@ -65,21 +65,21 @@ const settingsDescription =
 
 /** The body of `POST /api/v1/admin/tenants` (D9): all three of name, slug and email are required. */
 export const TenantCreation = Schema.Struct({
-  name: coreValidated("The tenant's name (required)", jsonType.string),
-  slug: coreValidated(
+  name: requiredField("The tenant's name (required)", jsonType.string),
+  slug: requiredField(
     "Globally unique: lowercase alphanumeric with hyphens, 2..63 characters (required)",
     jsonType.string,
   ),
-  email: coreValidated("Contact address (required)", jsonType.email),
-  settings: coreValidated("Initial settings (optional)", jsonType.object),
+  email: requiredField("Contact address (required)", jsonType.email),
+  settings: optionalField("Initial settings (optional)", jsonType.object),
 }).annotations({ identifier: "TenantCreation", parseOptions: { errors: "all" } })
 
 /** The body of `PATCH /api/v1/tenants/me` and `PATCH /api/v1/admin/tenants/:id`: any writable field. */
 export const TenantPatch = Schema.Struct({
-  name: coreValidated("New name", jsonType.string),
-  slug: coreValidated("New slug (must not be taken)", jsonType.string),
-  email: coreValidated("New contact address", jsonType.email),
-  settings: coreValidated(settingsDescription, jsonType.object),
-  default_story_budget_millicents: coreValidated("A positive integer, or null", jsonType.integer),
-  token_data_retention_days: coreValidated("At least 30, or null", jsonType.integer),
+  name: optionalField("New name", jsonType.string),
+  slug: optionalField("New slug (must not be taken)", jsonType.string),
+  email: optionalField("New contact address", jsonType.email),
+  settings: optionalField(settingsDescription, jsonType.object),
+  default_story_budget_millicents: optionalField("A positive integer, or null", jsonType.integer),
+  token_data_retention_days: optionalField("At least 30, or null", jsonType.integer),
 }).annotations({ identifier: "TenantPatch", parseOptions: { errors: "all" } })
