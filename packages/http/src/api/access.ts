@@ -8,7 +8,7 @@ import { Authentication } from "./authentication.js"
  * declaration drives the authentication middleware, the role check and `GET /api/v1/routes`.
  *
  * - `Public`: no key needed.
- * - `AnyRole`: any valid key.
+ * - `AnyRole`: every valid key.
  * - `MinRole`: the role or a higher one (superadmin > user > orchestrator > agent).
  * - `ExactRoles`: only the listed roles, compared strictly (no hierarchy, no superadmin bypass).
  */
@@ -19,7 +19,7 @@ export interface Public {
   readonly _tag: "Public"
 }
 
-/** The rules that need a key: any role, a minimum role, or an exact set of roles. */
+/** The rules that need a key — any role, a minimum role, or an exact set of roles. */
 export type Authenticated = AnyRole | MinRole | ExactRoles
 
 /** Any valid key. */

@@ -74,7 +74,7 @@ export const TenantCreation = Schema.Struct({
   settings: optionalField("Initial settings (optional)", jsonType.object),
 }).annotations({ identifier: "TenantCreation", parseOptions: { errors: "all" } })
 
-/** The body of `PATCH /api/v1/tenants/me` and `PATCH /api/v1/admin/tenants/:id`: any writable field. */
+/** The body of `PATCH /api/v1/tenants/me` and `PATCH /api/v1/admin/tenants/:id` — any writable field. */
 export const TenantPatch = Schema.Struct({
   name: optionalField("New name", jsonType.string),
   slug: optionalField("New slug (must not be taken)", jsonType.string),
