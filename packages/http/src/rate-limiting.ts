@@ -5,7 +5,6 @@ import {
   RateLimits,
   Rules,
   type Tenant,
-  isPlatformActor,
   tenantSettings,
 } from "@loopctl/core"
 import { Clock, Effect, Option } from "effect"
@@ -15,9 +14,6 @@ import { Clock, Effect, Option } from "effect"
  * windows aligned to the UTC minute, counted in the database through the `RateLimits` port so
  * every server process shares the counts. The rules (buckets, decision, message) are the core's.
  */
-
-/** The API's counting window: one UTC minute. */
-const windowSeconds = 60
 
 /** What a request is counted against: its key and its tenant. */
 interface Counted {
@@ -30,8 +26,7 @@ interface Counted {
  * (with or without impersonation and `X-Effective-Role`): those are never limited (§4.3 Rec).
  */
 const countedAs = ({ caller, tenant }: Authenticated): Option.Option<Counted> => {
-  if (isPlatformActor(caller) || caller.impersonation !== null || caller.role === "superadmin")
-    return Option.none()
+  if (Rules.RateLimit.isRateLimitExempt(caller)) return Option.none()
   return tenant === null ? Option.none() : Option.some({ keyId: caller.api_key_id, tenant })
 }
 
@@ -54,7 +49,7 @@ export const limitRequest = (authenticated: Authenticated): Effect.Effect<void, 
     onSome: ({ keyId, tenant }) =>
       Effect.gen(function* () {
         const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
-        const window = Rules.RateLimit.windowAt(nowSeconds, windowSeconds)
+        const window = Rules.RateLimit.windowAt(nowSeconds, Rules.RateLimit.apiWindowSeconds)
         const buckets = Rules.RateLimit.apiBuckets(
           keyId,
           tenant.id,

@@ -1,3 +1,5 @@
+import { type Caller, isPlatformActor } from "../domain/actor.js"
+
 /**
  * Rate limits: fixed windows aligned to the clock (a minute for API keys, an hour for signups),
  * counted per bucket. A request is let through while every bucket it counts in stays within its
@@ -11,6 +13,15 @@ export const defaultRequestsPerMinute = 300
 export const tenantLimitFactor = 3
 /** Signup attempts per IP address per hour. */
 export const signupsPerHour = 5
+/** The API's counting window: one UTC minute. */
+export const apiWindowSeconds = 60
+
+/**
+ * Whether a caller is exempt from rate limits: any request made with a superadmin key, with or
+ * without impersonation or an effective role.
+ */
+export const isRateLimitExempt = (caller: Caller): boolean =>
+  isPlatformActor(caller) || caller.impersonation !== null || caller.role === "superadmin"
 
 /** A clock-aligned window: where it started and when the next one starts (unix seconds). */
 export interface RateWindow {
