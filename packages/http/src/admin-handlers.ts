@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Access, type Caller, TenantId, pageRequest } from "@loopctl/core"
+import { Access, AuditTrail, type Caller, TenantId, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
 import { LoopctlApi } from "./api/api.js"
 import { CurrentActor } from "./api/authentication.js"
@@ -15,7 +15,7 @@ const onTenant = <A, E, R>(rawId: string, act: (caller: Caller, id: TenantId) =>
 
 /** The handlers of the `admin` group: each hands the caller to the Access use case, which decides. */
 export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
-  Effect.map(Access, (access) =>
+  Effect.map(Effect.zip(Access, AuditTrail), ([access, trail]) =>
     handlers
       .handle("createTenant", ({ payload }) =>
         Effect.flatMap(CurrentActor, (caller) => access.createTenant(caller, payload)),
@@ -31,6 +31,9 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       )
       .handle("suspendTenant", ({ path }) => onTenant(path.id, access.suspendTenant))
       .handle("activateTenant", ({ path }) => onTenant(path.id, access.activateTenant))
+      .handle("audit", ({ urlParams }) =>
+        Effect.flatMap(CurrentActor, (caller) => trail.listPlatform(caller, urlParams)),
+      )
       .handle("stats", () => Effect.map(Effect.flatMap(CurrentActor, access.stats), (stats) => ({ stats }))),
   ),
 )

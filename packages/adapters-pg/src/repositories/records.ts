@@ -106,6 +106,7 @@ export const AuditLogSql = Layer.effect(
     const listWhere = (filter: AuditFilter) =>
       sql.and([
         sql`TRUE`,
+        ...equal("tenant_id", filter.tenant_id),
         ...equal("entity_type", filter.entity_type),
         ...equal("entity_id", filter.entity_id),
         ...equal("action", filter.action),

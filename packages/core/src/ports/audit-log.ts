@@ -5,6 +5,8 @@ import type { Timestamp } from "../domain/timestamp.js"
 
 /** Filters of the audit list (all optional; uuid fields are valid uuids, `from`/`to` inclusive). */
 export interface AuditFilter {
+  /** Only meaningful in a platform transaction, where the list spans every tenant. */
+  readonly tenant_id?: string
   readonly entity_type?: string
   readonly entity_id?: string
   readonly action?: string
@@ -33,7 +35,11 @@ export class AuditLog extends Context.Tag("@loopctl/core/AuditLog")<
   AuditLog,
   {
     readonly append: (entries: ReadonlyArray<AuditEntry>) => Effect.Effect<void>
-    /** Newest first. */
+    /**
+     * Newest first. Inside a tenant's unit of work it lists that tenant's entries; inside
+     * `transactPlatform` (superadmin reads) it lists every tenant's, and the platform's own
+     * entries that have no tenant.
+     */
     readonly list: (filter: AuditFilter, page: PageRequest) => Effect.Effect<Paged<AuditEntry>>
     /**
      * The change feed: entries inserted strictly after `since`, ordered by (inserted_at, id),

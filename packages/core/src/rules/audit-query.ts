@@ -116,6 +116,21 @@ export const parseAuditQuery = (query: AuditQueryInput): Either.Either<AuditQuer
     return { filter, page: pageRequest(query, AUDIT_PAGE) }
   })
 
+/** `GET /admin/audit`: the tenant list's filters but `project_id`, plus the tenant. */
+export interface PlatformAuditQueryInput extends Omit<AuditQueryInput, "project_id"> {
+  readonly tenant_id?: QueryValue
+}
+
+/** Reads the cross-tenant audit query (platform.md §7): the same rules, and a tenant filter. */
+export const parsePlatformAuditQuery = (
+  query: PlatformAuditQueryInput,
+): Either.Either<AuditQuery, NotFound> =>
+  Either.gen(function* () {
+    const tenant = yield* uuid(query.tenant_id)
+    const { filter, page } = yield* parseAuditQuery({ ...query, project_id: undefined })
+    return { filter: tenant === undefined ? filter : { ...filter, tenant_id: tenant }, page }
+  })
+
 /** `since` is missing (or blank). */
 export const sinceRequired = () => new BadRequest({ message: "The 'since' parameter is required" })
 

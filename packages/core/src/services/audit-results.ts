@@ -1,5 +1,5 @@
 import type { AuditActorType, AuditEntry } from "../domain/audit-entry.js"
-import type { ApiKeyId, AuditEntryId, ProjectId } from "../domain/ids.js"
+import type { ApiKeyId, AuditEntryId, ProjectId, TenantId } from "../domain/ids.js"
 import type { JsonObject } from "../domain/json.js"
 import { type PageMeta, type PageRequest, pageMeta } from "../domain/page.js"
 import type { Timestamp } from "../domain/timestamp.js"
@@ -20,6 +20,13 @@ export interface AuditRow {
   readonly project_id: ProjectId | null
   readonly metadata: JsonObject
   readonly inserted_at: Timestamp
+}
+
+/** A row of `GET /admin/audit`: the entry with its tenant, named (null for platform entries). */
+export interface PlatformAuditRow extends AuditRow {
+  readonly tenant_id: TenantId | null
+  readonly tenant_name: string | null
+  readonly tenant_slug: string | null
 }
 
 /** A row of `GET /changes`: no `old_state` and no `actor_id` (the original's feed). */

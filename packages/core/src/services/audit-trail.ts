@@ -5,16 +5,19 @@ import type { StoryId } from "../domain/ids.js"
 import type { Role } from "../domain/status.js"
 import { AuditLog } from "../ports/audit-log.js"
 import { Stories } from "../ports/stories.js"
+import { Tenants } from "../ports/tenants.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { requireTenantScope } from "../rules/access.js"
+import { requireSuperadmin, requireTenantScope } from "../rules/access.js"
 import {
   type AuditQueryInput,
   type ChangesQueryInput,
   type HistoryQueryInput,
+  type PlatformAuditQueryInput,
   historyPage,
   nextSince,
   parseAuditQuery,
   parseChangesQuery,
+  parsePlatformAuditQuery,
 } from "../rules/audit-query.js"
 import { requireMinRole } from "../rules/roles.js"
 import {
@@ -22,6 +25,7 @@ import {
   type AuditRow,
   type ChangeFeed,
   type HistoryRow,
+  type PlatformAuditRow,
   auditPage,
   auditRow,
   changeRow,
@@ -36,10 +40,11 @@ import {
  */
 export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/AuditTrail", {
   effect: Effect.gen(function* () {
-    const ports = yield* Effect.context<UnitOfWork | AuditLog | Stories>()
+    const ports = yield* Effect.context<UnitOfWork | AuditLog | Stories | Tenants>()
     const uow = yield* UnitOfWork
     const log = yield* AuditLog
     const stories = yield* Stories
+    const tenants = yield* Tenants
 
     /** The caller inside its tenant with at least `role`. */
     const scoped = (caller: Caller, role: Role) =>
@@ -60,6 +65,40 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
           const { filter, page } = yield* parseAuditQuery(query)
           const found = yield* read(actor, log.list(filter, page))
           return auditPage(found.items.map(auditRow), page, found.total_count) satisfies AuditPage<AuditRow>
+        }),
+
+      /**
+       * GET /admin/audit (superadmin): every tenant's entries and the platform's own, newest
+       * first, with the same filters as GET /audit (no project) plus `tenant_id`; each row names
+       * its tenant. One platform transaction; each distinct tenant of the page is read once.
+       */
+      listPlatform: (caller: Caller, query: PlatformAuditQueryInput) =>
+        Effect.gen(function* () {
+          yield* requireSuperadmin(caller)
+          const { filter, page } = yield* parsePlatformAuditQuery(query)
+          return yield* uow.transactPlatform(
+            Effect.gen(function* () {
+              const found = yield* log.list(filter, page)
+              const tenantIds = new Set(
+                found.items.flatMap((e) => (e.tenant_id === null ? [] : [e.tenant_id])),
+              )
+              const named = new Map(
+                (yield* Effect.forEach(tenantIds, (id) => tenants.findById(id))).flatMap((t) =>
+                  Option.isSome(t) ? [[t.value.id, t.value] as const] : [],
+                ),
+              )
+              const rows = found.items.map((e): PlatformAuditRow => {
+                const tenant = e.tenant_id === null ? undefined : named.get(e.tenant_id)
+                return {
+                  ...auditRow(e),
+                  tenant_id: e.tenant_id,
+                  tenant_name: tenant?.name ?? null,
+                  tenant_slug: tenant?.slug ?? null,
+                }
+              })
+              return auditPage(rows, page, found.total_count) satisfies AuditPage<PlatformAuditRow>
+            }),
+          )
         }),
 
       /**

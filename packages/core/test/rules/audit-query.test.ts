@@ -9,6 +9,7 @@ import {
   nextSince,
   parseAuditQuery,
   parseChangesQuery,
+  parsePlatformAuditQuery,
   parseSince,
 } from "../../src/rules/audit-query.js"
 
@@ -110,6 +111,34 @@ describe("the audit list's query", () => {
         const parsed = parseAuditQuery(query)
         expect(Either.map(parsed, (q) => q.page)).toEqual(Either.right({ page: 1, page_size: expected }))
       }
+    },
+  )
+})
+
+describe("the superadmin's audit query", () => {
+  it.prop(
+    "a tenant filter is a lower-cased uuid, blank means none, anything else is a 404; project is no filter",
+    [
+      FastCheck.uuid(),
+      arbBlank,
+      FastCheck.string({ minLength: 1 }).filter((s) => s.trim() !== "" && !/^[0-9a-f-]{36}$/i.test(s.trim())),
+    ],
+    ([tenant, blank, garbage]) => {
+      const parsed = parsePlatformAuditQuery({ tenant_id: tenant.toUpperCase(), action: "created" })
+      expect(Either.map(parsed, (q) => q.filter)).toEqual(
+        Either.right({ tenant_id: tenant.toLowerCase(), action: "created" }),
+      )
+      expect(Either.map(parsePlatformAuditQuery({ tenant_id: blank }), (q) => q.filter)).toEqual(
+        Either.right({}),
+      )
+      expect(message(parsePlatformAuditQuery({ tenant_id: garbage }))).toEqual({
+        status: 404,
+        message: "Not found",
+      })
+      const withProject = { tenant_id: tenant, project_id: tenant }
+      expect(Either.map(parsePlatformAuditQuery(withProject), (q) => q.filter)).toEqual(
+        Either.right({ tenant_id: tenant.toLowerCase() }),
+      )
     },
   )
 })

@@ -1,7 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { IssuedApiKey, Tenant } from "@loopctl/core"
+import { IssuedApiKey, Tenant, TenantId } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "./access.js"
+import { AuditRowView, auditFilterFields } from "./audit.js"
 import { Enveloped } from "./errors.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
@@ -25,6 +26,27 @@ export const ProvisionedTenantBody = Schema.Struct({
 /** `{tenant:{…}}` with the superadmin's counts. */
 export const TenantDetailBody = Schema.Struct({ tenant: TenantDetailView }).annotations({
   identifier: "TenantDetailBody",
+})
+
+/** A row of `GET /api/v1/admin/audit`: an audit entry with its tenant (null for platform entries). */
+export const PlatformAuditRowView = Schema.Struct({
+  ...AuditRowView.fields,
+  tenant_id: Schema.NullOr(TenantId),
+  tenant_name: Schema.NullOr(Schema.String),
+  tenant_slug: Schema.NullOr(Schema.String),
+}).annotations({ identifier: "PlatformAuditEntry" })
+
+/** `GET /api/v1/admin/audit`. */
+export const PlatformAuditList = Schema.Struct({
+  data: Schema.Array(PlatformAuditRowView),
+  meta: PageMeta,
+}).annotations({ identifier: "PlatformAuditList" })
+
+/** The cross-tenant audit query: the tenant audit's filters (no project), a tenant, the page. */
+export const PlatformAuditQuery = payloadStruct({
+  tenant_id: Schema.optional(Schema.String.annotations({ description: "Tenant id (a uuid)" })),
+  ...auditFilterFields,
+  ...pageQueryFields,
 })
 
 /** A page of the superadmin's tenant list. */
@@ -89,6 +111,13 @@ export class AdminGroup extends HttpApiGroup.make("admin")
     HttpApiEndpoint.post("activateTenant")`/api/v1/admin/tenants/${tenantId}/activate`
       .addSuccess(TenantDetailBody)
       .annotate(OpenApi.Summary, "Activate a suspended, deactivated or pending tenant")
+      .pipe(superadmin),
+  )
+  .add(
+    HttpApiEndpoint.get("audit", "/api/v1/admin/audit")
+      .setUrlParams(PlatformAuditQuery)
+      .addSuccess(PlatformAuditList)
+      .annotate(OpenApi.Summary, "The audit trail across every tenant, newest first, filtered and paged")
       .pipe(superadmin),
   )
   .add(

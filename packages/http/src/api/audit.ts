@@ -64,16 +64,21 @@ export const StoryHistory = Schema.Struct({
   meta: PageMeta,
 }).annotations({ identifier: "StoryHistory" })
 
-/** The audit list query: equality filters (empty ones ignored), an inclusive time range, the page. */
-export const AuditQuery = payloadStruct({
+/** The filters the tenant's and the superadmin's audit lists share. */
+export const auditFilterFields = {
   entity_type: filterText("Entity type, e.g. story, project, agent"),
   entity_id: filterText("Entity id (a uuid)"),
   action: filterText("Action, e.g. created, status_changed"),
   actor_type: filterText("api_key, superadmin, system or human"),
   actor_id: filterText("The acting API key's id (a uuid)"),
-  project_id: filterText("Project id (a uuid)"),
   from: filterText("Earliest inserted_at, inclusive (ISO-8601 with a zone; an invalid value is ignored)"),
   to: filterText("Latest inserted_at, inclusive (ISO-8601 with a zone; an invalid value is ignored)"),
+}
+
+/** The audit list query: equality filters (empty ones ignored), an inclusive time range, the page. */
+export const AuditQuery = payloadStruct({
+  ...auditFilterFields,
+  project_id: filterText("Project id (a uuid)"),
   ...pageQueryFields,
 })
 

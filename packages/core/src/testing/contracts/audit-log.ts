@@ -6,7 +6,7 @@ import type { Epics } from "../../ports/epics.js"
 import { type Ids, freshId } from "../../ports/ids.js"
 import { Projects } from "../../ports/projects.js"
 import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import { UnitOfWork } from "../../ports/unit-of-work.js"
 import { type ContractSuite, contractCase, expectEqual, expectTrue } from "./contract.js"
 import { aProject, anApiKeyId, anAuditEntry, instant, richJson, seedBoard, within } from "./fixtures.js"
 
@@ -444,6 +444,27 @@ export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenan
           false,
           "mentions for a stranger",
         )
+      }),
+    ),
+    contractCase(
+      "a platform transaction lists every tenant's entries, and filters by tenant",
+      Effect.gen(function* () {
+        const { tenant } = yield* seedBoard
+        const { tenant: other } = yield* seedBoard
+        const shared = yield* freshId(Schema.UUID)
+        const mine = yield* anAuditEntry(tenant, { entity_id: shared, inserted_at: instant(500) })
+        const theirs = yield* anAuditEntry(other, { entity_id: shared, inserted_at: instant(501) })
+        yield* within(tenant.id, append([mine]))
+        yield* within(other.id, append([theirs]))
+        const platform = <A, E, R>(work: Effect.Effect<A, E, R>) =>
+          Effect.flatMap(UnitOfWork, (uow) => uow.transactPlatform(work))
+        const everyone = yield* platform(listed({ entity_id: shared }))
+        yield* expectEqual(ids(everyone.items), ids([theirs, mine]), "both tenants' entries, newest first")
+        yield* expectEqual(everyone.total_count, 2, "total_count across tenants")
+        const one = yield* platform(listed({ entity_id: shared, tenant_id: tenant.id }))
+        yield* expectEqual(one.items, [mine], "the tenant filter")
+        const scoped = yield* within(tenant.id, listed({ entity_id: shared }))
+        yield* expectEqual(scoped.items, [mine], "a tenant's unit of work still sees its own only")
       }),
     ),
   ],

@@ -1,4 +1,4 @@
-import { Effect, Layer } from "effect"
+import { Effect, FiberRef, Layer } from "effect"
 import type { AuditEntry } from "../../domain/audit-entry.js"
 import { pageOf } from "../../domain/page.js"
 import { type AuditFilter, AuditLog, type ChangeFilter } from "../../ports/audit-log.js"
@@ -10,6 +10,7 @@ const matches = (value: string | null, wanted: string | undefined): boolean =>
   wanted === undefined || value === wanted
 
 const inFilter = (filter: AuditFilter) => (e: AuditEntry) =>
+  matches(e.tenant_id, filter.tenant_id) &&
   matches(e.entity_type, filter.entity_type) &&
   matches(e.entity_id, filter.entity_id) &&
   matches(e.action, filter.action) &&
@@ -39,10 +40,14 @@ export const AuditLogMemory = Layer.effect(
     const visible = Effect.flatMap(db.tenant, (tenant) =>
       db.read((t) => t.audit.filter((entry) => tenant._tag === "Some" && entry.tenant_id === tenant.value)),
     )
+    // A platform transaction (superadmin reads) sees every tenant's entries, as the owner does in SQL.
+    const listable = Effect.flatMap(FiberRef.get(store.platform), (platform) =>
+      platform ? db.read((t) => t.audit) : visible,
+    )
     return AuditLog.of({
       append: (entries) => db.write((t) => ({ ...t, audit: [...t.audit, ...entries] })),
       list: (filter, page) =>
-        Effect.map(visible, (entries) =>
+        Effect.map(listable, (entries) =>
           pageOf(
             entries
               .filter(inFilter(filter))
