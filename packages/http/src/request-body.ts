@@ -7,7 +7,8 @@ import { Effect, Option } from "effect"
 /**
  * How request bodies are read, before any route sees them:
  * - more than {@link maxBodyBytes} → 413, judged from `Content-Length` when given, else while reading;
- * - JSON (or no content type): an empty body reads as `{}` (D20), anything else must parse → 400;
+ * - JSON (or no content type): an empty body reads as `{}` (D20), anything else must parse and
+ *   nest at most {@link maxNestingDepth} levels deep → 400;
  * - form and multipart bodies are left to the endpoint's own parsing;
  * - any other content type is ignored and reads as `{}`, as the original server did.
  */
@@ -90,6 +91,33 @@ const bodyKind = (contentType: string | undefined): BodyKind => {
   return "ignored"
 }
 
+/**
+ * The deepest nesting a body may have. Real documents (an import is about six levels deep) stay
+ * far below it; much deeper ones exhaust the stack of recursive decoders and formatters.
+ */
+export const maxNestingDepth = 100
+
+const tooDeep = () =>
+  new BadRequest({ message: `Malformed JSON body: nested deeper than ${maxNestingDepth} levels` })
+
+/** Whether the JSON text nests arrays and objects deeper than {@link maxNestingDepth}. */
+const nestsTooDeep = (text: string): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      depth++
+      if (depth > maxNestingDepth) return true
+    } else if (c === 93 || c === 125) depth--
+  }
+  return false
+}
+
 /** Whether the JSON text parses. */
 const isJson = (text: string): boolean => {
   try {
@@ -122,6 +150,7 @@ export const normalizeBody = (
         if (Option.isNone(body)) return yield* Effect.fail(tooLarge())
         if (body.value.trim() === "") return withJsonBody(request, "{}")
         if (!isJson(body.value)) return yield* Effect.fail(malformed())
+        if (nestsTooDeep(body.value)) return yield* Effect.fail(tooDeep())
         return withJsonBody(request, body.value)
       }
     }
