@@ -1,9 +1,11 @@
 /**
  * Runs every benchmark of bench/ one after the other and prints what each measured:
- * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES to change the size).
+ * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES, BENCH_HTTP_READS and
+ * BENCH_HTTP_CLAIMS change the sizes; BENCH_ONLY=http runs one benchmark by name).
  * A benchmark that fails prints why and makes the exit code 1; the others still run.
  */
 import { Console, Effect, LogLevel, Logger } from "effect"
+import { formatHttpResults, httpBenchmarkOptions, runHttpBenchmark } from "./http.js"
 import { formatStoreResults, runStoreBenchmark, storeBenchmarkOptions } from "./store.js"
 
 /** One benchmark: its name and the lines of its report. */
@@ -22,10 +24,21 @@ const benchmarks: ReadonlyArray<Benchmark> = [
       return formatStoreResults(options, yield* runStoreBenchmark(options))
     }),
   },
+  {
+    name: "http",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(httpBenchmarkOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatHttpResults(options, yield* runHttpBenchmark(options))
+    }),
+  },
 ]
 
+const only = process.env.BENCH_ONLY?.trim()
+
 const program = Effect.forEach(
-  benchmarks,
+  benchmarks.filter((benchmark) => only === undefined || only === "" || benchmark.name === only),
   (benchmark) =>
     benchmark.run.pipe(
       Effect.flatMap((lines) => Console.log(lines.join("\n"))),

@@ -16,8 +16,6 @@
  * cannot pass for a fast one (the smoke test checks these counts, never the timings).
  */
 import { randomUUID } from "node:crypto"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PgliteClient, SqlPorts, appRole, pgliteDatabase, postgresDatabase } from "@loopctl/adapters-pg"
 import {
@@ -41,7 +39,7 @@ import {
   now,
 } from "@loopctl/core"
 import { Config, Data, Effect, Layer, Option, Redacted } from "effect"
-import pg from "pg"
+import { freshDatabase, temporaryDirectory } from "./databases.js"
 import {
   type EpicOutcome,
   type RawActor,
@@ -408,12 +406,9 @@ const notReady =
 const onPglite = (options: StoreBenchmarkOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const directory = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () => mkdtemp(join(tmpdir(), "loopctl-bench-")),
-          catch: failed("cannot create a temporary directory"),
-        }),
-        (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true })),
+      const directory = yield* Effect.mapError(
+        temporaryDirectory,
+        failed("cannot create a temporary directory"),
       )
       return yield* Effect.flatMap(PgliteClient.Pglite, (db) =>
         measure("pglite", pgliteRaw(db), options),
@@ -428,38 +423,10 @@ const onPglite = (options: StoreBenchmarkOptions) =>
     }),
   ).pipe(Effect.mapError(notReady("pglite")))
 
-/** Runs `statement` on the server of `url` over a connection of its own. */
-const onServer = (url: string, statement: string) =>
-  Effect.tryPromise({
-    try: async () => {
-      const client = new pg.Client({ connectionString: url, application_name: "loopctl-bench" })
-      await client.connect()
-      try {
-        await client.query(statement)
-      } finally {
-        await client.end()
-      }
-    },
-    catch: failed(`cannot run "${statement}" on the Postgres server`),
-  })
-
-/** A database of its own on the server of `serverUrl`, dropped (connections and all) afterwards. */
-const freshDatabase = (serverUrl: string) =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      const name = `loopctl_bench_${Date.now().toString(36)}_${randomUUID().slice(0, 8)}`
-      yield* onServer(serverUrl, `CREATE DATABASE ${name}`)
-      const url = new URL(serverUrl)
-      url.pathname = `/${name}`
-      return { name, url: url.toString() }
-    }),
-    ({ name }) => Effect.orDie(onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
-  )
-
 const onPostgres = (serverUrl: string, options: StoreBenchmarkOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const database = yield* freshDatabase(serverUrl)
+      const database = yield* Effect.mapError(freshDatabase(serverUrl), failed("cannot create a database"))
       const { raw } = yield* Effect.acquireRelease(
         Effect.sync(() => openPostgresRaw(database.url, appRole)),
         (pool) => Effect.promise(() => pool.close()),
