@@ -12,13 +12,8 @@
  * each claim takes a story of its own, so every timed claim is a real one (the run fails when
  * any answer is not 2xx).
  */
-import { HttpServer } from "@effect/platform"
-import type * as SqlClient from "@effect/sql/SqlClient"
-import { pgliteDatabase, postgresDatabase } from "@loopctl/adapters-pg"
 import {
-  Access,
   Importer,
-  Rules,
   Stories,
   type StoryId,
   StoryLifecycle,
@@ -26,10 +21,9 @@ import {
   WorkBreakdown,
   asImplementer,
 } from "@loopctl/core"
-import { applicationLayer, httpServerLayer } from "@loopctl/http"
-import { Config, Data, Effect, Layer, Option, Redacted } from "effect"
-import { freshDatabase, temporaryDirectory } from "./databases.js"
+import { Config, Data, Effect, Option } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
+import { type ServerBackend, benchAgent, benchTenant, messageOf, origin, withServer } from "./server.js"
 
 /** Why the benchmark could not run to the end, in one line. */
 export class HttpBenchmarkFailed extends Data.TaggedError("HttpBenchmarkFailed")<{
@@ -54,9 +48,7 @@ export const httpBenchmarkOptions: Config.Config<HttpBenchmarkOptions> = Config.
 })
 
 /** Which database the server runs on. */
-export type HttpBackend =
-  | { readonly kind: "pglite" }
-  | { readonly kind: "postgres"; readonly serverUrl: string }
+export type HttpBackend = ServerBackend
 
 /** One step: an operation at one concurrency, on both servers. */
 export interface HttpStep {
@@ -73,20 +65,10 @@ export interface HttpBackendResult {
   readonly claimed: number
 }
 
-const rootKey = "lc_bench_root_superadmin_key_0123456789abcdef"
-
 const failed =
   (what: string) =>
   (cause: unknown): HttpBenchmarkFailed =>
-    new HttpBenchmarkFailed({
-      message: `${what}: ${cause instanceof Error ? cause.message : typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : String(cause)}`,
-    })
-
-/** The tenant actor a raw key authenticates as. */
-const actorOf = (rawKey: string) =>
-  Effect.flatMap(Access, (access) =>
-    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
-  )
+    new HttpBenchmarkFailed({ message: `${what}: ${messageOf(cause)}` })
 
 /**
  * A tenant (rate limit lifted so the load is not throttled), its implementer agent with its key,
@@ -94,18 +76,8 @@ const actorOf = (rawKey: string) =>
  */
 const prepare = (count: number) =>
   Effect.gen(function* () {
-    const access = yield* Access
-    const root = (yield* access.authenticate(rootKey)).caller
-    const made = yield* access.createTenant(root, {
-      name: "Bench",
-      slug: `bench-${Date.now().toString(36)}`,
-      email: "bench@example.com",
-    })
-    const user = yield* actorOf(made.api_key.raw_key)
-    yield* access.updateTenant(user, { settings: { rate_limit_requests_per_minute: 100_000 } })
-    const agentKey = (yield* access.createApiKey(user, { name: "implementer", role: "agent" })).raw_key
-    yield* access.registerAgent(yield* actorOf(agentKey), { name: "implementer", agent_type: "implementer" })
-    const implementer = yield* actorOf(agentKey)
+    const { user, userKey } = yield* benchTenant
+    const { key: agentKey, actor: implementer } = yield* benchAgent(userKey, "implementer", "implementer")
 
     const project = yield* (yield* WorkBreakdown).createProject(user, { name: "Bench", slug: "bench" })
     const stories = Array.from({ length: count }, (_, i) => ({
@@ -136,11 +108,6 @@ const prepare = (count: number) =>
     )
     return { agentKey, implementer, projectId: project.id, storyIds: ids.map((story) => story.id) }
   })
-
-/** The server's origin, `http://127.0.0.1:<port>`. */
-const origin = Effect.map(HttpServer.HttpServer, (server) =>
-  server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : "http://127.0.0.1",
-)
 
 /** Hands out ids in order; running out is a failure of the run, not a silent repeat. */
 const queueOf = (ids: ReadonlyArray<StoryId>) => {
@@ -233,28 +200,15 @@ const measure = (options: HttpBenchmarkOptions) =>
     return { steps, claimed: claimed.total_count }
   })
 
-/** The production server on a random port over `database`, with the benchmark's superadmin. */
-const serverOn = <E>(database: Layer.Layer<SqlClient.SqlClient, E>) =>
-  httpServerLayer({ port: 0, host: "127.0.0.1" }).pipe(
-    Layer.provideMerge(applicationLayer(Option.some(Redacted.make(rootKey)))),
-    Layer.provideMerge(database),
-  )
-
 /** The benchmark on one backend. */
 export const runHttpBenchmarkOn = (
   backend: HttpBackend,
   options: HttpBenchmarkOptions,
 ): Effect.Effect<HttpBackendResult, HttpBenchmarkFailed> =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const database =
-        backend.kind === "pglite"
-          ? pgliteDatabase({ dataDir: `${yield* temporaryDirectory}/data` })
-          : postgresDatabase({ url: Redacted.make((yield* freshDatabase(backend.serverUrl)).url) })
-      const result = yield* measure(options).pipe(Effect.provide(serverOn(database)))
-      return { backend: backend.kind, ...result }
-    }),
-  ).pipe(Effect.mapError(failed(backend.kind)))
+  withServer(backend, measure(options)).pipe(
+    Effect.map((result) => ({ backend: backend.kind, ...result })),
+    Effect.mapError(failed(backend.kind)),
+  )
 
 /** The benchmark on PGlite, then on Postgres when `databaseUrl` is set. */
 export const runHttpBenchmark = (options: HttpBenchmarkOptions) =>

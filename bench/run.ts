@@ -1,12 +1,13 @@
 /**
  * Runs every benchmark of bench/ one after the other and prints what each measured:
  * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES, BENCH_HTTP_READS and
- * BENCH_HTTP_CLAIMS change the sizes; BENCH_ONLY=http runs one benchmark by name).
+ * BENCH_HTTP_CLAIMS, BENCH_IMPORT_STORIES, BENCH_READY_READS and BENCH_LOOPS change the sizes; BENCH_ONLY=http runs one benchmark by name).
  * A benchmark that fails prints why and makes the exit code 1; the others still run.
  */
 import { Console, Effect, LogLevel, Logger } from "effect"
 import { formatHttpResults, httpBenchmarkOptions, runHttpBenchmark } from "./http.js"
 import { formatStoreResults, runStoreBenchmark, storeBenchmarkOptions } from "./store.js"
+import { formatWorkResults, runWorkBenchmark, workBenchmarkOptions } from "./work.js"
 
 /** One benchmark: its name and the lines of its report. */
 interface Benchmark {
@@ -31,6 +32,15 @@ const benchmarks: ReadonlyArray<Benchmark> = [
         message: `invalid configuration: ${String(error)}`,
       }))
       return formatHttpResults(options, yield* runHttpBenchmark(options))
+    }),
+  },
+  {
+    name: "work",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(workBenchmarkOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatWorkResults(options, yield* runWorkBenchmark(options))
     }),
   },
 ]

@@ -15,12 +15,17 @@ export const appRole = "loopctl_app"
 
 /**
  * Tables deliberately without row-level security: the migrator's bookkeeping (no privilege for
- * the app role) and the rate-limit counters (named buckets holding counts only, consulted before
- * a tenant is known, e.g. per IP at signup). Tenants and API keys are NOT here: a
+ * the app role), the rate-limit counters (named buckets holding counts only, consulted before
+ * a tenant is known, e.g. per IP at signup) and the signup challenges (random values handed out
+ * before their tenant exists). Tenants and API keys are NOT here: a
  * tenant sees only its own tenant row, and a key is found before the tenant is known through the
  * hash-only `api_key_lookup` policy (see migrations/0002).
  */
-export const globalTables: ReadonlyArray<string> = ["schema_migrations", "rate_limit_counters"]
+export const globalTables: ReadonlyArray<string> = [
+  "schema_migrations",
+  "rate_limit_counters",
+  "signup_challenges",
+]
 
 /** How a table of the current schema stands with respect to row-level security. */
 export interface TableProtection {

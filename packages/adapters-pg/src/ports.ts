@@ -7,20 +7,25 @@ import type {
   EpicDependencies,
   Epics,
   Ids,
+  OrchestratorStates,
   Outbox,
   Projects,
   RateLimits,
   ReviewRecords,
+  RootAuthenticators,
   Secrets,
+  SignupChallenges,
   Stories,
   StoryDependencies,
   Tenants,
+  UiTestRuns,
   UnitOfWork,
   VerificationResults,
 } from "@loopctl/core"
 import { Layer } from "effect"
 import { IdsCrypto } from "./ids.js"
 import { AgentsSql, ApiKeysSql } from "./repositories/access.js"
+import { OrchestratorStatesSql } from "./repositories/orchestrator-states.js"
 import { RateLimitsSql } from "./repositories/rate-limits.js"
 import {
   ArtifactReportsSql,
@@ -29,7 +34,9 @@ import {
   ReviewRecordsSql,
   VerificationResultsSql,
 } from "./repositories/records.js"
+import { RootAuthenticatorsSql, SignupChallengesSql } from "./repositories/signup.js"
 import { TenantsSql } from "./repositories/tenants.js"
+import { UiTestRunsSql } from "./repositories/ui-test-runs.js"
 import {
   EpicDependenciesSql,
   EpicsSql,
@@ -59,6 +66,10 @@ export const SqlPorts: Layer.Layer<
   | AuditLog
   | Outbox
   | RateLimits
+  | OrchestratorStates
+  | UiTestRuns
+  | RootAuthenticators
+  | SignupChallenges
   | Ids,
   never,
   SqlClient.SqlClient
@@ -77,6 +88,10 @@ export const SqlPorts: Layer.Layer<
   ApiKeysSql,
   AgentsSql,
   RateLimitsSql,
+  OrchestratorStatesSql,
+  UiTestRunsSql,
+  RootAuthenticatorsSql,
+  SignupChallengesSql,
   IdsCrypto,
   SecretsNode,
 ).pipe(Layer.provideMerge(UnitOfWorkLive))

@@ -8,5 +8,6 @@ export const SecretsNode = Layer.succeed(
   Secrets.of({
     generateApiKey: Effect.sync(() => `${apiKeyScheme}${randomBytes(30).toString("base64url")}`),
     hashApiKey: (rawKey) => Effect.sync(() => createHash("sha256").update(rawKey, "utf8").digest("hex")),
+    sha256Hex: (bytes) => Effect.sync(() => createHash("sha256").update(bytes).digest("hex")),
   }),
 )

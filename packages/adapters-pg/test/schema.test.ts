@@ -51,6 +51,7 @@ const entityTables = [
   "articles",
   "article_links",
   "ui_test_runs",
+  "tenant_root_authenticators",
 ]
 
 interface CatalogueRow {
@@ -108,7 +109,7 @@ for (const backend of backends) {
               .filter((t) => !(t.relrowsecurity && t.relforcerowsecurity && t.policies > 0))
               .map((t) => t.table)
             expect(gaps).toEqual([])
-            expect(globalTables).toEqual(["schema_migrations", "rate_limit_counters"])
+            expect(globalTables).toEqual(["schema_migrations", "rate_limit_counters", "signup_challenges"])
           }),
         )
 

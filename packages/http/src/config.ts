@@ -16,6 +16,13 @@ export interface ServerSettings {
   readonly encryptionKeyIsDevDefault: boolean
   /** `LOOPCTL_SUPERADMIN_KEY`: when set, a superadmin key with exactly this value is ensured at start-up. */
   readonly superadminKey: Option.Option<Redacted.Redacted<string>>
+  /** `LOOPCTL_WEBAUTHN_RP_ID`, default `localhost`: the domain signup's authenticators are bound to. */
+  readonly webauthnRpId: string
+  /**
+   * `LOOPCTL_WEBAUTHN_ORIGIN`: the exact origin (`scheme://host[:port]`) browsers open `/signup` at.
+   * None means `http://localhost:<PORT>`, with the port the server actually listens on.
+   */
+  readonly webauthnOrigin: Option.Option<string>
 }
 
 /**
@@ -50,6 +57,60 @@ const encryptionKey = Config.option(Config.redacted("LOOPCTL_ENCRYPTION_KEY")).p
   }),
 )
 
+/** A relying party id is a bare domain: no scheme, port or path (an IP address is not accepted by browsers). */
+const rpIdPattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
+
+const webauthnRpId = Config.string("LOOPCTL_WEBAUTHN_RP_ID").pipe(
+  Config.withDefault("localhost"),
+  Config.map((rpId) => rpId.trim().toLowerCase()),
+  Config.validate({
+    message: "Expected a domain name such as localhost or loopctl.example.com (no scheme, port or path)",
+    validation: (rpId) => rpIdPattern.test(rpId),
+  }),
+)
+
+/** An origin is `scheme://host[:port]` and nothing more; browsers send it exactly so. */
+const originOf = (text: string): Either.Either<string, string> => {
+  try {
+    const url = new URL(text)
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      return Either.left("must start with https:// or http://")
+    if (url.origin !== text.replace(/\/$/, ""))
+      return Either.left(`must be an origin only, e.g. ${url.origin}`)
+    return Either.right(url.origin)
+  } catch {
+    return Either.left("is not a URL")
+  }
+}
+
+const webauthnOrigin = Config.option(Config.string("LOOPCTL_WEBAUTHN_ORIGIN")).pipe(
+  Config.mapOrFail((value) => {
+    const text = Option.getOrElse(value, () => "").trim()
+    if (text === "") return Either.right(Option.none<string>())
+    return Either.match(originOf(text), {
+      onLeft: (why) => Either.left(ConfigError.InvalidData(["LOOPCTL_WEBAUTHN_ORIGIN"], why)),
+      onRight: (origin) => Either.right(Option.some(origin)),
+    })
+  }),
+)
+
+/** The origin's host must be the relying party's domain or under it, or no browser will enroll. */
+const checkRelyingParty = (
+  rpId: string,
+  origin: Option.Option<string>,
+): Either.Either<void, ConfigError.ConfigError> => {
+  if (Option.isNone(origin)) return Either.void
+  const host = new URL(origin.value).hostname
+  return host === rpId || host.endsWith(`.${rpId}`)
+    ? Either.void
+    : Either.left(
+        ConfigError.InvalidData(
+          ["LOOPCTL_WEBAUTHN_ORIGIN"],
+          `the host ${host} is not LOOPCTL_WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`,
+        ),
+      )
+}
+
 /** {@link ServerSettings} from the environment. */
 export const ServerConfig: Config.Config<ServerSettings> = Config.all({
   // Config.port refuses 0, which asks the system for a free port.
@@ -65,12 +126,19 @@ export const ServerConfig: Config.Config<ServerSettings> = Config.all({
   superadminKey: Config.option(Config.redacted("LOOPCTL_SUPERADMIN_KEY")).pipe(
     Config.map(Option.filter((key) => Redacted.value(key).trim() !== "")),
   ),
+  webauthnRpId,
+  webauthnOrigin,
 }).pipe(
-  Config.map(({ port, host, encryptionKey, superadminKey }) => ({
+  Config.mapOrFail((settings) =>
+    Either.map(checkRelyingParty(settings.webauthnRpId, settings.webauthnOrigin), () => settings),
+  ),
+  Config.map(({ port, host, encryptionKey, superadminKey, webauthnRpId, webauthnOrigin }) => ({
     port,
     host,
     encryptionKey: Redacted.make(encryptionKey.key),
     encryptionKeyIsDevDefault: encryptionKey.isDevDefault,
     superadminKey,
+    webauthnRpId,
+    webauthnOrigin,
   })),
 )

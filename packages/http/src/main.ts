@@ -26,7 +26,11 @@ const serve = Effect.gen(function* () {
       "LOOPCTL_ENCRYPTION_KEY is not set: using the PUBLIC development key. Secrets sealed with it are NOT protected. " +
         "Set LOOPCTL_ENCRYPTION_KEY to 32 random bytes in base64 (openssl rand -base64 32) before storing real data.",
     )
-  const server = httpServerLayer({ port: settings.port, host: settings.host }).pipe(
+  const server = httpServerLayer({
+    port: settings.port,
+    host: settings.host,
+    webauthn: { rpId: settings.webauthnRpId, origin: settings.webauthnOrigin },
+  }).pipe(
     HttpServer.withLogAddress,
     Layer.provide(applicationLayer(settings.superadminKey)),
     Layer.provide(DatabaseLive),

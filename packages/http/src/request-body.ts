@@ -107,7 +107,8 @@ const nestsTooDeep = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash: skip the escaped character
+      // A backslash escapes the next character; a quote ends the string.
+      if (c === 92) i++
       else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 91 || c === 123) {

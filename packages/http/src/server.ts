@@ -6,9 +6,20 @@ import { ApiMiddlewareLive } from "./api-middleware.js"
 import { LoopctlApi } from "./api/api.js"
 import { AuditLive } from "./audit-handlers.js"
 import { AuthenticationLive } from "./authentication-live.js"
+import { DependenciesLive } from "./dependency-handlers.js"
+import { EpicsLive } from "./epic-handlers.js"
 import { IdentityLive } from "./identity-handlers.js"
+import { ImportExportLive } from "./import-export-handlers.js"
+import { OrchestratorStateLive } from "./orchestrator-state-handlers.js"
+import { ProjectsLive } from "./project-handlers.js"
 import { requestEdge } from "./request-edge.js"
+import { SignupLive } from "./signup-handlers.js"
+import { SignupRateLimitLive } from "./signup-limit.js"
+import { StoriesLive } from "./story-handlers.js"
+import { StoryWorkflowLive } from "./story-workflow-handlers.js"
 import { SystemLive } from "./system-handlers.js"
+import { UiTestRunsLive } from "./ui-test-run-handlers.js"
+import { type WebAuthnOptions, defaultWebAuthnOptions, webAuthnSettingsLayer } from "./webauthn.js"
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -19,8 +30,11 @@ export interface ListenOptions {
   readonly shutdownGrace?: Duration.DurationInput
 }
 
-/** Where the loopctl server listens. */
-export type HttpServerOptions = ListenOptions
+/** Where the loopctl server listens, and the relying party its signup ceremony is bound to. */
+export interface HttpServerOptions extends ListenOptions {
+  /** Default: rp id `localhost`, origin `http://localhost:<the port it listens on>`. */
+  readonly webauthn?: WebAuthnOptions
+}
 
 /**
  * On shutdown the Node server stops accepting and waits for open connections; this bounds the
@@ -57,12 +71,23 @@ export const serveApi = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>, options: Lis
 
 /**
  * {@link LoopctlApi} with its handlers and the authentication middleware. It needs the core's use
- * cases (`Access`), an `Authenticator`, the `RateLimits` port and the database (`SqlClient`).
+ * cases (`Access`, `Signup`, …), an `Authenticator`, the `RateLimits` port, the database
+ * (`SqlClient`) and the signup's `WebAuthnSettings`.
  */
 export const loopctlApiLayer = HttpApiBuilder.api(LoopctlApi).pipe(
   Layer.provide(SystemLive),
+  Layer.provide(SignupLive),
+  Layer.provide(SignupRateLimitLive),
   Layer.provide(IdentityLive),
   Layer.provide(AuditLive),
+  Layer.provide(ProjectsLive),
+  Layer.provide(EpicsLive),
+  Layer.provide(StoriesLive),
+  Layer.provide(DependenciesLive),
+  Layer.provide(ImportExportLive),
+  Layer.provide(OrchestratorStateLive),
+  Layer.provide(UiTestRunsLive),
+  Layer.provide(StoryWorkflowLive),
   Layer.provide(AuthenticationLive(LoopctlApi)),
 )
 
@@ -70,4 +95,8 @@ export const loopctlApiLayer = HttpApiBuilder.api(LoopctlApi).pipe(
  * The loopctl HTTP server on Node: {@link LoopctlApi} with its middleware, listening on
  * `port`/`host`. It needs what {@link loopctlApiLayer} needs; `applicationLayer` provides it.
  */
-export const httpServerLayer = (options: HttpServerOptions) => serveApi(loopctlApiLayer, options)
+export const httpServerLayer = (options: HttpServerOptions) =>
+  serveApi(
+    loopctlApiLayer.pipe(Layer.provide(webAuthnSettingsLayer(options.webauthn ?? defaultWebAuthnOptions))),
+    options,
+  )

@@ -201,19 +201,25 @@ for (const { name, database } of backends) {
         }),
       )
 
-      it.effect("a body nested deeper than 100 levels is a 400 envelope; 100 levels (strings aside) pass", () =>
-        Effect.gen(function* () {
-          const post = (body: string) =>
-            send("/api/v1/routes", { method: "POST", headers: { "content-type": "application/json" }, body })
-          const deep = yield* post(`{"a":${"[".repeat(100)}${"]".repeat(100)}}`)
-          expect(deep.status).toBe(400)
-          expect(deep.body).toEqual(envelope(400, "Malformed JSON body: nested deeper than 100 levels"))
-          // Brackets inside strings (escaped quotes included) are text, not nesting.
-          const quoted = yield* post(JSON.stringify({ a: `\"${"[".repeat(500)}`, b: [[[]]] }))
-          expect(quoted.status).not.toBe(400)
-          const limit = yield* post(`${"[".repeat(100)}${"]".repeat(100)}`)
-          expect(limit.status).not.toBe(400)
-        }),
+      it.effect(
+        "a body nested deeper than 100 levels is a 400 envelope; 100 levels (strings aside) pass",
+        () =>
+          Effect.gen(function* () {
+            const post = (body: string) =>
+              send("/api/v1/routes", {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body,
+              })
+            const deep = yield* post(`{"a":${"[".repeat(100)}${"]".repeat(100)}}`)
+            expect(deep.status).toBe(400)
+            expect(deep.body).toEqual(envelope(400, "Malformed JSON body: nested deeper than 100 levels"))
+            // Brackets inside strings (escaped quotes included) are text, not nesting.
+            const quoted = yield* post(JSON.stringify({ a: `\"${"[".repeat(500)}`, b: [[[]]] }))
+            expect(quoted.status).not.toBe(400)
+            const limit = yield* post(`${"[".repeat(100)}${"]".repeat(100)}`)
+            expect(limit.status).not.toBe(400)
+          }),
       )
 
       it.effect("a body over 2,000,000 bytes is a 413 envelope, by Content-Length or while streaming", () =>

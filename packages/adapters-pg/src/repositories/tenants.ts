@@ -1,7 +1,15 @@
 import { SqlClient } from "@effect/sql"
-import { type PlatformStats, type TenantCounts, type TenantFilter, Tenants } from "@loopctl/core"
+import type { SqlError } from "@effect/sql/SqlError"
+import {
+  DuplicateKey,
+  type PlatformStats,
+  type TenantCounts,
+  type TenantFilter,
+  Tenants,
+} from "@loopctl/core"
 import { Effect, Layer } from "effect"
-import { duplicateAs, optional } from "../rows.js"
+import { optional } from "../rows.js"
+import { isUniqueViolation } from "../sql-errors.js"
 import { DatabaseAccess } from "../unit-of-work.js"
 import { limitOffset, pageOfRows } from "./paging.js"
 import * as T from "./shapes.js"
@@ -23,6 +31,17 @@ const countsOf = (row: Row | undefined): TenantCounts => ({
   agent_count: number(row, "agent_count"),
   api_key_count: number(row, "api_key_count"),
 })
+
+/** Which unique rule a tenant write broke: the email index, else the slug (or id); other failures are defects. */
+const tenantRefusal = (error: SqlError) =>
+  isUniqueViolation(error)
+    ? Effect.fail(
+        new DuplicateKey({
+          entity: "tenant",
+          key: isUniqueViolation(error, "tenants_email_key") ? "email" : "slug",
+        }),
+      )
+    : Effect.die(error)
 
 /** A LIKE pattern that matches `text` literally anywhere. */
 const containing = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -50,16 +69,18 @@ export const TenantsSql = Layer.effect(
     return Tenants.of({
       insert: (tenant) =>
         access.ownerIfUnscoped(
-          duplicateAs(T.duplicate("tenant", "slug"))(
+          Effect.catchAll(
             Effect.asVoid(sql`INSERT INTO tenants ${sql.insert(T.tenants.encode(tenant))}`),
+            tenantRefusal,
           ),
         ),
       update: (tenant) =>
         access.ownerIfUnscoped(
-          duplicateAs(T.duplicate("tenant", "slug"))(
+          Effect.catchAll(
             Effect.asVoid(
               sql`UPDATE tenants SET ${sql.update(T.tenants.encode(tenant), ["id"])} WHERE id = ${tenant.id}`,
             ),
+            tenantRefusal,
           ),
         ),
       findById: (id) => one("id", id),

@@ -1,9 +1,21 @@
 import { SqlClient } from "@effect/sql"
-import { EpicDependencies, Epics, Projects, Stories, StoryDependencies } from "@loopctl/core"
+import {
+  EpicDependencies,
+  Epics,
+  type ProjectId,
+  Projects,
+  type RowRange,
+  Stories,
+  StoryDependencies,
+  type StoryDependency,
+  type StoryFilter,
+} from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
+import { insertInBatches } from "./batches.js"
 import { countOf, limitOffset, pageOfRows } from "./paging.js"
 import * as T from "./shapes.js"
+import { decodeStatusCounts } from "./status-counts.js"
 
 /**
  * SQL implementations of the work-breakdown repositories. They never filter by tenant
@@ -56,7 +68,7 @@ export const EpicsSql = Layer.effect(
         epics.length === 0
           ? Effect.void
           : duplicateAs(T.duplicate("epic", "number"))(
-              sql`INSERT INTO epics ${sql.insert(epics.map(T.epics.encode))}`,
+              insertInBatches(sql, "epics", epics.map(T.epics.encode)),
             ),
       update: (epic) =>
         Effect.orDie(
@@ -74,6 +86,26 @@ export const EpicsSql = Layer.effect(
           Effect.orDie(sql`SELECT * FROM epics WHERE project_id = ${project} ORDER BY position, number`),
           T.epics.decode,
         ),
+      pageByProject: (project, filter, page) => {
+        const where = sql.and([
+          sql`project_id = ${project}`,
+          ...(filter.phase === undefined ? [] : [sql`phase = ${filter.phase}`]),
+        ])
+        return Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT *, count(*) OVER () AS total_count FROM epics WHERE ${where}
+                ORDER BY position, number ${limitOffset(sql, page)}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                T.epics.decode,
+                Effect.orDie(Effect.map(sql`SELECT count(*) FROM epics WHERE ${where}`, countOf)),
+              ),
+          ),
+        )
+      },
+      countByProject: (project) =>
+        Effect.orDie(Effect.map(sql`SELECT count(*) FROM epics WHERE project_id = ${project}`, countOf)),
     }),
   ),
 )
@@ -83,12 +115,32 @@ export const StoriesSql = Layer.effect(
   Effect.map(SqlClient.SqlClient, (sql) => {
     const many = (statement: Effect.Effect<ReadonlyArray<Readonly<Record<string, unknown>>>, unknown>) =>
       Effect.flatMap(Effect.orDie(statement), T.stories.decode)
+    const listRange = (project: ProjectId, filter: StoryFilter, range: RowRange) => {
+      const where = sql.and([
+        sql`project_id = ${project}`,
+        ...(filter.epic_id === undefined ? [] : [sql`epic_id = ${filter.epic_id}`]),
+        ...(filter.agent_status === undefined ? [] : [sql`agent_status = ${filter.agent_status}`]),
+        ...(filter.verified_status === undefined ? [] : [sql`verified_status = ${filter.verified_status}`]),
+      ])
+      return Effect.orDie(
+        Effect.flatMap(
+          sql`SELECT *, count(*) OVER () AS total_count FROM stories WHERE ${where}
+              ORDER BY sort_key, id LIMIT ${range.limit} OFFSET ${range.offset}`,
+          (rows) =>
+            pageOfRows(
+              rows,
+              T.stories.decode,
+              Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories WHERE ${where}`, countOf)),
+            ),
+        ),
+      )
+    }
     return Stories.of({
       insert: (stories) =>
         stories.length === 0
           ? Effect.void
           : duplicateAs(T.duplicate("story", "number"))(
-              sql`INSERT INTO stories ${sql.insert(stories.map(T.stories.encode))}`,
+              insertInBatches(sql, "stories", stories.map(T.stories.encode)),
             ),
       update: (story) =>
         Effect.orDie(
@@ -98,25 +150,9 @@ export const StoriesSql = Layer.effect(
       findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),
       // The row lock makes concurrent transitions of one story queue up; each sees the last result.
       findForUpdate: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id} FOR UPDATE`)),
-      listByProject: (project, filter, page) => {
-        const where = sql.and([
-          sql`project_id = ${project}`,
-          ...(filter.epic_id === undefined ? [] : [sql`epic_id = ${filter.epic_id}`]),
-          ...(filter.agent_status === undefined ? [] : [sql`agent_status = ${filter.agent_status}`]),
-          ...(filter.verified_status === undefined ? [] : [sql`verified_status = ${filter.verified_status}`]),
-        ])
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM stories WHERE ${where} ORDER BY sort_key, id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.stories.decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
-      },
+      listByProject: (project, filter, page) =>
+        listRange(project, filter, { offset: (page.page - 1) * page.page_size, limit: page.page_size }),
+      listByProjectRange: listRange,
       listByEpic: (epic) => many(sql`SELECT * FROM stories WHERE epic_id = ${epic} ORDER BY sort_key, id`),
       listAllByProject: (project) =>
         many(sql`SELECT * FROM stories WHERE project_id = ${project} ORDER BY sort_key, id`),
@@ -127,6 +163,17 @@ export const StoriesSql = Layer.effect(
                 FROM stories WHERE epic_id = ${epic}`,
             (rows) => ({ total: Number(rows[0]?.total ?? 0), verified: Number(rows[0]?.verified ?? 0) }),
           ),
+        ),
+      // One grouped scan of the project's (or epic's) stories through their index; no story is loaded.
+      countByStatus: (scope) =>
+        Effect.flatMap(
+          Effect.orDie(sql`
+            SELECT epic_id, agent_status, verified_status, count(*) AS stories,
+                   coalesce(sum(estimated_hours), 0) AS estimated_hours
+            FROM stories
+            WHERE ${"project_id" in scope ? sql`project_id = ${scope.project_id}` : sql`epic_id = ${scope.epic_id}`}
+            GROUP BY epic_id, agent_status, verified_status`),
+          decodeStatusCounts,
         ),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
@@ -173,7 +220,7 @@ const edgeRepository = <Edge extends { readonly id: string }>(
       edges.length === 0
         ? Effect.void
         : duplicateAs(T.duplicate(edge.entity, "pair"))(
-            sql`INSERT INTO ${table} ${sql.insert(edges.map(edge.codec.encode))}`,
+            insertInBatches(sql, edge.table, edges.map(edge.codec.encode)),
           ),
     delete: (id: string) =>
       Effect.orDie(
@@ -194,14 +241,24 @@ const edgeRepository = <Edge extends { readonly id: string }>(
 export const StoryDependenciesSql = Layer.effect(
   StoryDependencies,
   Effect.map(SqlClient.SqlClient, (sql) =>
-    StoryDependencies.of(
-      edgeRepository(sql, {
+    StoryDependencies.of({
+      ...edgeRepository<StoryDependency>(sql, {
         entity: "story_dependency",
         table: "story_dependencies",
         parent: { table: "stories", column: "story_id" },
         codec: T.storyDependencies,
       }),
-    ),
+      // Two index lookups (by dependent, by prerequisite) over the epic's stories.
+      listByEpic: (epic) =>
+        Effect.flatMap(
+          Effect.orDie(sql`
+            SELECT d.* FROM story_dependencies d
+            WHERE d.story_id IN (SELECT id FROM stories WHERE epic_id = ${epic})
+               OR d.depends_on_story_id IN (SELECT id FROM stories WHERE epic_id = ${epic})
+            ORDER BY d.inserted_at, d.id`),
+          T.storyDependencies.decode,
+        ),
+    }),
   ),
 )
 

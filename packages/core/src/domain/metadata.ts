@@ -8,7 +8,7 @@ export const METADATA_MAX_BYTES = 65_536
  * UTF-8 length of a string without relying on TextEncoder (core must run anywhere). JSON text
  * never holds a lone surrogate (JSON.stringify escapes them), so surrogates come in pairs.
  */
-const utf8Length = (text: string): number => {
+export const utf8Length = (text: string): number => {
   let bytes = 0
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i)

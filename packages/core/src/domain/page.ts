@@ -45,3 +45,11 @@ export const pageOf = <A>(all: ReadonlyArray<A>, request: PageRequest): Paged<A>
   items: all.slice((request.page - 1) * request.page_size, request.page * request.page_size),
   total_count: all.length,
 })
+
+/** The `meta` of a list answered whole, unpaged (the original had no pages there): one page holding it all. */
+export const wholeListMeta = (total_count: number): PageMeta => ({
+  page: 1,
+  page_size: total_count,
+  total_count,
+  total_pages: total_count === 0 ? 0 : 1,
+})

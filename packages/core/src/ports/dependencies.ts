@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
 import type { EpicDependency, StoryDependency } from "../domain/dependency.js"
-import type { EpicDependencyId, ProjectId, StoryDependencyId } from "../domain/ids.js"
+import type { EpicDependencyId, EpicId, ProjectId, StoryDependencyId } from "../domain/ids.js"
 import type { DuplicateKey } from "./storage-errors.js"
 
 /** Story → prerequisite-story edges of the current tenant. */
@@ -13,6 +13,8 @@ export class StoryDependencies extends Context.Tag("@loopctl/core/StoryDependenc
     readonly findById: (id: StoryDependencyId) => Effect.Effect<Option.Option<StoryDependency>>
     /** Every edge whose dependent story belongs to the project, oldest first. */
     readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<StoryDependency>>
+    /** Every edge with either end in the epic (so edges to and from other epics too), oldest first. */
+    readonly listByEpic: (epic: EpicId) => Effect.Effect<ReadonlyArray<StoryDependency>>
   }
 >() {}
 

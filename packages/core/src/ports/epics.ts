@@ -1,7 +1,13 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Epic } from "../domain/epic.js"
 import type { EpicId, ProjectId } from "../domain/ids.js"
+import type { PageRequest, Paged } from "../domain/page.js"
 import type { DuplicateKey } from "./storage-errors.js"
+
+/** Filters of the paged epic list. */
+export interface EpicFilter {
+  readonly phase?: string
+}
 
 /** The current tenant's epics. */
 export class Epics extends Context.Tag("@loopctl/core/Epics")<
@@ -20,5 +26,13 @@ export class Epics extends Context.Tag("@loopctl/core/Epics")<
     readonly findForUpdate: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
     /** Ordered by position, then number. */
     readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
+    /** One page of the project's epics, ordered by position, then number. */
+    readonly pageByProject: (
+      project: ProjectId,
+      filter: EpicFilter,
+      page: PageRequest,
+    ) => Effect.Effect<Paged<Epic>>
+    /** How many epics the project has. */
+    readonly countByProject: (project: ProjectId) => Effect.Effect<number>
   }
 >() {}

@@ -11,6 +11,8 @@ export class Secrets extends Context.Tag("@loopctl/core/Secrets")<
     readonly generateApiKey: Effect.Effect<string>
     /** The lowercase hex SHA-256 of a raw key (of its UTF-8 bytes): how keys are stored and found. */
     readonly hashApiKey: (rawKey: string) => Effect.Effect<string>
+    /** The lowercase hex SHA-256 of some bytes (e.g. a WebAuthn credential id, for its fingerprint). */
+    readonly sha256Hex: (bytes: Uint8Array) => Effect.Effect<string>
   }
 >() {}
 

@@ -1,6 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { EpicId, ProjectId, StoryId } from "../domain/ids.js"
 import type { PageRequest, Paged } from "../domain/page.js"
+import type { StatusCount } from "../domain/progress.js"
 import type { AgentStatus, VerifiedStatus } from "../domain/status.js"
 import type { Story } from "../domain/story.js"
 import type { DuplicateKey } from "./storage-errors.js"
@@ -10,6 +11,12 @@ export interface StoryFilter {
   readonly epic_id?: EpicId
   readonly agent_status?: AgentStatus
   readonly verified_status?: VerifiedStatus
+}
+
+/** A window of a list by position: skip `offset` rows, then take at most `limit`. */
+export interface RowRange {
+  readonly offset: number
+  readonly limit: number
 }
 
 /** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
@@ -23,6 +30,9 @@ export interface EpicTally {
   readonly total: number
   readonly verified: number
 }
+
+/** The stories a status count covers: a whole project's, or one epic's. */
+export type StatusScope = { readonly project_id: ProjectId } | { readonly epic_id: EpicId }
 
 /** The current tenant's stories. */
 export class Stories extends Context.Tag("@loopctl/core/Stories")<
@@ -44,6 +54,12 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
       filter: StoryFilter,
       page: PageRequest,
     ) => Effect.Effect<Paged<Story>>
+    /** The same list read by offset and limit (`GET /stories` pages this way). */
+    readonly listByProjectRange: (
+      project: ProjectId,
+      filter: StoryFilter,
+      range: RowRange,
+    ) => Effect.Effect<Paged<Story>>
     /** Every story of the epic, ordered by sort_key. */
     readonly listByEpic: (epic: EpicId) => Effect.Effect<ReadonlyArray<Story>>
     /** Every story of the project, ordered by sort_key. */
@@ -51,5 +67,10 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
     readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
     /** How many stories the epic has, and how many of them are verified. */
     readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>
+    /**
+     * The stories in scope counted per epic and pair of statuses, with their estimated hours
+     * summed: progress without loading a single story. Pairs without stories are left out.
+     */
+    readonly countByStatus: (scope: StatusScope) => Effect.Effect<ReadonlyArray<StatusCount>>
   }
 >() {}

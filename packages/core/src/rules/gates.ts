@@ -2,7 +2,7 @@ import { Either } from "effect"
 import type { Actor } from "../domain/actor.js"
 import type { AgentLinkRequired, Forbidden, ValidationFailed } from "../domain/errors.js"
 import type { Role } from "../domain/status.js"
-import { requireAgentId, requireExactRole, requireOrchestratorLink } from "./roles.js"
+import { requireAgentId, requireExactRole, requireMinRole, requireOrchestratorLink } from "./roles.js"
 
 /** Every action that changes (or, for request-review, acts on) a story. */
 export type StoryAction =
@@ -18,10 +18,14 @@ export type StoryAction =
   | "reject"
   | "mark-complete"
   | "report-artifact"
+  | "backfill"
 
-/** Who may attempt an action, and whether the key must name its agent (D1, D2, D5). */
+/**
+ * Who may attempt an action — exactly the listed roles, or (`{min}`) a role and those above it —
+ * and whether the key must name its agent (D1, D2, D5).
+ */
 interface Gate {
-  readonly roles: ReadonlyArray<Role>
+  readonly roles: ReadonlyArray<Role> | { readonly min: Role }
   readonly link: "none" | "agent-id" | "orchestrator"
 }
 
@@ -38,6 +42,8 @@ export const gates: { readonly [A in StoryAction]: Gate } = {
   reject: { roles: ["orchestrator"], link: "orchestrator" },
   "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
   "report-artifact": { roles: ["agent", "orchestrator"], link: "none" },
+  // Backfill records work done before loopctl, so there is no implementing agent to keep apart.
+  backfill: { roles: { min: "orchestrator" }, link: "none" },
 }
 
 /** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */
@@ -46,14 +52,21 @@ export const verifierActions: ReadonlyArray<StoryAction> = [
   "verify",
   "reject",
   "mark-complete",
+  "backfill",
 ]
 
 export type GateFailure = Forbidden | AgentLinkRequired | ValidationFailed
 
+/** The role half of an action's gate alone (bulk requests check their list between role and link). */
+export const authorizeRole = (action: StoryAction, actor: Actor): Either.Either<Actor, Forbidden> => {
+  const roles = gates[action].roles
+  return "min" in roles ? requireMinRole(actor, roles.min) : requireExactRole(actor, roles)
+}
+
 /** The role and link gate of an action, checked before the story is looked up. */
 export const authorize = (action: StoryAction, actor: Actor): Either.Either<Actor, GateFailure> => {
   const gate = gates[action]
-  return Either.flatMap(requireExactRole(actor, gate.roles), (allowed): Either.Either<Actor, GateFailure> => {
+  return Either.flatMap(authorizeRole(action, actor), (allowed): Either.Either<Actor, GateFailure> => {
     switch (gate.link) {
       case "none":
         return Either.right(allowed)

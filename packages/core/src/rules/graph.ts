@@ -163,15 +163,15 @@ const duplicateRefusal: Either.Either<never, Conflict> = Either.left(new Conflic
  * existence check, so the service runs it before loading anything.
  */
 export const checkStorySelfDependency = (
-  storyId: StoryId,
-  dependsOnStoryId: StoryId,
+  storyId: string,
+  dependsOnStoryId: string,
 ): Either.Either<void, ValidationFailed> =>
   storyId === dependsOnStoryId ? refuse("A story cannot depend on itself", "self_dependency") : Either.void
 
 /** The epic counterpart of `checkStorySelfDependency`. */
 export const checkEpicSelfDependency = (
-  epicId: EpicId,
-  dependsOnEpicId: EpicId,
+  epicId: string,
+  dependsOnEpicId: string,
 ): Either.Either<void, ValidationFailed> =>
   epicId === dependsOnEpicId ? refuse("An epic cannot depend on itself", "self_dependency") : Either.void
 

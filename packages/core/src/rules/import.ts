@@ -3,6 +3,7 @@ import { EpicNumber } from "../domain/epic.js"
 import { Conflict, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
+import { firstUnstorable, unstorableProblem } from "./storable-text.js"
 
 /**
  * Import validation: turns the body of `POST /projects/:id/import` into an `ImportPlan`, or
@@ -637,6 +638,36 @@ const planDependencies = <N extends string | number>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Last: text the database cannot store
+// ---------------------------------------------------------------------------------------------
+
+const storedEpicFields = ["title", "description", "phase", "metadata"] as const
+const storedStoryFields = ["title", "description", "acceptance_criteria", "metadata"] as const
+
+/**
+ * Refuses text the database cannot keep (a NUL, an unpaired surrogate) in any field an import
+ * stores, at its path, rather than failing on insert. Keys an import ignores are not looked at.
+ */
+const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, ValidationFailed> => {
+  for (const epic of epics) {
+    for (const field of storedEpicFields) {
+      const found = firstUnstorable(epic.fields[field], `epics[${epic.index}].${field}`)
+      if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+    }
+    for (const story of epic.stories) {
+      for (const field of storedStoryFields) {
+        const found = firstUnstorable(
+          story.fields[field],
+          `epics[${epic.index}].stories[${story.index}].${field}`,
+        )
+        if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+      }
+    }
+  }
+  return Either.void
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole validation
 // ---------------------------------------------------------------------------------------------
 
@@ -722,6 +753,7 @@ export const validateImport = (
       },
       existingEpicEdges,
     )
+    yield* checkStorable(numbered)
 
     return {
       merge,

@@ -6,6 +6,7 @@ import type { JsonObject } from "../domain/json.js"
 import type { VerificationOutcome } from "../domain/status.js"
 import { Story } from "../domain/story.js"
 import type { Timestamp } from "../domain/timestamp.js"
+import { type BackfillClaim, backfillRecord, backfillRefusal } from "./backfill.js"
 import { type ContractTerms, checkContract } from "./contract.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
 import { type GateFailure, type StoryAction, authorize } from "./gates.js"
@@ -36,6 +37,7 @@ export type StoryCommand = Data.TaggedEnum<{
   Verify: { readonly evidence: VerifyEvidence; readonly latest_review_completed_at: Timestamp | null }
   Reject: { readonly rejection: Rejection; readonly auto_reset: boolean }
   MarkComplete: { readonly completion: Completion }
+  Backfill: { readonly claim: BackfillClaim }
 }>
 export const StoryCommand = Data.taggedEnum<StoryCommand>()
 
@@ -51,6 +53,7 @@ const actionOf: { readonly [Tag in StoryCommand["_tag"]]: StoryAction } = {
   Verify: "verify",
   Reject: "reject",
   MarkComplete: "mark-complete",
+  Backfill: "backfill",
 }
 
 /** The action a command performs. */
@@ -499,6 +502,59 @@ export const decide = (
         },
       )
     },
+    Backfill: ({ claim }) => backfill(story, claim, actor, now),
+  })
+}
+
+/** Records pre-loopctl work as verified; an identical retry is answered with the story as it is. */
+const backfill = (
+  story: Story,
+  claim: BackfillClaim,
+  actor: Actor,
+  now: Timestamp,
+): Either.Either<Decision, TransitionFailure> => {
+  const refusal = backfillRefusal(story, claim)
+  if (refusal === "retry") return decided(story, story, { audit: [], events: [] })
+  if (refusal !== null) return Either.left(refusal)
+  const after = next(
+    story,
+    {
+      agent_status: "reported_done",
+      verified_status: "verified",
+      reported_done_at: story.reported_done_at ?? now,
+      verified_at: now,
+      metadata: { ...story.metadata, backfill: backfillRecord(claim, now) },
+    },
+    now,
+  )
+  return decided(story, after, {
+    audit: [
+      storyAudit(
+        story,
+        "backfilled",
+        { agent_status: story.agent_status, verified_status: story.verified_status },
+        {
+          agent_status: "reported_done",
+          verified_status: "verified",
+          source: "pre_loopctl",
+          reason: claim.reason,
+          evidence_url: claim.evidence_url,
+          pr_number: claim.pr_number,
+        },
+      ),
+    ],
+    events: [
+      {
+        event: "story.backfilled",
+        ...storyRef(story),
+        source: "pre_loopctl",
+        actor_id: actor.api_key_id,
+        actor_label: actor.label,
+        reason: claim.reason,
+        evidence_url: claim.evidence_url,
+        pr_number: claim.pr_number,
+      },
+    ],
   })
 }
 

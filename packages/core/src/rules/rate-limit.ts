@@ -15,6 +15,8 @@ export const tenantLimitFactor = 3
 export const signupsPerHour = 5
 /** The API's counting window: one UTC minute. */
 export const apiWindowSeconds = 60
+/** The signup counting window: one UTC hour. */
+export const signupWindowSeconds = 3600
 
 /**
  * Whether a caller is exempt from rate limits: any request made with a superadmin key, with or
@@ -92,6 +94,9 @@ export const decide = (
     retry_after_seconds: Math.max(1, Math.ceil(window.reset - nowSeconds)),
   }
 }
+
+/** The 429 message of a refused signup attempt (README: registration is limited per IP address). */
+export const tooManySignupsMessage = "Too many registration attempts. Please try again later."
 
 /** The README's 429 message. */
 export const tooManyRequestsMessage = (retryAfterSeconds: number): string =>

@@ -42,6 +42,7 @@ export const requiredState: { readonly [A in StoryAction]: string } = {
   reject: "Story must be reported_done or verified to reject",
   "mark-complete": "Any story can be marked complete",
   "report-artifact": "Artifacts can be reported in any state",
+  backfill: "Story must be pending, unverified and never assigned to backfill",
 }
 
 export const invalid = (story: Story, action: StoryAction, hint: string = requiredState[action]) =>

@@ -1,8 +1,9 @@
 import { Either, Schema } from "effect"
-import { ValidationFailed } from "../domain/errors.js"
+import { Conflict, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { Tenant, TenantEmail, TenantSettings, TenantSlug, type TenantStatus } from "../domain/tenant.js"
 import type { Timestamp } from "../domain/timestamp.js"
+import type { DuplicateKey } from "../ports/storage-errors.js"
 import type { TenantFilter } from "../ports/tenants.js"
 import { FieldProblems } from "./field-problems.js"
 
@@ -233,3 +234,11 @@ export const tenantListFilter = (query: {
 
 /** A PATCH that renames the tenant to a slug another tenant holds. */
 export const slugTaken = () => ValidationFailed.ofFields({ slug: ["has already been taken"] })
+
+/** A PATCH refused by the store: the slug or the email (both unique) belongs to another tenant. */
+export const tenantFieldTaken = (error: DuplicateKey) =>
+  ValidationFailed.ofFields({ [error.key === "email" ? "email" : "slug"]: ["has already been taken"] })
+
+/** A new tenant refused by the store: 409 naming the slug or the email another tenant holds. */
+export const tenantTaken = (error: DuplicateKey) =>
+  new Conflict({ message: error.key === "email" ? "Email already taken" : "Slug already taken" })

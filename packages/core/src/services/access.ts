@@ -2,8 +2,8 @@ import { Effect, Either, Option } from "effect"
 import { Actor, type Caller, PlatformActor } from "../domain/actor.js"
 import { Agent } from "../domain/agent.js"
 import { ApiKey, type PublicApiKey, publicApiKey } from "../domain/api-key.js"
-import { Conflict, NotFound, ValidationFailed } from "../domain/errors.js"
-import { AgentId, ApiKeyId, TenantId } from "../domain/ids.js"
+import { NotFound, ValidationFailed } from "../domain/errors.js"
+import { AgentId, ApiKeyId, type TenantId } from "../domain/ids.js"
 import { type PageRequest, pageMeta } from "../domain/page.js"
 import type { Role } from "../domain/status.js"
 import { Tenant, tenantSettings } from "../domain/tenant.js"
@@ -47,13 +47,12 @@ import {
   checkSuspension,
   parseTenantCreation,
   parseTenantUpdate,
-  slugTaken,
+  tenantFieldTaken,
   tenantListFilter,
 } from "../rules/tenant-input.js"
 import {
   type Authenticated,
   type Listed,
-  type ProvisionedTenant,
   type RotatedApiKey,
   type TenantSummary,
   issued,
@@ -62,6 +61,7 @@ import {
   tenantSummary,
 } from "./access-results.js"
 import { recordChange } from "./recording.js"
+import { mintApiKey, provisionTenant } from "./tenant-provisioning.js"
 
 /** A key's use is written at most once per this many seconds (authentication is on every request). */
 export const USE_RECORDING_RESOLUTION_SECONDS = 1
@@ -122,25 +122,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
       fields: { readonly name: string; readonly role: Role; readonly agent_id: AgentId | null },
       expires_at: Timestamp | null,
       at: Timestamp,
-    ) =>
-      Effect.gen(function* () {
-        const raw = yield* secrets.generateApiKey
-        const key = new ApiKey({
-          id: yield* freshId(ApiKeyId),
-          tenant_id: tenant,
-          name: fields.name,
-          key_prefix: keyPrefixOf(raw),
-          key_hash: yield* secrets.hashApiKey(raw),
-          role: fields.role,
-          agent_id: fields.agent_id,
-          last_used_at: null,
-          expires_at,
-          revoked_at: null,
-          inserted_at: at,
-          updated_at: at,
-        })
-        return { key, raw }
-      })
+    ) => Effect.provide(mintApiKey(tenant, fields, expires_at, at), ports)
 
     const loadTenant = (id: TenantId) => Effect.flatMap(tenants.findById(id), orElse(tenantNotFound))
 
@@ -164,7 +146,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             const current = yield* Effect.flatMap(tenants.findById(id), orElse(notFound))
             const change = yield* decide(current, yield* now)
             if (change.changed.length === 0) return current
-            yield* Effect.mapError(tenants.update(change.tenant), slugTaken)
+            yield* Effect.mapError(tenants.update(change.tenant), tenantFieldTaken)
             yield* recordChange(adminIn(admin, id), null, {
               audit: [
                 {
@@ -305,57 +287,30 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
 
       /**
        * D9 (superadmin): a tenant from `{name, slug, email}` and its first key, a `user` key named
-       * "default" — one transaction with both audit entries. A taken slug is 409.
+       * "default" — one transaction with both audit entries. A taken slug or email is 409.
        */
       createTenant: (caller: Caller, body: unknown) =>
         Effect.gen(function* () {
           const admin = yield* requireSuperadmin(caller)
           const input = yield* parseTenantCreation(body)
-          const at = yield* now
-          const tenant = new Tenant({
-            id: yield* freshId(TenantId),
-            ...input,
-            status: "active",
-            default_story_budget_millicents: null,
-            token_data_retention_days: null,
-            inserted_at: at,
-            updated_at: at,
+          return yield* provisionTenant(input, {
+            first: Effect.void,
+            furnish: (tenant, key) =>
+              recordChange(adminIn(admin, tenant.id), null, {
+                audit: [
+                  {
+                    entity_type: "tenant",
+                    entity_id: tenant.id,
+                    action: "tenant_created",
+                    actor: "caller",
+                    old_state: null,
+                    new_state: { name: tenant.name, slug: tenant.slug, email: tenant.email },
+                  },
+                  keyAudit(key, "created"),
+                ],
+                events: [],
+              }),
           })
-          const { key, raw } = yield* mintKey(
-            tenant.id,
-            { name: "default", role: "user", agent_id: null },
-            null,
-            at,
-          )
-          yield* uow.transactPlatform(
-            Effect.gen(function* () {
-              yield* Effect.mapError(
-                tenants.insert(tenant),
-                () => new Conflict({ message: "Slug already taken" }),
-              )
-              yield* uow.transact(
-                tenant.id,
-                Effect.gen(function* () {
-                  yield* Effect.orDie(apiKeys.insert(key))
-                  yield* recordChange(adminIn(admin, tenant.id), null, {
-                    audit: [
-                      {
-                        entity_type: "tenant",
-                        entity_id: tenant.id,
-                        action: "tenant_created",
-                        actor: "caller",
-                        old_state: null,
-                        new_state: { name: tenant.name, slug: tenant.slug, email: tenant.email },
-                      },
-                      keyAudit(key, "created"),
-                    ],
-                    events: [],
-                  })
-                }),
-              )
-            }),
-          )
-          return { tenant, api_key: issued(key, raw) } satisfies ProvisionedTenant
         }).pipe(Effect.provide(ports)),
 
       /** GET /tenants/me (any role). */
@@ -371,7 +326,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             const changes = yield* parseTenantUpdate(body, current)
             const update = applyTenantChanges(current, changes, yield* now)
             if (update.changed.length === 0) return current
-            yield* Effect.mapError(tenants.update(update.tenant), slugTaken)
+            yield* Effect.mapError(tenants.update(update.tenant), tenantFieldTaken)
             yield* recordChange(actor, null, {
               audit: [
                 {

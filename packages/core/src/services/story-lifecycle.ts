@@ -19,13 +19,15 @@ import {
   type VerificationResults,
 } from "../ports/verification-records.js"
 import { type ArtifactClaim, parseArtifactClaim } from "../rules/artifact.js"
+import type { Batch } from "../rules/bulk.js"
 import type { ContractTerms } from "../rules/contract.js"
 import { parseReviewSubmission } from "../rules/evidence.js"
 import { type StoryAction, authorize } from "../rules/gates.js"
-import { StoryCommand, claimBlockersOf } from "../rules/lifecycle.js"
+import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
+import { runBatch } from "./batch-run.js"
 import { recordChange } from "./recording.js"
-import { transitionStory } from "./story-transition.js"
+import { claimCommandFor, transitionStory } from "./story-transition.js"
 
 /**
  * The implementer's side of a story: contract, claim, start, request-review, report, unclaim,
@@ -62,14 +64,20 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
     const simple = (action: StoryAction, command: StoryCommand) => (id: StoryId) =>
       act(action, id, () => Effect.succeed(command))
 
-    const insertArtifact = (story: Story, actor: Actor, claim: ArtifactClaim) =>
+    /** Records an artifact report; `reported_by` follows the caller's role unless the path fixes it. */
+    const insertArtifact = (
+      story: Story,
+      actor: Actor,
+      claim: ArtifactClaim,
+      reported_by: ArtifactReport["reported_by"] = actor.role === "orchestrator" ? "orchestrator" : "agent",
+    ) =>
       Effect.gen(function* () {
         const at = yield* now
         const report = new ArtifactReport({
           id: yield* freshId(ArtifactReportId),
           tenant_id: story.tenant_id,
           story_id: story.id,
-          reported_by: actor.role === "orchestrator" ? "orchestrator" : "agent",
+          reported_by,
           reporter_agent_id: actor.agent_id,
           ...claim,
           inserted_at: at,
@@ -106,13 +114,17 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
     return {
       contract: (id: StoryId, terms: ContractTerms) =>
         act("contract", id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
-      claim: (id: StoryId) =>
-        act("claim", id, (story) =>
-          Effect.map(
-            Effect.flatMap(Stories, (stories) => stories.prerequisitesOf(story)),
-            (prerequisites) => StoryCommand.Claim({ blockers: claimBlockersOf(prerequisites) }),
-          ),
-        ),
+      claim: (id: StoryId) => act("claim", id, claimCommandFor),
+      /** Claims a batch, item by item in one transaction, each as a single claim would. */
+      claimBatch: (batch: Batch<unknown>) =>
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("claim", actor)
+          return yield* uow.transact(
+            actor.tenant_id,
+            runBatch(batch, (id) => transitionStory(actor, id, claimCommandFor)),
+          )
+        }).pipe(Effect.provide(ports)),
       start: simple("start", StoryCommand.Start()),
       requestReview: simple("request-review", StoryCommand.RequestReview()),
       /** Report done; an `artifact` in the body is recorded in the same transaction (422 rolls all back). */
@@ -129,18 +141,30 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
             Either.match(artifact, {
               onLeft: () => Effect.void,
               onRight: (claim) =>
-                claim === null ? Effect.void : Effect.asVoid(insertArtifact(story, actor, claim)),
+                // An artifact riding along a report is the implementer's work, whoever reports it.
+                claim === null ? Effect.void : Effect.asVoid(insertArtifact(story, actor, claim, "agent")),
             }),
         )
       },
       unclaim: simple("unclaim", StoryCommand.Unclaim()),
       /** Records a review of a reported story by someone other than its implementer (201). */
       reviewComplete: (id: StoryId, body: unknown) =>
-        act("review-complete", id, () =>
-          Effect.flatMap(now, (at) =>
-            Effect.map(parseReviewSubmission(body, at), (review) => StoryCommand.ReviewComplete({ review })),
-          ),
-        ),
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("review-complete", actor)
+          const { review } = yield* uow.transact(
+            actor.tenant_id,
+            transitionStory(actor, id, () =>
+              Effect.flatMap(now, (at) =>
+                Effect.map(parseReviewSubmission(body, at), (submission) =>
+                  StoryCommand.ReviewComplete({ review: submission }),
+                ),
+              ),
+            ),
+          )
+          if (review === null) return yield* Effect.dieMessage("a completed review wrote no review record")
+          return { review_record: review }
+        }).pipe(Effect.provide(ports)),
       /** Records an artifact report for a story, in any state. */
       reportArtifact: (id: StoryId, body: unknown) =>
         Effect.gen(function* () {

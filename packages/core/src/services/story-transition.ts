@@ -10,7 +10,7 @@ import { type Ids, freshId } from "../ports/ids.js"
 import type { Outbox } from "../ports/outbox.js"
 import { Stories } from "../ports/stories.js"
 import { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
-import { type Decision, type StoryCommand, decide } from "../rules/lifecycle.js"
+import { type Decision, StoryCommand, claimBlockersOf, decide } from "../rules/lifecycle.js"
 import { recordChange } from "./recording.js"
 
 /** The ports one story transition touches. */
@@ -34,18 +34,19 @@ export const applyDecision = (actor: Actor, story: Story, decision: Decision) =>
   Effect.gen(function* () {
     const at = yield* now
     if (decision.changed) yield* Effect.flatMap(Stories, (stories) => stories.update(decision.story))
+    let record: ReviewRecord | null = null
     if (decision.review !== null) {
-      const review = decision.review
-      const record = new ReviewRecord({
+      record = new ReviewRecord({
         id: yield* freshId(ReviewRecordId),
         tenant_id: story.tenant_id,
         story_id: story.id,
         reviewer_agent_id: actor.agent_id,
-        ...review,
+        ...decision.review,
         inserted_at: at,
         updated_at: at,
       })
-      yield* Effect.flatMap(ReviewRecords, (records) => records.insert(record))
+      const inserted = record
+      yield* Effect.flatMap(ReviewRecords, (records) => records.insert(inserted))
     }
     if (decision.verification !== null) {
       const results = yield* VerificationResults
@@ -64,6 +65,7 @@ export const applyDecision = (actor: Actor, story: Story, decision: Decision) =>
       )
     }
     yield* recordChange(actor, story.project_id, decision)
+    return { review: record }
   })
 
 /** Load → build the command from what was loaded → decide → apply. Runs inside a unit of work. */
@@ -76,6 +78,13 @@ export const transitionStory = <E, R>(
     const story = yield* loadStoryForUpdate(id)
     const command = yield* commandFor(story)
     const decision = yield* decide(story, command, actor, yield* now)
-    yield* applyDecision(actor, story, decision)
-    return { before: story, decision }
+    const { review } = yield* applyDecision(actor, story, decision)
+    return { before: story, decision, review }
   })
+
+/** A claim of `story`, with the unverified prerequisites it has to wait for. */
+export const claimCommandFor = (story: Story) =>
+  Effect.map(
+    Effect.flatMap(Stories, (stories) => stories.prerequisitesOf(story)),
+    (prerequisites) => StoryCommand.Claim({ blockers: claimBlockersOf(prerequisites) }),
+  )

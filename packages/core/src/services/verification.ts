@@ -2,44 +2,30 @@ import { Effect, Either, Option } from "effect"
 import type { Actor } from "../domain/actor.js"
 import { NotFound } from "../domain/errors.js"
 import type { EpicId, StoryId } from "../domain/ids.js"
-import { type PageRequest, pageMeta } from "../domain/page.js"
 import type { Story } from "../domain/story.js"
-import { tenantSettings } from "../domain/tenant.js"
-import { now } from "../domain/timestamp.js"
 import { VerifierCapability } from "../policy/grants.js"
-import { AuditLog } from "../ports/audit-log.js"
+import type { AuditLog } from "../ports/audit-log.js"
 import { Epics } from "../ports/epics.js"
 import type { Ids } from "../ports/ids.js"
 import type { Outbox } from "../ports/outbox.js"
 import { Stories } from "../ports/stories.js"
-import { Tenants } from "../ports/tenants.js"
+import type { Tenants } from "../ports/tenants.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
-import {
-  type Batch,
-  type BulkItemResult,
-  bulkHttpStatus,
-  itemStoryId,
-  sortBulkResults,
-} from "../rules/bulk.js"
-import {
-  type VerifyEvidence,
-  epicFullyVerified,
-  epicJustCompleted,
-  parseCompletion,
-  parseRejection,
-  parseVerifyEvidence,
-} from "../rules/evidence.js"
+import type { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
+import { parseBackfill } from "../rules/backfill.js"
+import { type Batch, bulkRejectDefaults, bulkVerifyDefaults, withDefaults } from "../rules/bulk.js"
+import { parseCompletion, parseRejection, parseVerifyEvidence } from "../rules/evidence.js"
 import { type StoryAction, authorize } from "../rules/gates.js"
-import { StoryCommand, decide } from "../rules/lifecycle.js"
+import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
-import { recordChange } from "./recording.js"
-import { applyDecision, transitionStory } from "./story-transition.js"
+import { runBatch } from "./batch-run.js"
+import { transitionStory } from "./story-transition.js"
+import { rejectStory, verifyStory } from "./verifying.js"
 
 /**
- * The verifier's side: verify, reject, force-unclaim, verify-all and bulk mark-complete. Every
- * method needs `VerifierCapability` — an orchestrator linked to an agent — which only
- * `asVerifier` grants; the identity gate then keeps that agent off its own stories.
+ * The verifier's side: verify, reject, force-unclaim, backfill, verify-all and the bulk verify,
+ * reject and mark-complete. Every method needs `VerifierCapability` — granted only by
+ * `asVerifier` — and the identity gate then keeps the caller's agent off its own stories.
  */
 export class Verification extends Effect.Service<Verification>()("@loopctl/core/Verification", {
   effect: Effect.gen(function* () {
@@ -51,63 +37,8 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
     const verifier = (action: StoryAction) =>
       Effect.flatMap(VerifierCapability, ({ actor }) => Effect.as(authorize(action, actor), actor))
 
-    /** Records `epic.completed` the first time the story's epic has every story verified. */
-    const completeEpicIfDone = (actor: Actor, story: Story) =>
-      Effect.gen(function* () {
-        // Hold the epic first, so verifies of its last stories decide completion one after
-        // another and the later one sees the earlier one's committed story.
-        const epic = yield* Effect.flatMap(Epics, (epics) => epics.findForUpdate(story.epic_id))
-        if (Option.isNone(epic)) return
-        const tally = yield* Effect.flatMap(Stories, (stories) => stories.tallyByEpic(story.epic_id))
-        if (!epicFullyVerified(tally)) return
-        const already = yield* Effect.flatMap(AuditLog, (log) =>
-          log.exists("epic", story.epic_id, "completed"),
-        )
-        if (!epicJustCompleted(tally, already)) return
-        const summary = {
-          epic_id: epic.value.id,
-          epic_number: epic.value.number,
-          epic_title: epic.value.title,
-          project_id: epic.value.project_id,
-          story_count: tally.total,
-        }
-        yield* recordChange(actor, story.project_id, {
-          audit: [
-            {
-              entity_type: "epic",
-              entity_id: epic.value.id,
-              action: "completed",
-              actor: "caller",
-              old_state: null,
-              new_state: summary,
-            },
-          ],
-          events: [{ event: "epic.completed", ...summary }],
-        })
-      })
-
-    /** One verify inside the caller's transaction: the story, its review, the decision, the writes. */
-    const verifyOne = (actor: Actor, id: StoryId, evidence: VerifyEvidence) =>
-      Effect.gen(function* () {
-        const { decision } = yield* transitionStory(actor, id, (story) =>
-          Effect.map(
-            Effect.flatMap(ReviewRecords, (reviews) => reviews.latestCompletedAt(story.id)),
-            (reviewedAt) => StoryCommand.Verify({ evidence, latest_review_completed_at: reviewedAt }),
-          ),
-        )
-        yield* completeEpicIfDone(actor, decision.story)
-        return decision.story
-      })
-
-    const autoResetOnRejection = (actor: Actor) =>
-      Effect.map(
-        Effect.flatMap(Tenants, (tenants) => tenants.findById(actor.tenant_id)),
-        (tenant) =>
-          Option.match(tenant, {
-            onNone: () => true,
-            onSome: (t) => tenantSettings(t.settings).auto_reset_on_rejection,
-          }),
-      )
+    /** The story after a transition, with what the caller can do next. */
+    const answer = (actor: Actor, story: Story) => ({ story, next_actions: nextActions(story, actor.role) })
 
     return {
       /** Verifies a reported story that someone else implemented and someone reviewed after the report. */
@@ -115,23 +46,17 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
         Effect.gen(function* () {
           const actor = yield* verifier("verify")
           const evidence = yield* parseVerifyEvidence(body)
-          const story = yield* uow.transact(actor.tenant_id, verifyOne(actor, id, evidence))
-          return { story, next_actions: nextActions(story, actor.role) }
+          const story = yield* uow.transact(actor.tenant_id, verifyStory(actor, id, evidence))
+          return answer(actor, story)
         }).pipe(Effect.provide(ports)),
 
       /** Rejects a reported or verified story; by default the story goes back to pending. */
       reject: (id: StoryId, body: unknown) =>
         Effect.gen(function* () {
           const actor = yield* verifier("reject")
+          // The reason is checked before the story is looked up.
           const rejection = yield* parseRejection(body)
-          const { decision } = yield* uow.transact(
-            actor.tenant_id,
-            Effect.flatMap(autoResetOnRejection(actor), (auto_reset) =>
-              transitionStory(actor, id, () =>
-                Effect.succeed(StoryCommand.Reject({ rejection, auto_reset })),
-              ),
-            ),
-          )
+          const { decision } = yield* uow.transact(actor.tenant_id, rejectStory(actor, id, rejection))
           return { story: decision.story }
         }).pipe(Effect.provide(ports)),
 
@@ -143,7 +68,22 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
             actor.tenant_id,
             transitionStory(actor, id, () => Effect.succeed(StoryCommand.ForceUnclaim())),
           )
-          return { story: decision.story, next_actions: nextActions(decision.story, actor.role) }
+          return answer(actor, decision.story)
+        }).pipe(Effect.provide(ports)),
+
+      /**
+       * Records a story done before loopctl tracked it as verified, with its provenance. The body
+       * is checked before the story is looked up; an identical retry changes nothing.
+       */
+      backfill: (id: StoryId, body: unknown) =>
+        Effect.gen(function* () {
+          const actor = yield* verifier("backfill")
+          const claim = yield* parseBackfill(body)
+          const { decision } = yield* uow.transact(
+            actor.tenant_id,
+            transitionStory(actor, id, () => Effect.succeed(StoryCommand.Backfill({ claim }))),
+          )
+          return answer(actor, decision.story)
         }).pipe(Effect.provide(ports)),
 
       /**
@@ -172,7 +112,7 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
           const errors: Array<{ story_id: StoryId; reason: string }> = []
           for (const story of eligible) {
             const outcome = yield* Effect.either(
-              uow.transact(actor.tenant_id, verifyOne(actor, story.id, evidence)),
+              uow.transact(actor.tenant_id, verifyStory(actor, story.id, evidence)),
             )
             if (Either.isRight(outcome)) verified_count += 1
             else if (codeOf(outcome.left) === "review_not_conducted") skipped_count += 1
@@ -188,32 +128,51 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
         }).pipe(Effect.provide(ports)),
 
       /**
+       * Verifies a batch, item by item in one transaction, each as a full single verify (D19 and
+       * the spec's recommendation: self, state and review gates apply). Missing evidence takes the
+       * bulk defaults.
+       */
+      verifyBatch: (batch: Batch<unknown>) =>
+        Effect.gen(function* () {
+          const actor = yield* verifier("verify")
+          return yield* uow.transact(
+            actor.tenant_id,
+            runBatch(batch, (id, item) =>
+              Effect.flatMap(parseVerifyEvidence(withDefaults(item, bulkVerifyDefaults)), (evidence) =>
+                verifyStory(actor, id, evidence),
+              ),
+            ),
+          )
+        }).pipe(Effect.provide(ports)),
+
+      /** Rejects a batch, item by item in one transaction, each as a single reject. */
+      rejectBatch: (batch: Batch<unknown>) =>
+        Effect.gen(function* () {
+          const actor = yield* verifier("reject")
+          return yield* uow.transact(
+            actor.tenant_id,
+            runBatch(batch, (id, item) =>
+              Effect.flatMap(parseRejection(withDefaults(item, bulkRejectDefaults)), (rejection) =>
+                rejectStory(actor, id, rejection),
+              ),
+            ),
+          )
+        }).pipe(Effect.provide(ports)),
+
+      /**
        * Records pre-existing work as verified, item by item in one transaction: a refused item
        * (unknown, or the caller's own story) writes nothing and does not stop the others.
        */
       markComplete: (batch: Batch<unknown>) =>
         Effect.gen(function* () {
           const actor = yield* verifier("mark-complete")
-          const results = yield* uow.transact(
-            actor.tenant_id,
-            Effect.forEach(batch, (item) => markOne(actor, item)),
-          )
-          const sorted = sortBulkResults(results)
-          return { results: sorted, http_status: bulkHttpStatus(sorted) }
-        }).pipe(Effect.provide(ports)),
-
-      /** Verification results of a story, newest first (orchestrators and up). */
-      listResults: (id: StoryId, page: PageRequest) =>
-        Effect.gen(function* () {
-          const actor = yield* verifier("verify")
           return yield* uow.transact(
             actor.tenant_id,
-            Effect.gen(function* () {
-              const story = yield* Effect.flatMap(Stories, (s) => s.findById(id))
-              if (Option.isNone(story)) return yield* Effect.fail(NotFound.of("Story"))
-              const found = yield* Effect.flatMap(VerificationResults, (r) => r.listByStory(id, page))
-              return { data: found.items, meta: pageMeta(page, found.total_count) }
-            }),
+            runBatch(batch, (id, item) =>
+              transitionStory(actor, id, () =>
+                Effect.succeed(StoryCommand.MarkComplete({ completion: parseCompletion(item) })),
+              ),
+            ),
           )
         }).pipe(Effect.provide(ports)),
     }
@@ -223,27 +182,3 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
 /** The machine-readable reason of a refusal: its code when it has one, else its tag. */
 const codeOf = (error: { readonly _tag: string }): string =>
   "code" in error && typeof error.code === "string" ? error.code : error._tag
-
-const failedItem = (story_id: string, reason: string): BulkItemResult => ({
-  story_id,
-  status: "error",
-  reason,
-})
-
-const markOne = (actor: Actor, item: unknown) =>
-  Effect.gen(function* () {
-    const { raw, id } = itemStoryId(item)
-    if (id === undefined) return failedItem(raw, "Story not found")
-    const story = yield* Effect.flatMap(Stories, (s) => s.findForUpdate(id))
-    if (Option.isNone(story)) return failedItem(raw, "Story not found")
-    const decision = decide(
-      story.value,
-      StoryCommand.MarkComplete({ completion: parseCompletion(item) }),
-      actor,
-      yield* now,
-    )
-    if (Either.isLeft(decision)) return failedItem(raw, codeOf(decision.left))
-    yield* applyDecision(actor, story.value, decision.right)
-    const done: BulkItemResult = { story_id: raw, status: "success" }
-    return done
-  })

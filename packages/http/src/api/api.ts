@@ -1,9 +1,18 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AuditGroup } from "./audit.js"
+import { DependenciesGroup } from "./dependencies.js"
+import { EpicsGroup } from "./epics.js"
 import { Enveloped } from "./errors.js"
 import { IdentityApi } from "./identity.js"
+import { ImportExportGroup } from "./import-export.js"
 import { dropDecodeErrors } from "./openapi.js"
+import { OrchestratorStateGroup } from "./orchestrator-state.js"
+import { ProjectsGroup } from "./projects.js"
+import { SignupGroup } from "./signup.js"
+import { StoriesGroup } from "./stories.js"
+import { StoryWorkflowApi } from "./story-workflow.js"
 import { SystemGroup } from "./system.js"
+import { UiTestRunsGroup } from "./ui-test-runs.js"
 import { version } from "./version.js"
 
 /**
@@ -17,8 +26,17 @@ import { version } from "./version.js"
  */
 export class LoopctlApi extends HttpApi.make("loopctl")
   .add(SystemGroup)
+  .add(SignupGroup)
   .addHttpApi(IdentityApi)
   .add(AuditGroup)
+  .add(ProjectsGroup)
+  .add(EpicsGroup)
+  .add(StoriesGroup)
+  .add(DependenciesGroup)
+  .add(ImportExportGroup)
+  .add(OrchestratorStateGroup)
+  .add(UiTestRunsGroup)
+  .addHttpApi(StoryWorkflowApi)
   .addError(Enveloped.BadRequest)
   .addError(Enveloped.NotFound)
   .addError(Enveloped.PayloadTooLarge)

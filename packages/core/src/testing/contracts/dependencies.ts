@@ -230,6 +230,56 @@ export const storyDependenciesContract: ContractSuite<Ports> = {
       }),
     ),
     contractCase(
+      "listByEpic holds the edges with either end in the epic, across epics, oldest first",
+      Effect.gen(function* () {
+        const { tenant, project, epic, s1, s2, s3 } = yield* threeStories
+        const other = yield* anEpic(project, 2)
+        const third = yield* anEpic(project, 3)
+        yield* within(
+          tenant.id,
+          Effect.flatMap(Epics, (repo) => repo.insert([other, third])),
+        )
+        const o1 = yield* aStory(other, "2.1")
+        const o2 = yield* aStory(other, "2.2")
+        const t1 = yield* aStory(third, "3.1")
+        yield* commitStories(tenant, [o1, o2, t1])
+        const inside = yield* aStoryDependency(s2, s1, { inserted_at: instant(140, 3) })
+        const outward = yield* aStoryDependency(s3, o1, { inserted_at: instant(140, 1) })
+        const inward = yield* aStoryDependency(o2, s1, { inserted_at: instant(140, 2) })
+        const elsewhere = yield* aStoryDependency(o2, o1, { inserted_at: instant(139) })
+        const beyond = yield* aStoryDependency(t1, o2, { inserted_at: instant(141) })
+        yield* within(
+          tenant.id,
+          storyEdges((repo) => repo.insert([inside, outward, inward, elsewhere, beyond])),
+        )
+        const ofEpic = yield* within(
+          tenant.id,
+          storyEdges((repo) => repo.listByEpic(epic.id)),
+        )
+        yield* expectEqual(ofEpic, [outward, inward, inside], "edges touching epic 1")
+        const ofOther = yield* within(
+          tenant.id,
+          storyEdges((repo) => repo.listByEpic(other.id)),
+        )
+        yield* expectEqual(
+          ids(ofOther),
+          [elsewhere.id, outward.id, inward.id, beyond.id],
+          "edges touching epic 2",
+        )
+        const ofThird = yield* within(
+          tenant.id,
+          storyEdges((repo) => repo.listByEpic(third.id)),
+        )
+        yield* expectEqual(ids(ofThird), [beyond.id], "edges touching epic 3")
+        const { tenant: stranger } = yield* seedBoard
+        const seen = yield* within(
+          stranger.id,
+          storyEdges((repo) => repo.listByEpic(epic.id)),
+        )
+        yield* expectEqual(seen, [], "edges of another tenant's epic")
+      }),
+    ),
+    contractCase(
       "another tenant's unit of work sees none of the edges",
       Effect.gen(function* () {
         const { tenant, project, s1, s2 } = yield* threeStories

@@ -4,12 +4,16 @@ import type { AuditLog } from "../../ports/audit-log.js"
 import type { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
 import type { Epics } from "../../ports/epics.js"
 import type { Ids } from "../../ports/ids.js"
+import type { OrchestratorStates } from "../../ports/orchestrator-states.js"
 import type { Outbox } from "../../ports/outbox.js"
 import type { Projects } from "../../ports/projects.js"
 import type { RateLimits } from "../../ports/rate-limits.js"
+import type { RootAuthenticators } from "../../ports/root-authenticators.js"
 import type { Secrets } from "../../ports/secrets.js"
+import type { SignupChallenges } from "../../ports/signup-challenges.js"
 import type { Stories } from "../../ports/stories.js"
 import type { Tenants } from "../../ports/tenants.js"
+import type { UiTestRuns } from "../../ports/ui-test-runs.js"
 import type { UnitOfWork } from "../../ports/unit-of-work.js"
 import type { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
 import { agentsContract } from "./agents.js"
@@ -19,19 +23,23 @@ import type { ContractSuite } from "./contract.js"
 import { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
 import { epicsContract } from "./epics.js"
 import { idsContract } from "./ids.js"
+import { orchestratorStatesContract } from "./orchestrator-states.js"
 import { outboxContract } from "./outbox.js"
 import { platformTransactionContract } from "./platform-transaction.js"
 import { projectsContract } from "./projects.js"
 import { rateLimitsContract } from "./rate-limits.js"
 import { secretsContract } from "./secrets.js"
+import { rootAuthenticatorsContract, signupChallengesContract } from "./signup.js"
 import { storiesContract } from "./stories.js"
 import { tenantsContract } from "./tenants.js"
+import { uiTestRunsContract } from "./ui-test-runs.js"
 import { unitOfWorkContract } from "./unit-of-work.js"
 import {
   artifactReportsContract,
   reviewRecordsContract,
   verificationResultsContract,
 } from "./verification-records.js"
+import { workCountsContract } from "./work-counts.js"
 
 /**
  * `@loopctl/core/contracts`: what every adapter of the core's ports must do, as runner-neutral
@@ -47,19 +55,23 @@ export { auditLogContract } from "./audit-log.js"
 export { epicDependenciesContract, storyDependenciesContract } from "./dependencies.js"
 export { epicsContract } from "./epics.js"
 export { idsContract } from "./ids.js"
+export { orchestratorStatesContract } from "./orchestrator-states.js"
 export { outboxContract } from "./outbox.js"
 export { platformTransactionContract } from "./platform-transaction.js"
 export { projectsContract } from "./projects.js"
 export { rateLimitsContract } from "./rate-limits.js"
 export { secretsContract } from "./secrets.js"
+export { rootAuthenticatorsContract, signupChallengesContract } from "./signup.js"
 export { storiesContract } from "./stories.js"
 export { tenantsContract } from "./tenants.js"
+export { uiTestRunsContract } from "./ui-test-runs.js"
 export { unitOfWorkContract } from "./unit-of-work.js"
 export {
   artifactReportsContract,
   reviewRecordsContract,
   verificationResultsContract,
 } from "./verification-records.js"
+export { workCountsContract } from "./work-counts.js"
 
 /** Every port the contract suites exercise: what an adapter's layer must provide to run them all. */
 export type ContractPorts =
@@ -80,6 +92,10 @@ export type ContractPorts =
   | AuditLog
   | Outbox
   | Ids
+  | OrchestratorStates
+  | UiTestRuns
+  | RootAuthenticators
+  | SignupChallenges
 
 /** Every suite, one per port. */
 export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
@@ -93,6 +109,7 @@ export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
   projectsContract,
   epicsContract,
   storiesContract,
+  workCountsContract,
   storyDependenciesContract,
   epicDependenciesContract,
   reviewRecordsContract,
@@ -101,4 +118,8 @@ export const allContractSuites: ReadonlyArray<ContractSuite<ContractPorts>> = [
   auditLogContract,
   outboxContract,
   idsContract,
+  orchestratorStatesContract,
+  uiTestRunsContract,
+  rootAuthenticatorsContract,
+  signupChallengesContract,
 ]

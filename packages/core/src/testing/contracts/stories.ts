@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { Epic } from "../../domain/epic.js"
 import { EpicId as EpicIdSchema, StoryId } from "../../domain/ids.js"
 import { Story } from "../../domain/story.js"
@@ -386,6 +386,54 @@ export const storiesContract: ContractSuite<
       }),
     ),
     contractCase(
+      "listByProjectRange reads a window from any offset, filtered, and counts every match",
+      Effect.gen(function* () {
+        const { tenant, project, epic, second } = yield* twoEpics
+        yield* commitStories(tenant, [
+          yield* aStory(epic, "1.10"),
+          yield* aStory(second, "2.1", { agent_status: "implementing" }),
+          yield* aStory(epic, "1.2", { verified_status: "verified" }),
+          yield* aStory(epic, "1.1"),
+          yield* aStory(second, "2.2"),
+        ])
+        const range = (filter: StoryFilter, offset: number, limit: number) =>
+          within(
+            tenant.id,
+            Effect.flatMap(Stories, (repo) => repo.listByProjectRange(project.id, filter, { offset, limit })),
+          )
+        const check = (
+          filter: StoryFilter,
+          offset: number,
+          limit: number,
+          expected: ReadonlyArray<string>,
+          total: number,
+        ) =>
+          Effect.gen(function* () {
+            const what = `offset ${offset} limit ${limit} of ${JSON.stringify(filter)}`
+            const found = yield* range(filter, offset, limit)
+            yield* expectEqual(numbers(found.items), expected, what)
+            yield* expectEqual(found.total_count, total, `total_count, ${what}`)
+          })
+        // An offset that is not a multiple of the limit: a page request cannot express it.
+        yield* check({}, 1, 3, ["1.2", "1.10", "2.1"], 5)
+        yield* check({}, 0, 100, ["1.1", "1.2", "1.10", "2.1", "2.2"], 5)
+        yield* check({}, 4, 2, ["2.2"], 5)
+        yield* check({}, 5, 2, [], 5)
+        yield* check({}, 50, 1, [], 5)
+        yield* check({ epic_id: epic.id }, 1, 1, ["1.2"], 3)
+        yield* check({ verified_status: "unverified" }, 2, 10, ["2.1", "2.2"], 4)
+        yield* check({ epic_id: second.id, agent_status: "pending" }, 0, 10, ["2.2"], 1)
+        const full = yield* range({}, 0, 1)
+        const first = yield* expectSome(Option.fromNullable(full.items[0]), "the first story")
+        yield* expectEqual(first.number, "1.1", "the first story's number")
+        yield* expectEqual(
+          first,
+          yield* expectSome(yield* within(tenant.id, findStory(first.id)), "1.1"),
+          "a listed story carries every field",
+        )
+      }),
+    ),
+    contractCase(
       "listByEpic holds the epic's stories only, ordered by sort_key",
       Effect.gen(function* () {
         const { tenant, epic, second } = yield* twoEpics
@@ -524,6 +572,9 @@ export const storiesContract: ContractSuite<
             const page = yield* repo.listByProject(project.id, {}, { page: 1, page_size: 10 })
             yield* expectEqual(page.items, [], "listByProject of another tenant's project")
             yield* expectEqual(page.total_count, 0, "total_count of another tenant's project")
+            const range = yield* repo.listByProjectRange(project.id, {}, { offset: 0, limit: 10 })
+            yield* expectEqual(range.items, [], "listByProjectRange of another tenant's project")
+            yield* expectEqual(range.total_count, 0, "listByProjectRange total_count of another tenant")
             yield* expectEqual(yield* repo.listAllByProject(project.id), [], "listAllByProject")
             yield* expectEqual(yield* repo.listByEpic(epic.id), [], "listByEpic")
             const prerequisites = yield* repo.prerequisitesOf(story)

@@ -121,6 +121,36 @@ export const tenantsContract: ContractSuite<Ports> = {
       }),
     ),
     contractCase(
+      "emails are unique across tenants, whatever their case: DuplicateKey email on insert and update",
+      Effect.gen(function* () {
+        const tenants = yield* Tenants
+        const first = yield* freshTenant()
+        const second = yield* freshTenant()
+        const twin = yield* aTenant({ email: first.email.toUpperCase() })
+        const refused = yield* expectFailure(
+          tenants.insert(twin),
+          "DuplicateKey",
+          "a second tenant with a taken email",
+        )
+        yield* expectEqual(refused.key, "email", "the key a taken email is refused on")
+        yield* expectNone(yield* tenants.findById(twin.id), "the refused tenant")
+        const moved = yield* expectFailure(
+          tenants.update(new Tenant({ ...second, email: first.email })),
+          "DuplicateKey",
+          "taking another tenant's email",
+        )
+        yield* expectEqual(moved.key, "email", "the key a taken email is refused on")
+        yield* expectEqual(
+          yield* expectSome(yield* tenants.findById(second.id), "second"),
+          second,
+          "untouched",
+        )
+        const slugTwin = yield* aTenant({ slug: first.slug })
+        const slugRefused = yield* expectFailure(tenants.insert(slugTwin), "DuplicateKey", "a taken slug")
+        yield* expectEqual(slugRefused.key, "slug", "the key a taken slug is refused on")
+      }),
+    ),
+    contractCase(
       "update replaces the stored fields; another tenant's slug is DuplicateKey",
       Effect.gen(function* () {
         const tenants = yield* Tenants

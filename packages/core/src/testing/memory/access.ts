@@ -36,8 +36,15 @@ export const TenantsMemory = Layer.effect(
     /** Inside a tenant's unit of work only that tenant is visible, as under row-level security. */
     const visible = (tenant: Tenant) =>
       Effect.map(db.tenant, (current) => Option.isNone(current) || current.value === tenant.id)
-    const slugTakenBy = (tables: Tables, tenant: Tenant) =>
-      all(tables.tenants).some((other) => other.slug === tenant.slug && other.id !== tenant.id)
+    /** Which unique field of another tenant `tenant` would repeat: its slug, or its email (any case). */
+    const takenBy = (tables: Tables, tenant: Tenant): Option.Option<"slug" | "email"> => {
+      const others = all(tables.tenants).filter((other) => other.id !== tenant.id)
+      if (others.some((other) => other.slug === tenant.slug)) return Option.some("slug")
+      const email = tenant.email.toLowerCase()
+      return others.some((other) => other.email.toLowerCase() === email)
+        ? Option.some("email")
+        : Option.none()
+    }
     const findWhere = (match: (tenant: Tenant) => boolean): Effect.Effect<Option.Option<Tenant>> =>
       Effect.flatMap(
         db.read((t) => all(t.tenants).find(match)),
@@ -50,9 +57,17 @@ export const TenantsMemory = Layer.effect(
       // Tenants are global rows, created outside any tenant's scope.
       insert: (tenant) =>
         Effect.flatMap(Ref.get(store.tables), (tables) =>
-          slugTakenBy(tables, tenant) || HashMap.has(tables.tenants, tenant.id)
-            ? duplicate("tenant", "slug")
-            : Ref.update(store.tables, (t) => ({ ...t, tenants: HashMap.set(t.tenants, tenant.id, tenant) })),
+          Option.match(
+            HashMap.has(tables.tenants, tenant.id) ? Option.some("slug") : takenBy(tables, tenant),
+            {
+              onSome: (key) => duplicate("tenant", key),
+              onNone: () =>
+                Ref.update(store.tables, (t) => ({
+                  ...t,
+                  tenants: HashMap.set(t.tenants, tenant.id, tenant),
+                })),
+            },
+          ),
         ),
       update: (tenant) =>
         Effect.flatMap(
@@ -61,12 +76,14 @@ export const TenantsMemory = Layer.effect(
             Option.isNone(found)
               ? Effect.void
               : Effect.flatMap(Ref.get(store.tables), (tables) =>
-                  slugTakenBy(tables, tenant)
-                    ? duplicate("tenant", "slug")
-                    : Ref.update(store.tables, (t) => ({
+                  Option.match(takenBy(tables, tenant), {
+                    onSome: (key) => duplicate("tenant", key),
+                    onNone: () =>
+                      Ref.update(store.tables, (t) => ({
                         ...t,
                         tenants: HashMap.set(t.tenants, tenant.id, tenant),
                       })),
+                  }),
                 ),
         ),
       findById: (id) => findWhere((tenant) => tenant.id === id),

@@ -3,6 +3,7 @@ import { LoopctlServices } from "../../services/layer.js"
 import { AgentsMemory, ApiKeysMemory, TenantsMemory } from "./access.js"
 import { AuditLogMemory } from "./audit-log.js"
 import { IdsRandom } from "./ids.js"
+import { OrchestratorStatesMemory } from "./orchestrator-states.js"
 import { RateLimitsMemory } from "./rate-limits.js"
 import {
   ArtifactReportsMemory,
@@ -11,7 +12,9 @@ import {
   VerificationResultsMemory,
 } from "./records.js"
 import { SecretsWebCrypto } from "./secrets.js"
+import { RootAuthenticatorsMemory, SignupChallengesMemory } from "./signup.js"
 import { MemoryStore } from "./store.js"
+import { UiTestRunsMemory } from "./ui-test-runs.js"
 import { UnitOfWorkMemory } from "./unit-of-work.js"
 import {
   EpicDependenciesMemory,
@@ -41,6 +44,10 @@ export const MemoryPorts = Layer.mergeAll(
   AuditLogMemory,
   OutboxMemory,
   RateLimitsMemory,
+  OrchestratorStatesMemory,
+  UiTestRunsMemory,
+  RootAuthenticatorsMemory,
+  SignupChallengesMemory,
 ).pipe(Layer.provideMerge(Layer.merge(IdsRandom, SecretsWebCrypto)), Layer.provide(MemoryStore.layer))
 
 export { IdsRandom } from "./ids.js"

@@ -70,6 +70,15 @@ export const utf8Bytes = (text: string): Uint8Array => {
   return Uint8Array.from(out)
 }
 
+/** The lowercase hex SHA-256 of some bytes, on WebCrypto. */
+const sha256Hex = (bytes: Uint8Array) =>
+  Effect.flatMap(webCrypto, (crypto) =>
+    Effect.map(
+      Effect.promise(() => crypto.subtle.digest("SHA-256", bytes)),
+      (digest) => hex(new Uint8Array(digest)),
+    ),
+  )
+
 /** Secrets on WebCrypto: random keys from `getRandomValues`, SHA-256 from `subtle.digest`. */
 export const SecretsWebCrypto = Layer.succeed(
   Secrets,
@@ -77,12 +86,7 @@ export const SecretsWebCrypto = Layer.succeed(
     generateApiKey: Effect.flatMap(webCrypto, (crypto) =>
       Effect.sync(() => `${apiKeyScheme}${base64Url(crypto.getRandomValues(new Uint8Array(30)))}`),
     ),
-    hashApiKey: (rawKey) =>
-      Effect.flatMap(webCrypto, (crypto) =>
-        Effect.map(
-          Effect.promise(() => crypto.subtle.digest("SHA-256", utf8Bytes(rawKey))),
-          (digest) => hex(new Uint8Array(digest)),
-        ),
-      ),
+    hashApiKey: (rawKey) => sha256Hex(utf8Bytes(rawKey)),
+    sha256Hex,
   }),
 )

@@ -5,11 +5,15 @@ import type { AuditEntry } from "../../domain/audit-entry.js"
 import type { EpicDependency, StoryDependency } from "../../domain/dependency.js"
 import type { Epic } from "../../domain/epic.js"
 import type { TenantId } from "../../domain/ids.js"
+import type { OrchestratorState } from "../../domain/orchestrator-state.js"
 import type { Project } from "../../domain/project.js"
+import type { RootAuthenticator } from "../../domain/root-authenticator.js"
 import type { Story } from "../../domain/story.js"
 import type { Tenant } from "../../domain/tenant.js"
+import type { UiTestRun } from "../../domain/ui-test-run.js"
 import type { ArtifactReport, ReviewRecord, VerificationResult } from "../../domain/verification.js"
 import type { OutboxEntry } from "../../ports/outbox.js"
+import type { SignupChallenge } from "../../ports/signup-challenges.js"
 
 /** Every table of the in-memory store. Rows are immutable values; tables are persistent maps. */
 export interface Tables {
@@ -24,6 +28,10 @@ export interface Tables {
   readonly reviewRecords: HashMap.HashMap<string, ReviewRecord>
   readonly verificationResults: HashMap.HashMap<string, VerificationResult>
   readonly artifactReports: HashMap.HashMap<string, ArtifactReport>
+  readonly orchestratorStates: HashMap.HashMap<string, OrchestratorState>
+  readonly uiTestRuns: HashMap.HashMap<string, UiTestRun>
+  readonly rootAuthenticators: HashMap.HashMap<string, RootAuthenticator>
+  readonly signupChallenges: HashMap.HashMap<string, SignupChallenge>
   readonly audit: ReadonlyArray<AuditEntry>
   readonly outbox: ReadonlyArray<OutboxEntry>
 }
@@ -40,6 +48,10 @@ const emptyTables: Tables = {
   reviewRecords: HashMap.empty(),
   verificationResults: HashMap.empty(),
   artifactReports: HashMap.empty(),
+  orchestratorStates: HashMap.empty(),
+  uiTestRuns: HashMap.empty(),
+  rootAuthenticators: HashMap.empty(),
+  signupChallenges: HashMap.empty(),
   audit: [],
   outbox: [],
 }

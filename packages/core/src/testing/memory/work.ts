@@ -2,13 +2,14 @@ import { Effect, HashMap, Layer, Option } from "effect"
 import type { EpicDependency, StoryDependency } from "../../domain/dependency.js"
 import type { Epic } from "../../domain/epic.js"
 import { pageOf } from "../../domain/page.js"
+import type { StatusCount } from "../../domain/progress.js"
 import type { Project } from "../../domain/project.js"
 import type { Story } from "../../domain/story.js"
 import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
 import { Epics } from "../../ports/epics.js"
 import { Projects } from "../../ports/projects.js"
 import { DuplicateKey } from "../../ports/storage-errors.js"
-import { Stories } from "../../ports/stories.js"
+import { type StatusScope, Stories, type StoryFilter } from "../../ports/stories.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
 
 /** Memory implementations of the work-breakdown repositories. */
@@ -59,6 +60,31 @@ const withoutStories = (tables: Tables, ids: ReadonlySet<string>): Tables => ({
   verificationResults: HashMap.filter(tables.verificationResults, (row) => !ids.has(row.story_id)),
   artifactReports: HashMap.filter(tables.artifactReports, (row) => !ids.has(row.story_id)),
 })
+
+const inScope = (story: Story, scope: StatusScope) =>
+  "project_id" in scope ? story.project_id === scope.project_id : story.epic_id === scope.epic_id
+
+/** Stories counted per epic and pair of statuses, as the SQL adapter's GROUP BY does. */
+const statusCounts = (stories: ReadonlyArray<Story>): ReadonlyArray<StatusCount> => {
+  const groups = new Map<string, { -readonly [K in keyof StatusCount]: StatusCount[K] }>()
+  for (const story of stories) {
+    const key = `${story.epic_id}/${story.agent_status}/${story.verified_status}`
+    const group = groups.get(key)
+    if (group === undefined)
+      groups.set(key, {
+        epic_id: story.epic_id,
+        agent_status: story.agent_status,
+        verified_status: story.verified_status,
+        stories: 1,
+        estimated_hours: story.estimated_hours ?? 0,
+      })
+    else {
+      group.stories += 1
+      group.estimated_hours += story.estimated_hours ?? 0
+    }
+  }
+  return Array.from(groups.values())
+}
 
 export const ProjectsMemory = Layer.effect(
   Projects,
@@ -147,6 +173,24 @@ export const EpicsMemory = Layer.effect(
           db.rows((t) => t.epics),
           (rows) => rows.filter((e) => e.project_id === project).sort(byPosition),
         ),
+      pageByProject: (project, filter, page) =>
+        Effect.map(
+          db.rows((t) => t.epics),
+          (rows) =>
+            pageOf(
+              rows
+                .filter(
+                  (e) => e.project_id === project && (filter.phase === undefined || e.phase === filter.phase),
+                )
+                .sort(byPosition),
+              page,
+            ),
+        ),
+      countByProject: (project) =>
+        Effect.map(
+          db.rows((t) => t.epics),
+          (rows) => rows.filter((e) => e.project_id === project).length,
+        ),
     })
   }),
 )
@@ -159,6 +203,15 @@ export const StoriesMemory = Layer.effect(
       Effect.map(
         db.rows((t) => t.stories),
         (rows) => rows.filter((s) => s.project_id === project).sort(bySortKey),
+      )
+    const matching = (project: string, filter: StoryFilter) =>
+      Effect.map(inProject(project), (rows) =>
+        rows.filter(
+          (s) =>
+            (filter.epic_id === undefined || s.epic_id === filter.epic_id) &&
+            (filter.agent_status === undefined || s.agent_status === filter.agent_status) &&
+            (filter.verified_status === undefined || s.verified_status === filter.verified_status),
+        ),
       )
     return Stories.of({
       insert: (stories) =>
@@ -183,17 +236,12 @@ export const StoriesMemory = Layer.effect(
       // Transactions already run one at a time here, so a plain read holds the story.
       findForUpdate: (id) => db.row((t) => t.stories, id),
       listByProject: (project, filter, page) =>
-        Effect.map(inProject(project), (rows) =>
-          pageOf(
-            rows.filter(
-              (s) =>
-                (filter.epic_id === undefined || s.epic_id === filter.epic_id) &&
-                (filter.agent_status === undefined || s.agent_status === filter.agent_status) &&
-                (filter.verified_status === undefined || s.verified_status === filter.verified_status),
-            ),
-            page,
-          ),
-        ),
+        Effect.map(matching(project, filter), (rows) => pageOf(rows, page)),
+      listByProjectRange: (project, filter, range) =>
+        Effect.map(matching(project, filter), (rows) => ({
+          items: rows.slice(range.offset, range.offset + range.limit),
+          total_count: rows.length,
+        })),
       listByEpic: (epic) =>
         Effect.map(
           db.rows((t) => t.stories),
@@ -210,6 +258,11 @@ export const StoriesMemory = Layer.effect(
               verified: stories.filter((s) => s.verified_status === "verified").length,
             }
           },
+        ),
+      countByStatus: (scope) =>
+        Effect.map(
+          db.rows((t) => t.stories),
+          (rows) => statusCounts(rows.filter((s) => inScope(s, scope))),
         ),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
@@ -265,6 +318,15 @@ export const StoryDependenciesMemory = Layer.effect(
           const inProject = new Set(stories.filter((s) => s.project_id === project).map((s) => s.id))
           const edges = yield* db.rows((t) => t.storyDependencies)
           return edges.filter((e) => inProject.has(e.story_id)).sort(byInsertion)
+        }),
+      listByEpic: (epic) =>
+        Effect.gen(function* () {
+          const stories = yield* db.rows((t) => t.stories)
+          const inEpic = new Set(stories.filter((s) => s.epic_id === epic).map((s) => s.id))
+          const edges = yield* db.rows((t) => t.storyDependencies)
+          return edges
+            .filter((e) => inEpic.has(e.story_id) || inEpic.has(e.depends_on_story_id))
+            .sort(byInsertion)
         }),
     })
   }),

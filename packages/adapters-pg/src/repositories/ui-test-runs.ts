@@ -1,0 +1,47 @@
+import { SqlClient } from "@effect/sql"
+import { UiTestRun, UiTestRuns } from "@loopctl/core"
+import { Effect, Layer } from "effect"
+import { decodeRows, encodeRow, optional } from "../rows.js"
+import { countOf, pageOfRows } from "./paging.js"
+
+const decode = decodeRows(UiTestRun, {
+  timestamps: ["started_at", "completed_at", "inserted_at", "updated_at"],
+})
+const encode = encodeRow(UiTestRun, ["findings"])
+
+/** UI test runs on SQL; findings live in the run's `findings` jsonb array, in the order recorded. */
+export const UiTestRunsSql = Layer.effect(
+  UiTestRuns,
+  Effect.map(SqlClient.SqlClient, (sql) => {
+    const many = (statement: Effect.Effect<ReadonlyArray<Readonly<Record<string, unknown>>>, unknown>) =>
+      Effect.flatMap(Effect.orDie(statement), decode)
+    return UiTestRuns.of({
+      insert: (run) => Effect.orDie(sql`INSERT INTO ui_test_runs ${sql.insert(encode(run))}`),
+      update: (run) =>
+        Effect.orDie(
+          sql`UPDATE ui_test_runs SET ${sql.update(encode(run), ["id", "tenant_id"])} WHERE id = ${run.id}`,
+        ),
+      findById: (id) => optional(many(sql`SELECT * FROM ui_test_runs WHERE id = ${id}`)),
+      // The row lock queues concurrent findings of one run; each appends to the other's result.
+      findForUpdate: (id) => optional(many(sql`SELECT * FROM ui_test_runs WHERE id = ${id} FOR UPDATE`)),
+      listByProject: (project, filter, window) => {
+        const where = sql.and([
+          sql`project_id = ${project}`,
+          ...(filter.status === undefined ? [] : [sql`status = ${filter.status}`]),
+        ])
+        return Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT *, count(*) OVER () AS total_count FROM ui_test_runs WHERE ${where}
+                ORDER BY started_at DESC, id DESC LIMIT ${window.limit} OFFSET ${window.offset}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                decode,
+                Effect.orDie(Effect.map(sql`SELECT count(*) FROM ui_test_runs WHERE ${where}`, countOf)),
+              ),
+          ),
+        )
+      },
+    })
+  }),
+)

@@ -1,0 +1,53 @@
+import { type JsonObject, isJsonObject } from "../domain/json.js"
+import type { FieldProblems } from "./field-problems.js"
+
+/**
+ * Readers of the fields of a PATCH body (projects, epics). A field that is absent or null is no
+ * change at all; a text that is empty or blank clears an optional field and is refused for a
+ * required one. Each reader answers `undefined` for "no change" and records problems in
+ * `details.<field>`.
+ */
+
+const isBlank = (value: string) => value.trim() === ""
+
+/** A required text: it can be changed but never emptied. */
+export const requiredTextPatch = (
+  value: unknown,
+  field: string,
+  max: number,
+  problems: FieldProblems,
+): string | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== "string") problems.add(field, "is invalid")
+  else if (isBlank(value)) problems.add(field, "can't be blank")
+  else if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
+  else return value
+  return undefined
+}
+
+/** An optional text: a blank value clears it. */
+export const optionalTextPatch = (
+  value: unknown,
+  field: string,
+  max: number,
+  problems: FieldProblems,
+): string | null | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== "string") problems.add(field, "is invalid")
+  else if (isBlank(value)) return null
+  else if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
+  else return value
+  return undefined
+}
+
+/** A metadata object, replacing the stored one. */
+export const metadataPatch = (value: unknown, problems: FieldProblems): JsonObject | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (isJsonObject(value)) return value
+  problems.add("metadata", "must be a JSON object")
+  return undefined
+}
+
+/** The body as an object of fields; anything else has no fields. */
+export const patchBody = (body: unknown): Readonly<Record<string, unknown>> =>
+  isJsonObject(body) ? body : {}

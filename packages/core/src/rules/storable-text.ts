@@ -1,0 +1,50 @@
+import { Option } from "effect"
+import { isJsonObject } from "../domain/json.js"
+
+/**
+ * Text the database cannot keep. Postgres refuses the NUL character in text and jsonb, and a
+ * UTF-16 surrogate without its pair has no UTF-8 form (jsonb refuses it; text would silently turn
+ * it into U+FFFD). JSON can carry both (`"\u0000"`, `"\ud800"`), so input is checked before it is
+ * stored: refusing it is a 422, storing it would be a 500 or a changed value.
+ */
+
+/** The problem reported for such text. */
+export const unstorableProblem = "must not contain NUL characters or unpaired UTF-16 surrogates"
+
+/** Whether a string holds a NUL or an unpaired surrogate. */
+export const isUnstorable = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit === 0) return true
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true
+      i++
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) return true
+  }
+  return false
+}
+
+/**
+ * The path (`state_data.steps[2].note`) of the first string or object key inside a JSON value
+ * that cannot be stored, or none. Walks without recursion, so any nesting depth is safe.
+ */
+export const firstUnstorable = (value: unknown, path: string): Option.Option<string> => {
+  const pending: Array<readonly [unknown, string]> = [[value, path]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, at] = next
+    if (typeof current === "string") {
+      if (isUnstorable(current)) return Option.some(at)
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${at}[${i}]`])
+    } else if (isJsonObject(current)) {
+      const entries = Object.entries(current)
+      for (const [key] of entries) if (isUnstorable(key)) return Option.some(at)
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const entry = entries[i]
+        if (entry !== undefined) pending.push([entry[1], `${at}.${entry[0]}`])
+      }
+    }
+  }
+  return Option.none()
+}

@@ -1,0 +1,47 @@
+import { Effect } from "effect"
+import type { NotFound } from "../domain/errors.js"
+import type { StoryId } from "../domain/ids.js"
+import {
+  type Batch,
+  type BulkItemResult,
+  bulkHttpStatus,
+  itemRefusal,
+  itemStoryId,
+  sortBulkResults,
+} from "../rules/bulk.js"
+import type { TransitionFailure } from "../rules/lifecycle.js"
+
+/** What a bulk request answers: each item's outcome (by story id) and the status they add up to. */
+export interface BulkOutcome {
+  readonly results: ReadonlyArray<BulkItemResult>
+  readonly http_status: 200 | 422
+}
+
+/**
+ * Runs `one` for every item of a batch inside the caller's unit of work. Items are taken in
+ * ascending story id order, so concurrent batches lock their stories in one order and cannot
+ * deadlock. Each item stands alone: a refused item has written nothing (every refusal is decided
+ * before a write) and the others go on. A defect still rolls the whole batch back.
+ */
+export const runBatch = <R>(
+  batch: Batch<unknown>,
+  one: (id: StoryId, item: unknown) => Effect.Effect<unknown, TransitionFailure | NotFound, R>,
+): Effect.Effect<BulkOutcome, never, R> => {
+  const items = batch
+    .map((item) => ({ item, ...itemStoryId(item) }))
+    .sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0))
+  return Effect.map(
+    Effect.forEach(items, ({ item, raw, id }) =>
+      id === undefined
+        ? Effect.succeed(itemRefusal(raw, { _tag: "NotFound", message: "Story not found" }))
+        : Effect.match(one(id, item), {
+            onFailure: (error) => itemRefusal(raw, error),
+            onSuccess: (): BulkItemResult => ({ story_id: raw, status: "success" }),
+          }),
+    ),
+    (results) => {
+      const sorted = sortBulkResults(results)
+      return { results: sorted, http_status: bulkHttpStatus(sorted) }
+    },
+  )
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto"
+import { Access, Rules, Verification, asVerifier } from "@loopctl/core"
+import { Effect, Either, Schema } from "effect"
+import { type StaffedTenant, call, read } from "./identity-support.js"
+import type { Answer } from "./support.js"
+
+/**
+ * Helpers of the story and dependency suites: a project with epics made through the API, stories
+ * created through the API, statuses moved through the core's Verification on the server's own
+ * layer, and readers of the answers.
+ */
+
+/** The caller behind a raw key, as the core's use cases take it. */
+export const actorOf = (rawKey: string) =>
+  Effect.flatMap(Access, (access) =>
+    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
+  ).pipe(Effect.orDie)
+
+/** Fails the test with the answer when its status is not `status`. */
+export const expectStatus = (answer: Answer, status: number, what: string): Answer => {
+  if (answer.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`)
+  return answer
+}
+
+const Created = Schema.Struct({ id: Schema.String })
+
+/** `POST /api/v1/projects` as the tenant's user: the new project's id. */
+export const newProject = (tenant: StaffedTenant, extra: Readonly<Record<string, unknown>> = {}) =>
+  Effect.gen(function* () {
+    const slug = `p-${randomUUID().slice(0, 8)}`
+    const answer = yield* call("POST", "/api/v1/projects", {
+      key: tenant.userKey,
+      body: { name: slug, slug, ...extra },
+    })
+    return read(Schema.Struct({ project: Created }), expectStatus(answer, 201, "creating a project")).project
+      .id
+  })
+
+/** `POST /api/v1/projects/:id/epics` as the orchestrator: the new epic's id. */
+export const newEpic = (tenant: StaffedTenant, project: string, number: number) =>
+  Effect.gen(function* () {
+    const answer = yield* call("POST", `/api/v1/projects/${project}/epics`, {
+      key: tenant.orchestratorKey,
+      body: { number, title: `Epic ${number}` },
+    })
+    return read(Schema.Struct({ epic: Created }), expectStatus(answer, 201, `creating epic ${number}`)).epic
+      .id
+  })
+
+/** `POST /api/v1/epics/:id/stories` as the orchestrator: the new story's id. */
+export const newStory = (
+  tenant: StaffedTenant,
+  epic: string,
+  number: string,
+  extra: Readonly<Record<string, unknown>> = {},
+) =>
+  Effect.gen(function* () {
+    const answer = yield* call("POST", `/api/v1/epics/${epic}/stories`, {
+      key: tenant.orchestratorKey,
+      body: { number, title: `Story ${number}`, ...extra },
+    })
+    return read(Schema.Struct({ story: Created }), expectStatus(answer, 201, `creating story ${number}`))
+      .story.id
+  })
+
+/**
+ * Records stories as verified the way an orchestrator marks pre-existing work complete, through
+ * the core's Verification on the server's layer.
+ */
+export const markVerified = (tenant: StaffedTenant, ...stories: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const orchestrator = yield* actorOf(tenant.orchestratorKey)
+    const batch = Rules.Bulk.parseBatch({ stories: stories.map((story_id) => ({ story_id })) }, "stories")
+    if (Either.isLeft(batch)) throw new Error("invalid test batch")
+    const verification = yield* Verification
+    const done = yield* asVerifier(orchestrator, "mark-complete")(verification.markComplete(batch.right))
+    if (done.results.some((result) => result.status !== "success"))
+      throw new Error(`mark-complete: ${JSON.stringify(done.results)}`)
+  }).pipe(Effect.orDie)
+
+/** A JSON object (fails the test otherwise). */
+export const record = (value: unknown): Record<string, unknown> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object")
+  return Object.fromEntries(Object.entries(value))
+}
+
+/** The `data` rows of a list answer. */
+export const rows = (answer: Answer): ReadonlyArray<Record<string, unknown>> => {
+  const data = record(answer.body).data
+  if (!Array.isArray(data)) throw new Error(`no data array in ${answer.text}`)
+  return data.map(record)
+}
+
+/** The `meta` of a list answer. */
+export const metaOf = (answer: Answer) => record(record(answer.body).meta)
+
+/** The sorted keys of an object. */
+export const keys = (value: unknown) => Object.keys(record(value)).sort()
+
+/** Audit entries of the tenant about one kind of entity, oldest first, as `action` labels. */
+export const auditActions = (tenant: StaffedTenant, entityType: string) =>
+  Effect.map(
+    call("GET", `/api/v1/audit?entity_type=${entityType}&page_size=100`, { key: tenant.userKey }),
+    (answer) =>
+      rows(expectStatus(answer, 200, "reading the audit"))
+        .map((row) => String(row.action))
+        .reverse(),
+  )
+
+/** The wire fields of a story, sorted. */
+export const storyFields = [
+  "acceptance_criteria",
+  "agent_status",
+  "assigned_agent_id",
+  "assigned_at",
+  "description",
+  "epic_id",
+  "estimated_hours",
+  "id",
+  "inserted_at",
+  "metadata",
+  "number",
+  "project_id",
+  "rejected_at",
+  "rejection_reason",
+  "reported_by_agent_id",
+  "reported_done_at",
+  "sort_key",
+  "tenant_id",
+  "title",
+  "updated_at",
+  "verified_at",
+  "verified_status",
+]
+
+/** A uuid no row has. */
+export const unknownId = "00000000-0000-4000-8000-0000000000ff"

@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto"
+import {
+  Access,
+  AuditLog,
+  EpicDependencies,
+  Epics,
+  Outbox,
+  ProjectId,
+  Rules,
+  Stories,
+  StoryDependencies,
+  TenantId,
+  UnitOfWork,
+  WorkBreakdown,
+} from "@loopctl/core"
+import { Effect } from "effect"
+import type { Answer } from "./support.js"
+
+/**
+ * Fixtures of the import/export, orchestrator state and UI test run suites: projects made through
+ * the core on the server's own layer, and what the server stored for a tenant (row counts, audit
+ * entries, outbox events), read through the core's ports.
+ */
+
+/** The caller behind a raw key, as the core's use cases take it. */
+export const actorOf = (rawKey: string) =>
+  Effect.flatMap(Access, (access) =>
+    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
+  ).pipe(Effect.orDie)
+
+/** A new empty project of the key's tenant, made through the core. */
+export const newProject = (userKey: string) =>
+  Effect.gen(function* () {
+    const user = yield* actorOf(userKey)
+    const slug = `p-${randomUUID().slice(0, 8)}`
+    return (yield* (yield* WorkBreakdown).createProject(user, { name: slug, slug })).id
+  }).pipe(Effect.orDie)
+
+/** Runs a read in a unit of work of the tenant. */
+const inTenant = <A, R>(tenant: string, work: Effect.Effect<A, never, R>) =>
+  Effect.flatMap(UnitOfWork, (uow) => uow.transact(TenantId.make(tenant), work))
+
+/** How many rows of each kind the tenant holds: the "nothing written" check compares two of these. */
+export const footprint = (tenant: string, project: string) =>
+  inTenant(
+    tenant,
+    Effect.gen(function* () {
+      const id = ProjectId.make(project)
+      return {
+        epics: (yield* Effect.flatMap(Epics, (e) => e.listByProject(id))).length,
+        stories: (yield* Effect.flatMap(Stories, (s) => s.listAllByProject(id))).length,
+        story_dependencies: (yield* Effect.flatMap(StoryDependencies, (d) => d.listByProject(id))).length,
+        epic_dependencies: (yield* Effect.flatMap(EpicDependencies, (d) => d.listByProject(id))).length,
+        audit: (yield* Effect.flatMap(AuditLog, (log) => log.list({}, { page: 1, page_size: 1 })))
+          .total_count,
+        outbox: (yield* Effect.flatMap(Outbox, (outbox) => outbox.list(100_000))).length,
+      }
+    }),
+  )
+
+/** The tenant's audit entries with this entity type and action, newest first. */
+export const auditEntries = (tenant: string, entity_type: string, action?: string) =>
+  inTenant(
+    tenant,
+    Effect.map(
+      Effect.flatMap(AuditLog, (log) =>
+        log.list({ entity_type, ...(action === undefined ? {} : { action }) }, { page: 1, page_size: 100 }),
+      ),
+      (page) => page.items,
+    ),
+  )
+
+/** The tenant's outbox events (their payloads), oldest first. */
+export const eventsOf = (tenant: string) =>
+  inTenant(
+    tenant,
+    Effect.map(
+      Effect.flatMap(Outbox, (outbox) => outbox.list(100_000)),
+      (entries) => entries.map((entry) => entry.event),
+    ),
+  )
+
+/** A JSON object (fails the test otherwise). */
+export const record = (value: unknown): Record<string, unknown> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object")
+  return Object.fromEntries(Object.entries(value))
+}
+
+/** Fails the test with the answer when its status is not `status`. */
+export const expectStatus = (answer: Answer, status: number, what: string): Answer => {
+  if (answer.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`)
+  return answer
+}
