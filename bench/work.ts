@@ -286,7 +286,7 @@ const measure = (options: WorkBenchmarkOptions) =>
     const baselineSeconds = yield* baselineCopy(user.tenant_id, projectId)
 
     // 2. The ready queue of that project.
-    const readyPath = `/api/v1/stories/ready?project_id=${projectId}`
+    const readyPath = `/api/v1/stories/ready?project_id=${projectId}&limit=500`
     const readyText = yield* request(base, "GET", readyPath, implementer.key)
     const size = (yield* decoded(StoryRows, readyText)).data.length
     const bareReady = yield* bareJsonServer(readyText)
