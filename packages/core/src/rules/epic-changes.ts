@@ -7,6 +7,8 @@ import type { EpicFilter } from "../ports/epics.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
 import { FieldProblems } from "./field-problems.js"
 import { metadataPatch, optionalTextPatch, patchBody, requiredTextPatch } from "./patch-fields.js"
+import { isUnstorable } from "./storable-text.js"
+import { MAX_STORED_INT, tooLargeProblem } from "./work-input.js"
 
 /**
  * What an epic PATCH may change, and how the epic list reads its query. The number is immutable:
@@ -28,8 +30,10 @@ const writable = ["title", "description", "phase", "position", "metadata"] as co
 
 const positionPatch = (value: unknown, problems: FieldProblems): number | undefined => {
   if (value === undefined || value === null) return undefined
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value
-  problems.add("position", "must be greater than or equal to 0")
+  if (!(typeof value === "number" && Number.isSafeInteger(value) && value >= 0))
+    problems.add("position", "must be greater than or equal to 0")
+  else if (value > MAX_STORED_INT) problems.add("position", tooLargeProblem)
+  else return value
   return undefined
 }
 
@@ -62,6 +66,12 @@ export const applyEpicChanges = (current: Epic, changes: EpicChanges, at: Timest
   return { epic, ...diff }
 }
 
-/** The epic list query: `phase=` keeps the epics of that phase; an empty value is no filter. */
-export const epicListFilter = (query: { readonly phase?: unknown }): EpicFilter =>
-  typeof query.phase === "string" && query.phase !== "" ? { phase: query.phase } : {}
+/**
+ * The epic list query: `phase=` keeps the epics of that phase; an empty value is no filter.
+ * A phase no epic can have (text the database cannot hold, so never stored) is `null`: the list
+ * is empty without asking the store, which would refuse such text.
+ */
+export const epicListFilter = (query: { readonly phase?: unknown }): EpicFilter | null => {
+  if (typeof query.phase !== "string" || query.phase === "") return {}
+  return isUnstorable(query.phase) ? null : { phase: query.phase }
+}

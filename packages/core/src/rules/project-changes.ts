@@ -8,6 +8,7 @@ import type { ProjectFilter } from "../ports/projects.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
 import { FieldProblems } from "./field-problems.js"
 import { metadataPatch, optionalTextPatch, patchBody, requiredTextPatch } from "./patch-fields.js"
+import { isUnstorable, unstorableProblem } from "./storable-text.js"
 import { normaliseMission } from "./work-input.js"
 
 /**
@@ -49,6 +50,10 @@ const missionPatch = (value: unknown, problems: FieldProblems): string | null | 
   const mission = normaliseMission(value)
   if (mission !== null && mission.length > MISSION_MAX) {
     problems.add("mission", `should be at most ${MISSION_MAX} character(s)`)
+    return undefined
+  }
+  if (mission !== null && isUnstorable(mission)) {
+    problems.add("mission", unstorableProblem)
     return undefined
   }
   return mission

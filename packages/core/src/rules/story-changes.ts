@@ -5,7 +5,13 @@ import { Story } from "../domain/story.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
 import { FieldProblems } from "./field-problems.js"
-import { metadataPatch, optionalTextPatch, patchBody, requiredTextPatch } from "./patch-fields.js"
+import {
+  isStorableJson,
+  metadataPatch,
+  optionalTextPatch,
+  patchBody,
+  requiredTextPatch,
+} from "./patch-fields.js"
 import { hoursOf } from "./work-input.js"
 
 /**
@@ -37,7 +43,9 @@ const criteriaPatch = (value: unknown, problems: FieldProblems): ReadonlyArray<J
   if (value === undefined || value === null) return undefined
   if (Array.isArray(value)) {
     const items: ReadonlyArray<unknown> = value
-    if (items.every(isJsonObject)) return items.filter(isJsonObject)
+    if (items.every(isJsonObject)) {
+      return isStorableJson(items, "acceptance_criteria", problems) ? items.filter(isJsonObject) : undefined
+    }
   }
   problems.add("acceptance_criteria", "must be an array of objects")
   return undefined

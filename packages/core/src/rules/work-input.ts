@@ -4,11 +4,18 @@ import { ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { ProjectSlug } from "../domain/project.js"
 import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
+import { isStorableJson } from "./patch-fields.js"
+import { isUnstorable, unstorableProblem } from "./storable-text.js"
 
 /**
  * Validation of the create bodies of projects, epics and stories: every problem of a body is
- * reported at once, as `details.<field>` of a 422 `Validation failed`.
+ * reported at once, as `details.<field>` of a 422 `Validation failed`. What the database could
+ * not keep — text with a NUL or an unpaired surrogate, an integer beyond its 32-bit columns — is
+ * refused here rather than failing on insert.
  */
+
+/** The largest value an integer column (epic number, position) holds. */
+export const MAX_STORED_INT = 2_147_483_647
 
 class Problems {
   readonly fields: Record<string, Array<string>> = {}
@@ -41,6 +48,7 @@ const requiredText = (
     return ""
   }
   if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
+  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
   return value
 }
 
@@ -57,14 +65,15 @@ const optionalText = (
     return null
   }
   if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
+  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
   return value
 }
 
 const metadataOf = (input: Readonly<Record<string, unknown>>, problems: Problems): JsonObject => {
   const value = input.metadata
   if (value === undefined || value === null) return {}
-  if (isJsonObject(value)) return value
-  problems.add("metadata", "must be a JSON object")
+  if (!isJsonObject(value)) problems.add("metadata", "must be a JSON object")
+  else if (isStorableJson(value, "metadata", problems)) return value
   return {}
 }
 
@@ -125,12 +134,16 @@ const positiveInt = (value: unknown): number | undefined => {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined
 }
 
+/** The problem of an integer too large for its column. */
+export const tooLargeProblem = `must be less than or equal to ${MAX_STORED_INT}`
+
 export const parseEpicInput = (body: unknown): Either.Either<EpicInput, ValidationFailed> => {
   const input = isJsonObject(body) ? body : {}
   const problems = new Problems()
   const number = positiveInt(input.number)
   if (input.number === undefined || input.number === null) problems.add("number", "can't be blank")
   else if (number === undefined) problems.add("number", "must be greater than 0")
+  else if (number > MAX_STORED_INT) problems.add("number", tooLargeProblem)
   const title = requiredText(input, "title", 500, problems)
   const description = optionalText(input, "description", 50_000, problems)
   const phase = optionalText(input, "phase", 255, problems)
@@ -138,6 +151,7 @@ export const parseEpicInput = (body: unknown): Either.Either<EpicInput, Validati
   if (input.position !== undefined && input.position !== null) {
     if (typeof input.position === "number" && Number.isInteger(input.position) && input.position >= 0) {
       position = input.position
+      if (position > MAX_STORED_INT) problems.add("position", tooLargeProblem)
     } else problems.add("position", "must be greater than or equal to 0")
   }
   const metadata = metadataOf(input, problems)
@@ -174,7 +188,9 @@ const criteriaOf = (value: unknown, problems: Problems): ReadonlyArray<JsonObjec
   if (value === undefined || value === null) return []
   if (Array.isArray(value)) {
     const items: ReadonlyArray<unknown> = value
-    if (items.every(isJsonObject)) return items.filter(isJsonObject)
+    if (items.every(isJsonObject)) {
+      return isStorableJson(items, "acceptance_criteria", problems) ? items.filter(isJsonObject) : []
+    }
   }
   problems.add("acceptance_criteria", "must be an array of objects")
   return []

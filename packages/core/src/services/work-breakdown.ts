@@ -416,9 +416,11 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
           "agent",
           Effect.gen(function* () {
             yield* project(projectId)
-            const found = yield* Effect.flatMap(Epics, (e) =>
-              e.pageByProject(projectId, epicListFilter(query), page),
-            )
+            const filter = epicListFilter(query)
+            const found =
+              filter === null
+                ? { items: [], total_count: 0 }
+                : yield* Effect.flatMap(Epics, (e) => e.pageByProject(projectId, filter, page))
             const completion = epicCompletions(
               yield* Effect.flatMap(Stories, (s) => s.countByStatus({ project_id: projectId })),
             )
