@@ -99,6 +99,31 @@ for (const { name, database } of backends) {
         }),
       )
 
+      it.effect(
+        "a filter no entry can match (a NUL, a lone surrogate) lists nothing instead of failing",
+        () =>
+          Effect.gen(function* () {
+            const team = yield* staffedTenant("audit-nul")
+            for (const value of ["%00", "a%00b", "%ED%A0%80"]) {
+              const platform = yield* adminAudit(`?entity_type=${value}`)
+              expect(platform.status).toBe(200)
+              expect(read(Page, platform).data).toEqual([])
+              const tenant = yield* call("GET", `/api/v1/audit?action=${value}`, { key: team.userKey })
+              expect(tenant.status).toBe(200)
+              expect(tenant.body).toMatchObject({ data: [], meta: { total_count: 0 } })
+              const feed = yield* call(
+                "GET",
+                `/api/v1/changes?since=2026-01-01T00:00:00Z&entity_type=${value}`,
+                {
+                  key: team.userKey,
+                },
+              )
+              expect(feed.status).toBe(200)
+              expect(feed.body).toEqual({ data: [], has_more: false, next_since: null })
+            }
+          }),
+      )
+
       it.effect("every tenant role gets 403; no key gets 401", () =>
         Effect.gen(function* () {
           const team = yield* staffedTenant("audit-roles")

@@ -204,6 +204,56 @@ for (const { name, database } of backends) {
       )
     })
 
+    describe("values the store cannot hold", () => {
+      it.effect(
+        "numbers and positions beyond a 32-bit integer and unstorable text are 422s; such a phase lists nothing",
+        () =>
+          Effect.gen(function* () {
+            const tenant = yield* provisionTenant("epics-limits")
+            const key = tenant.userKey
+            const projectId = yield* newProject(key, { name: "Shop", slug: "shop" })
+            const post = (body: unknown) => call("POST", `/api/v1/projects/${projectId}/epics`, { key, body })
+            const tooLarge = ["must be less than or equal to 2147483647"]
+            const unstorable = ["must not contain NUL characters or unpaired UTF-16 surrogates"]
+            expect((yield* post({ number: 2 ** 31, title: "Big", position: 2 ** 31 })).body).toEqual({
+              error: {
+                status: 422,
+                message: "Validation failed",
+                details: { number: tooLarge, position: tooLarge },
+              },
+            })
+            // The largest value the column holds is fine.
+            const largest = yield* post({ number: 2 ** 31 - 1, title: "Largest", position: 2 ** 31 - 1 })
+            expect(field(expectStatus(largest, 201), "epic")).toMatchObject({
+              number: 2 ** 31 - 1,
+              position: 2 ** 31 - 1,
+            })
+            expect(
+              detailsOf(
+                yield* post({ number: 3, title: "x\u0000", phase: "\ud800", metadata: { "k\u0000": 1 } }),
+              ),
+            ).toEqual({ title: unstorable, phase: unstorable, metadata: unstorable })
+            const epicId = yield* newEpic(key, projectId, { number: 1, title: "Accounts", phase: "p1" })
+            const patched = yield* call("PATCH", `/api/v1/epics/${epicId}`, {
+              key,
+              body: { position: 2 ** 40, description: "a\u0000" },
+            })
+            expect(detailsOf(patched)).toEqual({ position: tooLarge, description: unstorable })
+            expect(field(yield* call("GET", `/api/v1/epics/${epicId}`, { key }), "epic")).toMatchObject({
+              position: 0,
+              description: null,
+            })
+            const byPhase = yield* call("GET", `/api/v1/projects/${projectId}/epics?phase=%00`, { key })
+            expect(byPhase.status).toBe(200)
+            expect(rows(byPhase)).toEqual([])
+            expect(field(byPhase, "meta")).toMatchObject({ total_count: 0 })
+            expect(
+              rows(yield* call("GET", `/api/v1/projects/${projectId}/epics`, { key })).map((e) => e.number),
+            ).toEqual([1, 2 ** 31 - 1])
+          }),
+      )
+    })
+
     describe("GET /api/v1/projects/:id/epics", () => {
       it.effect(
         "lists by position then number with story counts and completion; filters by phase; pages",

@@ -233,6 +233,35 @@ for (const { name, database } of backends) {
             ).toEqual(envelope(422, "Project limit reached for this tenant"))
           }),
         )
+
+        it.effect(
+          "refuses text the database cannot keep with a 422 naming the field, on create and PATCH",
+          () =>
+            Effect.gen(function* () {
+              const tenant = yield* provisionTenant("projects-unstorable")
+              const post = (body: unknown) => call("POST", "/api/v1/projects", { key: tenant.userKey, body })
+              const problem = ["must not contain NUL characters or unpaired UTF-16 surrogates"]
+              expect((yield* post({ name: "a\u0000b", slug: "nul" })).body).toEqual({
+                error: { status: 422, message: "Validation failed", details: { name: problem } },
+              })
+              // An unpaired surrogate would be stored as U+FFFD: refused rather than changed.
+              expect(detailsOf(yield* post({ name: "ok", slug: "half", description: "x\ud800" }))).toEqual({
+                description: problem,
+              })
+              expect(
+                detailsOf(yield* post({ name: "ok", slug: "meta", metadata: { notes: ["fine", "\u0000"] } })),
+              ).toEqual({ "metadata.notes[1]": problem })
+              const projectId = yield* newProject(tenant.userKey, { name: "Shop", slug: "shop" })
+              const patched = yield* call("PATCH", `/api/v1/projects/${projectId}`, {
+                key: tenant.userKey,
+                body: { tech_stack: "ts\u0000", mission: "\udc00 go" },
+              })
+              expect(patched.status).toBe(422)
+              expect(detailsOf(patched)).toEqual({ tech_stack: problem, mission: problem })
+              const listed = rows(yield* call("GET", "/api/v1/projects", { key: tenant.userKey }))
+              expect(listed.map((p) => [p.slug, p.tech_stack, p.mission])).toEqual([["shop", null, null]])
+            }),
+        )
       })
 
       describe("GET /api/v1/projects", () => {
@@ -264,6 +293,16 @@ for (const { name, database } of backends) {
             expect(rows(yield* list("?include_archived=1"))).toHaveLength(5)
             expect(rows(yield* list("?status=archived")).map((p) => p.id)).toEqual([archived])
             expect(rows(yield* list("?status=bogus&page_size=abc"))).toHaveLength(4)
+            // A page past anything the store can reach is clamped: an empty page, not a 500.
+            const far = yield* list(`?page=${"9".repeat(30)}&page_size=10`)
+            expect(far.status).toBe(200)
+            expect(rows(far)).toEqual([])
+            expect(field(far, "meta")).toEqual({
+              page: 100_000_000_001,
+              page_size: 10,
+              total_count: 4,
+              total_pages: 1,
+            })
           }),
         )
       })
@@ -401,6 +440,31 @@ for (const { name, database } of backends) {
             })
             expect(answer.status).toBe(200)
             expect(answer.body).toEqual({ progress: zeroProgress })
+          }),
+        )
+
+        it.effect("sums the hours as decimals, without binary floating-point noise", () =>
+          Effect.gen(function* () {
+            const tenant = yield* provisionTenant("projects-progress-hours")
+            const projectId = yield* newProject(tenant.userKey, { name: "Shop", slug: "shop" })
+            yield* importInto(tenant.userKey, projectId, {
+              epics: [
+                {
+                  number: 1,
+                  title: "Tenths",
+                  stories: [
+                    { number: "1.1", title: "A", estimated_hours: 0.1, initial_verified_status: "verified" },
+                    { number: "1.2", title: "B", estimated_hours: 0.2, initial_verified_status: "verified" },
+                  ],
+                },
+              ],
+            })
+            const progress = field(
+              yield* call("GET", `/api/v1/projects/${projectId}/progress`, { key: tenant.userKey }),
+              "progress",
+            )
+            // 0.1 + 0.2 in doubles is 0.30000000000000004; the original summed decimals.
+            expect(progress).toMatchObject({ estimated_hours_total: 0.3, estimated_hours_completed: 0.3 })
           }),
         )
 

@@ -139,6 +139,7 @@ const table: ReadonlyArray<Row> = [
     404,
   ),
   admin("GET", "/api/v1/admin/stats", () => "/api/v1/admin/stats", 200),
+  admin("GET", "/api/v1/admin/audit", () => "/api/v1/admin/audit", 200),
   userOnly("POST", "/api/v1/api_keys", () => "/api/v1/api_keys", 422, {}),
   userOnly("GET", "/api/v1/api_keys", () => "/api/v1/api_keys", 200),
   userOnly("DELETE", "/api/v1/api_keys/:id", () => `/api/v1/api_keys/${unknownId}`, 404),

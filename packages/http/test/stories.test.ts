@@ -251,6 +251,44 @@ for (const { name, database } of backends) {
         }),
       )
 
+      it.effect("text the database cannot keep is a 422 at its path, on create and PATCH", () =>
+        Effect.gen(function* () {
+          const { tenant, project, e1 } = yield* board("story-unstorable")
+          const problem = ["must not contain NUL characters or unpaired UTF-16 surrogates"]
+          const create = (body: unknown) =>
+            call("POST", `/api/v1/epics/${e1}/stories`, { key: tenant.orchestratorKey, body })
+          expect(
+            (yield* create({
+              number: "1.1",
+              title: "Sign\u0000up",
+              acceptance_criteria: [{ criterion: "fine" }, { criterion: "half \ud800" }],
+            })).body,
+          ).toEqual({
+            error: {
+              status: 422,
+              message: "Validation failed",
+              details: { title: problem, "acceptance_criteria[1].criterion": problem },
+            },
+          })
+          const byNumber = yield* call("POST", `/api/v1/projects/${project}/stories`, {
+            key: tenant.orchestratorKey,
+            body: { epic_number: 1, number: "1.2", title: "x", description: "\u0000" },
+          })
+          expect(record(record(byNumber.body).error).details).toEqual({ description: problem })
+          const story = yield* newStory(tenant, e1, "1.3")
+          const patch = yield* call("PATCH", `/api/v1/stories/${story}`, {
+            key: tenant.orchestratorKey,
+            body: { metadata: { notes: { "a\u0000": 1 } }, acceptance_criteria: [{ id: "\u0000" }] },
+          })
+          expect(record(record(patch.body).error).details).toEqual({
+            "metadata.notes": problem,
+            "acceptance_criteria[0].id": problem,
+          })
+          expect(numbersOf(yield* get(tenant, `/api/v1/stories?project_id=${project}`))).toEqual(["1.3"])
+          expect(yield* auditActions(tenant, "story")).toEqual(["created"])
+        }),
+      )
+
       it.effect("unknown, malformed and other tenants' ids are 404 everywhere", () =>
         Effect.gen(function* () {
           const { tenant, e1 } = yield* board("story-404")
@@ -328,6 +366,11 @@ for (const { name, database } of backends) {
             "1.10",
           ])
           expect(numbersOf(yield* list("&agent_status=whatever"))).toHaveLength(4)
+          // An offset past anything the store can reach is clamped: an empty window, not a 500.
+          const far = yield* list(`&offset=${"9".repeat(30)}`)
+          expect(far.status).toBe(200)
+          expect(rows(far)).toEqual([])
+          expect(metaOf(far)).toMatchObject({ total_count: 4, limit: 100, offset: 1_000_000_000_000 })
         }),
       )
 
@@ -375,6 +418,10 @@ for (const { name, database } of backends) {
           expect(metaOf(yield* list("?page_size=500"))).toMatchObject({ page_size: 100 })
           expect(rows(yield* list("?verified_status=verified"))).toEqual([])
           expect(numbersOf(yield* list("?agent_status=unknown"))).toHaveLength(3)
+          const far = yield* list(`?page=${"9".repeat(30)}`)
+          expect(far.status).toBe(200)
+          expect(rows(far)).toEqual([])
+          expect(metaOf(far)).toEqual({ page: 50_000_000_001, page_size: 20, total_count: 3, total_pages: 1 })
         }),
       )
     })
@@ -432,6 +479,11 @@ for (const { name, database } of backends) {
             page_size: 500,
           })
           expect((yield* get(tenant, "/api/v1/stories/ready?project_id=bad")).status).toBe(404)
+          for (const queue of ["ready", "blocked"]) {
+            const far = yield* get(tenant, `/api/v1/stories/${queue}?page=${"9".repeat(30)}`)
+            expect({ queue, status: far.status, data: rows(far) }).toEqual({ queue, status: 200, data: [] })
+            expect(metaOf(far)).toMatchObject({ page: 10_000_000_001, page_size: 100, total_count: 1 })
+          }
         }),
       )
     })

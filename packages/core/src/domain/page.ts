@@ -25,6 +25,13 @@ export const pageMeta = (request: PageRequest, total_count: number): PageMeta =>
   total_pages: Math.ceil(total_count / request.page_size),
 })
 
+/**
+ * The furthest row a list may be asked to start at. Larger requests are clamped to it: a page or
+ * offset beyond any real list then answers empty, instead of overflowing the store's 64-bit
+ * OFFSET or a JSON-safe integer in `meta`.
+ */
+export const MAX_OFFSET = 1_000_000_000_000
+
 /** Reads `page`, `page_size` and its alias `limit` from query values: clamps, ignores garbage (D13). */
 export const pageRequest = (
   query: { readonly page?: unknown; readonly page_size?: unknown; readonly limit?: unknown },
@@ -35,9 +42,12 @@ export const pageRequest = (
       typeof value === "number" ? value : typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN
     return Number.isFinite(n) ? Math.trunc(n) : undefined
   }
-  const page = Math.max(1, int(query.page) ?? 1)
-  const size = int(query.page_size) ?? int(query.limit) ?? defaults.page_size
-  return { page, page_size: Math.min(defaults.max, Math.max(1, size)) }
+  const page_size = Math.min(
+    defaults.max,
+    Math.max(1, int(query.page_size) ?? int(query.limit) ?? defaults.page_size),
+  )
+  const lastPage = Math.floor(MAX_OFFSET / page_size) + 1
+  return { page: Math.min(lastPage, Math.max(1, int(query.page) ?? 1)), page_size }
 }
 
 /** The slice of an in-order list that a page covers. */

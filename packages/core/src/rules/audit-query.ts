@@ -3,6 +3,7 @@ import { BadRequest, NotFound } from "../domain/errors.js"
 import { type PageRequest, pageRequest } from "../domain/page.js"
 import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
 import type { AuditFilter, ChangeFilter } from "../ports/audit-log.js"
+import { isUnstorable } from "./storable-text.js"
 
 /**
  * The query parameters of the audit endpoints (platform.md §9.3–§9.5): what each means, which
@@ -130,6 +131,14 @@ export const parsePlatformAuditQuery = (
     const { filter, page } = yield* parseAuditQuery({ ...query, project_id: undefined })
     return { filter: tenant === undefined ? filter : { ...filter, tenant_id: tenant }, page }
   })
+
+/**
+ * Whether a filter holds text no stored entry can have (a NUL, an unpaired surrogate): such a
+ * filter matches nothing, and the database would refuse the comparison, so it is answered empty
+ * without asking.
+ */
+export const matchesNothing = (filter: AuditFilter | ChangeFilter): boolean =>
+  Object.values(filter).some((value) => typeof value === "string" && isUnstorable(value))
 
 /** `since` is missing (or blank). */
 export const sinceRequired = () => new BadRequest({ message: "The 'since' parameter is required" })

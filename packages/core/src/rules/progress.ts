@@ -17,6 +17,14 @@ export const percentage = (part: number, whole: number): number =>
 const sum = (counts: ReadonlyArray<StatusCount>, of: (count: StatusCount) => number): number =>
   counts.reduce((total, count) => total + of(count), 0)
 
+/**
+ * Estimated hours summed: doubles add with binary noise (0.1 + 0.2 = 0.30000000000000004) where
+ * the original summed decimals, so the total keeps the 15 significant digits a double holds
+ * exactly — which drops the noise and nothing a client sent.
+ */
+const hoursSum = (counts: ReadonlyArray<StatusCount>): number =>
+  Number(sum(counts, (count) => count.estimated_hours).toPrecision(15))
+
 const storiesWhere = (counts: ReadonlyArray<StatusCount>, keep: (count: StatusCount) => boolean) =>
   sum(counts.filter(keep), (count) => count.stories)
 
@@ -78,8 +86,8 @@ export const projectProgress = (counts: ReadonlyArray<StatusCount>, total_epics:
     total_epics,
     epics_completed,
     verification_percentage: percentage(verified, total_stories),
-    estimated_hours_total: sum(counts, (c) => c.estimated_hours),
-    estimated_hours_completed: sum(counts.filter(isVerified), (c) => c.estimated_hours),
+    estimated_hours_total: hoursSum(counts),
+    estimated_hours_completed: hoursSum(counts.filter(isVerified)),
   }
 }
 

@@ -1,7 +1,7 @@
 import { Either, Schema } from "effect"
 import { BadRequest, NotFound } from "../domain/errors.js"
 import { EpicId, ProjectId } from "../domain/ids.js"
-import { type PageMeta, type PageRequest, pageMeta, pageRequest } from "../domain/page.js"
+import { MAX_OFFSET, type PageMeta, type PageRequest, pageMeta, pageRequest } from "../domain/page.js"
 import { AgentStatus, VerifiedStatus } from "../domain/status.js"
 import type { RowRange, StoryFilter } from "../ports/stories.js"
 
@@ -127,7 +127,8 @@ const statusFilter = (query: {
 /**
  * Reads `GET /stories`: `project_id` is required (400), ids must be uuids (404), unknown
  * statuses are ignored; `limit` (or its alias `page_size`, `limit` winning) is clamped to
- * 1..500 with 100 by default, and a negative or unreadable `offset` is 0.
+ * 1..500 with 100 by default, and a negative or unreadable `offset` is 0 (a huge one is
+ * clamped to `MAX_OFFSET`).
  */
 export const parseStoryListQuery = (
   query: StoryListQueryInput,
@@ -142,7 +143,7 @@ export const parseStoryListQuery = (
       filter: { ...statusFilter(query), ...(epic_id === undefined ? {} : { epic_id }) },
       range: {
         limit: Math.min(STORY_LIST_LIMIT.max, Math.max(1, limit)),
-        offset: Math.max(0, integer(query.offset) ?? 0),
+        offset: Math.min(MAX_OFFSET, Math.max(0, integer(query.offset) ?? 0)),
       },
     }
   })

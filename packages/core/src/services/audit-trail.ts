@@ -14,6 +14,7 @@ import {
   type HistoryQueryInput,
   type PlatformAuditQueryInput,
   historyPage,
+  matchesNothing,
   nextSince,
   parseAuditQuery,
   parseChangesQuery,
@@ -63,7 +64,9 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
         Effect.gen(function* () {
           const actor = yield* scoped(caller, "user")
           const { filter, page } = yield* parseAuditQuery(query)
-          const found = yield* read(actor, log.list(filter, page))
+          const found = matchesNothing(filter)
+            ? { items: [], total_count: 0 }
+            : yield* read(actor, log.list(filter, page))
           return auditPage(found.items.map(auditRow), page, found.total_count) satisfies AuditPage<AuditRow>
         }),
 
@@ -78,7 +81,9 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
           const { filter, page } = yield* parsePlatformAuditQuery(query)
           return yield* uow.transactPlatform(
             Effect.gen(function* () {
-              const found = yield* log.list(filter, page)
+              const found = matchesNothing(filter)
+                ? { items: [], total_count: 0 }
+                : yield* log.list(filter, page)
               const tenantIds = new Set(
                 found.items.flatMap((e) => (e.tenant_id === null ? [] : [e.tenant_id])),
               )
@@ -110,7 +115,9 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
         Effect.gen(function* () {
           const { since, limit, filter } = yield* parseChangesQuery(query)
           const actor = yield* scoped(caller, "agent")
-          const batch = yield* read(actor, log.changes(since, filter, limit))
+          const batch = matchesNothing(filter)
+            ? { entries: [], has_more: false }
+            : yield* read(actor, log.changes(since, filter, limit))
           return {
             data: batch.entries.map(changeRow),
             has_more: batch.has_more,

@@ -6,6 +6,7 @@ import {
   CHANGES_LIMIT,
   changesLimit,
   historyPage,
+  matchesNothing,
   nextSince,
   parseAuditQuery,
   parseChangesQuery,
@@ -139,6 +140,19 @@ describe("the superadmin's audit query", () => {
       expect(Either.map(parsePlatformAuditQuery(withProject), (q) => q.filter)).toEqual(
         Either.right({ tenant_id: tenant.toLowerCase() }),
       )
+    },
+  )
+})
+
+describe("filters no entry can match", () => {
+  it.prop(
+    "a filter matches nothing exactly when one of its texts holds a NUL or a lone surrogate",
+    [FastCheck.string(), FastCheck.constantFrom("\u0000", "\ud800", "\udfff", "")],
+    ([text, poison]) => {
+      const value = `${text}${poison}`
+      const expected = poison !== ""
+      expect(matchesNothing({ entity_type: value })).toBe(expected)
+      expect(matchesNothing({ action: "created", entity_type: value })).toBe(expected)
     },
   )
 })
