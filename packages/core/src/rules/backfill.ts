@@ -21,15 +21,20 @@ export interface BackfillClaim {
   readonly pr_number: number | null
 }
 
+/**
+ * An absolute http(s) URL: a scheme, a host, no credentials and no whitespace. Read by pattern
+ * rather than with the platform's URL class, which the core (portable, `effect` only) cannot assume.
+ */
 const httpUrl = (text: string): "ok" | string => {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([/?#][^\s]*)?$/.exec(text)
+  const scheme = match?.[1]?.toLowerCase()
+  const authority = match?.[2] ?? ""
+  if (match === null || /\s/.test(text) || authority === "") return "must be a valid http or https URL"
+  if (scheme !== "http" && scheme !== "https") return "must use the http or https scheme"
+  if (authority.includes("@")) return "must not contain credentials (user:pass@)"
+  const host = authority.replace(/:\d*$/, "")
+  if (host === "" || !/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+)$/.test(host))
     return "must be a valid http or https URL"
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return "must use the http or https scheme"
-  if (url.username !== "" || url.password !== "") return "must not contain credentials (user:pass@)"
   return "ok"
 }
 

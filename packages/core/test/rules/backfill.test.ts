@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
+import { Either, FastCheck } from "effect"
 import { errorEnvelope } from "../../src/domain/errors.js"
 import type { Story } from "../../src/domain/story.js"
 import { type BackfillClaim, parseBackfill } from "../../src/rules/backfill.js"
@@ -122,5 +122,32 @@ describe("backfill decision", () => {
       status: 403,
       message: "Insufficient permissions. Required role: orchestrator",
     })
+  })
+})
+
+describe("the evidence URL", () => {
+  const urlProblem = (evidence_url: string) =>
+    Either.match(parseBackfill({ reason: "ok", evidence_url }), {
+      onLeft: (error) => errorEnvelope(error).error.details?.evidence_url ?? null,
+      onRight: () => null,
+    })
+
+  it.prop(
+    "every http(s) URL the platform's parser accepts without credentials is accepted",
+    [FastCheck.webUrl({ validSchemes: ["http", "https"], withQueryParameters: true, withFragments: true })],
+    ([url]) => {
+      FastCheck.pre(url.length <= 2000)
+      const parsed = new URL(url)
+      const expected = parsed.username === "" && parsed.password === "" ? null : expect.anything()
+      expect(urlProblem(url)).toEqual(expected)
+    },
+  )
+
+  it("refuses other schemes, credentials, whitespace and text that is no URL", () => {
+    expect(urlProblem("ftp://example.com/x")).toEqual(["must use the http or https scheme"])
+    expect(urlProblem("https://a:b@example.com/")).toEqual(["must not contain credentials (user:pass@)"])
+    for (const bad of ["not a url", "https://", "https:///path", "https://exa mple.com", "//example.com"])
+      expect(urlProblem(bad)).toEqual(["must be a valid http or https URL"])
+    expect(urlProblem("HTTPS://Example.com:8443/pr/1?x=1#top")).toBeNull()
   })
 })
