@@ -128,7 +128,12 @@ describe("backfill decision", () => {
 describe("the evidence URL", () => {
   const urlProblem = (evidence_url: string) =>
     Either.match(parseBackfill({ reason: "ok", evidence_url }), {
-      onLeft: (error) => errorEnvelope(error).error.details?.evidence_url ?? null,
+      onLeft: (error) => {
+        const details: unknown = errorEnvelope(error).error.details
+        return typeof details === "object" && details !== null && "evidence_url" in details
+          ? details.evidence_url
+          : null
+      },
       onRight: () => null,
     })
 
