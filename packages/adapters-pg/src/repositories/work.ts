@@ -175,6 +175,35 @@ export const StoriesSql = Layer.effect(
             GROUP BY epic_id, agent_status, verified_status`),
           decodeStatusCounts,
         ),
+      // Readiness as two anti-joins through the edge indexes: no unverified direct prerequisite,
+      // and no unverified story in an epic this story's epic depends on.
+      readyPage: (scope, page) => {
+        const where = sql.and([
+          sql`s.agent_status = 'pending'`,
+          ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
+          ...(scope.epic_id === undefined ? [] : [sql`s.epic_id = ${scope.epic_id}`]),
+          sql`NOT EXISTS (
+                SELECT 1 FROM story_dependencies d
+                JOIN stories p ON p.tenant_id = d.tenant_id AND p.id = d.depends_on_story_id
+                WHERE d.tenant_id = s.tenant_id AND d.story_id = s.id AND p.verified_status <> 'verified')`,
+          sql`NOT EXISTS (
+                SELECT 1 FROM epic_dependencies e
+                JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
+                WHERE e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id AND p.verified_status <> 'verified')`,
+        ])
+        return Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT s.*, count(*) OVER () AS total_count FROM stories s WHERE ${where}
+                ORDER BY s.sort_key, s.id ${limitOffset(sql, page)}`,
+            (rows) =>
+              pageOfRows(
+                rows,
+                T.stories.decode,
+                Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories s WHERE ${where}`, countOf)),
+              ),
+          ),
+        )
+      },
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const rows = yield* Effect.orDie(sql`

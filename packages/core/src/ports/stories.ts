@@ -19,6 +19,12 @@ export interface RowRange {
   readonly limit: number
 }
 
+/** Where a ready queue looks: one project, one epic, both, or (neither) the whole tenant. */
+export interface ReadyScope {
+  readonly project_id?: ProjectId
+  readonly epic_id?: EpicId
+}
+
 /** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
 export interface Prerequisites {
   readonly stories: ReadonlyArray<Story>
@@ -64,6 +70,13 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
     readonly listByEpic: (epic: EpicId) => Effect.Effect<ReadonlyArray<Story>>
     /** Every story of the project, ordered by sort_key. */
     readonly listAllByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Story>>
+    /**
+     * One page of the ready queue, ordered by sort_key: pending stories in the scope whose direct
+     * prerequisite stories are all verified and whose epic's prerequisite epics hold no
+     * unverified story (an empty one counts as satisfied). Answered by the store in one query,
+     * without loading the project's graph.
+     */
+    readonly readyPage: (scope: ReadyScope, page: PageRequest) => Effect.Effect<Paged<Story>>
     readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
     /** How many stories the epic has, and how many of them are verified. */
     readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>

@@ -117,9 +117,6 @@ const pageView = <A>(all: ReadonlyArray<A>, page: PageRequest) => ({
   meta: pageMeta(page, all.length),
 })
 
-const epicFilter = (scope: { readonly epic_id?: EpicId }) =>
-  scope.epic_id === undefined ? {} : { epicId: scope.epic_id }
-
 /**
  * The work breakdown: projects, epics, stories and the dependencies between them, and the
  * ready/blocked queues derived from them. Reads need the agent role or higher; creating needs
@@ -792,15 +789,13 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
       readyQueue: (actor: Actor, query: QueueQueryInput) =>
         Effect.gen(function* () {
           const { page, ...scope } = yield* parseQueueQuery(query)
+          // The store answers readiness in one query; the graph rule is its reference (contracts).
           const ready = yield* as(
             actor,
             "agent",
-            Effect.map(
-              acrossProjects(scope, (graph) => readySet(graph, epicFilter(scope))),
-              (stories) => [...stories].sort(bySortKey),
-            ),
+            Effect.flatMap(Stories, (stories) => stories.readyPage(scope, page)),
           )
-          return pageView(ready, page)
+          return { data: ready.items, meta: pageMeta(page, ready.total_count) }
         }),
 
       /** `GET /stories/blocked`: stories waiting for an unverified prerequisite, with their blockers. */

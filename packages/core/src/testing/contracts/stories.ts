@@ -6,7 +6,7 @@ import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js
 import { Epics } from "../../ports/epics.js"
 import { type Ids, freshId } from "../../ports/ids.js"
 import { Projects } from "../../ports/projects.js"
-import { Stories, type StoryFilter } from "../../ports/stories.js"
+import { type ReadyScope, Stories, type StoryFilter } from "../../ports/stories.js"
 import type { Tenants } from "../../ports/tenants.js"
 import type { UnitOfWork } from "../../ports/unit-of-work.js"
 import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
@@ -547,6 +547,102 @@ export const storiesContract: ContractSuite<
         const ofA2 = yield* prerequisites(a2)
         yield* expectEqual(bySortKey(ofA2.stories), [subject], "direct prerequisites of 1.2")
         yield* expectEqual(bySortKey(ofA2.epic_stories), [d1], "stories of the epics 1.2 waits for")
+      }),
+    ),
+    contractCase(
+      "readyPage: pending stories whose prerequisite stories and epics are verified, by sort_key, paged",
+      Effect.gen(function* () {
+        const { tenant, project, epic: e1 } = yield* seedBoard
+        const [e2, e3, e4, e5] = [
+          yield* anEpic(project, 2),
+          yield* anEpic(project, 3),
+          yield* anEpic(project, 4),
+          yield* anEpic(project, 5),
+        ]
+        const other = yield* aProject(tenant)
+        const otherEpic = yield* anEpic(other, 1)
+        yield* within(
+          tenant.id,
+          Effect.gen(function* () {
+            yield* (yield* Projects).insert(other)
+            yield* (yield* Epics).insert([e2, e3, e4, e5, otherEpic])
+          }),
+        )
+        const done = { agent_status: "reported_done", verified_status: "verified" } as const
+        const a1 = yield* aStory(e1, "1.1")
+        const a2 = yield* aStory(e1, "1.2")
+        const a3 = yield* aStory(e1, "1.3")
+        const verified = yield* aStory(e1, "1.4", done)
+        const contracted = yield* aStory(e1, "1.5", { agent_status: "contracted" })
+        const b1 = yield* aStory(e2, "2.1")
+        const c1 = yield* aStory(e3, "3.1", done)
+        const c2 = yield* aStory(e3, "3.2")
+        const d1 = yield* aStory(e4, "4.1")
+        const q1 = yield* aStory(otherEpic, "1.1")
+        yield* commitStories(tenant, [q1, d1, c2, c1, b1, contracted, verified, a3, a2, a1])
+        yield* within(
+          tenant.id,
+          Effect.gen(function* () {
+            yield* (yield* StoryDependencies).insert([
+              yield* aStoryDependency(a2, a1),
+              yield* aStoryDependency(a3, verified),
+              yield* aStoryDependency(contracted, verified),
+            ])
+            yield* (yield* EpicDependencies).insert([
+              yield* anEpicDependency(e2, e3),
+              yield* anEpicDependency(e4, e5),
+            ])
+          }),
+        )
+        const ready = (scope: ReadyScope, page = 1, page_size = 50) =>
+          within(
+            tenant.id,
+            Effect.flatMap(Stories, (repo) => repo.readyPage(scope, { page, page_size })),
+          )
+        const inProject = yield* ready({ project_id: project.id })
+        // 1.2 waits for 1.1 (unverified), 2.1 for epic 3 (3.2 unverified); 4.1's prerequisite
+        // epic is empty, so it is satisfied; 1.4 and 1.5 are not pending; 3.2 waits for nothing.
+        yield* expectEqual(
+          numbers(inProject.items),
+          ["1.1", "1.3", "3.2", "4.1"],
+          "the project's ready stories",
+        )
+        yield* expectEqual(inProject.items[0], a1, "a ready story, every field")
+        yield* expectEqual(inProject.total_count, 4, "total_count")
+        const firstPage = yield* ready({ project_id: project.id }, 1, 2)
+        const secondPage = yield* ready({ project_id: project.id }, 2, 2)
+        yield* expectEqual(numbers(firstPage.items), ["1.1", "1.3"], "page 1 of 2")
+        yield* expectEqual(numbers(secondPage.items), ["3.2", "4.1"], "page 2 of 2")
+        yield* expectEqual(secondPage.total_count, 4, "total_count on page 2")
+        const inEpic = yield* ready({ project_id: project.id, epic_id: e1.id })
+        yield* expectEqual(numbers(inEpic.items), ["1.1", "1.3"], "the epic filter")
+        const epicOnly = yield* ready({ epic_id: e4.id })
+        yield* expectEqual(numbers(epicOnly.items), ["4.1"], "an epic without its project")
+        const tenantWide = yield* ready({})
+        yield* expectEqual(
+          tenantWide.items.map((story) => story.id).sort(),
+          [a1, a3, c2, d1, q1].map((story) => story.id).sort(),
+          "every project of the tenant",
+        )
+        // Verifying 1.1 and 3.2 releases 1.2 and 2.1.
+        yield* within(
+          tenant.id,
+          Effect.gen(function* () {
+            const repo = yield* Stories
+            yield* repo.update(new Story({ ...a1, ...done }))
+            yield* repo.update(new Story({ ...c2, ...done }))
+          }),
+        )
+        const after = yield* ready({ project_id: project.id })
+        yield* expectEqual(numbers(after.items), ["1.2", "1.3", "2.1", "4.1"], "after two verifications")
+        const { tenant: stranger } = yield* seedBoard
+        const foreign = yield* within(
+          stranger.id,
+          Effect.flatMap(Stories, (repo) =>
+            repo.readyPage({ project_id: project.id }, { page: 1, page_size: 50 }),
+          ),
+        )
+        yield* expectEqual(foreign, { items: [], total_count: 0 }, "another tenant's ready queue")
       }),
     ),
     contractCase(

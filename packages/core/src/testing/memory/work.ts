@@ -10,6 +10,7 @@ import { Epics } from "../../ports/epics.js"
 import { Projects } from "../../ports/projects.js"
 import { DuplicateKey } from "../../ports/storage-errors.js"
 import { type StatusScope, Stories, type StoryFilter } from "../../ports/stories.js"
+import { makeWorkGraph, readySet } from "../../rules/graph.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
 
 /** Memory implementations of the work-breakdown repositories. */
@@ -264,6 +265,22 @@ export const StoriesMemory = Layer.effect(
           db.rows((t) => t.stories),
           (rows) => statusCounts(rows.filter((s) => inScope(s, scope))),
         ),
+      // The reference: the core's own readiness rule over the tenant's whole graph.
+      readyPage: (scope, page) =>
+        Effect.gen(function* () {
+          const graph = makeWorkGraph({
+            stories: yield* db.rows((t) => t.stories),
+            storyDependencies: yield* db.rows((t) => t.storyDependencies),
+            epicDependencies: yield* db.rows((t) => t.epicDependencies),
+          })
+          const ready = readySet(graph).filter(
+            (s) =>
+              (scope.project_id === undefined || s.project_id === scope.project_id) &&
+              (scope.epic_id === undefined || s.epic_id === scope.epic_id),
+          )
+          // readySet keeps the graph's order: sort_key, then id.
+          return pageOf(ready, page)
+        }),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const stories = yield* db.rows((t) => t.stories)
