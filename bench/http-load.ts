@@ -32,20 +32,26 @@ export interface LoadPlan {
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
   readonly connections: number
+  /** How many requests to send — or, with `seconds`, for how long to send them instead. */
   readonly amount: number
+  readonly seconds?: number
 }
 
-/** Runs `plan.amount` requests with `plan.connections` concurrent clients. */
+/**
+ * Runs `plan.amount` requests (or as many as fit in `plan.seconds`) with `plan.connections`
+ * concurrent clients. autocannon ends an `amount` run on its next one-second tick, so a fast
+ * server should be measured by `seconds` (the bare baseline is); a slow one's error is then at
+ * most a second of a many-second run.
+ */
 export const load = (plan: LoadPlan): Effect.Effect<LoadFigures, LoadFailed> =>
   Effect.tryPromise({
     try: async () => {
-      // The rate comes from the wall clock around the run: autocannon's own `duration` is in whole
-      // seconds, which caps short runs of a fast server at `amount` requests per second.
+      // The rate comes from the wall clock around the run (autocannon reports whole seconds).
       const started = performance.now()
       const result = await autocannon({
         url: plan.origin,
         connections: plan.connections,
-        amount: plan.amount,
+        ...(plan.seconds === undefined ? { amount: plan.amount } : { duration: plan.seconds }),
         timeout: 30,
         requests: [
           {

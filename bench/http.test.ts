@@ -13,6 +13,7 @@ const options: HttpBenchmarkOptions = {
   clients: [1, 4],
   reads: 20,
   claims: 10,
+  bareSeconds: 1,
   databaseUrl: Option.fromNullable(databaseUrl),
 }
 

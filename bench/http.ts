@@ -37,6 +37,8 @@ export interface HttpBenchmarkOptions {
   /** Requests per step for GET, and claims per step (each on its own story). */
   readonly reads: number
   readonly claims: number
+  /** How long each bare-server run lasts (it is far too fast to time by a request count). */
+  readonly bareSeconds: number
   readonly databaseUrl: Option.Option<string>
 }
 
@@ -44,6 +46,7 @@ export const httpBenchmarkOptions: Config.Config<HttpBenchmarkOptions> = Config.
   clients: Config.succeed([1, 16, 64]),
   reads: Config.integer("BENCH_HTTP_READS").pipe(Config.withDefault(2000)),
   claims: Config.integer("BENCH_HTTP_CLAIMS").pipe(Config.withDefault(600)),
+  bareSeconds: Config.succeed(3),
   databaseUrl: Config.option(Config.nonEmptyString("DATABASE_URL")),
 })
 
@@ -147,7 +150,7 @@ const measure = (options: HttpBenchmarkOptions) =>
     const bareRead = yield* bareJsonServer(storyBody)
     const bareClaim = yield* bareJsonServer(claimBody)
 
-    const readPlan = (target: string, connections: number, amount: number) =>
+    const readPlan = (target: string, connections: number, amount: number, seconds?: number) =>
       load({
         origin: target,
         method: "GET",
@@ -155,9 +158,25 @@ const measure = (options: HttpBenchmarkOptions) =>
         headers,
         connections,
         amount,
+        ...(seconds === undefined ? {} : { seconds }),
       })
-    const claimPlan = (target: string, connections: number, amount: number, path: () => string) =>
-      load({ origin: target, method: "POST", path, headers, body: "{}", connections, amount })
+    const claimPlan = (
+      target: string,
+      connections: number,
+      amount: number,
+      path: () => string,
+      seconds?: number,
+    ) =>
+      load({
+        origin: target,
+        method: "POST",
+        path,
+        headers,
+        body: "{}",
+        connections,
+        amount,
+        ...(seconds === undefined ? {} : { seconds }),
+      })
 
     // Warm both servers (JIT, connection pools, caches) before anything is timed.
     yield* readPlan(base, 16, warmup)
@@ -171,7 +190,7 @@ const measure = (options: HttpBenchmarkOptions) =>
         operation: "GET /stories/:id",
         clients,
         loopctl: yield* readPlan(base, clients, options.reads),
-        bare: yield* readPlan(bareRead.origin, clients, options.reads),
+        bare: yield* readPlan(bareRead.origin, clients, options.reads, options.bareSeconds),
       })
     }
     for (const clients of options.clients) {
@@ -179,7 +198,7 @@ const measure = (options: HttpBenchmarkOptions) =>
         operation: "POST /stories/:id/claim",
         clients,
         loopctl: yield* claimPlan(base, clients, options.claims, () => `/api/v1/stories/${claimOf()}/claim`),
-        bare: yield* claimPlan(bareClaim.origin, clients, options.claims, () => "/"),
+        bare: yield* claimPlan(bareClaim.origin, clients, options.claims, () => "/", options.bareSeconds),
       })
     }
     for (const step of steps) {
