@@ -3,46 +3,14 @@ import { describe, expect, layer } from "@effect/vitest"
 import { IdentityApi, routeRules } from "@loopctl/http/api"
 import { Effect, Layer } from "effect"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "./identity-support.js"
-import { collectLogs, realServer, rootKey } from "./support.js"
+import { type CallerName, callers, headersOf } from "./matrix-support.js"
+import { collectLogs, realServer } from "./support.js"
 
 /**
  * Every gated endpoint of the identity groups against every kind of caller, as a table: the
  * exact 401/403 body where the gate refuses, the status the endpoint answers where it lets the
  * caller through. The calls are chosen to change nothing that a later row depends on.
  */
-
-/** Who calls. */
-const callers = [
-  "none",
-  "superadmin",
-  "impersonating",
-  "impersonatingAsAgent",
-  "user",
-  "orchestrator",
-  "agent",
-] as const
-type CallerName = (typeof callers)[number]
-
-/** The request headers of each caller in the tenant under test. */
-const headersOf = (who: CallerName, tenant: StaffedTenant): Record<string, string> => {
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  switch (who) {
-    case "none":
-      return {}
-    case "superadmin":
-      return bearer(rootKey)
-    case "impersonating":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id }
-    case "impersonatingAsAgent":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id, "x-effective-role": "agent" }
-    case "user":
-      return bearer(tenant.userKey)
-    case "orchestrator":
-      return bearer(tenant.orchestratorKey)
-    case "agent":
-      return bearer(tenant.workerKey)
-  }
-}
 
 /** A refusal body, or the status of a call the gate let through. */
 type Outcome = { readonly refused: 401 | 403; readonly message: string } | { readonly passes: number }

@@ -3,7 +3,8 @@ import { describe, expect, layer } from "@effect/vitest"
 import { StoryWorkflowApi, routeRules } from "@loopctl/http/api"
 import { Effect, Layer } from "effect"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "./identity-support.js"
-import { collectLogs, realServer, rootKey } from "./support.js"
+import { type CallerName, callers, headersOf } from "./matrix-support.js"
+import { collectLogs, realServer } from "./support.js"
 
 /**
  * Every endpoint of the story workflow (lifecycle, verification, artifacts, bulk) against every
@@ -11,37 +12,7 @@ import { collectLogs, realServer, rootKey } from "./support.js"
  * endpoint answers where it lets the caller through (ids name nothing, so nothing changes).
  */
 
-const callers = [
-  "none",
-  "superadmin",
-  "impersonating",
-  "impersonatingAsAgent",
-  "user",
-  "orchestrator",
-  "agent",
-] as const
-type CallerName = (typeof callers)[number]
 type Caller = Exclude<CallerName, "none">
-
-const headersOf = (who: CallerName, tenant: StaffedTenant): Record<string, string> => {
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  switch (who) {
-    case "none":
-      return {}
-    case "superadmin":
-      return bearer(rootKey)
-    case "impersonating":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id }
-    case "impersonatingAsAgent":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id, "x-effective-role": "agent" }
-    case "user":
-      return bearer(tenant.userKey)
-    case "orchestrator":
-      return bearer(tenant.orchestratorKey)
-    case "agent":
-      return bearer(tenant.workerKey)
-  }
-}
 
 type Outcome = { readonly refused: 403; readonly message: string } | { readonly passes: number }
 const refused = (message: string): Outcome => ({ refused: 403, message })

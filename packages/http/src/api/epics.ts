@@ -25,7 +25,7 @@ export const EpicCreation = Schema.Struct({
   metadata: optionalField("Free-form object", jsonType.object),
 }).annotations({ identifier: "EpicCreation" })
 
-/** The body of `PATCH /api/v1/epics/:id`: any writable field; null fields and the number are ignored. */
+/** The body of `PATCH /api/v1/epics/:id`: the writable fields, each optional; null fields and the number are ignored. */
 export const EpicPatch = Schema.Struct({
   title: optionalField("New title (cannot be blank)", jsonType.string),
   description: optionalField("New description; an empty text clears it", jsonType.string),

@@ -25,7 +25,7 @@ export const ProjectCreation = Schema.Struct({
   metadata: optionalField("Free-form object", jsonType.object),
 }).annotations({ identifier: "ProjectCreation" })
 
-/** The body of `PATCH /api/v1/projects/:id`: any writable field; null fields and the slug are ignored. */
+/** The body of `PATCH /api/v1/projects/:id`: the writable fields, each optional; null fields and the slug are ignored. */
 export const ProjectPatch = Schema.Struct({
   name: optionalField("New name (cannot be blank)", jsonType.string),
   repo_url: optionalField("New repository; an empty text clears it", jsonType.string),
