@@ -19,7 +19,7 @@ export const apiWindowSeconds = 60
 export const signupWindowSeconds = 3600
 
 /**
-  * Whether a caller is exempt from rate limits: every request made with a superadmin key, with or
+ * Whether a caller is exempt from rate limits: every request made with a superadmin key, with or
  * without impersonation or an effective role.
  */
 export const isRateLimitExempt = (caller: Caller): boolean =>
