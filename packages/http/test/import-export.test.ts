@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { type StaffedTenant, backends, call, envelope, read, staffedTenant } from "./identity-support.js"
-import { collectLogs, realServer, rootKey } from "./support.js"
+import { backends, call, envelope, read, staffedTenant } from "./identity-support.js"
+import { headersOf } from "./matrix-support.js"
+import { collectLogs, realServer } from "./support.js"
 import { auditEntries, eventsOf, expectStatus, footprint, newProject, record } from "./work-tools-support.js"
 
 /**
@@ -104,7 +105,7 @@ const small = {
   epic_dependencies: [{ epic: 2, depends_on: 1 }],
 }
 
-/** Who calls, and the headers that make them. */
+/** Who calls (the headers that make them come from matrix-support). */
 const callers = [
   "superadmin",
   "impersonating",
@@ -114,26 +115,6 @@ const callers = [
   "agent",
 ] as const
 type CallerName = (typeof callers)[number]
-
-const headersOf = (who: CallerName | "none", tenant: StaffedTenant): Record<string, string> => {
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  switch (who) {
-    case "none":
-      return {}
-    case "superadmin":
-      return bearer(rootKey)
-    case "impersonating":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id }
-    case "impersonatingAsAgent":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id, "x-effective-role": "agent" }
-    case "user":
-      return bearer(tenant.userKey)
-    case "orchestrator":
-      return bearer(tenant.orchestratorKey)
-    case "agent":
-      return bearer(tenant.workerKey)
-  }
-}
 
 const needsHeader = envelope(403, "Superadmin must use X-Impersonate-Tenant header")
 const importRoles = envelope(403, "This endpoint requires the orchestrator or user or superadmin role")
