@@ -7,7 +7,8 @@ import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import { PGlite } from "@electric-sql/pglite"
 import { Context, Effect, Layer, type Scope, Stream } from "effect"
-import { DatabaseUnavailable, causeMessage } from "./errors.js"
+import { lockDataDirectory } from "./data-directory-lock.js"
+import { type DataDirectoryInUse, DatabaseUnavailable, causeMessage } from "./errors.js"
 import { TypeOid, int8FromPg, timestampFromPg } from "./values.js"
 
 /**
@@ -33,12 +34,15 @@ type Row = Record<string, unknown>
 const sqlError = (cause: unknown) =>
   new SqlError({ cause, message: `Failed to execute statement: ${causeMessage(cause)}` })
 
-const open = (options: PgliteOptions) =>
+/** Whether `dataDir` names a directory on disk (not `memory://` or another PGlite scheme). */
+const onDisk = (dataDir: string): boolean => !dataDir.includes("://")
+
+const openDatabase = (options: PgliteOptions) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
         // PGlite creates its directory but not the parents (`.loopctl/` for `.loopctl/data`).
-        if (!options.dataDir.includes("://")) await mkdir(dirname(options.dataDir), { recursive: true })
+        if (onDisk(options.dataDir)) await mkdir(dirname(options.dataDir), { recursive: true })
         return await PGlite.create(options.dataDir, {
           parsers: { [TypeOid.int8]: int8FromPg, [TypeOid.timestamptz]: timestampFromPg },
         })
@@ -49,6 +53,16 @@ const open = (options: PgliteOptions) =>
         }),
     }),
     (db) => Effect.promise(() => db.close()),
+  )
+
+/**
+ * Opens PGlite on `dataDir`. A directory on disk is locked for this process first (D31) and
+ * unlocked only after the database is closed.
+ */
+const open = (options: PgliteOptions) =>
+  Effect.zipRight(
+    onDisk(options.dataDir) ? lockDataDirectory(options.dataDir) : Effect.void,
+    openDatabase(options),
   )
 
 /** A connection whose every statement runs under `guard` (the lock, or nothing inside a transaction). */
@@ -95,7 +109,7 @@ export const make = (
   options: PgliteOptions,
 ): Effect.Effect<
   { readonly client: SqlClient.SqlClient; readonly db: PGlite },
-  DatabaseUnavailable,
+  DatabaseUnavailable | DataDirectoryInUse,
   Reactivity.Reactivity | Scope.Scope
 > =>
   Effect.gen(function* () {
@@ -121,7 +135,7 @@ export const make = (
 /** The SqlClient (and the raw instance) over PGlite in `dataDir`. */
 export const layer = (
   options: PgliteOptions,
-): Layer.Layer<SqlClient.SqlClient | Pglite, DatabaseUnavailable> =>
+): Layer.Layer<SqlClient.SqlClient | Pglite, DatabaseUnavailable | DataDirectoryInUse> =>
   Layer.scopedContext(
     Effect.map(make(options), ({ client, db }) =>
       Context.make(SqlClient.SqlClient, client).pipe(Context.add(Pglite, db)),

@@ -15,6 +15,15 @@ export class DatabaseUnavailable extends Schema.TaggedError<DatabaseUnavailable>
   message: Schema.String,
 }) {}
 
+/** D31: another live process holds the embedded data directory (its lock file names the PID). */
+export class DataDirectoryInUse extends Schema.TaggedError<DataDirectoryInUse>()("DataDirectoryInUse", {
+  message: Schema.String,
+  /** The directory, as an absolute path. */
+  directory: Schema.String,
+  /** The process that holds it. */
+  pid: Schema.Number,
+}) {}
+
 /**
  * The queries would not be held by row-level security: they would run as a superuser or a
  * BYPASSRLS role, the connection user cannot switch to the app role, or a table lacks its policy.
@@ -32,6 +41,7 @@ export class MigrationFailed extends Schema.TaggedError<MigrationFailed>()("Migr
 export type DatabaseStartupError =
   | DatabaseConfigError
   | DatabaseUnavailable
+  | DataDirectoryInUse
   | UnsafeDatabaseRole
   | MigrationFailed
 

@@ -4,6 +4,7 @@
  * UnitOfWork port, audit partitions and the start-up checks.
  */
 export * from "./audit-partitions.js"
+export * from "./data-directory-lock.js"
 export * from "./database.js"
 export * from "./errors.js"
 export * from "./guard.js"

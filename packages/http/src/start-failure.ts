@@ -13,6 +13,7 @@ export type StartFailure =
 const isDatabaseError = (error: StartFailure): error is DatabaseStartupError =>
   error._tag === "DatabaseConfigError" ||
   error._tag === "DatabaseUnavailable" ||
+  error._tag === "DataDirectoryInUse" ||
   error._tag === "UnsafeDatabaseRole" ||
   error._tag === "MigrationFailed"
 
