@@ -4,7 +4,7 @@ import { LoopctlApi } from "./api/api.js"
 import { routeEntries, routeRules } from "./api/routes.js"
 import { type Discovery, HealthDegraded, HealthReport } from "./api/system.js"
 import { version } from "./api/version.js"
-import { databaseCheck, workerCheck } from "./health.js"
+import { healthChecks, isHealthy } from "./health.js"
 import { swaggerPage } from "./swagger-page.js"
 
 /** The discovery body of `GET /api/v1/` (the original's five keys). */
@@ -16,11 +16,10 @@ const discovery: Discovery = {
   health: "/health",
 }
 
-/** `GET /health`: 200 when the database answers, else 503 with `status: "degraded"`. */
+/** `GET /health`: 200 when every check passes, else 503 with `status: "degraded"`. */
 const health = Effect.gen(function* () {
-  const [database, worker] = yield* Effect.all([databaseCheck, workerCheck], { concurrency: "unbounded" })
-  const checks = { database, worker, oban: worker }
-  return database === "ok"
+  const checks = yield* healthChecks
+  return isHealthy(checks)
     ? new HealthReport({ status: "ok", version, checks })
     : yield* Effect.fail(new HealthDegraded({ status: "degraded", version, checks }))
 })
