@@ -327,30 +327,40 @@ for (const { name, database } of backends) {
 
     describe("POST /stories/bulk/mark-complete", () => {
       it.effect(
-        "[a good id, an unknown id] → 200; no preconditions; defaults; the caller's own refused",
+        "[a good id, an unknown id] → 200; no state but work in progress refused; defaults; the caller's own refused",
         () =>
           Effect.gen(function* () {
             const t = yield* tenant
             const p = yield* plan(t, [
-              { number: 1, stories: ["1.1", "1.2", "1.3"].map((number) => ({ number })) },
+              { number: 1, stories: ["1.1", "1.2", "1.3", "1.4"].map((number) => ({ number })) },
             ])
-            const [pending, implementing, own] = [p.story("1.1"), p.story("1.2"), p.story("1.3")]
-            yield* advance(t, implementing, "implementing")
+            const [pending, contracted, own, implementing] = [
+              p.story("1.1"),
+              p.story("1.2"),
+              p.story("1.3"),
+              p.story("1.4"),
+            ]
+            yield* advance(t, contracted, "contracted")
             yield* advance(t, own, "assigned")
+            yield* advance(t, implementing, "implementing")
             const unknown = randomUUID()
             const answer = yield* bulk(t.orchestratorKey, "mark-complete", {
               stories: [
                 { story_id: pending },
-                { story_id: implementing, summary: "done in 2023", review_type: "legacy" },
+                { story_id: contracted, summary: "done in 2023", review_type: "legacy" },
+                { story_id: implementing },
                 { story_id: unknown },
               ],
             })
             expect(answer.status).toBe(200)
+            // D23: a story an agent holds goes through its review chain instead.
             expect(outcomes(answer.body)).toEqual({
               [pending]: "success",
-              [implementing]: "success",
+              [contracted]: "success",
+              [implementing]: "story_in_progress",
               [unknown]: "Story not found",
             })
+            expect((yield* stored(t, implementing)).agent_status).toBe("implementing")
             expect(yield* stored(t, pending)).toMatchObject({
               agent_status: "reported_done",
               verified_status: "verified",
@@ -362,7 +372,7 @@ for (const { name, database } of backends) {
               review_type: "pre_existing",
               orchestrator_agent_id: t.orchestratorAgentId,
             })
-            expect((yield* eventsAbout(t, implementing)).at(-1)).toMatchObject({
+            expect((yield* eventsAbout(t, contracted)).at(-1)).toMatchObject({
               summary: "done in 2023",
               review_type: "legacy",
             })

@@ -458,7 +458,7 @@ for (const { name, database } of backends) {
           // No verification result and no epic completion from a backfill.
           expect(rows(yield* resultsOf(t, fresh))).toEqual([])
 
-          const retry = yield* act(t.userKey, fresh, "backfill", { ...body, pr_number: "232" })
+          const retry = yield* act(t.orchestratorKey, fresh, "backfill", { ...body, pr_number: "232" })
           expect(retry.status).toBe(200)
           expect(storyOf(retry)).toEqual(storyOf(done))
           expect(yield* auditActions(t, fresh)).toEqual(["story/backfilled"])
@@ -507,13 +507,16 @@ for (const { name, database } of backends) {
           }
           expect((yield* stored(t, contracted)).agent_status).toBe("contracted")
           expect(errorOf(yield* act(t.orchestratorKey, randomUUID(), "backfill", body)).status).toBe(404)
-          // min orchestrator, no link needed; agents are refused.
+          // Exact orchestrator with a linked agent (D23); users and agents are refused.
           const q = yield* plan(t, [{ number: 1, stories: [{ number: "1.1" }] }])
-          expect((yield* act(t.unlinkedOrchestratorKey, q.story("1.1"), "backfill", body)).status).toBe(200)
-          expect(errorOf(yield* act(t.implementerKey, q.story("1.1"), "backfill", body))).toEqual({
-            status: 403,
-            message: "Insufficient permissions. Required role: orchestrator",
-          })
+          expect(errorOf(yield* act(t.unlinkedOrchestratorKey, q.story("1.1"), "backfill", body))).toEqual(
+            linkRequired,
+          )
+          for (const key of [t.implementerKey, t.userKey])
+            expect(errorOf(yield* act(key, q.story("1.1"), "backfill", body))).toEqual({
+              status: 403,
+              message: "This endpoint requires the orchestrator role",
+            })
         }),
       )
     })

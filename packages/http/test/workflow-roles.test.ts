@@ -106,7 +106,7 @@ const table: ReadonlyArray<Row> = [
   { method: "POST", route: storyRoute("verify"), body: evidence, expect: exactOrchestrator(404) },
   { method: "POST", route: storyRoute("reject"), body: { reason: "x" }, expect: exactOrchestrator(404) },
   { method: "POST", route: storyRoute("force-unclaim"), expect: exactOrchestrator(404) },
-  { method: "POST", route: storyRoute("backfill"), body: { reason: "x" }, expect: minOrchestrator(404) },
+  { method: "POST", route: storyRoute("backfill"), body: { reason: "x" }, expect: exactOrchestrator(404) },
   { method: "GET", route: storyRoute("verifications"), expect: minOrchestrator(404) },
   { method: "POST", route: "/api/v1/epics/:id/verify-all", body: evidence, expect: exactOrchestrator(404) },
   {

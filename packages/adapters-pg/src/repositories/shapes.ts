@@ -36,7 +36,7 @@ export const stories = table(
     timestamps: [...stamps, "assigned_at", "reported_done_at", "verified_at", "rejected_at"],
     numbers: ["estimated_hours"],
   },
-  ["acceptance_criteria", "metadata"],
+  ["acceptance_criteria", "claimed_by_agent_ids", "metadata"],
 )
 export const storyDependencies = table(StoryDependency, { timestamps: ["inserted_at"] }, [])
 export const epicDependencies = table(EpicDependency, { timestamps: ["inserted_at"] }, [])

@@ -79,6 +79,7 @@ export const TransitionConflictCode = Schema.Literal(
   "self_report_blocked",
   "self_review_blocked",
   "self_verify_blocked",
+  "story_in_progress",
 )
 export type TransitionConflictCode = typeof TransitionConflictCode.Type
 

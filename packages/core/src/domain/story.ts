@@ -11,7 +11,8 @@ export type AcceptanceCriterionItem = typeof AcceptanceCriterionItem.Type
 
 /**
  * A unit of work. `agent_status` is written by implementers, `verified_status` by a different
- * orchestrator; both, the assignee and the timestamps change only through `rules/lifecycle`.
+ * orchestrator; both, the assignee, the claim history and the timestamps change only through
+ * `rules/lifecycle`.
  */
 export class Story extends Schema.Class<Story>("Story")({
   id: StoryId,
@@ -27,6 +28,12 @@ export class Story extends Schema.Class<Story>("Story")({
   agent_status: AgentStatus,
   verified_status: VerifiedStatus,
   assigned_agent_id: Schema.NullOr(AgentId),
+  /**
+   * Every agent that has claimed the story, oldest first (D22). Unlike the assignee it is never
+   * cleared, so releasing a story does not make its implementer eligible to judge it. Empty when
+   * not given, so stories made before the history existed still construct.
+   */
+  claimed_by_agent_ids: Schema.optionalWith(Schema.Array(AgentId), { default: () => [] }),
   reported_by_agent_id: Schema.NullOr(AgentId),
   assigned_at: Schema.NullOr(Timestamp),
   reported_done_at: Schema.NullOr(Timestamp),
@@ -75,6 +82,7 @@ export const newStory = (fields: NewStoryFields, at: Timestamp): Story =>
     agent_status: "pending",
     verified_status: "unverified",
     assigned_agent_id: null,
+    claimed_by_agent_ids: [],
     reported_by_agent_id: null,
     assigned_at: null,
     reported_done_at: null,

@@ -112,7 +112,12 @@ export const backfillRefusal = (story: Story, claim: BackfillClaim): ValidationF
       code: "backfill_rejected",
     })
   }
-  if (story.agent_status !== "pending" || story.assigned_agent_id !== null) {
+  // A story some agent claimed, even one released since, was worked on inside the loop.
+  if (
+    story.agent_status !== "pending" ||
+    story.assigned_agent_id !== null ||
+    story.claimed_by_agent_ids.length > 0
+  ) {
     return new ValidationFailed({
       message:
         "Cannot backfill a story with dispatch lineage: backfill is for work done OUTSIDE the loopctl dispatch, and this story has been contracted or assigned. Finish it through the lifecycle instead.",

@@ -42,8 +42,9 @@ export const gates: { readonly [A in StoryAction]: Gate } = {
   reject: { roles: ["orchestrator"], link: "orchestrator" },
   "mark-complete": { roles: ["orchestrator"], link: "orchestrator" },
   "report-artifact": { roles: ["agent", "orchestrator"], link: "none" },
-  // Backfill records work done before loopctl, so there is no implementing agent to keep apart.
-  backfill: { roles: { min: "orchestrator" }, link: "none" },
+  // Backfill writes verified_status like mark-complete, so the same verifier gate (D23): the
+  // linked agent is what the identity gate compares with the story's claim history.
+  backfill: { roles: ["orchestrator"], link: "orchestrator" },
 }
 
 /** Actions on the verifier's side: they write `verified_status` or undo an implementer's claim. */

@@ -8,9 +8,10 @@ import { Story } from "../domain/story.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import { type BackfillClaim, backfillRecord, backfillRefusal } from "./backfill.js"
 import { type ContractTerms, checkContract } from "./contract.js"
+import { isHeldByAgent, isImplementer, withClaimant } from "./custody.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
 import { type GateFailure, type StoryAction, authorize } from "./gates.js"
-import { conflict, invalid, notAssignee, requiredState, selfBlocked } from "./refusals.js"
+import { conflict, inProgress, invalid, notAssignee, requiredState, selfBlocked } from "./refusals.js"
 
 /**
  * The story state machine. `authorize` (rules/gates.ts) is the gate checked before the story is
@@ -90,6 +91,7 @@ export interface Decision {
 
 export type TransitionFailure = GateFailure | TransitionConflict
 
+/** Whether the actor's agent holds the story now (start, request-review and unclaim are the holder's). */
 const isAssignee = (story: Story, actor: Actor): boolean =>
   actor.agent_id !== null && actor.agent_id === story.assigned_agent_id
 
@@ -206,7 +208,12 @@ export const decide = (
       }
       const after = next(
         story,
-        { agent_status: "assigned", assigned_agent_id: actor.agent_id, assigned_at: now },
+        {
+          agent_status: "assigned",
+          assigned_agent_id: actor.agent_id,
+          claimed_by_agent_ids: withClaimant(story, actor.agent_id),
+          assigned_at: now,
+        },
         now,
       )
       return decided(story, after, statusChange(story, after, actor))
@@ -249,7 +256,7 @@ export const decide = (
     },
     Report: () => {
       if (story.agent_status !== "implementing") return Either.left(invalid(story, action))
-      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "report"))
+      if (isImplementer(story, actor)) return Either.left(selfBlocked(story, action, "report"))
       const after = next(
         story,
         { agent_status: "reported_done", reported_done_at: now, reported_by_agent_id: actor.agent_id },
@@ -297,7 +304,7 @@ export const decide = (
           }),
         )
       }
-      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "review"))
+      if (isImplementer(story, actor)) return Either.left(selfBlocked(story, action, "review"))
       return decided(
         story,
         story,
@@ -324,7 +331,7 @@ export const decide = (
       )
     },
     Verify: ({ evidence, latest_review_completed_at }) => {
-      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      if (isImplementer(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
       if (story.agent_status !== "reported_done") return Either.left(invalid(story, action))
       if (story.verified_status === "verified") {
         return Either.left(
@@ -393,7 +400,7 @@ export const decide = (
       )
     },
     Reject: ({ rejection, auto_reset }) => {
-      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      if (isImplementer(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
       if (story.agent_status !== "reported_done" && story.verified_status !== "verified") {
         return Either.left(invalid(story, action))
       }
@@ -456,8 +463,10 @@ export const decide = (
       )
     },
     MarkComplete: ({ completion }) => {
-      // D19: bulk paths keep the single-verify identity gate, item by item.
-      if (isAssignee(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      // D19: bulk paths keep the single-verify identity gate, item by item; identity before state.
+      if (isImplementer(story, actor)) return Either.left(selfBlocked(story, action, "verify"))
+      // D23: work an agent holds goes through its review chain instead.
+      if (isHeldByAgent(story)) return Either.left(inProgress(story, action))
       const after = next(
         story,
         {
@@ -513,6 +522,9 @@ const backfill = (
   actor: Actor,
   now: Timestamp,
 ): Either.Either<Decision, TransitionFailure> => {
+  // The same identity gate, then work in progress, as mark-complete (D22, D23).
+  if (isImplementer(story, actor)) return Either.left(selfBlocked(story, "backfill", "verify"))
+  if (isHeldByAgent(story)) return Either.left(inProgress(story, "backfill"))
   const refusal = backfillRefusal(story, claim)
   if (refusal === "retry") return decided(story, story, { audit: [], events: [] })
   if (refusal !== null) return Either.left(refusal)

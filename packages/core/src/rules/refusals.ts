@@ -66,9 +66,22 @@ export const selfBlocked = (story: Story, action: StoryAction, kind: "report" | 
     action,
     `self_${kind}_blocked`,
     message,
-    [`Ask an agent other than ${story.assigned_agent_id ?? "the implementer"} to ${kind} this story`],
+    // Every agent that ever claimed the story counts as its implementer (D22), not only the assignee.
+    [`Ask an agent that never claimed this story to ${kind} it`],
     learnMore(`self-${kind}-blocked`),
   )
 }
+
+/** Mark-complete or backfill of work an agent still holds: it has to finish its review chain (D23). */
+export const inProgress = (story: Story, action: StoryAction) =>
+  conflict(
+    story,
+    action,
+    "story_in_progress",
+    `Cannot ${action}: the story is in progress (agent_status='${story.agent_status}', verified_status='${story.verified_status}', assigned to agent ${story.assigned_agent_id ?? "unknown"}). Work an agent holds is completed through its review chain, not marked done.`,
+    [
+      "Use the review chain: another agent reports it done (POST /stories/:id/report), a reviewer records POST /stories/:id/review-complete, then a different orchestrator calls POST /stories/:id/verify",
+    ],
+  )
 
 export const notAssignee = () => new Forbidden({ message: "Forbidden" })

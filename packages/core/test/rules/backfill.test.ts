@@ -95,9 +95,6 @@ describe("backfill decision", () => {
 
   it.each([
     ["contracted", "unverified", "backfill_has_lineage"],
-    ["assigned", "unverified", "backfill_has_lineage"],
-    ["implementing", "unverified", "backfill_has_lineage"],
-    ["reported_done", "unverified", "backfill_has_lineage"],
     ["pending", "rejected", "backfill_rejected"],
     ["pending", "verified", "already_verified"],
     ["reported_done", "verified", "already_verified"],
@@ -111,16 +108,42 @@ describe("backfill decision", () => {
     if (code === "backfill_rejected") expect(String(Reflect.get(refused, "message"))).toContain("rejected")
   })
 
-  it("refuses a pending story that still names an assignee", () => {
+  it("refuses a pending story that still names an assignee, and a reported one nobody holds", () => {
     expect(backfill(aStory({ assigned_agent_id: agentA }))).toMatchObject({ code: "backfill_has_lineage" })
+    expect(backfill(storyIn("reported_done", "unverified", null))).toMatchObject({
+      status: 422,
+      code: "backfill_has_lineage",
+    })
   })
 
-  it("is open to orchestrators and above, without an agent link; agents get 403", () => {
-    expect(backfill(aStory(), actor("user", null))).toMatchObject({ changed: true })
-    expect(backfill(aStory(), actor("orchestrator", null))).toMatchObject({ changed: true })
+  it("refuses a pending story an agent claimed and let go: its claim history is lineage", () => {
+    expect(backfill(aStory({ claimed_by_agent_ids: [agentA] }))).toMatchObject({
+      status: 422,
+      code: "backfill_has_lineage",
+    })
+  })
+
+  it.each(["assigned", "implementing", "reported_done"] as const)(
+    "refuses a story an agent holds (%s) with 409 story_in_progress (D23)",
+    (agentStatus) => {
+      expect(backfill(storyIn(agentStatus, "unverified"))).toMatchObject({
+        status: 409,
+        code: "story_in_progress",
+        current_state: agentStatus,
+        attempted_action: "backfill",
+      })
+    },
+  )
+
+  it("is exact orchestrator with a linked agent (D23): users 403, unlinked keys 400, agents 403", () => {
+    expect(backfill(aStory(), actor("user", null))).toEqual({
+      status: 403,
+      message: "This endpoint requires the orchestrator role",
+    })
+    expect(backfill(aStory(), actor("orchestrator", null))).toMatchObject({ status: 400 })
     expect(backfill(aStory(), actor("agent", agentA))).toEqual({
       status: 403,
-      message: "Insufficient permissions. Required role: orchestrator",
+      message: "This endpoint requires the orchestrator role",
     })
   })
 })

@@ -97,9 +97,9 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
       .addSuccess(StoryTransitionBody)
       .annotate(
         OpenApi.Summary,
-        "Record a never-assigned pending story as verified work done before loopctl, with its provenance",
+        "Record a never-claimed pending story as verified work done before loopctl, with its provenance",
       )
-      .pipe(requireRole(Access.min("orchestrator"))),
+      .pipe(orchestrator),
   )
   .add(
     HttpApiEndpoint.get("verifications")`/api/v1/stories/${storyIdParam}/verifications`

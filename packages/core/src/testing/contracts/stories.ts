@@ -172,6 +172,7 @@ export const storiesContract: ContractSuite<
         const { tenant, epic } = yield* seedBoard
         const story = yield* aStory(epic, "1.1")
         yield* commitStories(tenant, [story])
+        const assignee = yield* anAgentId
         const changed = new Story({
           ...story,
           title: "Retitled",
@@ -180,7 +181,9 @@ export const storiesContract: ContractSuite<
           estimated_hours: 0.75,
           agent_status: "implementing",
           verified_status: "verified",
-          assigned_agent_id: yield* anAgentId,
+          assigned_agent_id: assignee,
+          // The claim history keeps its order (the identity gates read it, D22).
+          claimed_by_agent_ids: [yield* anAgentId, assignee],
           assigned_at: instant(70, 70),
           verified_at: instant(71, 71),
           metadata: richJson,
