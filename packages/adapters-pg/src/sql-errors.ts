@@ -22,6 +22,17 @@ export const violatedConstraint = (error: SqlError): string | undefined => {
     : undefined
 }
 
+/**
+ * SQLSTATEs of a transaction the server gave up on because of concurrent ones, after which the
+ * whole transaction can simply run again: `40P01` (chosen as a deadlock's victim) and `40001`
+ * (a serialization failure).
+ */
+const transactionConflictStates: ReadonlySet<string> = new Set(["40P01", "40001"])
+
+/** Whether the server aborted the statement's transaction for a deadlock or a serialization failure. */
+export const isTransactionConflict = (error: SqlError): boolean =>
+  transactionConflictStates.has(sqlState(error) ?? "")
+
 /** Whether the statement broke a unique key (the named one, when `constraint` is given). */
 export const isUniqueViolation = (error: SqlError, constraint?: string): boolean =>
   sqlState(error) === "23505" && (constraint === undefined || violatedConstraint(error) === constraint)

@@ -1,8 +1,9 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
-import { type TenantId, UnitOfWork } from "@loopctl/core"
-import { Context, Effect, FiberRef, Layer } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { type TenantId, Unavailable, UnitOfWork } from "@loopctl/core"
+import { Cause, Chunk, Context, Effect, FiberRef, Layer, Option } from "effect"
 import { appRole } from "./guard.js"
+import { isTransactionConflict } from "./sql-errors.js"
 
 /**
  * Transactions and the database scope they run in.
@@ -24,6 +25,12 @@ import { appRole } from "./guard.js"
  * does, with the same membership check), so scoping costs one round trip besides BEGIN/COMMIT.
  * Database failures of the scope itself (BEGIN, COMMIT, the settings) are defects: the port's
  * signature has no error channel for them.
+ *
+ * A transaction the server aborts because of concurrent ones (a deadlock's victim, a
+ * serialization failure) is run again from its start, up to `maxAttempts` times in all, here and
+ * only here, so every use case gets it. Nothing of an aborted attempt survives it — its rows,
+ * audit entries and outbox events were in the rolled-back transaction. When every attempt is
+ * aborted, the unit of work dies with the core's `Unavailable` (a 503 at the HTTP edge).
  */
 
 /** The explicit ways into the database that are not one tenant's unit of work. */
@@ -61,32 +68,73 @@ class WorkFailed<E> {
   constructor(readonly error: E) {}
 }
 
+/** How many times one transaction runs at most while the server keeps aborting it for conflicts. */
+const maxAttempts = 5
+
+/** Whether a failed attempt was aborted by the server for a deadlock or a serialization failure. */
+const abortedByConflict = (cause: Cause.Cause<unknown>): boolean =>
+  Chunk.some(Cause.defects(cause), (defect) => defect instanceof SqlError && isTransactionConflict(defect))
+
+/**
+ * Runs `transaction` again while the server aborts it for a conflict with concurrent
+ * transactions. No pause is needed: the server resolves the deadlock by aborting this attempt,
+ * so the next one simply queues behind the winner's locks.
+ */
+const retryingConflicts = <A, E, R>(transaction: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  const attempt = (number: number): Effect.Effect<A, E, R> =>
+    Effect.catchSomeCause(transaction, (cause) => {
+      if (!abortedByConflict(cause)) return Option.none()
+      if (number >= maxAttempts)
+        return Option.some(
+          Effect.die(
+            new Unavailable({
+              message: "The request kept conflicting with concurrent requests and was not applied. Retry it.",
+            }),
+          ),
+        )
+      return Option.some(
+        Effect.zipRight(
+          Effect.logWarning(
+            "transaction aborted by a deadlock or serialization failure; running it again",
+          ).pipe(Effect.annotateLogs({ attempt: number + 1, of: maxAttempts })),
+          attempt(number + 1),
+        ),
+      )
+    })
+  return attempt(1)
+}
+
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const current = yield* FiberRef.make<Scope>(none)
 
-  /** Runs `enter` then `work` in a new transaction; a database failure of the scope is a defect. */
+  /**
+   * Runs `enter` then `work` in a new transaction (again, when the server aborts it for a
+   * conflict); a database failure of the scope is a defect.
+   */
   const inTransaction = <A, E, R>(
     enter: Effect.Effect<unknown, SqlError>,
     scope: Scope,
     work: Effect.Effect<A, E, R>,
   ) =>
-    sql
-      .withTransaction(
-        Effect.zipRight(
-          enter,
-          Effect.locally(
-            Effect.mapError(work, (error) => new WorkFailed(error)),
-            current,
-            scope,
+    retryingConflicts(
+      sql
+        .withTransaction(
+          Effect.zipRight(
+            enter,
+            Effect.locally(
+              Effect.mapError(work, (error) => new WorkFailed(error)),
+              current,
+              scope,
+            ),
+          ),
+        )
+        .pipe(
+          Effect.catchAll((failure) =>
+            failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),
           ),
         ),
-      )
-      .pipe(
-        Effect.catchAll((failure) =>
-          failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),
-        ),
-      )
+    )
 
   const enterTenant = (tenant: TenantId) =>
     sql`SELECT set_config('app.tenant_id', ${tenant}, true), set_config('role', ${appRole}, true)`

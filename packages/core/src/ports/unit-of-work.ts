@@ -6,6 +6,11 @@ import type { TenantId } from "../domain/ids.js"
  * log and the outbox commits together when it succeeds and is rolled back when it fails. Inside,
  * every repository sees only `tenant`'s rows (the Postgres adapter enforces it with RLS).
  * A nested `transact` joins the outer transaction.
+ *
+ * `work` may run more than once: a store that aborts a transaction because of concurrent ones
+ * (a deadlock, a serialization failure) runs it again from the start, with nothing of the
+ * aborted attempt kept. So `work` must hold no state of its own across runs. When the store
+ * gives up, the unit of work dies with `Unavailable`.
  */
 export class UnitOfWork extends Context.Tag("@loopctl/core/UnitOfWork")<
   UnitOfWork,
