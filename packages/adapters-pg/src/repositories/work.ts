@@ -39,6 +39,16 @@ export const ProjectsSql = Layer.effect(
         optional(
           Effect.flatMap(Effect.orDie(sql`SELECT * FROM projects WHERE id = ${id}`), T.projects.decode),
         ),
+      // FOR NO KEY UPDATE, not FOR UPDATE: it excludes the other graph writers of the project, but
+      // not the key-share locks that inserting an epic, a story or anything else under the
+      // project takes on its row.
+      findForGraphChange: (id) =>
+        optional(
+          Effect.flatMap(
+            Effect.orDie(sql`SELECT * FROM projects WHERE id = ${id} FOR NO KEY UPDATE`),
+            T.projects.decode,
+          ),
+        ),
       list: (filter, page) => {
         const where = filter.status === "any" ? sql`TRUE` : sql`status = ${filter.status ?? "active"}`
         return Effect.orDie(

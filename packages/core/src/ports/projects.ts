@@ -18,6 +18,13 @@ export class Projects extends Context.Tag("@loopctl/core/Projects")<
     readonly insert: (project: Project) => Effect.Effect<void, DuplicateKey>
     readonly update: (project: Project) => Effect.Effect<void>
     readonly findById: (id: ProjectId) => Effect.Effect<Option.Option<Project>>
+    /**
+     * Loads the project and holds its work graph until the transaction ends. Dependency writes
+     * and imports call this before they read the graph, so those of one project run one after
+     * another and each reads what the previous one committed (D27); other writes in the project
+     * (stories, claims, verifies) are not held up by it.
+     */
+    readonly findForGraphChange: (id: ProjectId) => Effect.Effect<Option.Option<Project>>
     /** Ordered by name. */
     readonly list: (filter: ProjectFilter, page: PageRequest) => Effect.Effect<Paged<Project>>
     readonly countActive: Effect.Effect<number>

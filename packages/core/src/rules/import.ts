@@ -283,6 +283,24 @@ export const freshImportConflict = (
   )
 }
 
+/**
+ * The 409 of an import whose new epics or stories collided with ones another request created
+ * while it ran (a create outside the import, which does not wait for the project). It names the
+ * numbers the import was creating; run again, a merge updates what now exists and a fresh
+ * import lists the duplicates.
+ */
+export const concurrentCreateConflict = (
+  noun: "epic" | "story",
+  numbers: ReadonlyArray<number | string>,
+): Conflict => {
+  const list = numbers.join(", ")
+  const which = numbers.length === 1 ? `${noun} number ${list}` : `one of the ${noun} numbers ${list}`
+  return new Conflict({
+    message: `Import conflicts with data created while it ran: ${which} was created by another request. Retry the import.`,
+    details: noun === "epic" ? { duplicate_epic_numbers: numbers } : { duplicate_story_numbers: numbers },
+  })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Steps 1–6: document shape, limits, epics and stories, numbers, duplicates
 // ---------------------------------------------------------------------------------------------

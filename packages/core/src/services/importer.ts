@@ -15,7 +15,12 @@ import { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { exportProject } from "../rules/export.js"
-import { type ImportPlan, type PlannedStory, validateImport } from "../rules/import.js"
+import {
+  type ImportPlan,
+  type PlannedStory,
+  concurrentCreateConflict,
+  validateImport,
+} from "../rules/import.js"
 import { requireExactRole, requireMinRole } from "../rules/roles.js"
 import { recordChange } from "./recording.js"
 
@@ -70,9 +75,12 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
     >()
     const uow = yield* UnitOfWork
 
-    const loadProject = (projectId: ProjectId) =>
+    /** The project's breakdown; `forImport` holds its graph first (D27), so imports run one at a time. */
+    const loadProject = (projectId: ProjectId, forImport: boolean) =>
       Effect.gen(function* () {
-        const project = yield* Effect.flatMap(Projects, (p) => p.findById(projectId))
+        const project = yield* Effect.flatMap(Projects, (p) =>
+          forImport ? p.findForGraphChange(projectId) : p.findById(projectId),
+        )
         if (Option.isNone(project)) return yield* Effect.fail(NotFound.of("Project"))
         const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
         const stories = yield* Effect.flatMap(Stories, (s) => s.listAllByProject(projectId))
@@ -152,7 +160,8 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
           return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
-              const current = yield* loadProject(projectId)
+              // Held, so that merges of overlapping documents end as if sent one after another.
+              const current = yield* loadProject(projectId, true)
               const numberOfStory = new Map(current.stories.map((s) => [s.id, s.number]))
               const numberOfEpic = new Map(current.epics.map((e) => [e.id, e.number]))
               const plan = yield* validateImport(body, {
@@ -215,21 +224,25 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                 newStories.push(made)
                 storyByNumber.set(made.number, made)
               }
+              // The numbers were checked against the held project; only a create that does not
+              // wait for it can have taken one since.
               if (newEpics.length > 0)
                 yield* Effect.mapError(
                   Effect.flatMap(Epics, (e) => e.insert(newEpics)),
                   () =>
-                    new Conflict({
-                      message: "Import conflicts with existing data. Use merge=true to update.",
-                    }),
+                    concurrentCreateConflict(
+                      "epic",
+                      newEpics.map((e) => e.number),
+                    ),
                 )
               if (newStories.length > 0)
                 yield* Effect.mapError(
                   Effect.flatMap(Stories, (s) => s.insert(newStories)),
                   () =>
-                    new Conflict({
-                      message: "Import conflicts with existing data. Use merge=true to update.",
-                    }),
+                    concurrentCreateConflict(
+                      "story",
+                      newStories.map((s) => s.number),
+                    ),
                 )
               const edges = yield* insertEdges(
                 actor,
@@ -314,7 +327,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
           return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
-              const current = yield* loadProject(projectId)
+              const current = yield* loadProject(projectId, false)
               return exportProject(
                 current.project,
                 current.epics,

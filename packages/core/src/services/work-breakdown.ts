@@ -176,6 +176,17 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
         return { stories, storyDependencies, epicDependencies }
       })
 
+    /**
+     * The graph a dependency write checks its edge against. The project is held first (D27), so
+     * the dependency writes of one project run one after another and each cycle check reads
+     * every edge committed before it: X→Y and Y→X sent at once cannot both pass.
+     */
+    const graphForChange = (projectId: ProjectId) =>
+      Effect.zipRight(
+        Effect.flatMap(Projects, (p) => p.findForGraphChange(projectId)),
+        projectGraph(projectId),
+      )
+
     /** A new pending story in `owner` from a create body; a duplicate number is a 422. */
     const insertStory = (actor: Actor, owner: Epic, body: unknown) =>
       Effect.gen(function* () {
@@ -621,7 +632,7 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
             Effect.gen(function* () {
               const dependent = yield* story(input.story_id)
               const prerequisite = yield* story(input.depends_on_story_id)
-              const graph = yield* projectGraph(dependent.project_id)
+              const graph = yield* graphForChange(dependent.project_id)
               yield* checkNewStoryDependency({
                 story: dependent,
                 dependsOn: prerequisite,
@@ -662,7 +673,7 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
             Effect.gen(function* () {
               const dependent = yield* epic(input.epic_id)
               const prerequisite = yield* epic(input.depends_on_epic_id)
-              const graph = yield* projectGraph(dependent.project_id)
+              const graph = yield* graphForChange(dependent.project_id)
               yield* checkNewEpicDependency({
                 epic: dependent,
                 dependsOn: prerequisite,

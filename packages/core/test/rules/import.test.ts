@@ -4,6 +4,7 @@ import { Conflict, ValidationFailed } from "../../src/domain/errors.js"
 import {
   type ImportOptions,
   type ImportPlan,
+  concurrentCreateConflict,
   findImportCycle,
   freshImportConflict,
   initialStatusOf,
@@ -658,6 +659,19 @@ describe("the project's existing content", () => {
     expect(freshImportConflict({ epics: [{ number: 2 }], stories: [{ number: "2.1" }] }, existing)).toEqual(
       Option.none(),
     )
+  })
+
+  it("a create that raced the import is named, never answered with 'use merge=true'", () => {
+    const one = concurrentCreateConflict("epic", [2])
+    expect(one).toBeInstanceOf(Conflict)
+    expect(one.message).toBe(
+      "Import conflicts with data created while it ran: epic number 2 was created by another request. Retry the import.",
+    )
+    expect(one.details).toEqual({ duplicate_epic_numbers: [2] })
+    const many = concurrentCreateConflict("story", ["1.2", "1.3"])
+    expect(many.message).toContain("one of the story numbers 1.2, 1.3 was created by another request")
+    expect(many.details).toEqual({ duplicate_story_numbers: ["1.2", "1.3"] })
+    expect(many.message).not.toContain("merge=true")
   })
 
   it("fresh mode: the conflict comes after duplicates and before field rules", () => {

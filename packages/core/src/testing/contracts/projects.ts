@@ -76,6 +76,27 @@ export const projectsContract: ContractSuite<Projects | Tenants | UnitOfWork | I
       }),
     ),
     contractCase(
+      "findForGraphChange returns the stored project; none for an unknown id or another tenant's",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const stranger = yield* freshTenant()
+        const project = yield* aProject(tenant)
+        yield* within(tenant.id, insertAll([project]))
+        const hold = (id: ProjectId) => Effect.flatMap(Projects, (repo) => repo.findForGraphChange(id))
+        const held = yield* within(tenant.id, hold(project.id))
+        yield* expectEqual(
+          yield* expectSome(held, "the held project"),
+          project,
+          "project from findForGraphChange",
+        )
+        yield* expectNone(
+          yield* within(tenant.id, hold(yield* freshId(ProjectId))),
+          "an unknown project held",
+        )
+        yield* expectNone(yield* within(stranger.id, hold(project.id)), "another tenant's project held")
+      }),
+    ),
+    contractCase(
       "update replaces the stored fields",
       Effect.gen(function* () {
         const tenant = yield* freshTenant()

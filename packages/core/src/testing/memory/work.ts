@@ -106,6 +106,8 @@ export const ProjectsMemory = Layer.effect(
           db.write((t) => ({ ...t, projects: HashMap.set(t.projects, project.id, project) })),
         ),
       findById: (id) => db.row((t) => t.projects, id),
+      // Transactions already run one at a time here, so a plain read holds the graph.
+      findForGraphChange: (id) => db.row((t) => t.projects, id),
       list: (filter, page) =>
         Effect.map(
           db.rows((t) => t.projects),
