@@ -18,19 +18,23 @@ export interface BulkOutcome {
 }
 
 /**
- * Runs `one` for every item of a batch inside the caller's unit of work. Items are taken in
- * ascending story id order, so concurrent batches lock their stories in one order and cannot
- * deadlock. Each item stands alone: a refused item has written nothing (every refusal is decided
- * before a write) and the others go on. A defect still rolls the whole batch back.
+ * Runs `one` for every item of a batch inside the caller's unit of work. First `hold` takes the
+ * locks of every story of the batch in the one lock order (see lock-order.ts: `holdStories`, or
+ * `holdStoriesThenEpics` when the items decide epic completion), so a concurrent batch or
+ * verify-all over the same stories waits instead of deadlocking halfway. Each item stands alone:
+ * a refused item has written nothing (every refusal is decided before a write) and the others go
+ * on. A defect still rolls the whole batch back.
  */
-export const runBatch = <R>(
+export const runBatch = <R, RH>(
   batch: Batch<unknown>,
   one: (id: StoryId, item: unknown) => Effect.Effect<unknown, TransitionFailure | NotFound, R>,
-): Effect.Effect<BulkOutcome, never, R> => {
+  hold: (ids: ReadonlyArray<StoryId>) => Effect.Effect<unknown, never, RH>,
+): Effect.Effect<BulkOutcome, never, R | RH> => {
   const items = batch
     .map((item) => ({ item, ...itemStoryId(item) }))
     .sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0))
-  return Effect.map(
+  const ids = items.flatMap(({ id }) => (id === undefined ? [] : [id]))
+  const run = Effect.map(
     Effect.forEach(items, ({ item, raw, id }) =>
       id === undefined
         ? Effect.succeed(itemRefusal(raw, { _tag: "NotFound", message: "Story not found" }))
@@ -44,4 +48,5 @@ export const runBatch = <R>(
       return { results: sorted, http_status: bulkHttpStatus(sorted) }
     },
   )
+  return Effect.zipRight(hold(ids), run)
 }

@@ -26,6 +26,7 @@ import { type StoryAction, authorize } from "../rules/gates.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
 import { runBatch } from "./batch-run.js"
+import { holdStories } from "./lock-order.js"
 import { recordChange } from "./recording.js"
 import { claimCommandFor, transitionStory } from "./story-transition.js"
 
@@ -122,7 +123,7 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
           yield* authorize("claim", actor)
           return yield* uow.transact(
             actor.tenant_id,
-            runBatch(batch, (id) => transitionStory(actor, id, claimCommandFor)),
+            runBatch(batch, (id) => transitionStory(actor, id, claimCommandFor), holdStories),
           )
         }).pipe(Effect.provide(ports)),
       start: simple("start", StoryCommand.Start()),

@@ -19,6 +19,7 @@ import { type StoryAction, authorize } from "../rules/gates.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
 import { runBatch } from "./batch-run.js"
+import { holdStories, holdStoriesThenEpics } from "./lock-order.js"
 import { transitionStory } from "./story-transition.js"
 import { rejectStory, verifyStory } from "./verifying.js"
 
@@ -88,43 +89,43 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
 
       /**
        * Verifies every reported, unverified story of an epic with one set of evidence, each as a
-       * full single verify in its own transaction. Stories without a qualifying review are
-       * skipped; other refusals (such as the caller's own stories) are listed with their code.
+       * full single verify, all in one transaction: an error leaves every story as it was.
+       * Stories without a qualifying review are skipped; other refusals (such as the caller's
+       * own stories) are listed with their code.
        */
       verifyAll: (epicId: EpicId, body: unknown) =>
         Effect.gen(function* () {
           const actor = yield* verifier("verify")
           const evidence = yield* parseVerifyEvidence(body)
-          const eligible = yield* uow.transact(
+          return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
               const epic = yield* Effect.flatMap(Epics, (epics) => epics.findById(epicId))
               if (Option.isNone(epic)) return yield* Effect.fail(NotFound.of("Epic"))
-              const stories = yield* Effect.flatMap(Stories, (s) => s.listByEpic(epicId))
-              // Reworked stories (reported again after a reject) are eligible too, as single verify allows.
-              return stories.filter(
-                (s) => s.agent_status === "reported_done" && s.verified_status !== "verified",
-              )
+              const listed = yield* Effect.flatMap(Stories, (s) => s.listByEpic(epicId))
+              // Held in the order a bulk request holds its stories, then judged as read under the
+              // lock: a story verified by someone else meanwhile is no longer eligible.
+              const held = yield* holdStoriesThenEpics(listed.filter(awaitsVerification).map((s) => s.id))
+              const stillEligible = new Set(held.filter(awaitsVerification).map((s) => s.id))
+              const eligible = listed.filter((s) => stillEligible.has(s.id))
+              let verified_count = 0
+              let skipped_count = 0
+              const errors: Array<{ story_id: StoryId; reason: string }> = []
+              for (const story of eligible) {
+                const outcome = yield* Effect.either(verifyStory(actor, story.id, evidence))
+                if (Either.isRight(outcome)) verified_count += 1
+                else if (codeOf(outcome.left) === "review_not_conducted") skipped_count += 1
+                else errors.push({ story_id: story.id, reason: codeOf(outcome.left) })
+              }
+              return {
+                verified_count,
+                skipped_count,
+                total: eligible.length,
+                total_eligible: eligible.length,
+                errors,
+              }
             }),
           )
-          let verified_count = 0
-          let skipped_count = 0
-          const errors: Array<{ story_id: StoryId; reason: string }> = []
-          for (const story of eligible) {
-            const outcome = yield* Effect.either(
-              uow.transact(actor.tenant_id, verifyStory(actor, story.id, evidence)),
-            )
-            if (Either.isRight(outcome)) verified_count += 1
-            else if (codeOf(outcome.left) === "review_not_conducted") skipped_count += 1
-            else errors.push({ story_id: story.id, reason: codeOf(outcome.left) })
-          }
-          return {
-            verified_count,
-            skipped_count,
-            total: eligible.length,
-            total_eligible: eligible.length,
-            errors,
-          }
         }).pipe(Effect.provide(ports)),
 
       /**
@@ -137,10 +138,14 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
           const actor = yield* verifier("verify")
           return yield* uow.transact(
             actor.tenant_id,
-            runBatch(batch, (id, item) =>
-              Effect.flatMap(parseVerifyEvidence(withDefaults(item, bulkVerifyDefaults)), (evidence) =>
-                verifyStory(actor, id, evidence),
-              ),
+            runBatch(
+              batch,
+              (id, item) =>
+                Effect.flatMap(parseVerifyEvidence(withDefaults(item, bulkVerifyDefaults)), (evidence) =>
+                  verifyStory(actor, id, evidence),
+                ),
+              // A verify decides its epic's completion, so the epics are held too.
+              holdStoriesThenEpics,
             ),
           )
         }).pipe(Effect.provide(ports)),
@@ -151,10 +156,13 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
           const actor = yield* verifier("reject")
           return yield* uow.transact(
             actor.tenant_id,
-            runBatch(batch, (id, item) =>
-              Effect.flatMap(parseRejection(withDefaults(item, bulkRejectDefaults)), (rejection) =>
-                rejectStory(actor, id, rejection),
-              ),
+            runBatch(
+              batch,
+              (id, item) =>
+                Effect.flatMap(parseRejection(withDefaults(item, bulkRejectDefaults)), (rejection) =>
+                  rejectStory(actor, id, rejection),
+                ),
+              holdStories,
             ),
           )
         }).pipe(Effect.provide(ports)),
@@ -168,16 +176,23 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
           const actor = yield* verifier("mark-complete")
           return yield* uow.transact(
             actor.tenant_id,
-            runBatch(batch, (id, item) =>
-              transitionStory(actor, id, () =>
-                Effect.succeed(StoryCommand.MarkComplete({ completion: parseCompletion(item) })),
-              ),
+            runBatch(
+              batch,
+              (id, item) =>
+                transitionStory(actor, id, () =>
+                  Effect.succeed(StoryCommand.MarkComplete({ completion: parseCompletion(item) })),
+                ),
+              holdStories,
             ),
           )
         }).pipe(Effect.provide(ports)),
     }
   }),
 }) {}
+
+/** Whether verify-all takes the story: reported and not verified (reworked stories, reported again after a reject, too). */
+const awaitsVerification = (story: Story): boolean =>
+  story.agent_status === "reported_done" && story.verified_status !== "verified"
 
 /** The machine-readable reason of a refusal: its code when it has one, else its tag. */
 const codeOf = (error: { readonly _tag: string }): string =>
