@@ -4,7 +4,9 @@ import { Effect, Layer, Option } from "effect"
 import { type Access, checkAccess } from "./api/access.js"
 import { Authentication } from "./api/authentication.js"
 import { routeKey, routeRules } from "./api/routes.js"
+import { AuthFailureLimit, countAuthFailure } from "./auth-failure-limit.js"
 import { Authenticator } from "./authenticator.js"
+import { ClientAddressPolicy, clientAddress } from "./client-address.js"
 import { limitRequest } from "./rate-limiting.js"
 import { RequestContext } from "./request-context.js"
 
@@ -25,6 +27,7 @@ const headerValue = (value: string | undefined): string | undefined => {
  * 1. `Authorization` must be `Bearer <key>` (exact, case-sensitive prefix) → else 401 "Unauthorized";
  * 2. the {@link Authenticator} resolves the key, with `X-Impersonate-Tenant` and `X-Effective-Role`
  *    except on admin endpoints (401 "Invalid API key", 403 "Access denied", 404 "Tenant not found");
+ *    a refused key counts against the client address, and is 429 once it has too many refusals;
  * 3. the request is counted against its rate limits (429; superadmin requests are exempt);
  * 4. the endpoint's declared access is checked against the caller's role → 403 with the spec's message.
  *
@@ -39,6 +42,8 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
     Effect.gen(function* () {
       const authenticator = yield* Authenticator
       const limits = yield* Effect.context<RateLimits>()
+      const proxies = yield* ClientAddressPolicy
+      const failures = yield* AuthFailureLimit
       const accessByRoute = new Map<string, Access>(
         routeRules(api).map((rule) => [routeKey(rule.method, rule.path), rule.access]),
       )
@@ -57,11 +62,20 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
             if (access === undefined)
               return yield* Effect.dieMessage(`no access rule for ${route.method} ${route.path}`)
             const onPlatform = route.path.startsWith(adminPrefix)
-            const authenticated = yield* authenticator.authenticate(
-              rawKey,
-              onPlatform ? undefined : headerValue(request.headers["x-impersonate-tenant"]),
-              onPlatform ? undefined : headerValue(request.headers["x-effective-role"]),
-            )
+            const authenticated = yield* authenticator
+              .authenticate(
+                rawKey,
+                onPlatform ? undefined : headerValue(request.headers["x-impersonate-tenant"]),
+                onPlatform ? undefined : headerValue(request.headers["x-effective-role"]),
+              )
+              .pipe(
+                Effect.tapErrorTag("Unauthorized", () =>
+                  Effect.provide(
+                    countAuthFailure(clientAddress(request, proxies), failures.perMinute),
+                    limits,
+                  ),
+                ),
+              )
             const context = yield* Effect.serviceOption(RequestContext)
             if (Option.isSome(context)) context.value.setActor(authenticated.caller)
             yield* Effect.provide(limitRequest(authenticated), limits)

@@ -1,4 +1,6 @@
+import { Rules, type TenantSettingMaxima, defaultTenantSettingMaxima } from "@loopctl/core"
 import { Config, ConfigError, Either, Option, Redacted } from "effect"
+import { type TrustedProxies, parseTrustedProxies } from "./client-address.js"
 
 /**
  * The server's configuration, read from the environment through Effect `Config` and checked at
@@ -23,6 +25,19 @@ export interface ServerSettings {
    * None means `http://localhost:<PORT>`, with the port the server actually listens on.
    */
   readonly webauthnOrigin: Option.Option<string>
+  /**
+   * `LOOPCTL_TRUST_PROXY`: the reverse proxies whose `X-Forwarded-For` is believed (D30): `loopback`,
+   * IP addresses and CIDR ranges, comma-separated. Unset: none, the connection's peer is the client.
+   */
+  readonly trustedProxies: TrustedProxies
+  /** `LOOPCTL_AUTH_FAILURES_PER_MINUTE`, default 30: refused keys per client address per minute before 429. */
+  readonly authFailuresPerMinute: number
+  /**
+   * `LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE` (default 10000) and `LOOPCTL_MAX_PROJECTS_PER_TENANT`
+   * (default 1000): the highest `rate_limit_requests_per_minute` and `max_projects` a tenant may
+   * set for itself.
+   */
+  readonly tenantMaxima: TenantSettingMaxima
 }
 
 /**
@@ -111,6 +126,39 @@ const checkRelyingParty = (
       )
 }
 
+const trustedProxies = Config.string("LOOPCTL_TRUST_PROXY").pipe(
+  Config.withDefault(""),
+  Config.mapOrFail((text) =>
+    Either.mapLeft(parseTrustedProxies(text), (why) => ConfigError.InvalidData(["LOOPCTL_TRUST_PROXY"], why)),
+  ),
+)
+
+/** A whole number from `name` in `min..max`, else `fallback` when unset. */
+const boundedInteger = (name: string, min: number, max: number, fallback: number) =>
+  Config.integer(name).pipe(
+    Config.validate({
+      message: `Expected a whole number from ${min} to ${max}`,
+      validation: (value) => value >= min && value <= max,
+    }),
+    Config.withDefault(fallback),
+  )
+
+const tenantMaxima: Config.Config<TenantSettingMaxima> = Config.all({
+  // The tenant setting itself is bounded by 1..100000, so a higher ceiling would mean nothing.
+  rate_limit_requests_per_minute: boundedInteger(
+    "LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE",
+    1,
+    100_000,
+    defaultTenantSettingMaxima.rate_limit_requests_per_minute,
+  ),
+  max_projects: boundedInteger(
+    "LOOPCTL_MAX_PROJECTS_PER_TENANT",
+    1,
+    1_000_000,
+    defaultTenantSettingMaxima.max_projects,
+  ),
+})
+
 /** {@link ServerSettings} from the environment. */
 export const ServerConfig: Config.Config<ServerSettings> = Config.all({
   // Config.port refuses 0, which asks the system for a free port.
@@ -128,17 +176,21 @@ export const ServerConfig: Config.Config<ServerSettings> = Config.all({
   ),
   webauthnRpId,
   webauthnOrigin,
+  trustedProxies,
+  authFailuresPerMinute: boundedInteger(
+    "LOOPCTL_AUTH_FAILURES_PER_MINUTE",
+    1,
+    1_000_000,
+    Rules.RateLimit.defaultAuthFailuresPerMinute,
+  ),
+  tenantMaxima,
 }).pipe(
   Config.mapOrFail((settings) =>
     Either.map(checkRelyingParty(settings.webauthnRpId, settings.webauthnOrigin), () => settings),
   ),
-  Config.map(({ port, host, encryptionKey, superadminKey, webauthnRpId, webauthnOrigin }) => ({
-    port,
-    host,
+  Config.map(({ encryptionKey, ...settings }) => ({
+    ...settings,
     encryptionKey: Redacted.make(encryptionKey.key),
     encryptionKeyIsDevDefault: encryptionKey.isDevDefault,
-    superadminKey,
-    webauthnRpId,
-    webauthnOrigin,
   })),
 )

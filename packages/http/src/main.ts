@@ -30,9 +30,11 @@ const serve = Effect.gen(function* () {
     port: settings.port,
     host: settings.host,
     webauthn: { rpId: settings.webauthnRpId, origin: settings.webauthnOrigin },
+    trustedProxies: settings.trustedProxies,
+    authFailuresPerMinute: settings.authFailuresPerMinute,
   }).pipe(
     HttpServer.withLogAddress,
-    Layer.provide(applicationLayer(settings.superadminKey)),
+    Layer.provide(applicationLayer(settings.superadminKey, settings.tenantMaxima)),
     Layer.provide(DatabaseLive),
   )
   return yield* Layer.launch(server)

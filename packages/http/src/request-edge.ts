@@ -1,6 +1,7 @@
 import { HttpApp, HttpMiddleware, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { isPlatformActor } from "@loopctl/core"
 import { Cause, Clock, Effect, Option } from "effect"
+import { ClientAddressPolicy, clientAddress } from "./client-address.js"
 import { errorResponse, internalError } from "./error-response.js"
 import { RequestContext, makeRequestContext, requestIdFrom } from "./request-context.js"
 
@@ -13,7 +14,10 @@ import { RequestContext, makeRequestContext, requestIdFrom } from "./request-con
 const elapsedMs = (startedNanos: bigint, nowNanos: bigint): number =>
   Math.round(Number(nowNanos - startedNanos) / 10_000) / 100
 
-/** The request's log line: method, path, status, duration, request id; tenant and actor when known. */
+/**
+ * The request's log line: method, path, status, duration, request id, client address (D30: the
+ * peer, unless that is a trusted proxy); tenant and actor when known.
+ */
 const logRequest = (
   request: HttpServerRequest.HttpServerRequest,
   status: number,
@@ -23,6 +27,7 @@ const logRequest = (
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeNanos
     const actor = context.actor()
+    const proxies = yield* ClientAddressPolicy
     yield* Effect.log("request").pipe(
       Effect.annotateLogs({
         method: request.method,
@@ -30,6 +35,7 @@ const logRequest = (
         status,
         duration_ms: elapsedMs(startedNanos, now),
         request_id: context.requestId,
+        client_address: clientAddress(request, proxies),
         ...Option.match(actor, {
           onNone: () => ({}),
           onSome: (actor) => ({

@@ -5,7 +5,9 @@ import { Duration, Effect, Layer } from "effect"
 import { ApiMiddlewareLive } from "./api-middleware.js"
 import { LoopctlApi } from "./api/api.js"
 import { AuditLive } from "./audit-handlers.js"
+import { AuthFailureLimit } from "./auth-failure-limit.js"
 import { AuthenticationLive } from "./authentication-live.js"
+import { ClientAddressPolicy, type TrustedProxies } from "./client-address.js"
 import { DependenciesLive } from "./dependency-handlers.js"
 import { EpicsLive } from "./epic-handlers.js"
 import { IdentityLive } from "./identity-handlers.js"
@@ -34,7 +36,22 @@ export interface ListenOptions {
 export interface HttpServerOptions extends ListenOptions {
   /** Default: rp id `localhost`, origin `http://localhost:<the port it listens on>`. */
   readonly webauthn?: WebAuthnOptions
+  /** The proxies whose `X-Forwarded-For` is believed (D30). Default: none. */
+  readonly trustedProxies?: TrustedProxies
+  /** Failed authentications per client address per minute before they are 429. Default: 30. */
+  readonly authFailuresPerMinute?: number
 }
+
+/** The request-edge settings of `options`, for whatever the server runs; unset ones keep their defaults. */
+const edgeSettings = (options: HttpServerOptions) =>
+  Layer.mergeAll(
+    options.trustedProxies === undefined
+      ? Layer.empty
+      : Layer.succeed(ClientAddressPolicy, options.trustedProxies),
+    options.authFailuresPerMinute === undefined
+      ? Layer.empty
+      : Layer.succeed(AuthFailureLimit, { perMinute: options.authFailuresPerMinute }),
+  )
 
 /**
  * On shutdown the Node server stops accepting and waits for open connections; this bounds the
@@ -99,4 +116,4 @@ export const httpServerLayer = (options: HttpServerOptions) =>
   serveApi(
     loopctlApiLayer.pipe(Layer.provide(webAuthnSettingsLayer(options.webauthn ?? defaultWebAuthnOptions))),
     options,
-  )
+  ).pipe(Layer.provide(edgeSettings(options)))

@@ -2,20 +2,23 @@ import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform
 import { Signup } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { SignupRateLimit } from "./api/signup.js"
-import { clientAddress } from "./client-address.js"
+import { ClientAddressPolicy, clientAddress } from "./client-address.js"
 
 /**
  * The {@link SignupRateLimit} middleware: every POST to `/signup/*` counts against its client
- * address (5 per hour, counted in the database by the core's `Signup.admit`, so all server
- * processes share the count). A refusal is 429 with `Retry-After`, before the body is read.
+ * address (D30: the connection's peer unless that is a trusted proxy). 5 per hour, counted in
+ * the database by the core's `Signup.admit`, so all server processes share the count. A refusal
+ * is 429 with `Retry-After`, before the body is read.
  */
 export const SignupRateLimitLive: Layer.Layer<SignupRateLimit, never, Signup> = Layer.effect(
   SignupRateLimit,
-  Effect.map(Signup, (signup) =>
-    Effect.gen(function* () {
+  Effect.gen(function* () {
+    const signup = yield* Signup
+    const proxies = yield* ClientAddressPolicy
+    return Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       yield* signup
-        .admit(clientAddress(request))
+        .admit(clientAddress(request, proxies))
         .pipe(
           Effect.tapError((refused) =>
             HttpApp.appendPreResponseHandler((_request, response) =>
@@ -25,6 +28,6 @@ export const SignupRateLimitLive: Layer.Layer<SignupRateLimit, never, Signup> = 
             ),
           ),
         )
-    }),
-  ),
+    })
+  }),
 )

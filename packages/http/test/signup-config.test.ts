@@ -6,7 +6,8 @@ import {
   applicationLayer,
   clientAddress,
   httpServerLayer,
-  isInternalAddress,
+  noTrustedProxy,
+  parseTrustedProxies,
 } from "../src/index.js"
 import { call, read, uniqueSlug } from "./identity-support.js"
 import { SoftwareAuthenticator } from "./software-authenticator.js"
@@ -76,40 +77,74 @@ const requestFrom = (peer: string, headers: Record<string, string> = {}) =>
     remoteAddress: peer,
   })
 
-describe("the client address of a request", () => {
-  it("is the peer when the peer is public, whatever X-Forwarded-For says", () => {
-    expect(clientAddress(requestFrom("198.51.100.7", { "x-forwarded-for": "203.0.113.1" }))).toBe(
-      "198.51.100.7",
-    )
-    expect(clientAddress(requestFrom("::ffff:198.51.100.7"))).toBe("198.51.100.7")
+/** The proxies `LOOPCTL_TRUST_PROXY` names; a value that does not parse fails the test. */
+const trusting = (text: string) => Either.getOrThrow(parseTrustedProxies(text))
+
+describe("the client address of a request (D30)", () => {
+  it("is the peer when no proxy is trusted, whatever X-Forwarded-For says, from any peer", () => {
+    for (const peer of ["198.51.100.7", "127.0.0.1", "10.0.0.5", "::1"])
+      expect(clientAddress(requestFrom(peer, { "x-forwarded-for": "203.0.113.1" }), noTrustedProxy)).toBe(
+        peer,
+      )
+    expect(clientAddress(requestFrom("::ffff:198.51.100.7"), noTrustedProxy)).toBe("198.51.100.7")
   })
 
-  it("behind a local proxy is the nearest public address of X-Forwarded-For", () => {
-    expect(clientAddress(requestFrom("127.0.0.1", { "x-forwarded-for": "203.0.113.1, 198.51.100.2" }))).toBe(
-      "198.51.100.2",
-    )
+  it("behind a trusted proxy is the nearest address in X-Forwarded-For that is not a trusted proxy", () => {
+    const loopback = trusting("loopback")
+    // The client wrote 203.0.113.1 itself; the proxy appended the address it saw.
     expect(
-      clientAddress(requestFrom("10.0.0.5", { "x-forwarded-for": "198.51.100.2, 192.168.1.4, not-an-ip" })),
+      clientAddress(requestFrom("127.0.0.1", { "x-forwarded-for": "203.0.113.1, 198.51.100.2" }), loopback),
     ).toBe("198.51.100.2")
-    expect(clientAddress(requestFrom("::1", { "x-forwarded-for": "10.1.1.1" }))).toBe("::1")
-    expect(clientAddress(requestFrom("127.0.0.1"))).toBe("127.0.0.1")
+    expect(clientAddress(requestFrom("::1", { "x-forwarded-for": "10.1.1.1" }), loopback)).toBe("10.1.1.1")
+    expect(clientAddress(requestFrom("127.0.0.1"), loopback)).toBe("127.0.0.1")
+    // A peer that is not a trusted proxy is the client, X-Forwarded-For or not.
+    expect(clientAddress(requestFrom("10.0.0.5", { "x-forwarded-for": "203.0.113.1" }), loopback)).toBe(
+      "10.0.0.5",
+    )
+    // Two trusted hops (a load balancer in front of a local proxy) are both skipped.
+    const chain = trusting("loopback, 10.0.0.0/8")
+    expect(
+      clientAddress(
+        requestFrom("127.0.0.1", { "x-forwarded-for": "192.0.2.9, 198.51.100.2, 10.4.4.4" }),
+        chain,
+      ),
+    ).toBe("198.51.100.2")
+    // A hop that is not an address was not written by a proxy: the last proxy stands.
+    expect(clientAddress(requestFrom("127.0.0.1", { "x-forwarded-for": "not-an-ip" }), loopback)).toBe(
+      "127.0.0.1",
+    )
   })
 
-  it("knows which addresses are internal", () => {
+  it("reads LOOPCTL_TRUST_PROXY: loopback, addresses and CIDR ranges; blank trusts nobody", () => {
+    const proxies = trusting(" Loopback , 192.0.2.10, 10.0.0.0/8, fd00::/8 ")
     for (const address of [
       "127.0.0.1",
-      "10.2.3.4",
-      "172.16.0.1",
-      "172.31.255.255",
-      "192.168.0.1",
+      "127.9.9.9",
       "::1",
-      "fd00::1",
-      "fe80::1",
+      "::ffff:127.0.0.1",
+      "192.0.2.10",
+      "10.2.3.4",
+      "fd12::1",
     ])
-      expect(isInternalAddress(address), address).toBe(true)
-    for (const address of ["172.32.0.1", "8.8.8.8", "203.0.113.9", "2001:db8::1", "localhost", ""])
-      expect(isInternalAddress(address), address).toBe(false)
+      expect(proxies.trusts(address), address).toBe(true)
+    for (const address of ["192.0.2.11", "11.0.0.1", "fe80::1", "2001:db8::1", "localhost", ""])
+      expect(proxies.trusts(address), address).toBe(false)
+    expect(trusting("").trusts("127.0.0.1")).toBe(false)
+    for (const text of ["localhost", "10.0.0.0/33", "fd00::/129", "10.0.0.0/8/1", "10.0.0.0/x", "*"])
+      expect(Either.isLeft(parseTrustedProxies(text)), text).toBe(true)
   })
+
+  it.effect("is configured from LOOPCTL_TRUST_PROXY, which must parse", () =>
+    Effect.gen(function* () {
+      const unset = Either.getOrThrow(yield* readConfig({}))
+      expect(unset.trustedProxies.trusts("127.0.0.1")).toBe(false)
+      const set = Either.getOrThrow(yield* readConfig({ LOOPCTL_TRUST_PROXY: "loopback" }))
+      expect(set.trustedProxies.trusts("127.0.0.1")).toBe(true)
+      const refused = yield* readConfig({ LOOPCTL_TRUST_PROXY: "the proxy" })
+      expect(Either.isLeft(refused)).toBe(true)
+      expect(String(Either.flip(refused).pipe(Either.getOrThrow))).toContain("LOOPCTL_TRUST_PROXY")
+    }),
+  )
 })
 
 /** A server whose signup is bound to a configured relying party and origin. */

@@ -16,7 +16,7 @@ import {
   uniqueSlug,
 } from "./identity-support.js"
 import { SoftwareAuthenticator } from "./software-authenticator.js"
-import { type Answer, collectLogs, realServer, rootKey, send } from "./support.js"
+import { type Answer, collectLogs, loopbackProxy, realServer, rootKey, send } from "./support.js"
 
 /**
  * Tenant signup with WebAuthn over HTTP (platform.md §2.3, D9, D10), on the production stack:
@@ -147,7 +147,8 @@ const messageOf = (answer: Answer): string =>
   read(Schema.Struct({ error: Schema.Struct({ message: Schema.String }) }), answer).error.message
 
 for (const { name, database } of backends) {
-  const server = realServer(database).pipe(Layer.provide(collectLogs([])))
+  // The cases stand for many clients behind a local proxy, each with an address of its own (D30).
+  const server = realServer(database, { trustedProxies: loopbackProxy }).pipe(Layer.provide(collectLogs([])))
 
   layer(server, { timeout: 120_000, excludeTestServices: true })(`signup on ${name}`, (it) => {
     it.effect(

@@ -23,8 +23,14 @@ import {
   Timestamp,
   Unauthorized,
 } from "@loopctl/core"
-import { Effect, Layer, Logger, Option, Redacted } from "effect"
-import { Authenticator, applicationLayer, httpServerLayer } from "../src/index.js"
+import { Effect, Either, Layer, Logger, Option, Redacted } from "effect"
+import {
+  Authenticator,
+  type HttpServerOptions,
+  applicationLayer,
+  httpServerLayer,
+  parseTrustedProxies,
+} from "../src/index.js"
 
 /** The Postgres server the Postgres suites run on (CI sets it); unset → those suites are skipped. */
 export const databaseUrl: string | undefined = process.env.DATABASE_URL?.trim() || undefined
@@ -113,14 +119,21 @@ export const rootKey = "lc_test_root_superadmin_key_0123456789"
 
 /**
  * The production server on a random port over `database`: real keys, real use cases, the
- * superadmin bootstrapped with {@link rootKey}. The database, the ports and the use cases stay
- * in the context, so a test can look at what was stored.
+ * superadmin bootstrapped with {@link rootKey}, and the server `options` a test sets. The
+ * database, the ports and the use cases stay in the context, so a test can look at what was
+ * stored.
  */
-export const realServer = <ROut, E>(database: Layer.Layer<ROut, E>) =>
-  httpServerLayer({ port: 0, host: "127.0.0.1" }).pipe(
+export const realServer = <ROut, E>(
+  database: Layer.Layer<ROut, E>,
+  options: Omit<HttpServerOptions, "port" | "host"> = {},
+) =>
+  httpServerLayer({ port: 0, host: "127.0.0.1", ...options }).pipe(
     Layer.provideMerge(applicationLayer(Option.some(Redacted.make(rootKey)))),
     Layer.provideMerge(database),
   )
+
+/** `LOOPCTL_TRUST_PROXY=loopback`: a test's requests stand for clients behind a local proxy (D30). */
+export const loopbackProxy = Either.getOrThrow(parseTrustedProxies("loopback"))
 
 /** A log line written while a server runs. */
 export interface LoggedLine {

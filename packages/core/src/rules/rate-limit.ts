@@ -13,6 +13,12 @@ export const defaultRequestsPerMinute = 300
 export const tenantLimitFactor = 3
 /** Signup attempts per IP address per hour. */
 export const signupsPerHour = 5
+/**
+ * Failed authentications (a key that is unknown, revoked or expired) per client address per
+ * minute, by default. Real clients fail rarely and then stop; anything above this is a script
+ * trying keys. Successful authentications are never counted here.
+ */
+export const defaultAuthFailuresPerMinute = 30
 /** The API's counting window: one UTC minute. */
 export const apiWindowSeconds = 60
 /** The signup counting window: one UTC hour. */
@@ -56,6 +62,11 @@ export const apiBuckets = (
 /** The bucket of a signup attempt from one address. */
 export const signupBuckets = (ip: string): ReadonlyArray<RateBucket> => [
   { bucket: `signup:${ip}`, limit: signupsPerHour },
+]
+
+/** The bucket a failed authentication from one client address counts in, per API window. */
+export const authFailureBuckets = (address: string, perMinute: number): ReadonlyArray<RateBucket> => [
+  { bucket: `auth-failure:${address}`, limit: perMinute },
 ]
 
 /**
