@@ -61,6 +61,51 @@ describe("ServerConfig", () => {
   )
 })
 
+describe("ServerConfig's limits", () => {
+  it.effect(
+    "defaults: 30 failed authentications a minute, tenant maxima of 10000 requests a minute and 1000 projects",
+    () =>
+      Effect.gen(function* () {
+        const settings = Either.getOrThrow(yield* readConfig({}))
+        expect(settings.authFailuresPerMinute).toBe(30)
+        expect(settings.tenantMaxima).toEqual({ rate_limit_requests_per_minute: 10_000, max_projects: 1_000 })
+      }),
+  )
+
+  it.effect(
+    "reads LOOPCTL_AUTH_FAILURES_PER_MINUTE, LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE, LOOPCTL_MAX_PROJECTS_PER_TENANT",
+    () =>
+      Effect.gen(function* () {
+        const settings = Either.getOrThrow(
+          yield* readConfig({
+            LOOPCTL_AUTH_FAILURES_PER_MINUTE: "5",
+            LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE: "600",
+            LOOPCTL_MAX_PROJECTS_PER_TENANT: "20",
+          }),
+        )
+        expect(settings.authFailuresPerMinute).toBe(5)
+        expect(settings.tenantMaxima).toEqual({ rate_limit_requests_per_minute: 600, max_projects: 20 })
+      }),
+  )
+
+  it.effect("refuses a limit that is not a whole number in range, naming the variable", () =>
+    Effect.gen(function* () {
+      for (const [name, value] of [
+        ["LOOPCTL_AUTH_FAILURES_PER_MINUTE", "0"],
+        ["LOOPCTL_AUTH_FAILURES_PER_MINUTE", "many"],
+        ["LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE", "100001"],
+        ["LOOPCTL_MAX_RATE_LIMIT_PER_MINUTE", "1.5"],
+        ["LOOPCTL_MAX_PROJECTS_PER_TENANT", "-1"],
+      ] as const) {
+        const result = yield* readConfig({ [name]: value })
+        expect(Either.isLeft(result), `${name}=${value}`).toBe(true)
+        const line = Either.isLeft(result) ? describeStartFailure(Cause.fail(result.left)) : Option.none()
+        expect(Option.getOrThrow(line)).toContain(name)
+      }
+    }),
+  )
+})
+
 describe("describeStartFailure", () => {
   it("names the problem on one line", () => {
     const inUse = new HttpServerError.ServeError({

@@ -3,6 +3,7 @@ import { Conflict, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { Tenant, TenantEmail, TenantSettings, TenantSlug, type TenantStatus } from "../domain/tenant.js"
 import type { Timestamp } from "../domain/timestamp.js"
+import type { TenantSettingMaxima } from "../ports/platform-limits.js"
 import type { DuplicateKey } from "../ports/storage-errors.js"
 import type { TenantFilter } from "../ports/tenants.js"
 import { FieldProblems } from "./field-problems.js"
@@ -77,16 +78,37 @@ const settingProblem = (key: string, value: unknown): string | undefined => {
 }
 
 /**
- * Checks a settings patch: a JSON object whose known keys hold usable values. Unknown keys are
- * kept as they are. Problems land in `details.settings`.
+ * A usable setting that is still above the platform's maximum for it, if it is one the maxima
+ * cover: a tenant cannot raise its own rate limit or project allowance past the ceiling.
  */
-const settingsPatchOf = (value: unknown, problems: FieldProblems): JsonObject => {
+export const maximumProblem = (
+  key: string,
+  value: unknown,
+  maxima: TenantSettingMaxima,
+): string | undefined => {
+  const max = key === "rate_limit_requests_per_minute" || key === "max_projects" ? maxima[key] : undefined
+  return max !== undefined && typeof value === "number" && value > max
+    ? `${key} must be at most ${max} (the platform maximum)`
+    : undefined
+}
+
+/**
+ * Checks a settings patch: a JSON object whose known keys hold usable values, within `maxima`
+ * when given. Unknown keys are kept as they are. Problems land in `details.settings`.
+ */
+const settingsPatchOf = (
+  value: unknown,
+  problems: FieldProblems,
+  maxima?: TenantSettingMaxima,
+): JsonObject => {
   if (!isJsonObject(value)) {
     problems.add("settings", "is invalid")
     return {}
   }
   for (const [key, setting] of Object.entries(value)) {
-    const problem = settingProblem(key, setting)
+    const problem =
+      settingProblem(key, setting) ??
+      (maxima === undefined ? undefined : maximumProblem(key, setting, maxima))
     if (problem !== undefined) problems.add("settings", problem)
   }
   return value
@@ -149,11 +171,13 @@ const retentionOf = (value: unknown, problems: FieldProblems): number | null => 
 /**
  * The PATCH body of a tenant. Writable: name, slug, email, settings (a shallow merge onto
  * `current`), default_story_budget_millicents and token_data_retention_days. Any other field
- * (status, id, …) is ignored. Every problem is reported at once.
+ * (status, id, …) is ignored. Every problem is reported at once. A tenant changing itself passes
+ * the platform's `maxima`; the superadmin passes none.
  */
 export const parseTenantUpdate = (
   body: unknown,
   current: Tenant,
+  maxima?: TenantSettingMaxima,
 ): Either.Either<TenantChanges, ValidationFailed> => {
   const input = isJsonObject(body) ? body : {}
   const problems = new FieldProblems()
@@ -164,7 +188,7 @@ export const parseTenantUpdate = (
   if ("slug" in input) changes.slug = slugOf(input.slug, problems)
   if ("email" in input) changes.email = emailOf(input.email, problems)
   if ("settings" in input)
-    changes.settings = mergeSettings(current.settings, settingsPatchOf(input.settings, problems))
+    changes.settings = mergeSettings(current.settings, settingsPatchOf(input.settings, problems, maxima))
   if ("default_story_budget_millicents" in input)
     changes.default_story_budget_millicents = budgetOf(input.default_story_budget_millicents, problems)
   if ("token_data_retention_days" in input)

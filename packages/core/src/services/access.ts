@@ -13,6 +13,7 @@ import { ApiKeys } from "../ports/api-keys.js"
 import type { AuditLog } from "../ports/audit-log.js"
 import { type Ids, freshId } from "../ports/ids.js"
 import type { Outbox } from "../ports/outbox.js"
+import { PlatformLimits } from "../ports/platform-limits.js"
 import { Secrets, keyPrefixOf } from "../ports/secrets.js"
 import type { DuplicateKey } from "../ports/storage-errors.js"
 import { Tenants } from "../ports/tenants.js"
@@ -109,6 +110,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
     const apiKeys = yield* ApiKeys
     const agents = yield* Agents
     const secrets = yield* Secrets
+    const maxima = yield* PlatformLimits
 
     /** Role check, then the work in one transaction of the actor's tenant. */
     const as = <A, E, R>(actor: Actor, role: Role, work: Effect.Effect<A, E, R>) =>
@@ -316,14 +318,17 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
       /** GET /tenants/me (any role). */
       getTenant: (actor: Actor) => as(actor, "agent", loadTenant(actor.tenant_id)),
 
-      /** PATCH /tenants/me (min user): the writable fields, settings merged; audit `tenant/updated`. */
+      /**
+       * PATCH /tenants/me (min user): the writable fields, settings merged, the rate limit and
+       * project allowance no higher than the platform's maxima; audit `tenant/updated`.
+       */
       updateTenant: (actor: Actor, body: unknown) =>
         as(
           actor,
           "user",
           Effect.gen(function* () {
             const current = yield* loadTenant(actor.tenant_id)
-            const changes = yield* parseTenantUpdate(body, current)
+            const changes = yield* parseTenantUpdate(body, current, maxima)
             const update = applyTenantChanges(current, changes, yield* now)
             if (update.changed.length === 0) return current
             yield* Effect.mapError(tenants.update(update.tenant), tenantFieldTaken)
