@@ -157,9 +157,10 @@ const destructive = (target: Target) =>
 /** What the sweep works on: a staffed tenant with a board, and a second tenant for admin actions. */
 const setUp = Effect.gen(function* () {
   const team = yield* staffedTenant("fuzz")
-  // Lift the tenant's rate limit so the sweep is not cut short by 429s.
-  yield* call("PATCH", "/api/v1/tenants/me", {
-    key: team.userKey,
+  // Lift the tenant's rate limit so the sweep is not cut short by 429s (beyond the platform
+  // maximum a tenant may set itself: only the superadmin may grant that).
+  yield* call("PATCH", `/api/v1/admin/tenants/${team.id}`, {
+    key: rootKey,
     body: { settings: { rate_limit_requests_per_minute: 100_000 } },
   })
   const victim = yield* provisionTenant("fuzz-victim")
