@@ -288,7 +288,7 @@ for (const { name, database } of backends) {
         Effect.gen(function* () {
           const org = yield* organisation
           const { s11 } = yield* work(org)
-          for (const key of [org.keys.agent, org.keys.orchestrator, org.keys.user]) {
+          for (const key of [org.keys.orchestrator, org.keys.user]) {
             const answer = yield* get(`/api/v1/changes?since=${PAST}`, key)
             expect(answer.status).toBe(200)
             expect(record(answer.body)).toMatchObject({ has_more: false, next_since: null })
@@ -302,6 +302,15 @@ for (const { name, database } of backends) {
               "story/status_changed",
             ])
           }
+          // D24: an agent key sees the work alone (no tenant, key or agent entries).
+          const agentFeed = yield* get(`/api/v1/changes?since=${PAST}`, org.keys.agent)
+          expect(agentFeed.status).toBe(200)
+          expect(labels(agentFeed.body)).toEqual([
+            "project/created",
+            "project/imported",
+            "story/status_changed",
+            "story/status_changed",
+          ])
           const feed = yield* get(`/api/v1/changes?since=${PAST}&entity_type=story`, org.keys.agent)
           const last = rows(feed.body)[1]
           expect(last).toEqual({
@@ -329,10 +338,11 @@ for (const { name, database } of backends) {
           Effect.gen(function* () {
             const org = yield* organisation
             yield* work(org)
-            const everything = rows((yield* get(`/api/v1/changes?since=${PAST}`, org.keys.agent)).body)
+            // The orchestrator's feed holds every kind of entry (an agent's holds the work only, D24).
+            const everything = rows((yield* get(`/api/v1/changes?since=${PAST}`, org.keys.orchestrator)).body)
             expect(everything).toHaveLength(9)
 
-            const first = yield* get(`/api/v1/changes?since=${PAST}&limit=1`, org.keys.agent)
+            const first = yield* get(`/api/v1/changes?since=${PAST}&limit=1`, org.keys.orchestrator)
             // The tenant and its first key were written in one transaction: one batch holds both.
             expect(labels(first.body).sort()).toEqual(["api_key/created", "tenant/tenant_created"])
             expect(record(first.body)).toMatchObject({
@@ -345,7 +355,7 @@ for (const { name, database } of backends) {
             for (let round = 0; round < 20; round++) {
               const answer = yield* get(
                 `/api/v1/changes?since=${encodeURIComponent(since)}&limit=2`,
-                org.keys.agent,
+                org.keys.orchestrator,
               )
               expect(answer.status).toBe(200)
               seen.push(...rows(answer.body).map((row) => row.id))
@@ -358,7 +368,7 @@ for (const { name, database } of backends) {
               since = String(next_since)
             }
             expect(seen).toEqual(everything.map((row) => row.id))
-            const garbage = yield* get(`/api/v1/changes?since=${PAST}&limit=-5`, org.keys.agent)
+            const garbage = yield* get(`/api/v1/changes?since=${PAST}&limit=-5`, org.keys.orchestrator)
             expect(rows(garbage.body)).toHaveLength(9)
           }),
       )
@@ -368,7 +378,7 @@ for (const { name, database } of backends) {
           const a = yield* organisation
           yield* work(a)
           const b = yield* organisation
-          const theirs = yield* get(`/api/v1/changes?since=${PAST}`, b.keys.agent)
+          const theirs = yield* get(`/api/v1/changes?since=${PAST}`, b.keys.orchestrator)
           expect(rows(theirs.body)).toHaveLength(5)
           expect(labels(theirs.body).some((label) => label.startsWith("story/"))).toBe(false)
         }),

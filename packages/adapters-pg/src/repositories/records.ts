@@ -122,6 +122,9 @@ export const AuditLogSql = Layer.effect(
         ...equal("entity_type", filter.entity_type),
         ...equal("action", filter.action),
         ...equal("project_id", filter.project_id),
+        ...(filter.entity_types === undefined
+          ? []
+          : [filter.entity_types.length === 0 ? sql`FALSE` : sql.in("entity_type", filter.entity_types)]),
       ])
     // The literal entity type lets the planner use the partial index on metadata->>'story_id'.
     const aboutStory = (story: string) =>

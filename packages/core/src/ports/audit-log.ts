@@ -22,6 +22,11 @@ export interface ChangeFilter {
   readonly entity_type?: string
   readonly action?: string
   readonly project_id?: string
+  /**
+   * Only entries of these entity types (none when empty): the caller's role scope (D24). Applied
+   * by the store, so a batch's `limit` and `has_more` count only what the caller may see.
+   */
+  readonly entity_types?: ReadonlyArray<string>
 }
 
 /** One read of the change feed: entries oldest first, and whether later ones exist. */

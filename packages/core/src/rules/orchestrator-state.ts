@@ -13,6 +13,9 @@ import { firstUnstorable, isUnstorable, unstorableProblem } from "./storable-tex
  * of one state key.
  */
 
+/** The roles that keep and read checkpoints: the orchestrator itself, and a superadmin acting for one. */
+export const checkpointRoles = ["orchestrator", "superadmin"] as const
+
 /** The state key used when a request names none. */
 export const defaultStateKey = "main"
 

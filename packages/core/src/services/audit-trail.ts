@@ -20,6 +20,7 @@ import {
   parseChangesQuery,
   parsePlatformAuditQuery,
 } from "../rules/audit-query.js"
+import { changeScopeOf, visibleEntry } from "../rules/change-visibility.js"
 import { requireMinRole } from "../rules/roles.js"
 import {
   type AuditPage,
@@ -58,7 +59,8 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
     return {
       /**
        * GET /audit (min user): entries newest first, filtered by entity, action, actor, project
-       * and an inclusive time range, paged (20 by default, at most 100).
+       * and an inclusive time range, paged (20 by default, at most 100). A user is shown no
+       * checkpoint's `state_data`, as it is refused the checkpoint itself (D24).
        */
       list: (caller: Caller, query: AuditQueryInput) =>
         Effect.gen(function* () {
@@ -67,7 +69,11 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
           const found = matchesNothing(filter)
             ? { items: [], total_count: 0 }
             : yield* read(actor, log.list(filter, page))
-          return auditPage(found.items.map(auditRow), page, found.total_count) satisfies AuditPage<AuditRow>
+          return auditPage(
+            found.items.map((entry) => auditRow(visibleEntry(entry, actor.role))),
+            page,
+            found.total_count,
+          ) satisfies AuditPage<AuditRow>
         }),
 
       /**
@@ -109,17 +115,21 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       /**
        * GET /changes (any role): the entries after `since`, oldest first, about `limit` (at most
        * 1000) per batch; a batch never splits the entries of one instant, so following
-       * `next_since` loses none. `since` is checked before anything else.
+       * `next_since` loses none. `since` is checked before anything else. An agent key sees the
+       * work's entries only, and only checkpoint readers see `state_data` (D24).
        */
       changes: (caller: Caller, query: ChangesQueryInput) =>
         Effect.gen(function* () {
           const { since, limit, filter } = yield* parseChangesQuery(query)
           const actor = yield* scoped(caller, "agent")
+          // D24: the role's scope is part of the query, so limit and has_more count what it may see.
+          const scope = changeScopeOf(actor.role)
+          const visible = scope === "all" ? filter : { ...filter, entity_types: scope }
           const batch = matchesNothing(filter)
             ? { entries: [], has_more: false }
-            : yield* read(actor, log.changes(since, filter, limit))
+            : yield* read(actor, log.changes(since, visible, limit))
           return {
-            data: batch.entries.map(changeRow),
+            data: batch.entries.map((entry) => changeRow(visibleEntry(entry, actor.role))),
             has_more: batch.has_more,
             next_since: nextSince(batch.entries, batch.has_more),
           } satisfies ChangeFeed

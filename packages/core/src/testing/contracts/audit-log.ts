@@ -354,6 +354,12 @@ export const auditLogContract: ContractSuite<AuditLog | Projects | Epics | Tenan
         yield* check({ project_id: project.id }, 10, [e2, e4], false)
         yield* check({ project_id: project.id, action: "updated" }, 1, [e4], false)
         yield* check({ entity_type: "agent" }, 10, [], false)
+        // A role's scope (D24) is a filter like the others: counted before the limit.
+        yield* check({ entity_types: ["epic"] }, 10, [e2, e4], false)
+        yield* check({ entity_types: ["epic"] }, 1, [e2], true)
+        yield* check({ entity_types: ["story", "epic"], action: "updated" }, 10, [e3, e4], false)
+        yield* check({ entity_types: ["epic"], entity_type: "story" }, 10, [], false)
+        yield* check({ entity_types: [] }, 10, [], false)
       }),
     ),
     contractCase(

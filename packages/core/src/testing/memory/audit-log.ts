@@ -23,7 +23,8 @@ const inFilter = (filter: AuditFilter) => (e: AuditEntry) =>
 const inChangeFilter = (filter: ChangeFilter) => (e: AuditEntry) =>
   matches(e.entity_type, filter.entity_type) &&
   matches(e.action, filter.action) &&
-  matches(e.project_id, filter.project_id)
+  matches(e.project_id, filter.project_id) &&
+  (filter.entity_types === undefined || filter.entity_types.includes(e.entity_type))
 
 /** Oldest first by (inserted_at, id); lower-case uuid text sorts as Postgres sorts uuids. */
 const chronological = (a: AuditEntry, b: AuditEntry): number =>
