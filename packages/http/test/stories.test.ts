@@ -85,6 +85,7 @@ for (const { name, database } of backends) {
             agent_status: "pending",
             verified_status: "unverified",
             assigned_agent_id: null,
+            claimed_by_agent_ids: [],
             reported_by_agent_id: null,
             assigned_at: null,
             reported_done_at: null,

@@ -114,6 +114,7 @@ export const storyFields = [
   "agent_status",
   "assigned_agent_id",
   "assigned_at",
+  "claimed_by_agent_ids",
   "description",
   "epic_id",
   "estimated_hours",
