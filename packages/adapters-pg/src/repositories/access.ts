@@ -19,7 +19,7 @@ type Row = Readonly<Record<string, unknown>>
 
 const apiKeys = {
   decode: decodeRows(ApiKey, {
-    timestamps: ["last_used_at", "expires_at", "revoked_at", "inserted_at", "updated_at"],
+    timestamps: ["last_used_at", "expires_at", "revoked_at", "inserted_at", "updated_at", "rotated_at"],
   }),
   encode: encodeRow(ApiKey, []),
 }
@@ -59,7 +59,8 @@ export const ApiKeysSql = Layer.effect(
             Effect.asVoid(
               sql`UPDATE api_keys SET name = ${key.name}, agent_id = ${key.agent_id},
                     last_used_at = ${key.last_used_at}, expires_at = ${key.expires_at},
-                    revoked_at = ${key.revoked_at}, updated_at = ${key.updated_at}
+                    revoked_at = ${key.revoked_at}, rotated_at = ${key.rotated_at},
+                    updated_at = ${key.updated_at}
                   WHERE id = ${key.id}`,
             ),
             keyRefusal,
@@ -94,6 +95,7 @@ export const ApiKeysSql = Layer.effect(
                 SELECT f.id, f.tenant_id, f.name, f.key_prefix, f.key_hash, f.role, f.agent_id,
                        coalesce(ku.last_used_at, f.last_used_at) AS last_used_at,
                        f.expires_at, f.revoked_at, f.inserted_at, f.updated_at,
+                       f.rotated_from, f.rotated_at,
                        to_jsonb(t.*) AS tenant
                 FROM found f
                 LEFT JOIN key_use ku ON ku.id = f.id
@@ -115,6 +117,7 @@ export const ApiKeysSql = Layer.effect(
           ),
         ),
       findById: (id) => one(sql`SELECT * FROM api_keys WHERE id = ${id}`),
+      findForUpdate: (id) => one(sql`SELECT * FROM api_keys WHERE id = ${id} FOR UPDATE`),
       list: (options) =>
         Effect.flatMap(
           Effect.orDie(

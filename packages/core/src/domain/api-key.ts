@@ -22,6 +22,10 @@ const apiKeyFields = {
   revoked_at: Schema.NullOr(Timestamp),
   inserted_at: Timestamp,
   updated_at: Timestamp,
+  /** The key this one replaced by rotation; null for a key that was created. */
+  rotated_from: Schema.optionalWith(Schema.NullOr(ApiKeyId), { default: () => null }),
+  /** When this key was rotated (it has a successor then and is in its grace period); null before. */
+  rotated_at: Schema.optionalWith(Schema.NullOr(Timestamp), { default: () => null }),
 }
 
 /**

@@ -31,8 +31,9 @@ export class ApiKeys extends Context.Tag("@loopctl/core/ApiKeys")<
      */
     readonly insert: (key: ApiKey) => Effect.Effect<void, DuplicateKey>
     /**
-     * Replaces the stored name, agent link, timestamps and revocation of a key; its role and
-     * hash never change. Fails with DuplicateKey `agent_role` as `insert` does.
+     * Replaces the stored name, agent link, timestamps (`rotated_at` too) and revocation of a
+     * key; its role, hash and `rotated_from` never change. Fails with DuplicateKey `agent_role`
+     * as `insert` does.
      */
     readonly update: (key: ApiKey) => Effect.Effect<void, DuplicateKey>
     /** The key with this hash, whatever its tenant. Call it outside every unit of work. */
@@ -51,6 +52,11 @@ export class ApiKeys extends Context.Tag("@loopctl/core/ApiKeys")<
     ) => Effect.Effect<Option.Option<KeyInUse>>
     /** One key of the current tenant. */
     readonly findById: (id: ApiKeyId) => Effect.Effect<Option.Option<ApiKey>>
+    /**
+     * One key of the current tenant, held until the unit of work ends: another unit of work
+     * asking for the same key waits, then reads what this one wrote (rotation decides on it).
+     */
+    readonly findForUpdate: (id: ApiKeyId) => Effect.Effect<Option.Option<ApiKey>>
     /** The current tenant's keys, newest first. */
     readonly list: (options: ApiKeyListOptions) => Effect.Effect<ReadonlyArray<ApiKey>>
     /** How many of the current tenant's keys are neither revoked nor expired at `at`. */

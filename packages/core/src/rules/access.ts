@@ -1,7 +1,7 @@
 import { Either, Option, Schema } from "effect"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
 import type { AgentActivity, AgentType } from "../domain/agent.js"
-import type { ApiKey } from "../domain/api-key.js"
+import { ApiKey } from "../domain/api-key.js"
 import { Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed } from "../domain/errors.js"
 import { AgentId, TenantId } from "../domain/ids.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
@@ -192,11 +192,20 @@ export const graceHours = (value: unknown): number => {
   return Math.min(MAX_GRACE_HOURS, Math.max(0, hours))
 }
 
-/** A revoked key cannot be rotated (422). */
-export const checkRotatable = (key: ApiKey): Either.Either<ApiKey, ValidationFailed> =>
-  key.revoked_at === null
-    ? Either.right(key)
-    : Either.left(new ValidationFailed({ message: "Cannot rotate a revoked key" }))
+/**
+ * Which keys may be rotated: not a revoked one (422), and not one that was rotated already
+ * (422): its successor is the key to rotate. Rotating a key twice is how one key used to become
+ * any number of live keys, each predecessor alive for its grace period.
+ */
+export const checkRotatable = (key: ApiKey): Either.Either<ApiKey, ValidationFailed> => {
+  if (key.revoked_at !== null)
+    return Either.left(new ValidationFailed({ message: "Cannot rotate a revoked key" }))
+  if (key.rotated_at !== null)
+    return Either.left(
+      new ValidationFailed({ message: "Cannot rotate a key that was already rotated; rotate its successor" }),
+    )
+  return Either.right(key)
+}
 
 /**
  * When the rotated key stops working: `grace` hours from `at`, but never later than an expiry
@@ -206,6 +215,26 @@ export const rotatedExpiry = (key: ApiKey, at: Timestamp, grace: number): Timest
   const end = secondsAfter(at, grace * 3600)
   return key.expires_at !== null && key.expires_at < end ? key.expires_at : end
 }
+
+/** The key after its rotation at `at`: in its grace period of `grace` hours, marked rotated. */
+export const rotatedKey = (key: ApiKey, at: Timestamp, grace: number): ApiKey =>
+  new ApiKey({ ...key, expires_at: rotatedExpiry(key, at, grace), rotated_at: at, updated_at: at })
+
+/**
+ * The successor minted by a rotation names the key it replaces, so that rotating the successor
+ * in turn can find the predecessor whose grace it ends.
+ */
+export const successorOf = (minted: ApiKey, rotated: ApiKey): ApiKey =>
+  new ApiKey({ ...minted, rotated_from: rotated.id })
+
+/**
+ * At most one predecessor in grace: when a key that came from a rotation is rotated itself, the
+ * key it replaced stops working now, if it still works. None when there is nothing to end.
+ */
+export const endedGrace = (predecessor: ApiKey, at: Timestamp): Option.Option<ApiKey> =>
+  isKeyUsable(predecessor, at)
+    ? Option.some(new ApiKey({ ...predecessor, expires_at: at, updated_at: at }))
+    : Option.none()
 
 // --- agents (§5) ---------------------------------------------------------------------------------
 

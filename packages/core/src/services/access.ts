@@ -29,6 +29,7 @@ import {
   checkRotatable,
   checkTenantAccess,
   effectiveRole,
+  endedGrace,
   graceHours,
   impersonationTarget,
   invalidKey,
@@ -36,8 +37,9 @@ import {
   parseAgentRegistration,
   requireSuperadmin,
   resolveKey,
-  rotatedExpiry,
+  rotatedKey,
   secondsAfter,
+  successorOf,
   tenantNotFound,
 } from "../rules/access.js"
 import { requireMinRole } from "../rules/roles.js"
@@ -455,34 +457,49 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
       /**
        * POST /api_keys/:id/rotate (min user, §3.4): a new key with the same name, role and agent;
        * the old one keeps working for `grace_period_hours` (default 24, 0..168). Agent-linked
-       * keys rotate too: a key set to expire no longer counts as the agent's active key.
+       * keys rotate too: a key set to expire no longer counts as the agent's active key. A key is
+       * rotated once (then its successor is), and rotating a successor ends the grace of the key
+       * before it, so a key and its rotations are never more than two live keys.
        */
       rotateApiKey: (actor: Actor, id: ApiKeyId, body: unknown) =>
         as(
           actor,
           "user",
           Effect.gen(function* () {
-            const current = yield* Effect.flatMap(apiKeys.findById(id), orElse(notFound))
+            // Held until the end: parallel rotations of one key run one after another, and
+            // every one after the first finds the key rotated.
+            const current = yield* Effect.flatMap(apiKeys.findForUpdate(id), orElse(notFound))
             yield* checkRotatable(current)
             const at = yield* now
             const grace = graceHours(
               typeof body === "object" && body !== null ? Reflect.get(body, "grace_period_hours") : undefined,
             )
-            const old = new ApiKey({
-              ...current,
-              expires_at: rotatedExpiry(current, at, grace),
-              updated_at: at,
-            })
+            const old = rotatedKey(current, at, grace)
             yield* Effect.catchAll(apiKeys.update(old), keyRefused)
-            const { key, raw } = yield* mintKey(actor.tenant_id, current, null, at)
+            const minted = yield* mintKey(actor.tenant_id, current, null, at)
+            const key = successorOf(minted.key, old)
             yield* Effect.catchAll(apiKeys.insert(key), keyRefused)
+            // The key `current` replaced leaves its grace now: one predecessor in grace at most.
+            const predecessor =
+              current.rotated_from === null
+                ? Option.none()
+                : yield* apiKeys.findForUpdate(current.rotated_from)
+            const ended = Option.flatMap(predecessor, (found) => endedGrace(found, at))
+            if (Option.isSome(ended)) yield* Effect.catchAll(apiKeys.update(ended.value), keyRefused)
             yield* recordChange(actor, null, {
               audit: [
                 keyAudit(old, "rotated", { new_key_id: key.id, old_key_expires_at: old.expires_at }),
                 keyAudit(key, "created", { rotated_from: old.id }),
+                ...Option.match(ended, {
+                  onNone: () => [],
+                  onSome: (done) => [
+                    keyAudit(done, "grace_ended", { expires_at: done.expires_at, successor_rotated: old.id }),
+                  ],
+                }),
               ],
               events: [],
             })
+            const raw = minted.raw
             return {
               new_key: issued(key, raw),
               old_key_expires_at: old.expires_at ?? at,

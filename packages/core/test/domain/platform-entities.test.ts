@@ -69,6 +69,8 @@ const apiKeyJson = {
   revoked_at: null,
   inserted_at: t1,
   updated_at: t2,
+  rotated_from: null,
+  rotated_at: null,
 }
 
 const agentJson = {

@@ -164,6 +164,68 @@ export const apiKeysContract: ContractSuite<Ports> = {
       }),
     ),
     contractCase(
+      "a rotation's lineage is stored: the successor names its predecessor, update sets rotated_at",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const first = yield* anApiKey(tenant)
+        const successor = yield* anApiKey(tenant, { rotated_from: first.id, inserted_at: instant(3) })
+        yield* storeKeys(tenant, [first, successor])
+        const rotated = new ApiKey({
+          ...first,
+          rotated_at: instant(3, 42),
+          expires_at: instant(90),
+          updated_at: instant(3),
+        })
+        yield* within(
+          tenant.id,
+          Effect.flatMap(keys, (repo) => repo.update(rotated)),
+        )
+        yield* expectEqual(
+          yield* expectSome(yield* findKey(tenant.id, first.id), "key"),
+          rotated,
+          "rotated key",
+        )
+        yield* expectEqual(
+          yield* expectSome(yield* findKey(tenant.id, successor.id), "successor"),
+          successor,
+          "successor",
+        )
+        const fresh = yield* expectSome(yield* findKey(tenant.id, first.id), "key")
+        yield* expectEqual(fresh.rotated_from, null, "a created key's predecessor")
+      }),
+    ),
+    contractCase(
+      "findForUpdate returns the key and makes concurrent read-modify-write transactions run one after another",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant()
+        const key = yield* anApiKey(tenant, { name: "0" })
+        yield* storeKeys(tenant, [key])
+        yield* expectNone(
+          yield* within(
+            tenant.id,
+            Effect.flatMap(keys, (repo) =>
+              repo.findForUpdate(ApiKeyId.make("00000000-0000-4000-8000-00000000dead")),
+            ),
+          ),
+          "findForUpdate of an unknown key",
+        )
+        const bump = within(
+          tenant.id,
+          Effect.gen(function* () {
+            const repo = yield* keys
+            const current = yield* expectSome(yield* repo.findForUpdate(key.id), "the held key")
+            // Give the other transactions every chance to read the same version.
+            yield* Effect.yieldNow()
+            yield* Effect.yieldNow()
+            yield* repo.update(new ApiKey({ ...current, name: String(Number(current.name) + 1) }))
+          }),
+        )
+        yield* Effect.all([bump, bump, bump, bump], { concurrency: "unbounded", discard: true })
+        const found = yield* expectSome(yield* findKey(tenant.id, key.id), "the bumped key")
+        yield* expectEqual(found.name, "4", "the name after four concurrent increments")
+      }),
+    ),
+    contractCase(
       "list is newest first and shows revoked keys only on request; countActive skips revoked and expired",
       Effect.gen(function* () {
         const tenant = yield* freshTenant()

@@ -237,6 +237,8 @@ export const ApiKeysMemory = Layer.effect(
           return Option.some({ key, tenant })
         }),
       findById: (id) => db.row((t) => t.apiKeys, id),
+      // The memory store runs one unit of work at a time, so every read is already held.
+      findForUpdate: (id) => db.row((t) => t.apiKeys, id),
       list: (options) =>
         Effect.map(
           db.rows((t) => t.apiKeys),
