@@ -4,6 +4,7 @@ import { Effect } from "effect"
 import { LoopctlApi } from "./api/api.js"
 import { CurrentActor } from "./api/authentication.js"
 import { pathId } from "./path-id.js"
+import { carriesSecret } from "./secret-response.js"
 
 /** Runs an admin action on the tenant the path names; answers `{tenant:{…}}`. */
 const onTenant = <A, E, R>(rawId: string, act: (caller: Caller, id: TenantId) => Effect.Effect<A, E, R>) =>
@@ -18,7 +19,10 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
   Effect.map(Effect.zip(Access, AuditTrail), ([access, trail]) =>
     handlers
       .handle("createTenant", ({ payload }) =>
-        Effect.flatMap(CurrentActor, (caller) => access.createTenant(caller, payload)),
+        Effect.zipRight(
+          carriesSecret,
+          Effect.flatMap(CurrentActor, (caller) => access.createTenant(caller, payload)),
+        ),
       )
       .handle("listTenants", ({ urlParams }) =>
         Effect.flatMap(CurrentActor, (caller) =>

@@ -3,6 +3,7 @@ import { Access, ApiKeyId, pageMeta, pageOf, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
 import { LoopctlApi } from "./api/api.js"
 import { pathId } from "./path-id.js"
+import { carriesSecret } from "./secret-response.js"
 import { tenantActor } from "./tenant-scope.js"
 
 /**
@@ -16,9 +17,12 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
   Effect.map(Access, (access) =>
     handlers
       .handle("create", ({ payload }) =>
-        Effect.map(
-          Effect.flatMap(tenantActor, (actor) => access.createApiKey(actor, payload)),
-          (api_key) => ({ api_key }),
+        Effect.zipRight(
+          carriesSecret,
+          Effect.map(
+            Effect.flatMap(tenantActor, (actor) => access.createApiKey(actor, payload)),
+            (api_key) => ({ api_key }),
+          ),
         ),
       )
       .handle("list", ({ urlParams }) =>
@@ -41,6 +45,7 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
       )
       .handle("rotate", ({ path, payload }) =>
         Effect.gen(function* () {
+          yield* carriesSecret
           const actor = yield* tenantActor
           const id = yield* pathId(ApiKeyId, path.id)
           return yield* access.rotateApiKey(actor, id, payload)

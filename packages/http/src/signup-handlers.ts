@@ -2,6 +2,8 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Signup } from "@loopctl/core"
 import { Effect } from "effect"
 import { LoopctlApi } from "./api/api.js"
+import { htmlPage } from "./html-page.js"
+import { carriesSecret } from "./secret-response.js"
 import { signupPage } from "./signup-page.js"
 import { WebAuthnSettings, registrationOptions, verifyRegistration } from "./webauthn.js"
 
@@ -15,8 +17,9 @@ export const SignupLive = HttpApiBuilder.group(LoopctlApi, "signup", (handlers) 
     const settings = yield* WebAuthnSettings
     const verify = verifyRegistration(settings)
     const options = Effect.provideService(registrationOptions, WebAuthnSettings, settings)
+    const page = htmlPage(signupPage)
     return handlers
-      .handle("page", () => Effect.succeed(signupPage))
+      .handle("page", () => Effect.succeed(page))
       .handle("options", () =>
         Effect.gen(function* () {
           const publicKey = yield* options
@@ -24,6 +27,6 @@ export const SignupLive = HttpApiBuilder.group(LoopctlApi, "signup", (handlers) 
           return { challenge_id: challenge.id, publicKey }
         }),
       )
-      .handle("complete", ({ payload }) => signup.complete(payload, verify))
+      .handle("complete", ({ payload }) => Effect.zipRight(carriesSecret, signup.complete(payload, verify)))
   }),
 )

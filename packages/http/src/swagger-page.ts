@@ -4,14 +4,17 @@ import {
   HttpApiSwagger,
   HttpLayerRouter,
   HttpServerRequest,
-  type HttpServerResponse,
+  HttpServerResponse,
 } from "@effect/platform"
 import { Effect, type Scope } from "effect"
+import { htmlPage } from "./html-page.js"
 
 /**
  * The Swagger UI page of `api`, rendered once. The platform's Swagger module only mounts the page
  * on a router of its own; rendering it here lets `GET /swaggerui` be an ordinary endpoint of the
- * API (listed in `/routes` and in the OpenAPI document) that serves the same page.
+ * API (listed in `/routes` and in the OpenAPI document) that serves the same page, with the
+ * headers of every HTML page (D29). Swagger UI comes inline in the page (script, stylesheet and
+ * the OpenAPI document); its stylesheet's icons are `data:` images, the only thing it loads.
  */
 export const swaggerPage = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
   api: HttpApi.HttpApi<Id, Groups, E, R>,
@@ -20,5 +23,7 @@ export const swaggerPage = <Id extends string, Groups extends HttpApiGroup.HttpA
     const path = "/swaggerui"
     const render = yield* HttpLayerRouter.toHttpEffect(HttpApiSwagger.layerHttpLayerRouter({ api, path }))
     const request = HttpServerRequest.fromWeb(new Request(`http://localhost${path}`))
-    return yield* Effect.provideService(render, HttpServerRequest.HttpServerRequest, request)
+    const rendered = yield* Effect.provideService(render, HttpServerRequest.HttpServerRequest, request)
+    const html = yield* Effect.promise(() => HttpServerResponse.toWeb(rendered).text())
+    return htmlPage(html, { images: ["data:"] })
   })
