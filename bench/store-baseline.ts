@@ -104,6 +104,7 @@ const storyColumns = [
   "agent_status",
   "verified_status",
   "assigned_agent_id",
+  "claimed_by_agent_ids",
   "reported_by_agent_id",
   "assigned_at",
   "reported_done_at",
@@ -115,7 +116,11 @@ const storyColumns = [
   "updated_at",
 ] as const
 type StoryColumn = (typeof storyColumns)[number]
-const storyJsonColumns: ReadonlyArray<StoryColumn> = ["acceptance_criteria", "metadata"]
+const storyJsonColumns: ReadonlyArray<StoryColumn> = [
+  "acceptance_criteria",
+  "claimed_by_agent_ids",
+  "metadata",
+]
 
 const insertInto = (table: string, columns: ReadonlyArray<string>) =>
   `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(",")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(",")})`
@@ -305,8 +310,16 @@ const inScope = (db: RawDatabase, cast: RawCast, work: (session: Session) => Pro
     await work(session)
   })
 
+/** The story's claim history (D22): every agent that ever claimed it. */
+const claimedBy = (story: Row): ReadonlyArray<unknown> =>
+  Array.isArray(story.claimed_by_agent_ids) ? story.claimed_by_agent_ids : []
+
+const claimHistory = (story: Row, agent: string | null) =>
+  agent === null || claimedBy(story).includes(agent) ? claimedBy(story) : [...claimedBy(story), agent]
+
 const isAssignee = (story: Row, actor: RawActor) =>
-  actor.agent_id !== null && story.assigned_agent_id === actor.agent_id
+  actor.agent_id !== null &&
+  (story.assigned_agent_id === actor.agent_id || claimedBy(story).includes(actor.agent_id))
 
 /** The use cases of one story's walk, in order. */
 export const useCases = [
@@ -370,6 +383,7 @@ export const baselineUseCases: {
       await changeStatus(session, cast, cast.implementer, story, {
         agent_status: "assigned",
         assigned_agent_id: cast.implementer.agent_id,
+        claimed_by_agent_ids: claimHistory(story, cast.implementer.agent_id),
         assigned_at: at,
       })
     }),
