@@ -25,9 +25,10 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
         ),
       )
       .handle("listTenants", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (caller) =>
-          access.listTenants(caller, urlParams, pageRequest(urlParams)),
-        ),
+        Effect.gen(function* () {
+          const caller = yield* CurrentActor
+          return yield* access.listTenants(caller, urlParams, yield* pageRequest(urlParams))
+        }),
       )
       .handle("showTenant", ({ path }) => onTenant(path.id, access.getTenantDetail))
       .handle("updateTenant", ({ path, payload }) =>

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Access, ApiKeyId, pageMeta, pageOf, pageRequest } from "@loopctl/core"
+import { Access, ApiKeyId, Rules, pageMeta, pageOf } from "@loopctl/core"
 import { Effect } from "effect"
 import { LoopctlApi } from "./api/api.js"
 import { pathId } from "./path-id.js"
@@ -28,10 +28,8 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
           const actor = yield* tenantActor
-          const keys = yield* access.listApiKeys(actor, {
-            include_revoked: urlParams.include_revoked === "true",
-          })
-          const request = pageRequest(urlParams, keyPages)
+          const { include_revoked, page: request } = yield* Rules.Access.apiKeyListQuery(urlParams, keyPages)
+          const keys = yield* access.listApiKeys(actor, { include_revoked })
           const page = pageOf(keys, request)
           return { api_keys: page.items, data: page.items, meta: pageMeta(request, page.total_count) }
         }),

@@ -16,7 +16,10 @@ export const ProjectsLive = HttpApiBuilder.group(LoopctlApi, "projects", (handle
         ),
       )
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(tenantActor, (actor) => work.listProjects(actor, urlParams, pageRequest(urlParams))),
+        Effect.gen(function* () {
+          const actor = yield* tenantActor
+          return yield* work.listProjects(actor, urlParams, yield* pageRequest(urlParams))
+        }),
       )
       .handle("show", ({ path }) =>
         Effect.gen(function* () {

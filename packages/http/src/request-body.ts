@@ -1,14 +1,15 @@
 import type { IncomingMessage } from "node:http"
 import { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { BadRequest, PayloadTooLarge } from "@loopctl/core"
+import { BadRequest, PayloadTooLarge, Rules, type ValidationFailed } from "@loopctl/core"
 import { Effect, Option } from "effect"
 
 /**
  * How request bodies are read, before any route sees them:
  * - more than {@link maxBodyBytes} → 413, judged from `Content-Length` when given, else while reading;
  * - JSON (or no content type): an empty body reads as `{}` (D20), anything else must parse and
- *   nest at most {@link maxNestingDepth} levels deep → 400;
+ *   nest at most {@link maxNestingDepth} levels deep → 400, and hold no text a database cannot
+ *   store (a NUL, an unpaired surrogate) in any string or key → 422 naming its path (D25);
  * - form and multipart bodies are left to the endpoint's own parsing;
  * - any other content type is ignored and reads as `{}`, as the original server did.
  */
@@ -119,24 +120,24 @@ const nestsTooDeep = (text: string): boolean => {
   return false
 }
 
-/** Whether the JSON text parses. */
-const isJson = (text: string): boolean => {
+/** The JSON text's value, or none when it does not parse. */
+const parseJson = (text: string): Option.Option<unknown> => {
   try {
-    JSON.parse(text)
-    return true
+    return Option.some(JSON.parse(text))
   } catch {
-    return false
+    return Option.none()
   }
 }
 
 /**
  * The request as the routes should see it: for methods with a body, a request whose body is
  * valid JSON (`{}` when it was empty or of a content type the API ignores). Fails with the 413
- * or 400 error when the body is too large or not JSON.
+ * or 400 error when the body is too large or not JSON, and with the 422 when it holds
+ * unstorable text.
  */
 export const normalizeBody = (
   request: HttpServerRequest.HttpServerRequest,
-): Effect.Effect<HttpServerRequest.HttpServerRequest, BadRequest | PayloadTooLarge> =>
+): Effect.Effect<HttpServerRequest.HttpServerRequest, BadRequest | PayloadTooLarge | ValidationFailed> =>
   Effect.gen(function* () {
     if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return request
     const declared = Number(request.headers["content-length"] ?? "0")
@@ -150,8 +151,10 @@ export const normalizeBody = (
         const body = yield* readAtMost(NodeHttpServerRequest.toIncomingMessage(request), maxBodyBytes)
         if (Option.isNone(body)) return yield* Effect.fail(tooLarge())
         if (body.value.trim() === "") return withJsonBody(request, "{}")
-        if (!isJson(body.value)) return yield* Effect.fail(malformed())
+        const parsed = parseJson(body.value)
+        if (Option.isNone(parsed)) return yield* Effect.fail(malformed())
         if (nestsTooDeep(body.value)) return yield* Effect.fail(tooDeep())
+        yield* Rules.StorableText.checkStorableBody(parsed.value)
         return withJsonBody(request, body.value)
       }
     }

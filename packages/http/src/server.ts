@@ -21,6 +21,7 @@ import { StoriesLive } from "./story-handlers.js"
 import { StoryWorkflowLive } from "./story-workflow-handlers.js"
 import { SystemLive } from "./system-handlers.js"
 import { UiTestRunsLive } from "./ui-test-run-handlers.js"
+import { answerUnparsedRequests } from "./unparsed-requests.js"
 import { type WebAuthnOptions, defaultWebAuthnOptions, webAuthnSettingsLayer } from "./webauthn.js"
 
 /** Where and how to listen. */
@@ -77,6 +78,7 @@ const shutdownDeadline = (server: Server, grace: Duration.DurationInput) =>
  */
 export const serveApi = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>, options: ListenOptions) => {
   const server = createServer()
+  answerUnparsedRequests(server)
   const listening = NodeHttpServer.layer(() => server, { port: options.port, host: options.host })
   return HttpApiBuilder.serve(requestEdge).pipe(
     Layer.provide(ApiMiddlewareLive),

@@ -210,7 +210,10 @@ for (const { name, database } of backends) {
             "story/status_changed",
           ])
           expect(rows(yield* query(`from=${encodeURIComponent(claimedAt)}`))).toHaveLength(1)
-          expect(rows(yield* query("from=not-a-time&to=2026-13-45T00:00:00Z"))).toHaveLength(9)
+          // D26: a bound that is no time is refused, naming it, not ignored.
+          const untimed = yield* get("/api/v1/audit?from=not-a-time&to=2026-13-45T00:00:00Z", org.keys.user)
+          expect(untimed.status).toBe(400)
+          expect(Object.keys(record(record(record(untimed.body).error).details))).toEqual(["from", "to"])
           // Scenario 51: page_size is clamped.
           const clamped = record(yield* query("page_size=500"))
           expect(clamped.pagination).toEqual({ total: 9, page: 1, page_size: 100 })
@@ -268,10 +271,15 @@ for (const { name, database } of backends) {
           expect((yield* get("/api/v1/changes", org.keys.agent)).body).toEqual(
             envelope(400, "The 'since' parameter is required"),
           )
-          const invalid = envelope(
-            400,
-            "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
-          )
+          const invalid = {
+            error: {
+              ...envelope(
+                400,
+                "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
+              ).error,
+              details: { since: ["must be an ISO 8601 time with Z or an offset, e.g. 2026-01-01T00:00:00Z"] },
+            },
+          }
           expect((yield* get("/api/v1/changes?since=2026-01-01T00:00:00", org.keys.agent)).body).toEqual(
             invalid,
           )
@@ -368,8 +376,13 @@ for (const { name, database } of backends) {
               since = String(next_since)
             }
             expect(seen).toEqual(everything.map((row) => row.id))
+            // D26: a limit below 1 is refused, naming it; one above 1000 is served as 1000.
             const garbage = yield* get(`/api/v1/changes?since=${PAST}&limit=-5`, org.keys.orchestrator)
-            expect(rows(garbage.body)).toHaveLength(9)
+            expect(garbage.status).toBe(400)
+            expect(garbage.body).toMatchObject({ error: { details: { limit: [expect.any(String)] } } })
+            expect(
+              rows((yield* get(`/api/v1/changes?since=${PAST}&limit=5000`, org.keys.orchestrator)).body),
+            ).toHaveLength(9)
           }),
       )
 

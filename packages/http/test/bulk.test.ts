@@ -117,9 +117,10 @@ for (const { name, database } of backends) {
             })
             expect(Object.keys(record(answer.body)).sort(), action).toEqual(["error", "results"])
           }
-          // Other verbs on the bulk paths are unknown routes, not story transitions.
+          // Other verbs on the bulk paths are not story transitions: the path serves POST only (D28).
           const get = yield* call("GET", "/api/v1/stories/bulk/claim", { key: t.implementerKey })
-          expect(get.status).toBe(404)
+          expect(get.status).toBe(405)
+          expect(record(get.body).error).toMatchObject({ status: 405 })
         }),
       )
     })

@@ -261,7 +261,10 @@ for (const { name, database } of backends) {
             data: [{ id: tenant.workerAgentId }],
             meta: { page: 1, page_size: 1, total_count: 1, total_pages: 1 },
           })
-          const all = yield* call("GET", "/api/v1/agents?limit=500&sort_by=bogus", { key: tenant.userKey })
+          const bogus = yield* call("GET", "/api/v1/agents?sort_by=bogus", { key: tenant.userKey })
+          expect(bogus.status).toBe(400)
+          expect(bogus.body).toMatchObject({ error: { details: { sort_by: [expect.any(String)] } } })
+          const all = yield* call("GET", "/api/v1/agents?limit=500", { key: tenant.userKey })
           expect(all.body).toMatchObject({ total: 2, page_size: 100, meta: { page_size: 100 } })
           expect(idsOf("agents", all.body)).toEqual([tenant.orchestratorAgentId, tenant.workerAgentId])
           const missing = yield* call("GET", `/api/v1/agents/${randomUUID()}`, {
@@ -358,97 +361,118 @@ for (const { name, database } of backends) {
             expect(missing.status).toBe(404)
             expect(missing.body).toEqual(envelope(404, "Not found"))
           }
-          // A key past its expiry is 401 as well.
-          const expired = yield* issueKey(tenant.userKey, {
-            name: "old",
-            role: "agent",
-            expires_at: "2020-01-01T00:00:00Z",
+          // An expiry in the past is refused (D26); a key past its expiry (here: rotated with no
+          // grace period) is 401 as well.
+          const past = yield* call("POST", "/api/v1/api_keys", {
+            key: tenant.userKey,
+            body: { name: "old", role: "agent", expires_at: "2020-01-01T00:00:00Z" },
           })
+          expect(past.status).toBe(422)
+          expect(past.body).toMatchObject({ error: { details: { expires_at: ["must be in the future"] } } })
+          const expired = yield* issueKey(tenant.userKey, { name: "old", role: "agent" })
+          const rotatedNow = yield* call("POST", `/api/v1/api_keys/${expired.id}/rotate`, {
+            key: tenant.userKey,
+            body: { grace_period_hours: 0 },
+          })
+          expect(rotatedNow.status).toBe(201)
           expect((yield* call("GET", "/api/v1/tenants/me", { key: expired.raw })).body).toEqual(
             envelope(401, "Invalid API key"),
           )
         }),
       )
 
-      it.effect("rotation: a new key now, the old one for the grace period (capped), agent links kept", () =>
-        Effect.gen(function* () {
-          const tenant = yield* staffedTenant("rotate")
-          const keys = yield* call("GET", "/api/v1/api_keys", { key: tenant.userKey })
-          const Listed = Schema.Struct({
-            api_keys: Schema.Array(
-              Schema.Struct({
-                id: Schema.String,
-                name: Schema.String,
-                agent_id: Schema.NullOr(Schema.String),
-              }),
-            ),
-          })
-          const worker = read(Listed, keys).api_keys.find((key) => key.name === "worker-1")
-          expect(worker?.agent_id).toBe(tenant.workerAgentId)
-          const before = Date.now()
-          const rotated = yield* call("POST", `/api/v1/api_keys/${worker?.id}/rotate`, {
-            key: tenant.userKey,
-            body: { grace_period_hours: 500 },
-          })
-          expect(rotated.status).toBe(201)
-          expect(rotated.body).toEqual({
-            new_key: {
-              id: uuid,
-              raw_key: expect.stringMatching(rawKeyShape),
-              key_prefix: expect.any(String),
-              role: "agent",
-              name: "worker-1",
-              agent_id: tenant.workerAgentId,
-              expires_at: null,
-              inserted_at: timestamp,
-            },
-            old_key_expires_at: timestamp,
-          })
-          const { new_key, old_key_expires_at } = read(
-            Schema.Struct({
-              new_key: Schema.Struct({ raw_key: Schema.String }),
-              old_key_expires_at: Schema.String,
-            }),
-            rotated,
-          )
-          issuedKeys.push(new_key.raw_key)
-          const graceHours = (Date.parse(old_key_expires_at) - before) / 3_600_000
-          expect(graceHours).toBeGreaterThan(167.9)
-          expect(graceHours).toBeLessThan(168.1)
-          // Both keys work; both act as the same agent (a second registration is refused for both).
-          for (const key of [tenant.workerKey, new_key.raw_key]) {
-            const again = yield* call("POST", "/api/v1/agents/register", {
-              key,
-              body: { name: "x", agent_type: "implementer" },
+      it.effect(
+        "rotation: a new key now, the old one for the grace period (at most 168 h), agent links kept",
+        () =>
+          Effect.gen(function* () {
+            const tenant = yield* staffedTenant("rotate")
+            const keys = yield* call("GET", "/api/v1/api_keys", { key: tenant.userKey })
+            const Listed = Schema.Struct({
+              api_keys: Schema.Array(
+                Schema.Struct({
+                  id: Schema.String,
+                  name: Schema.String,
+                  agent_id: Schema.NullOr(Schema.String),
+                }),
+              ),
             })
-            expect(again.status).toBe(409)
-            expect(again.body).toMatchObject({ error: { agent_id: tenant.workerAgentId } })
-          }
-          // The default grace is 24 hours; a revoked key cannot be rotated.
-          const user2 = yield* issueKey(tenant.userKey, { name: "user-2", role: "user" })
-          const defaulted = yield* call("POST", `/api/v1/api_keys/${user2.id}/rotate`, {
-            key: tenant.userKey,
-          })
-          expect(defaulted.status).toBe(201)
-          const hours =
-            (Date.parse(
-              read(Schema.Struct({ old_key_expires_at: Schema.String }), defaulted).old_key_expires_at,
-            ) -
-              Date.now()) /
-            3_600_000
-          expect(hours).toBeGreaterThan(23.9)
-          expect(hours).toBeLessThan(24.1)
-          issuedKeys.push(
-            read(Schema.Struct({ new_key: Schema.Struct({ raw_key: Schema.String }) }), defaulted).new_key
-              .raw_key,
-          )
-          yield* call("DELETE", `/api/v1/api_keys/${user2.id}`, { key: tenant.userKey })
-          const revoked = yield* call("POST", `/api/v1/api_keys/${user2.id}/rotate`, { key: tenant.userKey })
-          expect(revoked.status).toBe(422)
-          expect(revoked.body).toEqual(envelope(422, "Cannot rotate a revoked key"))
-          const malformed = yield* call("POST", "/api/v1/api_keys/nope/rotate", { key: tenant.userKey })
-          expect(malformed.body).toEqual(envelope(404, "Not found"))
-        }),
+            const worker = read(Listed, keys).api_keys.find((key) => key.name === "worker-1")
+            expect(worker?.agent_id).toBe(tenant.workerAgentId)
+            // D26: more than 168 hours is refused, not capped.
+            const tooLong = yield* call("POST", `/api/v1/api_keys/${worker?.id}/rotate`, {
+              key: tenant.userKey,
+              body: { grace_period_hours: 500 },
+            })
+            expect(tooLong.status).toBe(422)
+            expect(tooLong.body).toMatchObject({
+              error: { details: { grace_period_hours: [expect.any(String)] } },
+            })
+            const before = Date.now()
+            const rotated = yield* call("POST", `/api/v1/api_keys/${worker?.id}/rotate`, {
+              key: tenant.userKey,
+              body: { grace_period_hours: 168 },
+            })
+            expect(rotated.status).toBe(201)
+            expect(rotated.body).toEqual({
+              new_key: {
+                id: uuid,
+                raw_key: expect.stringMatching(rawKeyShape),
+                key_prefix: expect.any(String),
+                role: "agent",
+                name: "worker-1",
+                agent_id: tenant.workerAgentId,
+                expires_at: null,
+                inserted_at: timestamp,
+              },
+              old_key_expires_at: timestamp,
+            })
+            const { new_key, old_key_expires_at } = read(
+              Schema.Struct({
+                new_key: Schema.Struct({ raw_key: Schema.String }),
+                old_key_expires_at: Schema.String,
+              }),
+              rotated,
+            )
+            issuedKeys.push(new_key.raw_key)
+            const graceHours = (Date.parse(old_key_expires_at) - before) / 3_600_000
+            expect(graceHours).toBeGreaterThan(167.9)
+            expect(graceHours).toBeLessThan(168.1)
+            // Both keys work; both act as the same agent (a second registration is refused for both).
+            for (const key of [tenant.workerKey, new_key.raw_key]) {
+              const again = yield* call("POST", "/api/v1/agents/register", {
+                key,
+                body: { name: "x", agent_type: "implementer" },
+              })
+              expect(again.status).toBe(409)
+              expect(again.body).toMatchObject({ error: { agent_id: tenant.workerAgentId } })
+            }
+            // The default grace is 24 hours; a revoked key cannot be rotated.
+            const user2 = yield* issueKey(tenant.userKey, { name: "user-2", role: "user" })
+            const defaulted = yield* call("POST", `/api/v1/api_keys/${user2.id}/rotate`, {
+              key: tenant.userKey,
+            })
+            expect(defaulted.status).toBe(201)
+            const hours =
+              (Date.parse(
+                read(Schema.Struct({ old_key_expires_at: Schema.String }), defaulted).old_key_expires_at,
+              ) -
+                Date.now()) /
+              3_600_000
+            expect(hours).toBeGreaterThan(23.9)
+            expect(hours).toBeLessThan(24.1)
+            issuedKeys.push(
+              read(Schema.Struct({ new_key: Schema.Struct({ raw_key: Schema.String }) }), defaulted).new_key
+                .raw_key,
+            )
+            yield* call("DELETE", `/api/v1/api_keys/${user2.id}`, { key: tenant.userKey })
+            const revoked = yield* call("POST", `/api/v1/api_keys/${user2.id}/rotate`, {
+              key: tenant.userKey,
+            })
+            expect(revoked.status).toBe(422)
+            expect(revoked.body).toEqual(envelope(422, "Cannot rotate a revoked key"))
+            const malformed = yield* call("POST", "/api/v1/api_keys/nope/rotate", { key: tenant.userKey })
+            expect(malformed.body).toEqual(envelope(404, "Not found"))
+          }),
       )
     })
 

@@ -172,14 +172,7 @@ for (const { name, database } of backends) {
             yield* call("GET", statePath(project), { key: tenant.orchestratorKey }),
           )
           const auditBefore = (yield* auditEntries(tenant.id, "orchestrator_state", "saved")).length
-          for (const stale of [
-            { version: 3 },
-            { version: 6 },
-            {},
-            { version: "5" },
-            { version: 5.5 },
-            { version: -1 },
-          ]) {
+          for (const stale of [{ version: 3 }, { version: 6 }, {}]) {
             const answer = yield* save(tenant, project, {
               state_key: "main",
               state_data: { lost: true },
@@ -190,6 +183,16 @@ for (const { name, database } of backends) {
               status: 409,
               body: conflict,
             })
+          }
+          // A version that is not a whole number from 0 up is refused, not read as a conflict (D26).
+          for (const version of ["5", 5.5, -1]) {
+            const answer = yield* save(tenant, project, {
+              state_key: "main",
+              state_data: { lost: true },
+              version,
+            })
+            expect(answer.status, String(version)).toBe(422)
+            expect(answer.body).toMatchObject({ error: { details: { version: [expect.any(String)] } } })
           }
           // A key never saved takes only version 0.
           const fresh = yield* save(tenant, project, { state_key: "new", version: 1, state_data: {} })
@@ -352,8 +355,14 @@ for (const { name, database } of backends) {
             key: tenant.orchestratorKey,
           })
           expect(read(StateBody, named).state).toEqual(exp)
+          // A NUL in a query value is a 400 naming it (D25).
+          const nul = yield* call("GET", statePath(project, "?state_key=%00"), {
+            key: tenant.orchestratorKey,
+          })
+          expect(nul.status).toBe(400)
+          expect(nul.body).toMatchObject({ error: { details: { state_key: [expect.any(String)] } } })
           // A key no save could have used names nothing.
-          for (const key of ["%00", "k".repeat(256)]) {
+          for (const key of ["k".repeat(256)]) {
             const none = yield* call("GET", statePath(project, `?state_key=${key}`), {
               key: tenant.orchestratorKey,
             })

@@ -292,7 +292,17 @@ for (const { name, database } of backends) {
             expect(rows(yield* list("?include_archived=true"))).toHaveLength(5)
             expect(rows(yield* list("?include_archived=1"))).toHaveLength(5)
             expect(rows(yield* list("?status=archived")).map((p) => p.id)).toEqual([archived])
-            expect(rows(yield* list("?status=bogus&page_size=abc"))).toHaveLength(4)
+            // D26: an unknown status, an unreadable size or flag is a 400 naming it, not the default list.
+            const refusals: ReadonlyArray<readonly [string, string]> = [
+              ["?status=bogus", "status"],
+              ["?page_size=abc", "page_size"],
+              ["?include_archived=yes", "include_archived"],
+            ]
+            for (const [query, name] of refusals) {
+              const refused = yield* list(query)
+              expect(refused.status, query).toBe(400)
+              expect(keysOf(field(refused, "error").details), query).toEqual([name])
+            }
             // A page past anything the store can reach is clamped: an empty page, not a 500.
             const far = yield* list(`?page=${"9".repeat(30)}&page_size=10`)
             expect(far.status).toBe(200)
@@ -344,11 +354,14 @@ for (const { name, database } of backends) {
             })
             const patch = (body: unknown, key = tenant.orchestratorKey) =>
               call("PATCH", `/api/v1/projects/${projectId}`, { key, body })
+            // D26: an unknown status is refused with the field named, and nothing changes.
+            const paused = yield* patch({ name: "Shop 2", status: "paused" })
+            expect(paused.status).toBe(422)
+            expect(detailsOf(paused)).toEqual({ status: ["must be one of: active, archived"] })
             const answer = yield* patch({
               name: "Shop 2",
               slug: "new",
               mission: "",
-              status: "paused",
               tech_stack: "ts",
               description: null,
             })

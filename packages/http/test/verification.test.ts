@@ -111,7 +111,7 @@ for (const { name, database } of backends) {
             })
             expect((yield* eventsAbout(t, id)).filter((e) => e.event === "story.verified")).toHaveLength(1)
 
-            // result "partial" is kept; any other value counts as pass.
+            // result "partial" is kept; a value outside pass/partial is refused (D26), not read as pass.
             const partial = p.story("1.2")
             yield* advance(t, partial, "reviewed")
             expect(
@@ -120,8 +120,12 @@ for (const { name, database } of backends) {
             expect(rows(yield* resultsOf(t, partial))[0]).toMatchObject({ result: "partial" })
             const failed = p.story("1.3")
             yield* advance(t, failed, "reviewed")
-            yield* act(t.orchestratorKey, failed, "verify", { ...evidence, result: "fail" })
-            expect(rows(yield* resultsOf(t, failed))[0]).toMatchObject({ result: "pass" })
+            const refused = yield* act(t.orchestratorKey, failed, "verify", { ...evidence, result: "fail" })
+            expect(refused.status).toBe(422)
+            expect(record(record(refused.body).error).details).toMatchObject({
+              result: [expect.stringContaining("pass, partial")],
+            })
+            expect(rows(yield* resultsOf(t, failed))).toEqual([])
           }),
       )
 

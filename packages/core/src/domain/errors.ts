@@ -11,9 +11,13 @@ import { AgentStatus, VerifiedStatus } from "./status.js"
 export const FieldErrors = Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })
 export type FieldErrors = typeof FieldErrors.Type
 
-/** 400: a request that is malformed in a way that is not a field of the body. */
+/**
+ * 400: a request that is malformed in a way that is not a field of the body. A refused query
+ * parameter names itself in `details.<parameter>`.
+ */
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   message: Schema.String,
+  details: Schema.optional(FieldErrors),
 }) {
   static readonly status = 400
 }

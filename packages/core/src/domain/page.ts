@@ -1,3 +1,7 @@
+import type { Either } from "effect"
+import type { BadRequest } from "./errors.js"
+import { QueryProblems, type QueryValue, integerParameter } from "./query-parameters.js"
+
 /** A page request: 1-based page number and page size, already clamped by the caller. */
 export interface PageRequest {
   readonly page: number
@@ -32,22 +36,39 @@ export const pageMeta = (request: PageRequest, total_count: number): PageMeta =>
  */
 export const MAX_OFFSET = 1_000_000_000_000
 
-/** Reads `page`, `page_size` and its alias `limit` from query values: clamps, ignores garbage (D13). */
-export const pageRequest = (
-  query: { readonly page?: unknown; readonly page_size?: unknown; readonly limit?: unknown },
-  defaults: { readonly page_size: number; readonly max: number } = { page_size: 20, max: 100 },
+/** The page parameters of a list's query. */
+export interface PageQuery {
+  readonly page?: QueryValue
+  readonly page_size?: QueryValue
+  readonly limit?: QueryValue
+}
+
+/**
+ * Reads `page`, `page_size` and its alias `limit` (`page_size` wins) into `problems`: each must
+ * be an integer of at least 1 (D26). A size above `defaults.max` is served at the maximum (the
+ * original clamps it; `meta.page_size` then says what was used), and a page beyond
+ * {@link MAX_OFFSET} at the last one the store can reach.
+ */
+export const readPageRequest = (
+  query: PageQuery,
+  defaults: { readonly page_size: number; readonly max: number },
+  problems: QueryProblems,
 ): PageRequest => {
-  const int = (value: unknown): number | undefined => {
-    const n =
-      typeof value === "number" ? value : typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN
-    return Number.isFinite(n) ? Math.trunc(n) : undefined
-  }
-  const page_size = Math.min(
-    defaults.max,
-    Math.max(1, int(query.page_size) ?? int(query.limit) ?? defaults.page_size),
-  )
+  const size = integerParameter(query.page_size, "page_size", 1, problems)
+  const alias = integerParameter(query.limit, "limit", 1, problems)
+  const page_size = Math.min(defaults.max, size ?? alias ?? defaults.page_size)
   const lastPage = Math.floor(MAX_OFFSET / page_size) + 1
-  return { page: Math.min(lastPage, Math.max(1, int(query.page) ?? 1)), page_size }
+  return { page: Math.min(lastPage, integerParameter(query.page, "page", 1, problems) ?? 1), page_size }
+}
+
+/** {@link readPageRequest} on its own: the page, or the 400 naming each bad parameter. */
+export const pageRequest = (
+  query: PageQuery,
+  defaults: { readonly page_size: number; readonly max: number } = { page_size: 20, max: 100 },
+): Either.Either<PageRequest, BadRequest> => {
+  const problems = new QueryProblems()
+  const page = readPageRequest(query, defaults, problems)
+  return problems.result(() => page)
 }
 
 /** The slice of an in-order list that a page covers. */

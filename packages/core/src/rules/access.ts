@@ -2,10 +2,19 @@ import { Either, Option, Schema } from "effect"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
 import type { AgentActivity, AgentType } from "../domain/agent.js"
 import { ApiKey } from "../domain/api-key.js"
-import { Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed } from "../domain/errors.js"
+import {
+  type BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  Unauthorized,
+  ValidationFailed,
+} from "../domain/errors.js"
 import { AgentId, TenantId } from "../domain/ids.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
 import { BoundedMetadata } from "../domain/metadata.js"
+import { type PageQuery, type PageRequest, readPageRequest } from "../domain/page.js"
+import { QueryProblems, choiceParameter, flagParameter } from "../domain/query-parameters.js"
 import type { Role } from "../domain/status.js"
 import type { Tenant } from "../domain/tenant.js"
 import { type Timestamp, parseTimestamp, timestampFromNanos } from "../domain/timestamp.js"
@@ -136,12 +145,14 @@ const KEY_NAME_MAX = 255
 /**
  * The create rules in the spec's order: a superadmin role is 403 "Forbidden"; a tenant at its
  * key limit gets 422; then the body's fields (name required; role one of user, orchestrator,
- * agent, else "can't be blank"; an unparseable `expires_at` means never; `agent_id` a uuid, and
- * only on orchestrator and agent keys). Whether the agent exists is the service's next question.
+ * agent, else "can't be blank"; `expires_at`, when given, an ISO 8601 time after `at` — the
+ * original read an unparseable one as "never", which D26 refuses; `agent_id` a uuid, and only on
+ * orchestrator and agent keys). Whether the agent exists is the service's next question.
  */
 export const checkApiKeyCreation = (
   body: unknown,
   allowance: KeyAllowance,
+  at: Timestamp,
 ): Either.Either<ApiKeyRequest, Forbidden | ValidationFailed> => {
   const input = isJsonObject(body) ? body : {}
   if (input.role === "superadmin") return Either.left(new Forbidden({ message: "Forbidden" }))
@@ -161,8 +172,19 @@ export const checkApiKeyCreation = (
     else if (role === "user") problems.add("agent_id", "can only be set on orchestrator and agent keys")
     else agent_id = AgentId.make(input.agent_id.toLowerCase())
   }
-  const expires_at = typeof input.expires_at === "string" ? (parseTimestamp(input.expires_at) ?? null) : null
+  const expires_at = expiryOf(input.expires_at, at, problems)
   return problems.result(() => ({ name, role: role ?? "user", agent_id, expires_at }))
+}
+
+/** A key's `expires_at`: absent or null is never; otherwise a time with a zone, after `at`. */
+const expiryOf = (value: unknown, at: Timestamp, problems: FieldProblems): Timestamp | null => {
+  if (value === undefined || value === null) return null
+  const expiry = typeof value === "string" ? parseTimestamp(value.trim()) : undefined
+  if (expiry === undefined)
+    problems.add("expires_at", "must be an ISO 8601 time with Z or an offset, e.g. 2027-01-01T00:00:00Z")
+  else if (expiry <= at) problems.add("expires_at", "must be in the future")
+  else return expiry
+  return null
 }
 
 /** `agent_id` names no agent of the caller's tenant. */
@@ -178,18 +200,25 @@ export const DEFAULT_GRACE_HOURS = 24
 export const MAX_GRACE_HOURS = 168
 
 /**
- * `grace_period_hours`: an integer, a numeric string (its leading digits) or a float (rounded);
- * anything else means the default of 24. Clamped to 0..168.
+ * `grace_period_hours`: absent or null means the default of 24; otherwise a whole number of
+ * hours (a number or a string of digits) from 0 to 168. The original rounded, read leading
+ * digits and clamped; D26 refuses such values with a 422 instead of quietly changing them.
  */
-export const graceHours = (value: unknown): number => {
+export const graceHours = (value: unknown): Either.Either<number, ValidationFailed> => {
+  if (value === undefined || value === null) return Either.right(DEFAULT_GRACE_HOURS)
   const read =
-    typeof value === "number" && Number.isFinite(value)
-      ? Math.round(value)
-      : typeof value === "string"
-        ? Number.parseInt(value.trim(), 10)
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
         : Number.NaN
-  const hours = Number.isFinite(read) ? read : DEFAULT_GRACE_HOURS
-  return Math.min(MAX_GRACE_HOURS, Math.max(0, hours))
+  return Number.isInteger(read) && read >= 0 && read <= MAX_GRACE_HOURS
+    ? Either.right(read)
+    : Either.left(
+        ValidationFailed.ofFields({
+          grace_period_hours: [`must be a whole number of hours from 0 to ${MAX_GRACE_HOURS}`],
+        }),
+      )
 }
 
 /**
@@ -296,18 +325,30 @@ export const parseAgentRegistration = (body: unknown): Either.Either<AgentRegist
 export const agentNameTaken = () =>
   ValidationFailed.ofFields({ tenant_id: ["has already been taken for this tenant"] })
 
-/** The agent list query: unknown filter values are ignored, an unknown order means by name. */
+/** The agent list query: filters and order must name known values (400 otherwise); by name by default. */
 export const agentListFilter = (query: {
   readonly agent_type?: unknown
   readonly status?: unknown
   readonly sort_by?: unknown
-}): AgentFilter => {
-  const agent_type = agentTypes.find((type) => type === query.agent_type)
-  const status = agentActivities.find((activity) => activity === query.status)
-  const sort_by: AgentSort = AgentSortFields.find((field) => field === query.sort_by) ?? "name"
-  return {
+}): Either.Either<AgentFilter, BadRequest> => {
+  const problems = new QueryProblems()
+  const agent_type = choiceParameter(query.agent_type, "agent_type", agentTypes, problems)
+  const status = choiceParameter(query.status, "status", agentActivities, problems)
+  const sort_by: AgentSort = choiceParameter(query.sort_by, "sort_by", AgentSortFields, problems) ?? "name"
+  return problems.result(() => ({
     ...(agent_type === undefined ? {} : { agent_type }),
     ...(status === undefined ? {} : { status }),
     sort_by,
-  }
+  }))
+}
+
+/** The key list query: `include_revoked` (true/1 lists revoked keys too) and the page. */
+export const apiKeyListQuery = (
+  query: PageQuery & { readonly include_revoked?: unknown },
+  paging: { readonly page_size: number; readonly max: number },
+): Either.Either<{ readonly include_revoked: boolean; readonly page: PageRequest }, BadRequest> => {
+  const problems = new QueryProblems()
+  const include_revoked = flagParameter(query.include_revoked, "include_revoked", problems) ?? false
+  const page = readPageRequest(query, paging, problems)
+  return problems.result(() => ({ include_revoked, page }))
 }

@@ -1,6 +1,14 @@
 import { Either, Schema } from "effect"
+import { AuditActorType } from "../domain/audit-entry.js"
 import { BadRequest, NotFound } from "../domain/errors.js"
-import { type PageRequest, pageRequest } from "../domain/page.js"
+import { type PageRequest, pageRequest, readPageRequest } from "../domain/page.js"
+import {
+  QueryProblems,
+  choiceParameter,
+  integerParameter,
+  timeParameter,
+  timeProblem,
+} from "../domain/query-parameters.js"
 import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
 import type { AuditFilter, ChangeFilter } from "../ports/audit-log.js"
 import { isUnstorable } from "./storable-text.js"
@@ -8,7 +16,8 @@ import { isUnstorable } from "./storable-text.js"
 /**
  * The query parameters of the audit endpoints (platform.md §9.3–§9.5): what each means, which
  * values count, and which refusals they earn. Empty values mean "no filter"; a uuid filter that
- * is not a uuid is a 404, as a malformed id is everywhere (the original's cast error).
+ * is not a uuid is a 404, as a malformed id is everywhere (the original's cast error); a time,
+ * an actor type or a number that does not read as one is a 400 naming it (D26).
  */
 
 /** Query values as they arrive: anything, usually strings. */
@@ -83,12 +92,6 @@ const uuid = (value: QueryValue): Either.Either<string | undefined, NotFound> =>
   return isUuid(given) ? Either.right(given.toLowerCase()) : Either.left(notFound())
 }
 
-/** An ISO-8601 instant with a zone, or none: unusable bounds of the audit list are ignored. */
-const bound = (value: QueryValue): Timestamp | undefined => {
-  const given = text(value)
-  return given === undefined ? undefined : parseTimestamp(given.trim())
-}
-
 /** Keeps only the keys whose value is defined (the port's filters are exact optional fields). */
 const defined = <A extends Record<string, unknown>>(
   fields: A,
@@ -101,20 +104,25 @@ const defined = <A extends Record<string, unknown>>(
   return kept
 }
 
-/** Reads the audit list's query: filters (blank ones ignored), `from`/`to` (bad ones ignored), page. */
-export const parseAuditQuery = (query: AuditQueryInput): Either.Either<AuditQuery, NotFound> =>
+/** Reads the audit list's query: filters (blank ones ignored), `from`/`to`, the page. */
+export const parseAuditQuery = (query: AuditQueryInput): Either.Either<AuditQuery, BadRequest | NotFound> =>
   Either.gen(function* () {
+    const entity_id = yield* uuid(query.entity_id)
+    const actor_id = yield* uuid(query.actor_id)
+    const project_id = yield* uuid(query.project_id)
+    const problems = new QueryProblems()
     const filter: AuditFilter = defined({
       entity_type: text(query.entity_type),
-      entity_id: yield* uuid(query.entity_id),
+      entity_id,
       action: text(query.action),
-      actor_type: text(query.actor_type),
-      actor_id: yield* uuid(query.actor_id),
-      project_id: yield* uuid(query.project_id),
-      from: bound(query.from),
-      to: bound(query.to),
+      actor_type: choiceParameter(query.actor_type, "actor_type", AuditActorType.literals, problems),
+      actor_id,
+      project_id,
+      from: timeParameter(query.from, "from", problems),
+      to: timeParameter(query.to, "to", problems),
     })
-    return { filter, page: pageRequest(query, AUDIT_PAGE) }
+    const page = readPageRequest(query, AUDIT_PAGE, problems)
+    return yield* problems.result(() => ({ filter, page }))
   })
 
 /** `GET /admin/audit`: the tenant list's filters but `project_id`, plus the tenant. */
@@ -125,7 +133,7 @@ export interface PlatformAuditQueryInput extends Omit<AuditQueryInput, "project_
 /** Reads the cross-tenant audit query (platform.md §7): the same rules, and a tenant filter. */
 export const parsePlatformAuditQuery = (
   query: PlatformAuditQueryInput,
-): Either.Either<AuditQuery, NotFound> =>
+): Either.Either<AuditQuery, BadRequest | NotFound> =>
   Either.gen(function* () {
     const tenant = yield* uuid(query.tenant_id)
     const { filter, page } = yield* parseAuditQuery({ ...query, project_id: undefined })
@@ -147,6 +155,7 @@ export const sinceRequired = () => new BadRequest({ message: "The 'since' parame
 export const sinceInvalid = () =>
   new BadRequest({
     message: "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
+    details: { since: [timeProblem] },
   })
 
 /** The cursor: required, and an instant with `Z` or an offset (a zoneless time is refused). */
@@ -157,16 +166,11 @@ export const parseSince = (value: QueryValue): Either.Either<Timestamp, BadReque
   return parsed === undefined ? Either.left(sinceInvalid()) : Either.right(parsed)
 }
 
-/** The batch size: a positive integer up to 1000; zero, negatives and garbage mean 1000. */
-export const changesLimit = (value: QueryValue): number => {
-  const read =
-    typeof value === "number" ? value : typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN
-  return Number.isFinite(read) && Math.trunc(read) >= 1
-    ? Math.min(CHANGES_LIMIT, Math.trunc(read))
-    : CHANGES_LIMIT
-}
+/** The batch size: an integer of at least 1, 1000 by default; more than 1000 is served as 1000. */
+export const changesLimit = (value: QueryValue, problems: QueryProblems): number =>
+  Math.min(CHANGES_LIMIT, integerParameter(value, "limit", 1, problems) ?? CHANGES_LIMIT)
 
-/** Reads the change feed's query: `since` first (400s), then the filters. */
+/** Reads the change feed's query: `since` first (400s), then the filters and the batch size. */
 export const parseChangesQuery = (
   query: ChangesQueryInput,
 ): Either.Either<ChangesQuery, BadRequest | NotFound> =>
@@ -177,11 +181,14 @@ export const parseChangesQuery = (
       action: text(query.action),
       project_id: yield* uuid(query.project_id),
     })
-    return { since, limit: changesLimit(query.limit), filter }
+    const problems = new QueryProblems()
+    const limit = changesLimit(query.limit, problems)
+    return yield* problems.result(() => ({ since, limit, filter }))
   })
 
 /** A story history's page request. */
-export const historyPage = (query: HistoryQueryInput): PageRequest => pageRequest(query, HISTORY_PAGE)
+export const historyPage = (query: HistoryQueryInput): Either.Either<PageRequest, BadRequest> =>
+  pageRequest(query, HISTORY_PAGE)
 
 /** `next_since`: the last entry's instant when more entries follow, else null. */
 export const nextSince = (

@@ -39,7 +39,7 @@ const httpUrl = (text: string): "ok" | string => {
 }
 
 const positiveInt = (value: unknown): number | undefined => {
-  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined
+  if (typeof value === "number") return Number.isSafeInteger(value) && value > 0 ? value : undefined
   if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) {
     const n = Number.parseInt(value, 10)
     return n > 0 && Number.isSafeInteger(n) ? n : undefined

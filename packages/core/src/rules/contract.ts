@@ -28,29 +28,41 @@ export const contractCheckApplies = (role: Role, terms: ContractTerms): boolean 
 
 const describe = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value))
 
-/** Checks the terms against the story: the title must match exactly, the count numerically. */
+/**
+ * Checks the terms against the story: the title must match exactly, the count numerically. A
+ * `skip_contract_check` that is not a boolean is refused (D26) rather than read as "no". When the
+ * title does not match, a wrong count is named beside it, so one answer says all that is wrong.
+ */
 export const checkContract = (
   story: Story,
   terms: ContractTerms,
   role: Role,
 ): Either.Either<void, ValidationFailed> => {
+  const skip = terms.skip_contract_check
+  if (skip !== undefined && skip !== null && typeof skip !== "boolean")
+    return Either.left(ValidationFailed.ofFields({ skip_contract_check: ["must be true or false"] }))
   if (!contractCheckApplies(role, terms)) return Either.void
+  const expected = story.acceptance_criteria.length
+  const countMatches = typeof terms.ac_count === "number" && terms.ac_count === expected
+  const countProblem = `must equal the story's number of acceptance criteria (${expected})`
   if (terms.story_title !== story.title) {
     return Either.left(
       new ValidationFailed({
         message: "story_title does not match",
         code: "contract_title_mismatch",
-        details: { story_title: ["does not match the story's title exactly"] },
+        details: {
+          story_title: ["does not match the story's title exactly"],
+          ...(countMatches ? {} : { ac_count: [countProblem] }),
+        },
       }),
     )
   }
-  const expected = story.acceptance_criteria.length
-  if (typeof terms.ac_count !== "number" || terms.ac_count !== expected) {
+  if (!countMatches) {
     return Either.left(
       new ValidationFailed({
         message: `Contract mismatch: expected ac_count ${expected} but got ${describe(terms.ac_count)}. Story has ${expected} acceptance criteria.`,
         code: "contract_ac_count_mismatch",
-        details: { ac_count: [`must equal the story's number of acceptance criteria (${expected})`] },
+        details: { ac_count: [countProblem] },
         context: { expected_ac_count: expected, provided_ac_count: terms.ac_count ?? null },
       }),
     )

@@ -11,7 +11,15 @@ import { type Timestamp, parseTimestamp } from "../domain/timestamp.js"
 
 const isBlank = (value: unknown): boolean => typeof value !== "string" || value.trim() === ""
 
-const optionalString = (value: unknown): string | null => (typeof value === "string" ? value : null)
+/** An optional text field: absent or null is none; any other non-text value is a problem (D26). */
+const optionalString = (value: unknown, field: string, problems: Record<string, string[]>): string | null => {
+  if (value === undefined || value === null) return null
+  if (typeof value === "string") return value
+  problems[field] = ["must be a string"]
+  return null
+}
+
+const verifyResults = ["pass", "partial"] as const
 
 const fail = (message: string, details: FieldErrors) =>
   Either.left(new ValidationFailed({ message, details }))
@@ -41,6 +49,11 @@ export const parseVerifyEvidence = (body: unknown): Either.Either<VerifyEvidence
   if (isBlank(input.review_type)) problems.review_type = ["can't be blank"]
   if (isBlank(input.summary)) problems.summary = ["can't be blank"]
   const findings = findingsOf(input, problems)
+  const result =
+    input.result === undefined || input.result === null
+      ? "pass"
+      : verifyResults.find((r) => r === input.result)
+  if (result === undefined) problems.result = [`must be one of: ${verifyResults.join(", ")}`]
   if (Object.keys(problems).length > 0) {
     const message =
       "review_type" in problems || "summary" in problems
@@ -49,7 +62,7 @@ export const parseVerifyEvidence = (body: unknown): Either.Either<VerifyEvidence
     return fail(message, problems)
   }
   return Either.right({
-    result: input.result === "partial" ? "partial" : "pass",
+    result: result ?? "pass",
     summary: String(input.summary),
     review_type: String(input.review_type),
     findings,
@@ -68,13 +81,10 @@ export const parseRejection = (body: unknown): Either.Either<Rejection, Validati
   const problems: Record<string, string[]> = {}
   if (isBlank(input.reason)) problems.reason = ["can't be blank"]
   const findings = findingsOf(input, problems)
+  const review_type = optionalString(input.review_type, "review_type", problems)
   if (problems.reason !== undefined) return fail("reason is required and cannot be blank", problems)
   if (Object.keys(problems).length > 0) return fail("Validation failed", problems)
-  return Either.right({
-    reason: String(input.reason),
-    findings,
-    review_type: optionalString(input.review_type),
-  })
+  return Either.right({ reason: String(input.reason), findings, review_type })
 }
 
 /** A completed review of a reported story, submitted by someone other than its implementer. */
@@ -87,9 +97,16 @@ export interface ReviewSubmission {
   readonly completed_at: Timestamp
 }
 
+/** The largest count the review record's integer columns hold. */
+const MAX_COUNT = 2_147_483_647
+
 const countOf = (value: unknown, field: string, problems: Record<string, string[]>): number => {
   if (value === undefined || value === null) return 0
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0) {
+    if (value <= MAX_COUNT) return value
+    problems[field] = [`must be less than or equal to ${MAX_COUNT}`]
+    return 0
+  }
   problems[field] = ["must be a non-negative integer"]
   return 0
 }
@@ -110,6 +127,7 @@ export const parseReviewSubmission = (
     if (parsed === undefined) problems.completed_at = ["must be an ISO-8601 timestamp"]
     else completedAt = parsed
   }
+  const summary = optionalString(input.summary, "summary", problems)
   if (problems.fixes_count === undefined && findings > 0 && fixes + disproved < findings) {
     problems.fixes_count = [
       `${findings} findings confirmed but only ${fixes} fixed and ${disproved} disproved. All findings must be either fixed or explicitly disproved. ${findings - fixes - disproved} findings unaccounted for.`,
@@ -121,7 +139,7 @@ export const parseReviewSubmission = (
     findings_count: findings,
     fixes_count: fixes,
     disproved_count: disproved,
-    summary: optionalString(input.summary),
+    summary,
     completed_at: completedAt,
   })
 }

@@ -1,7 +1,8 @@
 import { Either, Option, Schema } from "effect"
 import { EpicNumber } from "../domain/epic.js"
-import { Conflict, ValidationFailed } from "../domain/errors.js"
+import { type BadRequest, Conflict, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
+import { QueryProblems, choiceParameter } from "../domain/query-parameters.js"
 import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 import { firstUnstorable, unstorableProblem } from "./storable-text.js"
 
@@ -167,6 +168,25 @@ const epicNumberOf = (value: unknown): number | undefined => {
  */
 export const isMergeImport = (body: unknown, mergeParam?: unknown): boolean =>
   mergeParam === "true" || (isJsonObject(body) && (body.merge === "true" || body.merge === true))
+
+const mergeFlags = ["true", "false"] as const
+
+/**
+ * A merge flag that says neither yes nor no (`?merge=yes`, `"merge": 1`) is refused — a 400 for
+ * the query, a 422 for the body — rather than read as a fresh import (D26).
+ */
+export const checkMergeFlag = (
+  body: unknown,
+  mergeParam?: unknown,
+): Either.Either<void, BadRequest | ValidationFailed> => {
+  const problems = new QueryProblems()
+  choiceParameter(mergeParam, "merge", mergeFlags, problems)
+  if (problems.any()) return problems.result(() => undefined)
+  const flag = isJsonObject(body) ? body.merge : undefined
+  const readable =
+    flag === undefined || flag === null || typeof flag === "boolean" || flag === "true" || flag === "false"
+  return readable ? Either.void : Either.left(ValidationFailed.ofFields({ merge: ["must be true or false"] }))
+}
 
 /**
  * One acceptance criterion as import stores it: a `description` key becomes `criterion`,
@@ -488,11 +508,12 @@ const positionOf = (value: unknown, index: number): Parsed<number> => {
 
 const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
-/** Hours: a number, or a string holding one (as a decimal column casts it). */
+/** Hours: a number, or a string holding one (as a decimal column casts it); never below 0 (D26). */
 const hoursOf = (value: unknown): Parsed<number | null> => {
   if (isNil(value)) return Either.right(null)
   const hours = typeof value === "string" && decimal.test(value) ? Number(value) : value
-  return typeof hours === "number" && Number.isFinite(hours) ? Either.right(hours) : Either.left(invalid)
+  if (!(typeof hours === "number" && Number.isFinite(hours))) return Either.left(invalid)
+  return hours < 0 ? Either.left("must be greater than or equal to 0") : Either.right(hours)
 }
 
 const storyNumberOf = (value: unknown): Parsed<StoryNumber> =>
@@ -697,8 +718,9 @@ const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, 
 export const validateImport = (
   body: unknown,
   options: ImportOptions = {},
-): Either.Either<ImportPlan, ValidationFailed | Conflict> =>
+): Either.Either<ImportPlan, BadRequest | ValidationFailed | Conflict> =>
   Either.gen(function* () {
+    yield* checkMergeFlag(body, options.merge)
     const merge = isMergeImport(body, options.merge)
     const existing = options.existing
     const lists = yield* readLists(body)

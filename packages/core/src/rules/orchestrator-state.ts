@@ -26,19 +26,25 @@ export const maxStateKeyLength = 255
 export interface SaveRequest {
   readonly state_key: string
   readonly state_data: JsonObject
-  /**
-   * The version the writer last read (0 when it believes nothing is saved yet). `null` when the
-   * body's version is not a non-negative integer (a string such as "5", a fraction): such a
-   * version matches nothing, so the save is a conflict.
-   */
-  readonly expected_version: number | null
+  /** The version the writer last read (0 when it believes nothing is saved yet). */
+  readonly expected_version: number
 }
 
-/** `version`, or its alias `expected_version`; absent or null reads as 0. */
-const expectedVersionOf = (body: JsonObject): number | null => {
-  const given = body.version ?? body.expected_version
+/** The largest version the checkpoint's integer column holds. */
+const MAX_VERSION = 2_147_483_647
+
+/**
+ * `version`, or its alias `expected_version`; absent or null reads as 0. Anything but a whole
+ * number from 0 up is a problem naming the field (D26): a string such as "5" or a fraction used
+ * to match nothing and read as a conflict.
+ */
+const expectedVersionOf = (body: JsonObject, problems: FieldProblems): number => {
+  const field = body.version !== undefined && body.version !== null ? "version" : "expected_version"
+  const given = body[field]
   if (given === undefined || given === null) return 0
-  return typeof given === "number" && Number.isInteger(given) && given >= 0 ? given : null
+  if (typeof given === "number" && Number.isInteger(given) && given >= 0 && given <= MAX_VERSION) return given
+  problems.add(field, `must be a whole number from 0 to ${MAX_VERSION}`)
+  return 0
 }
 
 /**
@@ -66,10 +72,11 @@ export const parseSaveRequest = (body: unknown): Either.Either<SaveRequest, Vali
     const unstorable = firstUnstorable(data, "state_data")
     if (Option.isSome(unstorable)) problems.add(unstorable.value, unstorableProblem)
   }
+  const expected_version = expectedVersionOf(input, problems)
   return problems.result(() => ({
     state_key: typeof key === "string" ? key : "",
     state_data: isJsonObject(data) ? data : {},
-    expected_version: expectedVersionOf(input),
+    expected_version,
   }))
 }
 

@@ -1,7 +1,8 @@
 import type { Either } from "effect"
-import type { ValidationFailed } from "../domain/errors.js"
+import type { BadRequest, ValidationFailed } from "../domain/errors.js"
 import type { JsonObject } from "../domain/json.js"
 import { Project } from "../domain/project.js"
+import { QueryProblems, choiceParameter, flagParameter } from "../domain/query-parameters.js"
 import type { ProjectStatus } from "../domain/status.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import type { ProjectFilter } from "../ports/projects.js"
@@ -60,7 +61,7 @@ const missionPatch = (value: unknown, problems: FieldProblems): string | null | 
 }
 
 /**
- * The PATCH body of a project. Null fields are ignored, an unknown `status` is dropped, and
+ * The PATCH body of a project. Null fields are ignored, an unknown `status` is refused (D26), and
  * every problem is reported at once (422 `details.<field>`).
  */
 export const parseProjectChanges = (body: unknown): Either.Either<ProjectChanges, ValidationFailed> => {
@@ -76,6 +77,8 @@ export const parseProjectChanges = (body: unknown): Either.Either<ProjectChanges
   const tech_stack = optionalTextPatch(input.tech_stack, "tech_stack", 2000, problems)
   if (tech_stack !== undefined) changes.tech_stack = tech_stack
   if (isProjectStatus(input.status)) changes.status = input.status
+  else if (input.status !== undefined && input.status !== null)
+    problems.add("status", "must be one of: active, archived")
   const mission = missionPatch(input.mission, problems)
   if (mission !== undefined) changes.mission = mission
   const metadata = metadataPatch(input.metadata, problems)
@@ -107,18 +110,22 @@ export const reactivates = (current: Project, changes: ProjectChanges): boolean 
 export const archiveProject = (current: Project, at: Timestamp): ProjectUpdate =>
   applyProjectChanges(current, { status: "archived" }, at)
 
+const projectListStatuses = ["active", "archived", "any"] as const
+
 /**
- * The project list query: `status=active|archived` picks one status (other values are ignored),
- * `include_archived=true|1` lists both; by default only active projects are listed.
+ * The project list query: `status=active|archived` picks one status (`any` both),
+ * `include_archived=true|1` lists both; by default only active projects are listed. Any other
+ * value of either is a 400 naming it (D26).
  */
 export const projectListFilter = (query: {
   readonly status?: unknown
   readonly include_archived?: unknown
-}): ProjectFilter => {
-  if (isProjectStatus(query.status) || query.status === "any") return { status: query.status }
-  return query.include_archived === "true" ||
-    query.include_archived === "1" ||
-    query.include_archived === true
-    ? { status: "any" }
-    : {}
+}): Either.Either<ProjectFilter, BadRequest> => {
+  const problems = new QueryProblems()
+  const status = choiceParameter(query.status, "status", projectListStatuses, problems)
+  const includeArchived = flagParameter(query.include_archived, "include_archived", problems)
+  return problems.result((): ProjectFilter => {
+    if (status !== undefined) return { status }
+    return includeArchived === true ? { status: "any" } : {}
+  })
 }

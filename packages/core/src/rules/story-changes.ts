@@ -53,8 +53,8 @@ const criteriaPatch = (value: unknown, problems: FieldProblems): ReadonlyArray<J
 
 /**
  * The PATCH body of a story. Null fields are ignored, a blank description clears it, hours that
- * are neither a number nor a numeric string are dropped (as on create), and every problem is
- * reported at once (422 `details.<field>`).
+ * are not a number of at least 0 are refused (as on create), and every problem is reported at
+ * once (422 `details.<field>`).
  */
 export const parseStoryChanges = (body: unknown): Either.Either<StoryChanges, ValidationFailed> => {
   const input = patchBody(body)
@@ -66,7 +66,7 @@ export const parseStoryChanges = (body: unknown): Either.Either<StoryChanges, Va
   if (description !== undefined) changes.description = description
   const criteria = criteriaPatch(input.acceptance_criteria, problems)
   if (criteria !== undefined) changes.acceptance_criteria = criteria
-  const hours = hoursOf(input.estimated_hours)
+  const hours = hoursOf(input.estimated_hours, problems)
   if (hours !== null) changes.estimated_hours = hours
   const metadata = metadataPatch(input.metadata, problems)
   if (metadata !== undefined) changes.metadata = metadata

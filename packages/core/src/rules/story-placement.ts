@@ -2,6 +2,7 @@ import { Either } from "effect"
 import type { Epic } from "../domain/epic.js"
 import { ValidationFailed } from "../domain/errors.js"
 import { isJsonObject } from "../domain/json.js"
+import { parseStoryInput } from "./work-input.js"
 
 /**
  * Which epic a story created under a project (`POST /projects/:id/stories`) goes into: the one
@@ -33,6 +34,17 @@ export const parseEpicNumber = (body: unknown): Either.Either<number, Validation
     ? Either.right(number)
     : Either.left(epicNumberNotFound(String(value)))
 }
+
+/**
+ * The epic number of a project story body; when it is refused, the story fields' own problems
+ * are named beside it, so one answer says everything that is wrong with the body.
+ */
+export const parseStoryPlacement = (body: unknown): Either.Either<number, ValidationFailed> =>
+  Either.mapLeft(parseEpicNumber(body), (refused) => {
+    const story = parseStoryInput(body)
+    const others = Either.isLeft(story) ? (story.left.details ?? {}) : {}
+    return new ValidationFailed({ message: refused.message, details: { ...others, ...refused.details } })
+  })
 
 /** The project's epic with the number, or the 422 saying there is none. */
 export const epicNumbered = <E extends Pick<Epic, "number">>(

@@ -1,14 +1,16 @@
 import { Either, Schema } from "effect"
 import { BadRequest, NotFound } from "../domain/errors.js"
 import { EpicId, ProjectId } from "../domain/ids.js"
-import { MAX_OFFSET, type PageMeta, type PageRequest, pageMeta, pageRequest } from "../domain/page.js"
+import { MAX_OFFSET, type PageMeta, type PageRequest, pageMeta, readPageRequest } from "../domain/page.js"
+import { QueryProblems, choiceParameter, integerParameter } from "../domain/query-parameters.js"
 import { AgentStatus, VerifiedStatus } from "../domain/status.js"
 import type { RowRange, StoryFilter } from "../ports/stories.js"
 
 /**
- * The query parameters of the story lists (workflow.md §1.3, §4.5): which values count, which
- * are ignored, and which refusals they earn. A blank value means "not given"; an id that is not
- * a uuid is a 404, as a malformed id is everywhere; a status nobody has is ignored.
+ * The query parameters of the story lists (workflow.md §1.3, §4.5): which values count and which
+ * refusals they earn. A blank value means "not given"; an id that is not a uuid is a 404, as a
+ * malformed id is everywhere; a status nobody has, or a negative or unreadable number, is a 400
+ * naming the parameter (D26).
  */
 
 /** Query values as they arrive: anything, usually strings. */
@@ -93,31 +95,18 @@ const idOf =
 const projectIdOf = idOf(ProjectId)
 const epicIdOf = idOf(EpicId)
 
-/** A status filter: a known status, else none (an unknown value filters nothing). */
-const statusOf =
-  <A, I>(schema: Schema.Schema<A, I>) =>
-  (value: QueryValue): A | undefined => {
-    const given = text(value)
-    return given === undefined ? undefined : Either.getOrUndefined(Schema.decodeUnknownEither(schema)(given))
-  }
-
-const agentStatusOf = statusOf(AgentStatus)
-const verifiedStatusOf = statusOf(VerifiedStatus)
-
-/** An integer read from a query value, or none when it does not read as one. */
-const integer = (value: QueryValue): number | undefined => {
-  const read =
-    typeof value === "number" ? value : typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN
-  return Number.isFinite(read) ? Math.trunc(read) : undefined
-}
-
-/** The filter with only the statuses that were given. */
-const statusFilter = (query: {
-  readonly agent_status?: QueryValue
-  readonly verified_status?: QueryValue
-}): Pick<StoryFilter, "agent_status" | "verified_status"> => {
-  const agent_status = agentStatusOf(query.agent_status)
-  const verified_status = verifiedStatusOf(query.verified_status)
+/** The filter with only the statuses that were given; an unknown status is a problem. */
+const statusFilter = (
+  query: { readonly agent_status?: QueryValue; readonly verified_status?: QueryValue },
+  problems: QueryProblems,
+): Pick<StoryFilter, "agent_status" | "verified_status"> => {
+  const agent_status = choiceParameter(query.agent_status, "agent_status", AgentStatus.literals, problems)
+  const verified_status = choiceParameter(
+    query.verified_status,
+    "verified_status",
+    VerifiedStatus.literals,
+    problems,
+  )
   return {
     ...(agent_status === undefined ? {} : { agent_status }),
     ...(verified_status === undefined ? {} : { verified_status }),
@@ -125,10 +114,10 @@ const statusFilter = (query: {
 }
 
 /**
- * Reads `GET /stories`: `project_id` is required (400), ids must be uuids (404), unknown
- * statuses are ignored; `limit` (or its alias `page_size`, `limit` winning) is clamped to
- * 1..500 with 100 by default, and a negative or unreadable `offset` is 0 (a huge one is
- * clamped to `MAX_OFFSET`).
+ * Reads `GET /stories`: `project_id` is required (400), ids must be uuids (404), statuses must
+ * be known ones (400); `limit` (or its alias `page_size`, `limit` winning) is an integer of at
+ * least 1, 100 by default, served at most 500 at a time; `offset` is an integer of at least 0
+ * (a huge one is clamped to `MAX_OFFSET`: the window is then empty).
  */
 export const parseStoryListQuery = (
   query: StoryListQueryInput,
@@ -137,33 +126,43 @@ export const parseStoryListQuery = (
     const project_id = yield* projectIdOf(query.project_id)
     if (project_id === undefined) return yield* Either.left(projectIdRequired())
     const epic_id = yield* epicIdOf(query.epic_id)
-    const limit = integer(query.limit) ?? integer(query.page_size) ?? STORY_LIST_LIMIT.default
-    return {
+    const problems = new QueryProblems()
+    const filter = statusFilter(query, problems)
+    const limit = integerParameter(query.limit, "limit", 1, problems)
+    const alias = integerParameter(query.page_size, "page_size", 1, problems)
+    const offset = integerParameter(query.offset, "offset", 0, problems)
+    return yield* problems.result(() => ({
       project_id,
-      filter: { ...statusFilter(query), ...(epic_id === undefined ? {} : { epic_id }) },
+      filter: { ...filter, ...(epic_id === undefined ? {} : { epic_id }) },
       range: {
-        limit: Math.min(STORY_LIST_LIMIT.max, Math.max(1, limit)),
-        offset: Math.min(MAX_OFFSET, Math.max(0, integer(query.offset) ?? 0)),
+        limit: Math.min(STORY_LIST_LIMIT.max, limit ?? alias ?? STORY_LIST_LIMIT.default),
+        offset: Math.min(MAX_OFFSET, offset ?? 0),
       },
-    }
+    }))
   })
 
 /** Reads an epic's story list query: known statuses filter, the page is 20 by default, at most 100. */
-export const parseEpicStoryQuery = (query: EpicStoryQueryInput): EpicStoryQuery => ({
-  filter: statusFilter(query),
-  page: pageRequest(query, EPIC_STORY_PAGE),
-})
+export const parseEpicStoryQuery = (
+  query: EpicStoryQueryInput,
+): Either.Either<EpicStoryQuery, BadRequest> => {
+  const problems = new QueryProblems()
+  const filter = statusFilter(query, problems)
+  const page = readPageRequest(query, EPIC_STORY_PAGE, problems)
+  return problems.result(() => ({ filter, page }))
+}
 
 /** Reads the ready/blocked query: optional ids (404 when malformed), a page of 100 by default, at most 500. */
-export const parseQueueQuery = (query: QueueQueryInput): Either.Either<QueueQuery, NotFound> =>
+export const parseQueueQuery = (query: QueueQueryInput): Either.Either<QueueQuery, BadRequest | NotFound> =>
   Either.gen(function* () {
     const project_id = yield* projectIdOf(query.project_id)
     const epic_id = yield* epicIdOf(query.epic_id)
-    return {
+    const problems = new QueryProblems()
+    const page = readPageRequest(query, QUEUE_PAGE, problems)
+    return yield* problems.result(() => ({
       ...(project_id === undefined ? {} : { project_id }),
       ...(epic_id === undefined ? {} : { epic_id }),
-      page: pageRequest(query, QUEUE_PAGE),
-    }
+      page,
+    }))
   })
 
 /**

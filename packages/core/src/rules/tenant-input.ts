@@ -1,12 +1,14 @@
 import { Either, Schema } from "effect"
-import { Conflict, ValidationFailed } from "../domain/errors.js"
+import { type BadRequest, Conflict, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
+import { QueryProblems, choiceParameter } from "../domain/query-parameters.js"
 import { Tenant, TenantEmail, TenantSettings, TenantSlug, type TenantStatus } from "../domain/tenant.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import type { TenantSettingMaxima } from "../ports/platform-limits.js"
 import type { DuplicateKey } from "../ports/storage-errors.js"
 import type { TenantFilter } from "../ports/tenants.js"
 import { FieldProblems } from "./field-problems.js"
+import { isUnstorable, unstorableProblem } from "./storable-text.js"
 
 /**
  * What a tenant body may say: the creation body of the superadmin path (D9) and the PATCH of
@@ -240,20 +242,29 @@ export const checkActivation = (tenant: Tenant): Either.Either<Tenant, Validatio
     ? Either.left(new ValidationFailed({ message: "Tenant is already active" }))
     : Either.right(tenant)
 
-const tenantStatuses: ReadonlyArray<string> = ["active", "suspended", "deactivated", "pending_enrollment"]
-const isTenantStatus = (value: unknown): value is TenantStatus =>
-  typeof value === "string" && tenantStatuses.includes(value)
+const tenantStatuses: ReadonlyArray<TenantStatus> = [
+  "active",
+  "suspended",
+  "deactivated",
+  "pending_enrollment",
+]
 
-/** The superadmin's list query: an unknown status and a blank search are ignored. */
+/**
+ * The superadmin's list query: a blank search is no filter; a status must be a tenant status, and
+ * a search must be text the store can hold (400 otherwise, D25/D26).
+ */
 export const tenantListFilter = (query: {
   readonly status?: unknown
   readonly search?: unknown
-}): TenantFilter => {
+}): Either.Either<TenantFilter, BadRequest> => {
+  const problems = new QueryProblems()
+  const status = choiceParameter(query.status, "status", tenantStatuses, problems)
   const search = typeof query.search === "string" ? query.search.trim() : ""
-  return {
-    ...(isTenantStatus(query.status) ? { status: query.status } : {}),
+  if (isUnstorable(search)) problems.add("search", unstorableProblem)
+  return problems.result(() => ({
+    ...(status === undefined ? {} : { status }),
     ...(search === "" ? {} : { search }),
-  }
+  }))
 }
 
 /** A PATCH that renames the tenant to a slug another tenant holds. */

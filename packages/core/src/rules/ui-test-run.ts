@@ -1,7 +1,8 @@
 import { Either } from "effect"
-import { ValidationFailed } from "../domain/errors.js"
+import { type BadRequest, ValidationFailed } from "../domain/errors.js"
 import { type JsonObject, isJsonObject } from "../domain/json.js"
-import type { PageMeta } from "../domain/page.js"
+import { MAX_OFFSET, type PageMeta, readPageRequest } from "../domain/page.js"
+import { QueryProblems, choiceParameter, integerParameter } from "../domain/query-parameters.js"
 import type { Timestamp } from "../domain/timestamp.js"
 import {
   UiTestFinding,
@@ -250,38 +251,26 @@ export interface RunListQuery {
 const DEFAULT_LIMIT = 20
 const MAX_LIMIT = 100
 
-const statusFilters: ReadonlyArray<UiTestRunStatusValue> = ["running", "passed", "failed", "cancelled"]
-
-/** A whole number read from a query value, or undefined when it is not one (then it is ignored). */
-const integerOf = (value: unknown): number | undefined => {
-  if (typeof value !== "string" || !/^\s*[+-]?\d+\s*$/.test(value)) return undefined
-  return Number.parseInt(value, 10)
-}
+const statusFilters = ["running", "passed", "failed", "cancelled", "in_progress"] as const
 
 /**
- * Reads the run list query. `status` filters (the original's `in_progress` reads as `running`;
- * an unknown status is a 422). The window is the original's `limit`/`offset` or the page-style
- * `page`/`page_size`: 20 runs by default, at most 100; unparseable numbers are ignored.
+ * Reads the run list query. `status` filters (the original's `in_progress` reads as `running`).
+ * The window is the original's `limit`/`offset` or the page-style `page`/`page_size`: 20 runs by
+ * default, more than 100 served as 100. An unknown status, or a number that is not a whole number
+ * in range, is a 400 naming it (D26).
  */
-export const parseRunListQuery = (
-  query: RunListQueryInput,
-): Either.Either<RunListQuery, ValidationFailed> => {
-  const problems = new FieldProblems()
-  const filter: { status?: UiTestRunStatusValue } = {}
-  const status = query.status
-  if (typeof status === "string" && status.trim() !== "") {
-    const wanted = status === "in_progress" ? "running" : status
-    const known = statusFilters.find((value) => value === wanted)
-    if (known === undefined)
-      problems.add("status", `must be one of: ${[...statusFilters, "in_progress"].join(", ")}`)
-    else filter.status = known
-  }
-  const limit = Math.min(
-    MAX_LIMIT,
-    Math.max(1, integerOf(query.page_size) ?? integerOf(query.limit) ?? DEFAULT_LIMIT),
+export const parseRunListQuery = (query: RunListQueryInput): Either.Either<RunListQuery, BadRequest> => {
+  const problems = new QueryProblems()
+  const status = choiceParameter(query.status, "status", statusFilters, problems)
+  const filter: { status?: UiTestRunStatusValue } =
+    status === undefined ? {} : { status: status === "in_progress" ? "running" : status }
+  const { page, page_size: limit } = readPageRequest(
+    query,
+    { page_size: DEFAULT_LIMIT, max: MAX_LIMIT },
+    problems,
   )
-  const page = Math.max(1, integerOf(query.page) ?? 1)
-  const offset = Math.max(0, integerOf(query.offset) ?? (page - 1) * limit)
+  const skipped = integerParameter(query.offset, "offset", 0, problems)
+  const offset = Math.min(MAX_OFFSET, skipped ?? (page - 1) * limit)
   return problems.result(() => ({ filter, window: { offset, limit } }))
 }
 

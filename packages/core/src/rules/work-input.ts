@@ -170,17 +170,18 @@ export interface StoryInput {
   readonly metadata: JsonObject
 }
 
-/** A number, or a numeric string; anything else counts as not given (the original drops it). */
-export const hoursOf = (value: unknown): number | null => {
-  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value
-  if (
-    typeof value === "string" &&
-    value.trim() !== "" &&
-    Number.isFinite(Number(value)) &&
-    Number(value) >= 0
-  ) {
-    return Number(value)
-  }
+/** The problem of an estimate that is not a number of hours. */
+export const hoursProblem = "must be a number of hours of at least 0"
+
+/**
+ * `estimated_hours`: absent or null is no estimate; otherwise a number of at least 0, or a
+ * string holding one. The original dropped anything else without a word; D26 refuses it.
+ */
+export const hoursOf = (value: unknown, problems: Pick<Problems, "add">): number | null => {
+  if (value === undefined || value === null) return null
+  const hours = typeof value === "string" && value.trim() !== "" ? Number(value) : value
+  if (typeof hours === "number" && Number.isFinite(hours) && hours >= 0) return hours
+  problems.add("estimated_hours", hoursProblem)
   return null
 }
 
@@ -210,6 +211,7 @@ export const parseStoryInput = (body: unknown): Either.Either<StoryInput, Valida
   const title = requiredText(input, "title", 500, problems)
   const description = optionalText(input, "description", 50_000, problems)
   const acceptance_criteria = criteriaOf(input.acceptance_criteria, problems)
+  const estimated_hours = hoursOf(input.estimated_hours, problems)
   const metadata = metadataOf(input, problems)
   if (number === undefined || problems.any()) return problems.failure()
   return Either.right({
@@ -218,7 +220,7 @@ export const parseStoryInput = (body: unknown): Either.Either<StoryInput, Valida
     title,
     description,
     acceptance_criteria,
-    estimated_hours: hoursOf(input.estimated_hours),
+    estimated_hours,
     metadata,
   })
 }

@@ -359,7 +359,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
       ) =>
         Effect.gen(function* () {
           yield* requireSuperadmin(caller)
-          const found = yield* tenants.list(tenantListFilter(query), page)
+          const found = yield* tenants.list(yield* tenantListFilter(query), page)
           const data = found.items.map(({ tenant, counts }) => tenantSummary(tenant, counts))
           return { data, meta: pageMeta(page, found.total_count) } satisfies Listed<TenantSummary>
         }).pipe(Effect.provide(ports)),
@@ -418,10 +418,14 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
           Effect.gen(function* () {
             const tenant = yield* loadTenant(actor.tenant_id)
             const at = yield* now
-            const request = yield* checkApiKeyCreation(body, {
-              active_keys: yield* apiKeys.countActive(at),
-              max_api_keys: tenantSettings(tenant.settings).max_api_keys,
-            })
+            const request = yield* checkApiKeyCreation(
+              body,
+              {
+                active_keys: yield* apiKeys.countActive(at),
+                max_api_keys: tenantSettings(tenant.settings).max_api_keys,
+              },
+              at,
+            )
             if (request.agent_id !== null)
               yield* Effect.flatMap(agents.findById(request.agent_id), orElse(agentDoesNotExist))
             const { key, raw } = yield* mintKey(actor.tenant_id, request, request.expires_at, at)
@@ -471,7 +475,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             const current = yield* Effect.flatMap(apiKeys.findForUpdate(id), orElse(notFound))
             yield* checkRotatable(current)
             const at = yield* now
-            const grace = graceHours(
+            const grace = yield* graceHours(
               typeof body === "object" && body !== null ? Reflect.get(body, "grace_period_hours") : undefined,
             )
             const old = rotatedKey(current, at, grace)
@@ -568,10 +572,10 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         as(
           actor,
           "orchestrator",
-          Effect.map(
-            agents.list(agentListFilter(query), page),
-            (found): Listed<Agent> => ({ data: found.items, meta: pageMeta(page, found.total_count) }),
-          ),
+          Effect.gen(function* () {
+            const found = yield* agents.list(yield* agentListFilter(query), page)
+            return { data: found.items, meta: pageMeta(page, found.total_count) } satisfies Listed<Agent>
+          }),
         ),
 
       /** GET /agents/:id (min orchestrator): 404 "Not found" for unknown and other tenants' ids. */

@@ -143,7 +143,7 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       storyHistory: (caller: Caller, story: StoryId, query: HistoryQueryInput) =>
         Effect.gen(function* () {
           const actor = yield* scoped(caller, "agent")
-          const page = historyPage(query)
+          const page = yield* historyPage(query)
           const found = yield* read(
             actor,
             Effect.gen(function* () {

@@ -171,7 +171,7 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
             actor,
             Effect.gen(function* () {
               yield* requireProject(projectId)
-              const page = pageRequest(query, historyPaging)
+              const page = yield* pageRequest(query, historyPaging)
               const found = yield* findState(projectId, query)
               if (Option.isNone(found))
                 return { data: [], meta: pageMeta(page, 0) } satisfies StateHistoryPage

@@ -51,7 +51,7 @@ import {
 } from "../rules/project-changes.js"
 import { requireMinRole } from "../rules/roles.js"
 import { applyStoryChanges, parseStoryChanges } from "../rules/story-changes.js"
-import { epicNumbered, parseEpicNumber } from "../rules/story-placement.js"
+import { epicNumbered, parseStoryPlacement } from "../rules/story-placement.js"
 import {
   type EpicStoryQueryInput,
   type QueueQueryInput,
@@ -297,7 +297,7 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
 
       /**
        * Projects by name. `status=active|archived` picks one status, `include_archived=true|1`
-       * lists both; by default only active projects are listed. Other values are ignored.
+       * lists both; by default only active projects are listed. Other values are a 400.
        */
       listProjects: (
         actor: Actor,
@@ -307,10 +307,11 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
         as(
           actor,
           "agent",
-          Effect.map(
-            Effect.flatMap(Projects, (p) => p.list(projectListFilter(query), page)),
-            (found) => ({ data: found.items, meta: pageMeta(page, found.total_count) }),
-          ),
+          Effect.gen(function* () {
+            const filter = yield* projectListFilter(query)
+            const found = yield* Effect.flatMap(Projects, (p) => p.list(filter, page))
+            return { data: found.items, meta: pageMeta(page, found.total_count) }
+          }),
         ),
 
       /**
@@ -500,7 +501,7 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
           "orchestrator",
           Effect.gen(function* () {
             yield* project(projectId)
-            const number = yield* parseEpicNumber(body)
+            const number = yield* parseStoryPlacement(body)
             const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
             const owner = yield* epicNumbered(epics, number)
             return yield* insertStory(actor, owner, body)
@@ -560,7 +561,7 @@ export class WorkBreakdown extends Effect.Service<WorkBreakdown>()("@loopctl/cor
           "agent",
           Effect.gen(function* () {
             const owner = yield* epic(epicId)
-            const { filter, page } = parseEpicStoryQuery(query)
+            const { filter, page } = yield* parseEpicStoryQuery(query)
             const found = yield* Effect.flatMap(Stories, (s) =>
               s.listByProject(owner.project_id, { ...filter, epic_id: owner.id }, page),
             )

@@ -6,7 +6,7 @@ import { errorEnvelope } from "../../src/domain/errors.js"
 import { AgentId, ApiKeyId, TenantId } from "../../src/domain/ids.js"
 import type { Role } from "../../src/domain/status.js"
 import { Tenant, type TenantStatus } from "../../src/domain/tenant.js"
-import { type Timestamp, timestampFromNanos } from "../../src/domain/timestamp.js"
+import { Timestamp, timestampFromNanos } from "../../src/domain/timestamp.js"
 import {
   MAX_GRACE_HOURS,
   agentListFilter,
@@ -23,6 +23,7 @@ import {
   rotatedExpiry,
   secondsAfter,
 } from "../../src/rules/access.js"
+import { isUnstorable } from "../../src/rules/storable-text.js"
 import {
   applyTenantChanges,
   checkActivation,
@@ -221,9 +222,11 @@ describe("API key creation", () => {
     null,
     "2030-01-01T00:00:00Z",
     "2030-01-01T00:00:00+02:00",
+    "2020-01-01T00:00:00Z",
     "soon",
     5,
   )
+  const at = Timestamp.make("2026-06-01T00:00:00.000000Z")
   const arbAllowance = FastCheck.record({
     active_keys: FastCheck.integer({ min: 0, max: 200 }),
     max_api_keys: FastCheck.integer({ min: 1, max: 200 }),
@@ -233,7 +236,7 @@ describe("API key creation", () => {
     "the rules apply in the spec's order: superadmin 403, then the limit, then the fields",
     [arbName, arbKeyRole, arbAgentRef, arbExpiry, arbAllowance],
     ([name, role, agent_id, expires_at, allowance]) => {
-      const outcome = checkApiKeyCreation({ name, role, agent_id, expires_at }, allowance)
+      const outcome = checkApiKeyCreation({ name, role, agent_id, expires_at }, allowance, at)
       if (role === "superadmin") {
         expect(Either.isLeft(outcome) && errorEnvelope(outcome.left).error).toEqual({
           status: 403,
@@ -250,10 +253,17 @@ describe("API key creation", () => {
       const nameOk = typeof name === "string" && name.trim() !== "" && name.length <= 255
       const roleOk = role === "user" || role === "orchestrator" || role === "agent"
       const agentOk = agent_id === undefined || agent_id === null || (agent_id === uuid(7) && role !== "user")
-      expect(Either.isRight(outcome)).toBe(nameOk && roleOk && agentOk)
+      // D26: a given expiry must be a time after `at`; the original read anything else as "never".
+      const expiryOk =
+        expires_at === undefined ||
+        expires_at === null ||
+        expires_at === "2030-01-01T00:00:00Z" ||
+        expires_at === "2030-01-01T00:00:00+02:00"
+      expect(Either.isRight(outcome)).toBe(nameOk && roleOk && agentOk && expiryOk)
       const details = detailsOf(outcome)
       expect("name" in details).toBe(!nameOk)
       expect("role" in details).toBe(!roleOk)
+      expect("expires_at" in details).toBe(!expiryOk)
       if (Either.isRight(outcome)) {
         expect(outcome.right.agent_id).toBe(agent_id === uuid(7) ? agent_id : null)
         const parsed =
@@ -267,7 +277,7 @@ describe("API key creation", () => {
     },
   )
   it("missing fields read as the original's changeset errors", () => {
-    expect(detailsOf(checkApiKeyCreation({}, { active_keys: 0, max_api_keys: 100 }))).toEqual({
+    expect(detailsOf(checkApiKeyCreation({}, { active_keys: 0, max_api_keys: 100 }, at))).toEqual({
       name: ["can't be blank"],
       role: ["can't be blank"],
     })
@@ -276,6 +286,7 @@ describe("API key creation", () => {
         checkApiKeyCreation(
           { name: "x", role: "agent", agent_id: "nope" },
           { active_keys: 0, max_api_keys: 1 },
+          at,
         ),
       ),
     ).toEqual({
@@ -286,20 +297,28 @@ describe("API key creation", () => {
 
 describe("rotation", () => {
   it.prop(
-    "the grace period is always within 0..168 hours; whole hours in range are kept",
-    [FastCheck.anything()],
+    "a grace period is a whole number of hours within 0..168, kept as given, or refused naming it",
+    [FastCheck.oneof(FastCheck.anything(), FastCheck.integer({ min: -200, max: 400 }))],
     ([value]) => {
       const hours = graceHours(value)
-      expect(Number.isInteger(hours) && hours >= 0 && hours <= MAX_GRACE_HOURS).toBe(true)
+      const whole =
+        typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_HOURS
+      if (whole) expect(hours).toEqual(Either.right(value))
+      if (Either.isRight(hours))
+        expect(Number.isInteger(hours.right) && hours.right >= 0 && hours.right <= MAX_GRACE_HOURS).toBe(true)
+      else expect(Object.keys(detailsOf(hours))).toEqual(["grace_period_hours"])
     },
   )
-  it("reads integers, leading digits and floats; garbage means 24", () => {
-    expect([graceHours(undefined), graceHours("abc"), graceHours(null), graceHours({})]).toEqual([
-      24, 24, 24, 24,
-    ])
-    expect([graceHours(12), graceHours("36h"), graceHours(1.6), graceHours(500), graceHours(-3)]).toEqual([
-      12, 36, 2, 168, 0,
-    ])
+  it("absent means 24; digits are read; fractions, garbage and out-of-range hours are refused (D26)", () => {
+    expect([
+      graceHours(undefined),
+      graceHours(null),
+      graceHours(12),
+      graceHours("36"),
+      graceHours(0),
+    ]).toEqual([24, 24, 12, 36, 0].map((hours) => Either.right(hours)))
+    for (const refused of ["abc", "36h", {}, 1.6, 169, 1e12, -3, true])
+      expect(Either.isLeft(graceHours(refused)), String(refused)).toBe(true)
   })
   it.prop(
     "a rotated key expires after the grace period, never later than it already would",
@@ -354,14 +373,27 @@ describe("agent registration", () => {
       if (!metaOk) expect(details.metadata).toEqual(["must be a map"])
     },
   )
+  const arbAgentQuery = FastCheck.record({
+    agent_type: FastCheck.constantFrom(undefined, "", "orchestrator", "implementer", "robot"),
+    status: FastCheck.constantFrom(undefined, " ", "active", "idle", "deactivated", "asleep"),
+    sort_by: FastCheck.constantFrom(undefined, "name", "status", "last_seen_at", "height"),
+  })
   it.prop(
-    "the list query ignores what it does not know",
-    [FastCheck.anything(), FastCheck.anything(), FastCheck.anything()],
-    ([agent_type, status, sort_by]) => {
-      const filter = agentListFilter({ agent_type, status, sort_by })
-      expect(["name", "agent_type", "status", "last_seen_at", "inserted_at"]).toContain(filter.sort_by)
-      expect(filter.agent_type === undefined || filter.agent_type === agent_type).toBe(true)
-      expect(filter.status === undefined || filter.status === status).toBe(true)
+    "the list query keeps the known values it is given and refuses any other, naming it (D26)",
+    [arbAgentQuery],
+    ([query]) => {
+      const outcome = agentListFilter(query)
+      const unknown = (["agent_type", "status", "sort_by"] as const).filter((key) =>
+        ["robot", "asleep", "height"].includes(query[key] ?? ""),
+      )
+      if (unknown.length > 0) {
+        expect(Either.isLeft(outcome) && Object.keys(outcome.left.details ?? {})).toEqual(unknown)
+        return
+      }
+      const filter = Either.getOrThrow(outcome)
+      expect(filter.sort_by).toBe(query.sort_by ?? "name")
+      expect(filter.agent_type).toBe(query.agent_type === "" ? undefined : query.agent_type)
+      expect(filter.status).toBe(query.status === " " ? undefined : query.status)
     },
   )
 })
@@ -469,15 +501,33 @@ describe("tenant bodies", () => {
     expect(Either.isLeft(checkActivation(tenant))).toBe(status === "active")
   })
   it.prop(
-    "the tenant list query ignores unknown statuses and blank searches",
-    [FastCheck.anything(), FastCheck.anything()],
+    "the tenant list query ignores blank values and refuses unknown statuses and unstorable searches",
+    [
+      FastCheck.constantFrom(
+        undefined,
+        "",
+        "active",
+        "suspended",
+        "deactivated",
+        "pending_enrollment",
+        "gone",
+      ),
+      FastCheck.oneof(FastCheck.constantFrom(undefined, "  ", "a\u0000b", "x\ud800"), FastCheck.string()),
+    ],
     ([status, search]) => {
-      const filter = tenantListFilter({ status, search })
-      expect(filter.status === undefined || filter.status === status).toBe(true)
-      expect(
-        filter.search === undefined ||
-          (typeof search === "string" && filter.search === search.trim() && filter.search !== ""),
-      ).toBe(true)
+      const outcome = tenantListFilter({ status, search })
+      const badStatus = status === "gone"
+      const badSearch = search !== undefined && isUnstorable(search.trim())
+      if (badStatus || badSearch) {
+        expect(Either.isLeft(outcome) && Object.keys(outcome.left.details ?? {}).sort()).toEqual(
+          [...(badSearch ? ["search"] : []), ...(badStatus ? ["status"] : [])].sort(),
+        )
+        return
+      }
+      const filter = Either.getOrThrow(outcome)
+      expect(filter.status).toBe(status === "" ? undefined : status)
+      const trimmed = search?.trim() ?? ""
+      expect(filter.search).toBe(trimmed === "" ? undefined : trimmed)
     },
   )
 })
@@ -487,7 +537,13 @@ describe("roles that keys may be created with", () => {
   it("are user, orchestrator and agent", () => {
     for (const role of roleNames)
       expect(
-        Either.isRight(checkApiKeyCreation({ name: "k", role }, { active_keys: 0, max_api_keys: 1 })),
+        Either.isRight(
+          checkApiKeyCreation(
+            { name: "k", role },
+            { active_keys: 0, max_api_keys: 1 },
+            Timestamp.make("2026-06-01T00:00:00.000000Z"),
+          ),
+        ),
       ).toBe(true)
   })
 })

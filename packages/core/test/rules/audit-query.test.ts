@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import { errorEnvelope } from "../../src/domain/errors.js"
+import { QueryProblems, timeProblem } from "../../src/domain/query-parameters.js"
 import { type Timestamp, parseTimestamp, timestampFromNanos } from "../../src/domain/timestamp.js"
 import {
   CHANGES_LIMIT,
@@ -23,6 +24,13 @@ const arbInstant: FastCheck.Arbitrary<Timestamp> = FastCheck.bigInt({
 }).map(timestampFromNanos)
 
 const arbBlank = FastCheck.constantFrom("", " ", "\t", "  \n")
+
+/** The reference reading of an integer query value: blank is absent; only digits (and a sign) are a number. */
+const strictInteger = (value: string): number | undefined | "invalid" => {
+  const text = value.trim()
+  if (text === "") return undefined
+  return /^[+-]?\d+$/.test(text) ? Number(text) : "invalid"
+}
 
 const message = <A>(outcome: Either.Either<A, Parameters<typeof errorEnvelope>[0]>) =>
   Either.match(outcome, { onLeft: (e) => errorEnvelope(e).error, onRight: () => null })
@@ -84,33 +92,60 @@ describe("the audit list's query", () => {
     ],
     ([field, value]) => {
       expect(message(parseAuditQuery({ [field]: value }))).toEqual({ status: 404, message: "Not found" })
-      const free = parseAuditQuery({ entity_type: value, action: value, actor_type: value })
-      expect(Either.map(free, (q) => q.filter)).toEqual(
-        Either.right({ entity_type: value, action: value, actor_type: value }),
-      )
+      const free = parseAuditQuery({ entity_type: value, action: value })
+      expect(Either.map(free, (q) => q.filter)).toEqual(Either.right({ entity_type: value, action: value }))
     },
   )
 
   it.prop(
-    "from and to are kept when they are instants with a zone, and ignored otherwise",
+    "from and to are kept when they are instants with a zone; blank is no bound; anything else is a 400 naming them",
     [FastCheck.oneof(arbInstant, FastCheck.string(), FastCheck.constant("2026-01-01T00:00:00"))],
     ([value]) => {
       const parsed = parseAuditQuery({ from: value, to: value })
       const instant = parseTimestamp(value.trim())
-      const expected = instant === undefined ? {} : { from: instant, to: instant }
-      expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right(expected))
+      if (value.trim() === "") expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right({}))
+      else if (instant === undefined)
+        expect(Either.isLeft(parsed) && parsed.left._tag === "BadRequest" && parsed.left.details).toEqual({
+          from: [timeProblem],
+          to: [timeProblem],
+        })
+      else expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right({ from: instant, to: instant }))
     },
   )
 
   it.prop(
-    "the page is 20 by default, clamped to 1..100, and `limit` is an alias of page_size",
+    "an actor type is one of the four, else a 400 listing them",
+    [FastCheck.oneof(FastCheck.constantFrom("api_key", "superadmin", "system", "human"), FastCheck.string())],
+    ([value]) => {
+      const parsed = parseAuditQuery({ actor_type: value })
+      const known = ["api_key", "superadmin", "system", "human"].includes(value.trim())
+      if (value.trim() === "") expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right({}))
+      else if (known)
+        expect(Either.map(parsed, (q) => q.filter)).toEqual(Either.right({ actor_type: value.trim() }))
+      else
+        expect(message(parsed)).toMatchObject({
+          status: 400,
+          details: { actor_type: [expect.stringContaining("api_key")] },
+        })
+    },
+  )
+
+  it.prop(
+    "the page is 20 by default, at most 100, and `limit` is an alias of page_size; a size below 1 or not an integer is a 400",
     [FastCheck.oneof(FastCheck.integer({ min: -500, max: 500 }).map(String), FastCheck.string())],
     ([size]) => {
-      const read = Number.parseInt(size, 10)
-      const expected = Number.isFinite(read) ? Math.min(100, Math.max(1, read)) : 20
-      for (const query of [{ page_size: size }, { limit: size }]) {
+      const read = strictInteger(size)
+      for (const [name, query] of [
+        ["page_size", { page_size: size }],
+        ["limit", { limit: size }],
+      ] as const) {
         const parsed = parseAuditQuery(query)
-        expect(Either.map(parsed, (q) => q.page)).toEqual(Either.right({ page: 1, page_size: expected }))
+        if (read === "invalid" || (read !== undefined && read < 1))
+          expect(message(parsed)).toMatchObject({ status: 400, details: { [name]: [expect.any(String)] } })
+        else
+          expect(Either.map(parsed, (q) => q.page)).toEqual(
+            Either.right({ page: 1, page_size: read === undefined ? 20 : Math.min(100, read) }),
+          )
       }
     },
   )
@@ -163,6 +198,7 @@ describe("the change feed's query", () => {
     const invalid = {
       status: 400,
       message: "Invalid timestamp format for 'since'. Expected ISO8601 (e.g., 2026-01-01T00:00:00Z)",
+      details: { since: [timeProblem] },
     }
     expect(message(parseChangesQuery({}))).toEqual(required)
     expect(message(parseChangesQuery({ since: "" }))).toEqual(required)
@@ -192,27 +228,17 @@ describe("the change feed's query", () => {
   )
 
   it.prop(
-    "limit is a positive integer up to 1000; zero, negatives and garbage mean 1000",
-    [
-      FastCheck.oneof(
-        FastCheck.integer({ min: -5000, max: 5000 }).map(String),
-        FastCheck.string(),
-        FastCheck.double(),
-        FastCheck.anything(),
-      ),
-    ],
+    "limit is an integer of at least 1, 1000 when absent, served at most 1000; zero, negatives and garbage are refused",
+    [FastCheck.oneof(FastCheck.integer({ min: -5000, max: 5000 }).map(String), FastCheck.string())],
     ([value]) => {
-      const limit = changesLimit(value)
+      const problems = new QueryProblems()
+      const limit = changesLimit(value, problems)
       expect(limit).toBeGreaterThanOrEqual(1)
       expect(limit).toBeLessThanOrEqual(CHANGES_LIMIT)
-      const read = Math.trunc(
-        typeof value === "number"
-          ? value
-          : typeof value === "string"
-            ? Number.parseInt(value, 10)
-            : Number.NaN,
-      )
-      expect(limit).toBe(Number.isFinite(read) && read >= 1 ? Math.min(1000, read) : 1000)
+      const read = strictInteger(value)
+      const refused = read === "invalid" || (read !== undefined && read < 1)
+      expect(Object.keys(problems.fields)).toEqual(refused ? ["limit"] : [])
+      if (!refused) expect(limit).toBe(read === undefined ? 1000 : Math.min(1000, read))
     },
   )
 
@@ -245,14 +271,15 @@ describe("the change feed's query", () => {
 
 describe("a story history's query", () => {
   it.prop(
-    "the page is 100 by default and at most 100",
+    "the page is 100 by default and at most 100; a size below 1 is a 400",
     [FastCheck.option(FastCheck.integer({ min: -500, max: 500 }), { nil: undefined })],
     ([size]) => {
-      const expected = size === undefined ? 100 : Math.min(100, Math.max(1, size))
-      expect(historyPage({ page_size: size === undefined ? undefined : String(size) })).toEqual({
-        page: 1,
-        page_size: expected,
-      })
+      const page = historyPage({ page_size: size === undefined ? undefined : String(size) })
+      if (size !== undefined && size < 1) expect(Either.isLeft(page)).toBe(true)
+      else
+        expect(page).toEqual(
+          Either.right({ page: 1, page_size: size === undefined ? 100 : Math.min(100, size) }),
+        )
     },
   )
 })

@@ -39,9 +39,16 @@ describe("parseSaveRequest", () => {
     expect(expectedOf({ ...base, version: null })).toBe(0)
   })
 
-  it("reads a version that is not a non-negative integer as one that matches nothing", () => {
+  it("refuses a version that is not a whole number from 0 up, naming the field (D26)", () => {
     const base = { state_key: "main", state_data: {} }
-    for (const version of ["5", 5.5, -1, true, {}, []]) expect(expectedOf({ ...base, version })).toBeNull()
+    for (const version of ["5", 5.5, -1, true, {}, [], 1e300]) {
+      const result = parseSaveRequest({ ...base, version })
+      expect(Either.isLeft(result) && Object.keys(result.left.details ?? {}), String(version)).toEqual([
+        "version",
+      ])
+    }
+    const alias = parseSaveRequest({ ...base, expected_version: "5" })
+    expect(Either.isLeft(alias) && Object.keys(alias.left.details ?? {})).toEqual(["expected_version"])
   })
 
   it("reports every field problem at once", () => {

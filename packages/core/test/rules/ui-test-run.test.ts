@@ -117,17 +117,23 @@ describe("start and list", () => {
     })
   })
 
-  it("the list window: 20 by default, at most 100, offset over page, garbage ignored", () => {
+  it("the list window: 20 by default, more than 100 served as 100, offset over page; garbage is a 400 (D26)", () => {
     const windowOf = (query: Parameters<typeof parseRunListQuery>[0]) =>
       right(parseRunListQuery(query)).window
     expect(windowOf({})).toEqual({ offset: 0, limit: 20 })
     expect(windowOf({ limit: "500" })).toEqual({ offset: 0, limit: 100 })
-    expect(windowOf({ limit: "0" })).toEqual({ offset: 0, limit: 1 })
     expect(windowOf({ page: "3", page_size: "10" })).toEqual({ offset: 20, limit: 10 })
     expect(windowOf({ page: "3", limit: "10", offset: "5" })).toEqual({ offset: 5, limit: 10 })
-    expect(windowOf({ limit: "ten", offset: "-4", page: "x" })).toEqual({ offset: 0, limit: 20 })
     expect(right(parseRunListQuery({ status: "in_progress" })).filter).toEqual({ status: "running" })
-    expect(Either.isLeft(parseRunListQuery({ status: "done" }))).toBe(true)
+    const refused = parseRunListQuery({ limit: "ten", offset: "-4", page: "x", status: "done" })
+    expect(Either.isLeft(refused) && refused.left._tag).toBe("BadRequest")
+    expect(Either.isLeft(refused) && Object.keys(refused.left.details ?? {}).sort()).toEqual([
+      "limit",
+      "offset",
+      "page",
+      "status",
+    ])
+    expect(Either.isLeft(parseRunListQuery({ limit: "0" }))).toBe(true)
   })
 
   it("the list meta keeps both vocabularies", () => {

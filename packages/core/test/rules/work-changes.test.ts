@@ -54,7 +54,7 @@ const outcome = <A>(parsed: Either.Either<A, Parameters<typeof errorEnvelope>[0]
   })
 
 describe("project PATCH", () => {
-  it("takes the writable fields and ignores the slug, nulls, unknown keys and an unknown status", () => {
+  it("takes the writable fields and ignores the slug, nulls and unknown keys", () => {
     expect(
       outcome(
         parseProjectChanges({
@@ -63,7 +63,6 @@ describe("project PATCH", () => {
           repo_url: null,
           description: "",
           tech_stack: "ts",
-          status: "paused",
           mission: "  Sell more  ",
           metadata: { team: "b" },
           id: "x",
@@ -131,17 +130,42 @@ describe("project PATCH", () => {
     expect(reactivates(project, { status: "active" })).toBe(false)
     expect(reactivates(archived, { name: "x" })).toBe(false)
   })
+
+  it("refuses an unknown status instead of dropping it (D26)", () => {
+    expect(outcome(parseProjectChanges({ name: "Shop 2", status: "paused" }))).toEqual({
+      refused: {
+        status: 422,
+        message: "Validation failed",
+        details: { status: ["must be one of: active, archived"] },
+      },
+    })
+  })
 })
 
 describe("project list query", () => {
-  it("picks a status, includes archived ones on request, and ignores anything else", () => {
-    expect(projectListFilter({})).toEqual({})
-    expect(projectListFilter({ status: "archived" })).toEqual({ status: "archived" })
-    expect(projectListFilter({ status: "active", include_archived: "true" })).toEqual({ status: "active" })
-    expect(projectListFilter({ include_archived: "true" })).toEqual({ status: "any" })
-    expect(projectListFilter({ include_archived: "1" })).toEqual({ status: "any" })
-    expect(projectListFilter({ include_archived: "yes" })).toEqual({})
-    expect(projectListFilter({ status: "deleted" })).toEqual({})
+  it("picks a status, includes archived ones on request; blank is no filter", () => {
+    expect(projectListFilter({})).toEqual(Either.right({}))
+    expect(projectListFilter({ status: "", include_archived: " " })).toEqual(Either.right({}))
+    expect(projectListFilter({ status: "archived" })).toEqual(Either.right({ status: "archived" }))
+    expect(projectListFilter({ status: "active", include_archived: "true" })).toEqual(
+      Either.right({ status: "active" }),
+    )
+    expect(projectListFilter({ include_archived: "true" })).toEqual(Either.right({ status: "any" }))
+    expect(projectListFilter({ include_archived: "1" })).toEqual(Either.right({ status: "any" }))
+    expect(projectListFilter({ include_archived: "false" })).toEqual(Either.right({}))
+  })
+  it("refuses an unknown status or flag with a 400 naming it (D26)", () => {
+    expect(outcome(projectListFilter({ include_archived: "yes", status: "deleted" }))).toEqual({
+      refused: {
+        status: 400,
+        message:
+          "status must be one of: active, archived, any; include_archived must be true or false (or 1 or 0)",
+        details: {
+          status: ["must be one of: active, archived, any"],
+          include_archived: ["must be true or false (or 1 or 0)"],
+        },
+      },
+    })
   })
 })
 

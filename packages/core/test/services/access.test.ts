@@ -165,11 +165,18 @@ describe("authentication", () => {
       const { access, user, tenant } = yield* platform
       expect(yield* failure(authenticate("lc_bogus"))).toEqual({ status: 401, message: "Invalid API key" })
       expect(yield* failure(authenticate("  "))).toEqual({ status: 401, message: "Invalid API key" })
+      // D26: an expiry already past is refused; a key reaches its expiry as the clock moves on.
+      expect(
+        yield* failure(
+          access.createApiKey(user, { name: "old", role: "agent", expires_at: "1969-01-01T00:00:00Z" }),
+        ),
+      ).toMatchObject({ status: 422, details: { expires_at: ["must be in the future"] } })
       const expired = yield* access.createApiKey(user, {
         name: "old",
         role: "agent",
-        expires_at: "1969-01-01T00:00:00Z",
+        expires_at: "1970-01-01T01:00:00Z",
       })
+      yield* TestClock.adjust("2 hours")
       expect(yield* failure(authenticate(expired.raw_key))).toEqual({
         status: 401,
         message: "Invalid API key",
@@ -347,7 +354,10 @@ describe("API keys", () => {
       })
       expect((yield* actorOf(issued.raw_key)).agent_id).toBe(agent.id)
       expect((yield* actorOf(rotated.new_key.raw_key)).agent_id).toBe(agent.id)
-      const again = yield* access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 500 })
+      expect(
+        yield* failure(access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 500 })),
+      ).toMatchObject({ status: 422, details: { grace_period_hours: [expect.any(String)] } })
+      const again = yield* access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 168 })
       expect(again.old_key_expires_at).toBe("1970-01-08T00:00:00.000000Z")
       yield* TestClock.adjust("25 hours")
       expect(yield* failure(authenticate(issued.raw_key))).toEqual({

@@ -76,11 +76,16 @@ describe("project use cases", () => {
   it.effect("PATCH changes the writable fields, keeps the slug and audits the difference", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
+      // An unknown status is refused (D26), not dropped.
+      expect(
+        (yield* Effect.flip(
+          work.updateProject(team.orchestrator, project.id, { name: "X", status: "bogus" }),
+        ))._tag,
+      ).toBe("ValidationFailed")
       const updated = yield* work.updateProject(team.orchestrator, project.id, {
         name: "Shop 2",
         slug: "other",
         mission: "  Sell  ",
-        status: "bogus",
       })
       expect(updated).toMatchObject({ name: "Shop 2", slug: "shop", mission: "Sell", status: "active" })
       expect(yield* work.getProject(team.implementer, project.id)).toEqual(updated)

@@ -273,24 +273,38 @@ describe("GET /stories", () => {
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
-  it.effect("clamps limit to 1..500 (limit wins over page_size), floors offset at 0, ignores garbage", () =>
-    Effect.gen(function* () {
-      const { work, project } = yield* board
-      const meta = (query: Record<string, string>) =>
-        Effect.map(work.listStories(team.user, { project_id: project.id, ...query }), (r) => ({
-          limit: r.meta.limit,
-          offset: r.meta.offset,
-        }))
-      expect(yield* meta({ limit: "1000" })).toEqual({ limit: 500, offset: 0 })
-      expect(yield* meta({ limit: "0" })).toEqual({ limit: 1, offset: 0 })
-      expect(yield* meta({ page_size: "7" })).toEqual({ limit: 7, offset: 0 })
-      expect(yield* meta({ page_size: "7", limit: "3" })).toEqual({ limit: 3, offset: 0 })
-      expect(yield* meta({ limit: "lots", offset: "-5" })).toEqual({ limit: 100, offset: 0 })
-      expect(yield* meta({ offset: "x" })).toEqual({ limit: 100, offset: 0 })
-    }).pipe(Effect.provide(MemoryLoopctl)),
+  it.effect(
+    "serves at most 500 (limit wins over page_size); a limit below 1, a negative offset or garbage is a 400 (D26)",
+    () =>
+      Effect.gen(function* () {
+        const { work, project } = yield* board
+        const meta = (query: Record<string, string>) =>
+          Effect.map(work.listStories(team.user, { project_id: project.id, ...query }), (r) => ({
+            limit: r.meta.limit,
+            offset: r.meta.offset,
+          }))
+        expect(yield* meta({ limit: "1000" })).toEqual({ limit: 500, offset: 0 })
+        expect(yield* meta({ page_size: "7" })).toEqual({ limit: 7, offset: 0 })
+        expect(yield* meta({ page_size: "7", limit: "3" })).toEqual({ limit: 3, offset: 0 })
+        expect(yield* meta({ limit: "", offset: " " })).toEqual({ limit: 100, offset: 0 })
+        const refused = (query: Record<string, string>) =>
+          failure(work.listStories(team.user, { project_id: project.id, ...query }))
+        expect(yield* refused({ limit: "0" })).toMatchObject({
+          status: 400,
+          details: { limit: [expect.any(String)] },
+        })
+        expect(yield* refused({ limit: "lots", offset: "-5" })).toMatchObject({
+          status: 400,
+          details: { limit: [expect.any(String)], offset: ["must be greater than or equal to 0"] },
+        })
+        expect(yield* refused({ offset: "x" })).toMatchObject({
+          status: 400,
+          details: { offset: [expect.any(String)] },
+        })
+      }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
-  it.effect("filters by epic and statuses; unknown statuses are ignored", () =>
+  it.effect("filters by epic and statuses; an unknown status is a 400 listing the known ones (D26)", () =>
     Effect.gen(function* () {
       const { work, project, e2 } = yield* board
       const list = (query: Record<string, string>) =>
@@ -298,7 +312,16 @@ describe("GET /stories", () => {
       expect(yield* list({ epic_id: e2.id })).toEqual(["2.1"])
       expect(yield* list({ agent_status: "implementing" })).toEqual([])
       expect(yield* list({ agent_status: "pending", verified_status: "unverified" })).toHaveLength(4)
-      expect(yield* list({ agent_status: "bogus", verified_status: "" })).toHaveLength(4)
+      expect(yield* list({ verified_status: "" })).toHaveLength(4)
+      expect(
+        yield* failure(work.listStories(team.user, { project_id: project.id, agent_status: "bogus" })),
+      ).toEqual({
+        status: 400,
+        message: "agent_status must be one of: pending, contracted, assigned, implementing, reported_done",
+        details: {
+          agent_status: ["must be one of: pending, contracted, assigned, implementing, reported_done"],
+        },
+      })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -339,11 +362,16 @@ describe("an epic's story list", () => {
       })
       expect(numbers(second.data)).toEqual(["1.2"])
       expect(second.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
-      const filtered = yield* work.listEpicStories(team.implementer, e1.id, {
-        verified_status: "verified",
-        agent_status: "nonsense",
-      })
+      const filtered = yield* work.listEpicStories(team.implementer, e1.id, { verified_status: "verified" })
       expect(filtered.data).toEqual([])
+      expect(
+        yield* failure(
+          work.listEpicStories(team.implementer, e1.id, { agent_status: "nonsense", page: "0" }),
+        ),
+      ).toMatchObject({
+        status: 400,
+        details: { agent_status: [expect.any(String)], page: [expect.any(String)] },
+      })
       expect(
         yield* failure(
           work.listEpicStories(team.implementer, EpicId.make("00000000-0000-4000-8000-0000000000ee"), {}),
@@ -413,15 +441,21 @@ describe("PATCH a story", () => {
   )
 
   it.effect(
-    "null fields and garbage hours are ignored; a blank description clears it; no change records nothing",
+    "null fields are ignored, garbage hours refused (D26); a blank description clears it; no change records nothing",
     () =>
       Effect.gen(function* () {
         const { work, s12 } = yield* board
         const described = yield* work.updateStory(team.orchestrator, s12.id, { description: "text" })
         const before = yield* labels
+        const refused = yield* Effect.flip(
+          work.updateStory(team.orchestrator, s12.id, { estimated_hours: "many", description: "new" }),
+        )
+        expect(errorEnvelope(refused).error).toMatchObject({
+          status: 422,
+          details: { estimated_hours: ["must be a number of hours of at least 0"] },
+        })
         const same = yield* work.updateStory(team.orchestrator, s12.id, {
           title: null,
-          estimated_hours: "many",
           description: "text",
           agent_status: "verified",
         })

@@ -6,6 +6,7 @@ import { AuditRowView, auditFilterFields } from "./audit.js"
 import { Enveloped } from "./errors.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 import {
   PlatformStatsView,
   TenantCreation,
@@ -44,7 +45,7 @@ export const PlatformAuditList = Schema.Struct({
 
 /** The cross-tenant audit query: the tenant audit's filters (no project), a tenant, the page. */
 export const PlatformAuditQuery = payloadStruct({
-  tenant_id: Schema.optional(Schema.String.annotations({ description: "Tenant id (a uuid)" })),
+  tenant_id: queryField("Tenant id (a uuid)", queryType.uuid),
   ...auditFilterFields,
   ...pageQueryFields,
 })
@@ -57,12 +58,11 @@ export const TenantList = Schema.Struct({
 
 /** The superadmin's tenant list query. */
 export const TenantListQuery = payloadStruct({
-  status: Schema.optional(
-    Schema.String.annotations({ description: "active, suspended or deactivated; other values are ignored" }),
+  status: queryField(
+    "active, suspended, deactivated or pending_enrollment",
+    queryType.oneOf("active", "suspended", "deactivated", "pending_enrollment"),
   ),
-  search: Schema.optional(
-    Schema.String.annotations({ description: "Case-insensitive substring of the name or the slug" }),
-  ),
+  search: queryField("Case-insensitive substring of the name or the slug", queryType.text),
   ...pageQueryFields,
 })
 

@@ -6,6 +6,7 @@ import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { Enveloped } from "./errors.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** An agent id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const agentId = HttpApiSchema.param("id", Schema.String)
@@ -35,16 +36,11 @@ export const AgentList = Schema.Struct({
 
 /** The agent list query. */
 export const AgentListQuery = payloadStruct({
-  agent_type: Schema.optional(
-    Schema.String.annotations({ description: "orchestrator or implementer; other values are ignored" }),
-  ),
-  status: Schema.optional(
-    Schema.String.annotations({ description: "active, idle or deactivated; other values are ignored" }),
-  ),
-  sort_by: Schema.optional(
-    Schema.String.annotations({
-      description: "name (default), agent_type, status, last_seen_at or inserted_at; always ascending",
-    }),
+  agent_type: queryField("orchestrator or implementer", queryType.oneOf("orchestrator", "implementer")),
+  status: queryField("active, idle or deactivated", queryType.oneOf("active", "idle", "deactivated")),
+  sort_by: queryField(
+    "name (default), agent_type, status, last_seen_at or inserted_at; always ascending",
+    queryType.oneOf("name", "agent_type", "status", "last_seen_at", "inserted_at"),
   ),
   ...pageQueryFields,
 })

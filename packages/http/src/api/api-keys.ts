@@ -5,6 +5,7 @@ import { Access, requireRole } from "./access.js"
 import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A key id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const keyId = HttpApiSchema.param("id", Schema.String)
@@ -51,9 +52,7 @@ export const ApiKeyList = Schema.Struct({
 
 /** The key list query. */
 export const ApiKeyListQuery = payloadStruct({
-  include_revoked: Schema.optional(
-    Schema.String.annotations({ description: "`true` (exactly) lists revoked keys too" }),
-  ),
+  include_revoked: queryField("true (or 1) lists revoked keys too", queryType.flag),
   ...pageQueryFields,
 })
 

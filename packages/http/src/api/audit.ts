@@ -4,11 +4,10 @@ import { Schema } from "effect"
 import { Access, requireRole } from "./access.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A story id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const storyId = HttpApiSchema.param("id", Schema.String)
-
-const filterText = (description: string) => Schema.optional(Schema.String.annotations({ description }))
 
 /** A row of `GET /api/v1/audit`: one audit entry, every field but its tenant. */
 export const AuditRowView = Schema.Struct({
@@ -66,35 +65,41 @@ export const StoryHistory = Schema.Struct({
 
 /** The filters the tenant's and the superadmin's audit lists share. */
 export const auditFilterFields = {
-  entity_type: filterText("Entity type, e.g. story, project, agent"),
-  entity_id: filterText("Entity id (a uuid)"),
-  action: filterText("Action, e.g. created, status_changed"),
-  actor_type: filterText("api_key, superadmin, system or human"),
-  actor_id: filterText("The acting API key's id (a uuid)"),
-  from: filterText("Earliest inserted_at, inclusive (ISO-8601 with a zone; an invalid value is ignored)"),
-  to: filterText("Latest inserted_at, inclusive (ISO-8601 with a zone; an invalid value is ignored)"),
+  entity_type: queryField("Entity type, e.g. story, project, agent", queryType.text),
+  entity_id: queryField("Entity id (a uuid)", queryType.uuid),
+  action: queryField("Action, e.g. created, status_changed", queryType.text),
+  actor_type: queryField(
+    "api_key, superadmin, system or human",
+    queryType.oneOf("api_key", "superadmin", "system", "human"),
+  ),
+  actor_id: queryField("The acting API key's id (a uuid)", queryType.uuid),
+  from: queryField("Earliest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
+  to: queryField("Latest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
 }
 
 /** The audit list query: equality filters (empty ones ignored), an inclusive time range, the page. */
 export const AuditQuery = payloadStruct({
   ...auditFilterFields,
-  project_id: filterText("Project id (a uuid)"),
+  project_id: queryField("Project id (a uuid)", queryType.uuid),
   ...pageQueryFields,
 })
 
 /** The change feed query. `since` is checked by the server, so a missing one is a 400, not a 422. */
 export const ChangesQuery = payloadStruct({
-  since: filterText("Required: entries inserted strictly after this instant (ISO-8601 with Z or an offset)"),
-  limit: filterText("Batch size, default and at most 1000"),
-  project_id: filterText("Project id (a uuid)"),
-  entity_type: filterText("Entity type"),
-  action: filterText("Action"),
+  since: queryField(
+    "Required: entries inserted strictly after this instant (ISO-8601 with Z or an offset)",
+    queryType.dateTime,
+  ),
+  limit: queryField("Batch size (default 1000; more than 1000 is served as 1000)", queryType.count(1)),
+  project_id: queryField("Project id (a uuid)", queryType.uuid),
+  entity_type: queryField("Entity type", queryType.text),
+  action: queryField("Action", queryType.text),
 })
 
 /** The story history query: the page (100 by default, at most 100). */
 export const HistoryQuery = payloadStruct({
   page: pageQueryFields.page,
-  page_size: filterText("Entries per page (default 100, at most 100)"),
+  page_size: queryField("Entries per page (default 100; more than 100 is served as 100)", queryType.count(1)),
   limit: pageQueryFields.limit,
 })
 

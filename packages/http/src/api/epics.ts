@@ -5,6 +5,7 @@ import { Access, requireRole } from "./access.js"
 import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("id", Schema.String)
@@ -74,7 +75,7 @@ export const EpicList = Schema.Struct({
 
 /** The epic list query. */
 export const EpicListQuery = payloadStruct({
-  phase: Schema.optional(Schema.String.annotations({ description: "Only epics of this phase" })),
+  phase: queryField("Only epics of this phase", queryType.text),
   ...pageQueryFields,
 })
 

@@ -4,6 +4,7 @@ import { Schema } from "effect"
 import { Access, requireRole } from "./access.js"
 import { Enveloped } from "./errors.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("id", Schema.String)
@@ -73,10 +74,9 @@ export const ImportDocument = Schema.Unknown.annotations({
 
 /** The query of an import: `merge=true` merges into what the project holds. */
 export const ImportQuery = payloadStruct({
-  merge: Schema.optional(
-    Schema.String.annotations({
-      description: "`true` merges: new numbers are created, existing ones updated (200); else fresh (201)",
-    }),
+  merge: queryField(
+    "true merges: new numbers are created, existing ones updated (200); false or absent is fresh (201)",
+    queryType.oneOf("true", "false"),
   ),
 })
 

@@ -6,6 +6,7 @@ import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { Enveloped } from "./errors.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("project_id", Schema.String)
@@ -27,9 +28,7 @@ export const StateSave = Schema.Struct({
 /** `{state:{…}}`. */
 export const StateBody = Schema.Struct({ state: OrchestratorState }).annotations({ identifier: "StateBody" })
 
-const stateKey = Schema.optional(
-  Schema.String.annotations({ description: 'The checkpoint slot (default "main")' }),
-)
+const stateKey = queryField('The checkpoint slot (default "main")', queryType.text)
 
 /** The query of `GET /api/v1/orchestrator/state/:project_id`. */
 export const StateQuery = payloadStruct({ state_key: stateKey })
@@ -38,9 +37,7 @@ export const StateQuery = payloadStruct({ state_key: stateKey })
 export const StateHistoryQuery = payloadStruct({
   state_key: stateKey,
   page: pageQueryFields.page,
-  page_size: Schema.optional(
-    Schema.String.annotations({ description: "Entries per page (default 25, at most 100)" }),
-  ),
+  page_size: queryField("Entries per page (default 25; more than 100 is served as 100)", queryType.count(1)),
   limit: pageQueryFields.limit,
 })
 

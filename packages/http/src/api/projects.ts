@@ -5,6 +5,7 @@ import { Access, requireRole } from "./access.js"
 import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("id", Schema.String)
@@ -59,13 +60,10 @@ export const ProjectList = Schema.Struct({
 
 /** The project list query. */
 export const ProjectListQuery = payloadStruct({
-  status: Schema.optional(
-    Schema.String.annotations({ description: "active or archived; other values are ignored" }),
-  ),
-  include_archived: Schema.optional(
-    Schema.String.annotations({
-      description: "true or 1 lists archived projects too (default: active only)",
-    }),
+  status: queryField("active, archived, or any for both", queryType.oneOf("active", "archived", "any")),
+  include_archived: queryField(
+    "true or 1 lists archived projects too (default: active only)",
+    queryType.flag,
   ),
   ...pageQueryFields,
 })

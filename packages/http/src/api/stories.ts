@@ -5,11 +5,10 @@ import { Access, requireRole } from "./access.js"
 import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const id = HttpApiSchema.param("id", Schema.String)
-
-const queryText = (description: string) => Schema.optional(Schema.String.annotations({ description }))
 
 /** The fields of a story create body; the core validates them and answers 422 per field. */
 const storyFields = {
@@ -137,46 +136,50 @@ export const AcceptanceCriterionList = Schema.Struct({
 }).annotations({ identifier: "AcceptanceCriterionList" })
 
 const statusFilters = {
-  agent_status: queryText(
-    "pending, contracted, assigned, implementing or reported_done; other values are ignored",
+  agent_status: queryField(
+    "pending, contracted, assigned, implementing or reported_done",
+    queryType.oneOf("pending", "contracted", "assigned", "implementing", "reported_done"),
   ),
-  verified_status: queryText("unverified, verified or rejected; other values are ignored"),
+  verified_status: queryField(
+    "unverified, verified or rejected",
+    queryType.oneOf("unverified", "verified", "rejected"),
+  ),
 }
 
 /** The query of `GET /api/v1/stories`. `project_id` is checked by the server: missing is a 400. */
 export const StoryListQuery = payloadStruct({
-  project_id: queryText("Required: the project whose stories to list"),
-  epic_id: queryText("Only this epic's stories"),
+  project_id: queryField("Required: the project whose stories to list", queryType.uuid),
+  epic_id: queryField("Only this epic's stories", queryType.uuid),
   ...statusFilters,
-  limit: queryText("Stories to return, 1..500 (default 100)"),
-  page_size: queryText("Alias of limit (limit wins)"),
-  offset: queryText("Stories to skip (default 0)"),
+  limit: queryField("Stories to return (default 100; more than 500 is served as 500)", queryType.count(1)),
+  page_size: queryField("Alias of limit (limit wins)", queryType.count(1)),
+  offset: queryField("Stories to skip (default 0)", queryType.count(0)),
 })
 
 /** The query of an epic's story list. */
 export const EpicStoryQuery = payloadStruct({
   ...statusFilters,
-  page: queryText("1-based page number (default 1)"),
-  page_size: queryText("Stories per page (default 20, at most 100)"),
-  limit: queryText("Alias of page_size (page_size wins)"),
+  page: queryField("1-based page number (default 1)", queryType.count(1)),
+  page_size: queryField("Stories per page (default 20; more than 100 is served as 100)", queryType.count(1)),
+  limit: queryField("Alias of page_size (page_size wins)", queryType.count(1)),
 })
 
 const queuePage = {
-  page: queryText("1-based page number (default 1)"),
-  page_size: queryText("Stories per page (default 100, at most 500)"),
-  limit: queryText("Alias of page_size"),
+  page: queryField("1-based page number (default 1)", queryType.count(1)),
+  page_size: queryField("Stories per page (default 100; more than 500 is served as 500)", queryType.count(1)),
+  limit: queryField("Alias of page_size", queryType.count(1)),
 }
 
 /** The query of `GET /api/v1/stories/ready`. */
 export const ReadyQuery = payloadStruct({
-  project_id: queryText("One project's stories (default: every project of the tenant)"),
-  epic_id: queryText("Only this epic's stories"),
+  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
+  epic_id: queryField("Only this epic's stories", queryType.uuid),
   ...queuePage,
 })
 
 /** The query of `GET /api/v1/stories/blocked`. */
 export const BlockedQuery = payloadStruct({
-  project_id: queryText("One project's stories (default: every project of the tenant)"),
+  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
   ...queuePage,
 })
 

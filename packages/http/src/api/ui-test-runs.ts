@@ -5,6 +5,7 @@ import { Access, requireRole } from "./access.js"
 import { jsonType, optionalField, requiredField } from "./body-fields.js"
 import { PageMeta, pageQueryFields } from "./list-meta.js"
 import { payloadStruct } from "./payload.js"
+import { queryField, queryType } from "./query-fields.js"
 
 /** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("id", Schema.String)
@@ -74,10 +75,11 @@ export const UiTestRunList = Schema.Struct({
 
 /** The run list query. */
 export const UiTestRunListQuery = payloadStruct({
-  status: Schema.optional(
-    Schema.String.annotations({ description: "running (or in_progress), passed, failed or cancelled" }),
+  status: queryField(
+    "running (or in_progress), passed, failed or cancelled",
+    queryType.oneOf("running", "in_progress", "passed", "failed", "cancelled"),
   ),
-  offset: Schema.optional(Schema.String.annotations({ description: "Runs to skip (overrides page)" })),
+  offset: queryField("Runs to skip (overrides page)", queryType.count(0)),
   ...pageQueryFields,
 })
 
