@@ -393,6 +393,125 @@ for (const { name, database } of backends) {
           expectRefusal(answer, 422, "status")
         }),
       )
+
+      it.effect(
+        "the other readers that dropped values: each refusal names its field and writes nothing",
+        () =>
+          Effect.gen(function* () {
+            const t = yield* team("dropped")
+            const b = yield* board(t)
+            const importPath = `/api/v1/projects/${b.project}/import`
+            const story = (fields: Readonly<Record<string, unknown>>) => ({
+              epics: [
+                { number: 7, title: "Imported", stories: [{ number: "7.1", title: "One", ...fields }] },
+              ],
+            })
+            const cases: ReadonlyArray<{
+              readonly what: string
+              readonly path: string
+              readonly key: string
+              readonly body: unknown
+              readonly status: number
+              readonly field: string
+            }> = [
+              {
+                what: "import: a misspelt initial status",
+                path: importPath,
+                key: t.userKey,
+                body: story({ initial_verified_status: "verifed" }),
+                status: 422,
+                field: "epics[0].stories[0].initial_verified_status",
+              },
+              {
+                what: "import: negative hours",
+                path: importPath,
+                key: t.userKey,
+                body: story({ estimated_hours: -5 }),
+                status: 422,
+                field: "epics[0].stories[0].estimated_hours",
+              },
+              {
+                what: "import: a merge flag that says neither",
+                path: `${importPath}?merge=yes`,
+                key: t.userKey,
+                body: story({}),
+                status: 400,
+                field: "merge",
+              },
+              {
+                what: "verify: a result that is neither pass nor partial",
+                path: `/api/v1/stories/${b.reviewed}/verify`,
+                key: t.orchestratorKey,
+                body: { review_type: "team", summary: "ok", result: "fail" },
+                status: 422,
+                field: "result",
+              },
+              {
+                what: "review-complete: a count no column holds",
+                path: `/api/v1/stories/${b.reported}/review-complete`,
+                key: t.orchestratorKey,
+                body: { review_type: "team", findings_count: 1e300 },
+                status: 422,
+                field: "findings_count",
+              },
+              {
+                what: "review-complete: a summary that is not text",
+                path: `/api/v1/stories/${b.reported}/review-complete`,
+                key: t.orchestratorKey,
+                body: { review_type: "team", summary: 42 },
+                status: 422,
+                field: "summary",
+              },
+              {
+                what: "reject: a review type that is not text",
+                path: `/api/v1/stories/${b.reviewed}/reject`,
+                key: t.orchestratorKey,
+                body: { reason: "no", review_type: 42 },
+                status: 422,
+                field: "review_type",
+              },
+              {
+                what: "contract: a skip flag that is not a boolean",
+                path: `/api/v1/stories/${b.pending}/contract`,
+                key: t.orchestratorKey,
+                body: { skip_contract_check: "yes" },
+                status: 422,
+                field: "skip_contract_check",
+              },
+              {
+                what: "backfill: a PR number no integer holds",
+                path: `/api/v1/stories/${b.pending}/backfill`,
+                key: t.orchestratorKey,
+                body: { reason: "done elsewhere", pr_number: 1e300 },
+                status: 422,
+                field: "pr_number",
+              },
+              {
+                what: "agent registration: an unknown type",
+                path: "/api/v1/agents/register",
+                key: t.unlinkedAgentKey,
+                body: { name: "new", agent_type: "robot" },
+                status: 422,
+                field: "agent_type",
+              },
+            ]
+            for (const c of cases) {
+              const answer = yield* call("POST", c.path, { key: c.key, body: c.body })
+              expect(answer.status, `${c.what}: ${answer.text}`).toBe(c.status)
+              expect(Object.keys(detailsOf(answer.body)), `${c.what}: ${answer.text}`).toContain(c.field)
+            }
+            const state = yield* call("PUT", `/api/v1/orchestrator/state/${b.project}`, {
+              key: t.orchestratorKey,
+              body: { state_key: "main", state_data: {}, version: "5" },
+            })
+            expectRefusal(state, 422, "version")
+            // Nothing of it was kept: the import made no epic, the stories kept their states.
+            const epics = yield* call("GET", `/api/v1/projects/${b.project}/epics`, { key: t.userKey })
+            expect(epics.body).toMatchObject({ meta: { total_count: 1 } })
+            const reviewed = yield* call("GET", `/api/v1/stories/${b.reviewed}`, { key: t.userKey })
+            expect(reviewed.body).toMatchObject({ story: { verified_status: "unverified" } })
+          }),
+      )
     })
   })
 }

@@ -233,7 +233,11 @@ for (const { name, database } of backends) {
           })
           expect(robot.status).toBe(422)
           expect(robot.body).toEqual({
-            error: { status: 422, message: "Validation failed", details: { agent_type: ["can't be blank"] } },
+            error: {
+              status: 422,
+              message: "Validation failed",
+              details: { agent_type: ["must be one of: orchestrator, implementer"] },
+            },
           })
           // The key stayed unbound, so a retry with another name works.
           expect(yield* registerAgent(fresh.raw, "worker-2", "implementer")).toEqual(expect.any(String))

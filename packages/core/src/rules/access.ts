@@ -119,6 +119,15 @@ export const requireSuperadmin = (caller: Caller): Either.Either<PlatformActor, 
 
 // --- API key creation (§3.3) --------------------------------------------------------------------
 
+/**
+ * The problem of a field that must name one of `choices`: "can't be blank" when it names nothing
+ * (the original's changeset message), else the allowed values (D26).
+ */
+const choiceProblem = (value: unknown, choices: ReadonlyArray<string>): string =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "")
+    ? "can't be blank"
+    : `must be one of: ${choices.join(", ")}`
+
 /** The roles a key may be created with through the API; superadmin keys never are. */
 export const CreatableRole = Schema.Literal("user", "orchestrator", "agent")
 export type CreatableRole = typeof CreatableRole.Type
@@ -145,7 +154,7 @@ const KEY_NAME_MAX = 255
 /**
  * The create rules in the spec's order: a superadmin role is 403 "Forbidden"; a tenant at its
  * key limit gets 422; then the body's fields (name required; role one of user, orchestrator,
- * agent, else "can't be blank"; `expires_at`, when given, an ISO 8601 time after `at` — the
+ * agent — "can't be blank" when missing, the three when unknown; `expires_at`, when given, an ISO 8601 time after `at` — the
  * original read an unparseable one as "never", which D26 refuses; `agent_id` a uuid, and only on
  * orchestrator and agent keys). Whether the agent exists is the service's next question.
  */
@@ -165,7 +174,7 @@ export const checkApiKeyCreation = (
   if (name.trim() === "") problems.add("name", "can't be blank")
   else if (name.length > KEY_NAME_MAX) problems.add("name", `should be at most ${KEY_NAME_MAX} character(s)`)
   const role = isCreatableRole(input.role) ? input.role : null
-  if (role === null) problems.add("role", "can't be blank")
+  if (role === null) problems.add("role", choiceProblem(input.role, CreatableRole.literals))
   let agent_id: AgentId | null = null
   if (input.agent_id !== undefined && input.agent_id !== null) {
     if (typeof input.agent_id !== "string" || !isUuid(input.agent_id)) problems.add("agent_id", "is invalid")
@@ -301,8 +310,8 @@ const fitsMetadata = Schema.is(BoundedMetadata)
 
 /**
  * `{name, agent_type, metadata?}`: a name of 1..255 characters; a type of orchestrator or
- * implementer (an unknown one is dropped, so it reads "can't be blank" as in the original); a
- * metadata object of at most 64KB.
+ * implementer ("can't be blank" when missing, as in the original; an unknown one names the two,
+ * D26); a metadata object of at most 64KB.
  */
 export const parseAgentRegistration = (body: unknown): Either.Either<AgentRegistration, ValidationFailed> => {
   const input = isJsonObject(body) ? body : {}
@@ -311,7 +320,7 @@ export const parseAgentRegistration = (body: unknown): Either.Either<AgentRegist
   if (name === "") problems.add("name", "can't be blank")
   else if (name.length > 255) problems.add("name", "should be at most 255 character(s)")
   const agent_type = agentTypes.find((type) => type === input.agent_type)
-  if (agent_type === undefined) problems.add("agent_type", "can't be blank")
+  if (agent_type === undefined) problems.add("agent_type", choiceProblem(input.agent_type, agentTypes))
   let metadata: JsonObject = {}
   if (input.metadata !== undefined && input.metadata !== null) {
     if (!isJsonObject(input.metadata)) problems.add("metadata", "must be a map")

@@ -202,8 +202,21 @@ export const normaliseCriterion = (item: JsonObject): JsonObject => {
  * The status override a story of a fresh import asks for (D7, open to every role the import
  * endpoint admits): `initial_verified_status` `"verified"` or `"pass"` means reported done and
  * verified; otherwise `initial_agent_status` `"reported_done"` means reported done and
- * unverified; any other value is ignored.
+ * unverified. The defaults may be named too (`pending`, `unverified`); any other value is refused
+ * where the story is read (D26), not ignored.
  */
+/** The values a story's `initial_agent_status` may name. */
+export const initialAgentStatuses = ["pending", "reported_done"] as const
+
+/** The values a story's `initial_verified_status` may name (`pass` is a synonym of verified). */
+export const initialVerifiedStatuses = ["unverified", "verified", "pass"] as const
+
+/** Absent, null, or one of `choices`. */
+const listedOrNil = (value: unknown, choices: ReadonlyArray<string>): Parsed<unknown> =>
+  isNil(value) || choices.some((choice) => choice === value)
+    ? Either.right(value)
+    : Either.left(`must be one of: ${choices.join(", ")}`)
+
 export const initialStatusOf = (story: JsonObject): InitialStatus | null => {
   const verified = story.initial_verified_status
   if (verified === "verified" || verified === "pass") {
@@ -578,6 +591,8 @@ const planStory = (
     description: optionalText(raw.description, 50_000),
     estimated_hours: hoursOf(raw.estimated_hours),
     metadata: metadataOf(raw.metadata),
+    initial_agent_status: listedOrNil(raw.initial_agent_status, initialAgentStatuses),
+    initial_verified_status: listedOrNil(raw.initial_verified_status, initialVerifiedStatuses),
   }
   const acceptance_criteria = criteriaOf(raw.acceptance_criteria)
   return Either.all(fields).pipe(

@@ -369,7 +369,10 @@ describe("agent registration", () => {
         (typeof metadata === "object" && !Array.isArray(metadata))
       expect(Either.isRight(outcome)).toBe(nameOk && typeOk && metaOk)
       const details = detailsOf(outcome)
-      if (!typeOk) expect(details.agent_type).toEqual(["can't be blank"])
+      if (!typeOk)
+        expect(details.agent_type).toEqual([
+          agent_type === undefined ? "can't be blank" : "must be one of: orchestrator, implementer",
+        ])
       if (!metaOk) expect(details.metadata).toEqual(["must be a map"])
     },
   )

@@ -262,6 +262,41 @@ describe("validateImport — the messages of §5.2, in order", () => {
     )
   })
 
+  it("negative hours and unknown initial statuses are refused, not dropped (D26)", () => {
+    const error = rejectionOf({
+      epics: [
+        epic(1, [
+          story("1.1", {
+            estimated_hours: -5,
+            initial_agent_status: "done",
+            initial_verified_status: "verifed",
+          }),
+        ]),
+      ],
+    })
+    expect(error.details).toEqual({
+      "epics[0].stories[0].estimated_hours": ["must be greater than or equal to 0"],
+      "epics[0].stories[0].initial_agent_status": ["must be one of: pending, reported_done"],
+      "epics[0].stories[0].initial_verified_status": ["must be one of: unverified, verified, pass"],
+    })
+    const named = validateImport({
+      epics: [
+        epic(1, [story("1.1", { initial_agent_status: "pending", initial_verified_status: "unverified" })]),
+      ],
+    })
+    expect(Either.isRight(named)).toBe(true)
+  })
+
+  it("a merge flag that is neither true nor false is refused (D26)", () => {
+    const query = validateImport({ epics: [] }, { merge: "yes" })
+    expect(Either.isLeft(query) && query.left._tag).toBe("BadRequest")
+    const body = validateImport({ epics: [], merge: 1 })
+    expect(Either.isLeft(body) && body.left._tag === "ValidationFailed" && body.left.details).toEqual({
+      merge: ["must be true or false"],
+    })
+    expect(Either.isRight(validateImport({ epics: [], merge: "false" }, { merge: "false" }))).toBe(true)
+  })
+
   it("field errors of one entity come together, by field, joined with '; '", () => {
     const error = rejectionOf({
       epics: [epic(1, [story("1.1"), story("x.y", { title: "t".repeat(501), estimated_hours: "lots" })])],
@@ -599,7 +634,7 @@ describe("initial statuses (D7)", () => {
         epic(1, [
           story("1.1", { initial_verified_status: "pass" }),
           story("1.2", { initial_agent_status: "reported_done" }),
-          story("1.3", { initial_agent_status: "done" }),
+          story("1.3", { initial_agent_status: "pending" }),
         ]),
       ],
     }

@@ -454,7 +454,7 @@ describe("agents", () => {
       const { actor: fresh } = yield* keyFor(user, "agent")
       expect(yield* failure(access.registerAgent(fresh, { name: "r", agent_type: "robot" }))).toMatchObject({
         status: 422,
-        details: { agent_type: ["can't be blank"] },
+        details: { agent_type: ["must be one of: orchestrator, implementer"] },
       })
       // Nothing of the refused registrations stayed behind.
       const listed = yield* access.listAgents(user, {}, page)

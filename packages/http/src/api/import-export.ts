@@ -51,8 +51,11 @@ export const ImportDocument = Schema.Unknown.annotations({
                   acceptance_criteria: { type: "array", items: { type: "object" } },
                   estimated_hours: { type: "number" },
                   metadata: { type: "object" },
-                  initial_agent_status: { type: "string", enum: ["reported_done"] },
-                  initial_verified_status: { type: "string", enum: ["verified", "pass"] },
+                  initial_agent_status: { type: "string", enum: [...Rules.Import.initialAgentStatuses] },
+                  initial_verified_status: {
+                    type: "string",
+                    enum: [...Rules.Import.initialVerifiedStatuses],
+                  },
                 },
               },
             },
