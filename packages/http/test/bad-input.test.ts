@@ -500,6 +500,15 @@ for (const { name, database } of backends) {
               expect(answer.status, `${c.what}: ${answer.text}`).toBe(c.status)
               expect(Object.keys(detailsOf(answer.body)), `${c.what}: ${answer.text}`).toContain(c.field)
             }
+            // A bulk item is refused on its own, its reason naming the field; the batch answers 422.
+            const marked = yield* call("POST", "/api/v1/stories/bulk/mark-complete", {
+              key: t.orchestratorKey,
+              body: { stories: [{ story_id: b.pending, summary: 42 }] },
+            })
+            expect(marked.status, marked.text).toBe(422)
+            expect(marked.body).toMatchObject({
+              results: [{ story_id: b.pending, status: "error", reason: "summary must be a string" }],
+            })
             const state = yield* call("PUT", `/api/v1/orchestrator/state/${b.project}`, {
               key: t.orchestratorKey,
               body: { state_key: "main", state_data: {}, version: "5" },

@@ -150,12 +150,22 @@ export interface Completion {
   readonly review_type: string
 }
 
-export const parseCompletion = (item: unknown): Completion => {
+/**
+ * A mark-complete item: a blank or missing summary and review type take their defaults; one that
+ * is not text is refused (D26) rather than replaced by the default.
+ */
+export const parseCompletion = (item: unknown): Either.Either<Completion, ValidationFailed> => {
   const input = isJsonObject(item) ? item : {}
-  return {
-    summary: isBlank(input.summary) ? "Marked complete (pre-existing work)" : String(input.summary),
-    review_type: isBlank(input.review_type) ? "pre_existing" : String(input.review_type),
-  }
+  const problems: Record<string, string[]> = {}
+  const summary = optionalString(input.summary, "summary", problems)
+  const review_type = optionalString(input.review_type, "review_type", problems)
+  // A bulk item's refusal is reported by its message alone, so the message names the fields.
+  const named = Object.entries(problems).map(([field, [problem]]) => `${field} ${problem}`)
+  if (named.length > 0) return fail(named.join("; "), problems)
+  return Either.right({
+    summary: summary === null || isBlank(summary) ? "Marked complete (pre-existing work)" : summary,
+    review_type: review_type === null || isBlank(review_type) ? "pre_existing" : review_type,
+  })
 }
 
 /**

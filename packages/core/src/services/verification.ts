@@ -180,7 +180,9 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
               batch,
               (id, item) =>
                 transitionStory(actor, id, () =>
-                  Effect.succeed(StoryCommand.MarkComplete({ completion: parseCompletion(item) })),
+                  Effect.map(parseCompletion(item), (completion) =>
+                    StoryCommand.MarkComplete({ completion }),
+                  ),
                 ),
               holdStories,
             ),
