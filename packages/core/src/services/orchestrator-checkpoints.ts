@@ -14,6 +14,7 @@ import { UnitOfWork } from "../ports/unit-of-work.js"
 import {
   type StateHistoryEntry,
   auditStateOf,
+  checkpointRoles,
   historyEntryOf,
   isSavableStateKey,
   parseSaveRequest,
@@ -24,9 +25,6 @@ import {
 } from "../rules/orchestrator-state.js"
 import { requireExactRole } from "../rules/roles.js"
 import { recordChange } from "./recording.js"
-
-/** The roles that keep checkpoints: the orchestrator itself, and a superadmin acting for one. */
-const checkpointRoles = ["orchestrator", "superadmin"] as const
 
 /** The history page: 25 entries by default, at most 100. */
 const historyPaging = { page_size: 25, max: 100 }
