@@ -1,8 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { CurrentActor, LoopctlApi } from "@loopctl/api"
 import { Access, AuditTrail, type Caller, TenantId, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
-import { CurrentActor } from "./api/authentication.js"
 import { pathId } from "./path-id.js"
 import { carriesSecret } from "./secret-response.js"
 

@@ -1,7 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { LoopctlApi } from "@loopctl/api"
 import { Access, AgentId, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
 import { pathId } from "./path-id.js"
 import { tenantActor } from "./tenant-scope.js"
 

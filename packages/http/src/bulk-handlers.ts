@@ -1,8 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { BulkItemsFailed, LoopctlApi } from "@loopctl/api"
 import { type BulkOutcome, BulkWork } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
-import { BulkItemsFailed } from "./api/bulk.js"
 import { tenantActor } from "./tenant-scope.js"
 
 /** The core's outcome on the wire: 200 with the results, or the 422 it decided, with them too. */

@@ -1,7 +1,7 @@
 import { HttpServerResponse } from "@effect/platform"
+import { Enveloped, InternalServerError } from "@loopctl/api"
 import { LoopctlError, errorEnvelope, statusOf } from "@loopctl/core"
 import { Schema } from "effect"
-import { Enveloped, InternalServerError } from "./api/errors.js"
 
 /**
  * Error responses, rendered once for the whole server: a core error becomes the core's

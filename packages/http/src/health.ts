@@ -1,6 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { CheckState, HealthChecks } from "@loopctl/api"
 import { Effect } from "effect"
-import type { CheckState, HealthChecks } from "./api/system.js"
 
 /**
  * The checks behind `GET /health`. The database check runs `SELECT 1` through the application's

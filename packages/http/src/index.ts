@@ -2,7 +2,7 @@
  * `@loopctl/http`: the loopctl REST API server on Node. `httpServerLayer` serves the API;
  * `applicationLayer` gives it the core's use cases on a database (`SqlClient`, from
  * `@loopctl/adapters-pg`), with API keys resolved by the core's `Access` (`Authenticator`).
- * The contract alone is `@loopctl/http/api`.
+ * The contract alone is `@loopctl/api`.
  */
 export * from "./api-middleware.js"
 export * from "./authentication-live.js"

@@ -1,7 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { LoopctlApi } from "@loopctl/api"
 import { Signup } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
 import { htmlPage } from "./html-page.js"
 import { carriesSecret } from "./secret-response.js"
 import { signupPage } from "./signup-page.js"

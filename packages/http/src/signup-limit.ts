@@ -1,7 +1,7 @@
 import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { SignupRateLimit } from "@loopctl/api"
 import { Signup } from "@loopctl/core"
 import { Effect, Layer } from "effect"
-import { SignupRateLimit } from "./api/signup.js"
 import { ClientAddressPolicy, clientAddress } from "./client-address.js"
 
 /**

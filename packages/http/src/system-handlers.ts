@@ -1,9 +1,14 @@
 import { HttpApiBuilder, HttpServerResponse, OpenApi } from "@effect/platform"
+import {
+  type Discovery,
+  HealthDegraded,
+  HealthReport,
+  LoopctlApi,
+  routeEntries,
+  routeRules,
+  version,
+} from "@loopctl/api"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
-import { routeEntries, routeRules } from "./api/routes.js"
-import { type Discovery, HealthDegraded, HealthReport } from "./api/system.js"
-import { version } from "./api/version.js"
 import { healthChecks, isHealthy } from "./health.js"
 import { swaggerPage } from "./swagger-page.js"
 

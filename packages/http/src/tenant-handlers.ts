@@ -1,7 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { LoopctlApi } from "@loopctl/api"
 import { Access } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
 import { tenantActor } from "./tenant-scope.js"
 
 /** The handlers of the `tenants` group: the caller's tenant through the Access use case. */

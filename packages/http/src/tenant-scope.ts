@@ -1,6 +1,6 @@
+import { CurrentActor } from "@loopctl/api"
 import { type Actor, type Forbidden, Rules } from "@loopctl/core"
 import { Effect } from "effect"
-import { CurrentActor } from "./api/authentication.js"
 
 /**
  * The caller of a tenant-scoped endpoint as a tenant actor. A superadmin that impersonates no

@@ -1,4 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { LoopctlApi } from "@loopctl/api"
 import {
   EpicId,
   type Rules,
@@ -9,7 +10,6 @@ import {
   pageRequest,
 } from "@loopctl/core"
 import { Effect } from "effect"
-import { LoopctlApi } from "./api/api.js"
 import { pathId } from "./path-id.js"
 import { tenantActor } from "./tenant-scope.js"
 

@@ -1,5 +1,5 @@
 import { HttpApi } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/http/api"
+import { LoopctlApi } from "@loopctl/api"
 import { Option, Schema, SchemaAST } from "effect"
 
 /**

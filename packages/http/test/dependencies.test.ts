@@ -1,6 +1,6 @@
 import { HttpApi } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { DependenciesGroup, routeRules } from "@loopctl/http/api"
+import { DependenciesGroup, routeRules } from "@loopctl/api"
 import { Effect, Layer } from "effect"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "./identity-support.js"
 import {

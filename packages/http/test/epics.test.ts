@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { HttpApi } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { EpicsGroup, routeRules } from "@loopctl/http/api"
+import { EpicsGroup, routeRules } from "@loopctl/api"
 import { Effect, Layer, Schema } from "effect"
 import {
   auditOf,

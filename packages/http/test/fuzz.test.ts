@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { expect, layer } from "@effect/vitest"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
+import { LoopctlApi, routeRules } from "@loopctl/api"
 import { Access, Rules, WorkBreakdown } from "@loopctl/core"
-import { LoopctlApi } from "@loopctl/http/api"
 import { Effect, FastCheck, Layer, Option } from "effect"
-import { routeRules } from "../src/api/routes.js"
 import {
   type DeclaredField,
   type RefusalKind,

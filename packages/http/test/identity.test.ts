@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto"
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
+import { LoopctlApi } from "@loopctl/api"
 import { Agent, Conflict, Forbidden, IssuedApiKey, Tenant } from "@loopctl/core"
-import { LoopctlApi } from "@loopctl/http/api"
 import { Effect, Layer, Schema } from "effect"
 import {
   backends,

@@ -10,16 +10,9 @@ import {
   OpenApi,
 } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
+import { Access, CurrentActor, Enveloped, payloadStruct, publicEndpoint, requireRole } from "@loopctl/api"
 import { Conflict, TransitionConflict, errorEnvelope, isPlatformActor } from "@loopctl/core"
 import { MemoryPorts } from "@loopctl/core/memory"
-import {
-  Access,
-  CurrentActor,
-  Enveloped,
-  payloadStruct,
-  publicEndpoint,
-  requireRole,
-} from "@loopctl/http/api"
 import { Effect, Either, Layer, Schema } from "effect"
 import { AuthenticationLive, serveApi } from "../src/index.js"
 import { type LoggedLine, baseUrl, collectLogs, fakeAuthenticator, send } from "./support.js"

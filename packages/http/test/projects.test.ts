@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { HttpApi } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { ProjectsGroup, routeRules } from "@loopctl/http/api"
+import { ProjectsGroup, routeRules } from "@loopctl/api"
 import { Effect, Layer } from "effect"
 import {
   auditOf,

@@ -1,7 +1,7 @@
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
+import { HealthReport, LoopctlApi, routeEntries, routeRules } from "@loopctl/api"
 import { Unauthorized } from "@loopctl/core"
-import { HealthReport, LoopctlApi, routeEntries, routeRules } from "@loopctl/http/api"
 import { Effect, Layer } from "effect"
 import { httpServerLayer } from "../src/index.js"
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryWorkflowApi, routeRules } from "@loopctl/http/api"
+import { StoryWorkflowApi, routeRules } from "@loopctl/api"
 import { Effect, Layer } from "effect"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "./identity-support.js"
 import { type CallerName, callers, headersOf } from "./matrix-support.js"

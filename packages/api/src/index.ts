@@ -1,5 +1,5 @@
 /**
- * `@loopctl/http/api`: the loopctl REST API contract alone — endpoints, schemas, error envelopes,
+ * `@loopctl/api`: the loopctl REST API contract alone — endpoints, schemas, error envelopes,
  * access rules and the authentication middleware tag. It holds no server code and imports nothing
  * from Node, so clients build on it with `HttpApiClient.make(LoopctlApi, …)`.
  */
@@ -34,3 +34,4 @@ export * from "./artifacts.js"
 export * from "./bulk.js"
 export * from "./story-workflow.js"
 export * from "./signup.js"
+export * from "./query-fields.js"
