@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FastCheck } from "effect"
-import { Secrets } from "../../src/ports/secrets.js"
+import { Secrets } from "../../src/identity/ports/secrets.js"
 import { SecretsWebCrypto, base64Url, hex, utf8Bytes } from "../../src/testing/memory/secrets.js"
 
 /** The hand-written encoders of the WebCrypto adapter agree with the platform's own. */

@@ -1,11 +1,11 @@
 import { Effect, Schema } from "effect"
-import { Agent } from "../../domain/agent.js"
-import { ApiKey } from "../../domain/api-key.js"
-import { AgentId, ApiKeyId } from "../../domain/ids.js"
-import type { Tenant } from "../../domain/tenant.js"
-import { Agents } from "../../ports/agents.js"
-import { ApiKeys } from "../../ports/api-keys.js"
-import { type Ids, freshId } from "../../ports/ids.js"
+import { Agent } from "../../identity/domain/agent.js"
+import { ApiKey } from "../../identity/domain/api-key.js"
+import type { Tenant } from "../../identity/domain/tenant.js"
+import { Agents } from "../../identity/ports/agents.js"
+import { ApiKeys } from "../../identity/ports/api-keys.js"
+import { AgentId, ApiKeyId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { instant, within } from "./fixtures.js"
 
 /** Object mothers for the access contracts: keys with unique hashes, agents with unique names. */

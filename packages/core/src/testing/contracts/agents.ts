@@ -1,11 +1,11 @@
 import { Effect } from "effect"
-import type { Agent } from "../../domain/agent.js"
-import { AgentId } from "../../domain/ids.js"
-import { type AgentFilter, Agents } from "../../ports/agents.js"
-import type { ApiKeys } from "../../ports/api-keys.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import type { Agent } from "../../identity/domain/agent.js"
+import { type AgentFilter, Agents } from "../../identity/ports/agents.js"
+import type { ApiKeys } from "../../identity/ports/api-keys.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { AgentId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { anAgent, anApiKey, storeAgents, storeKeys } from "./access-fixtures.js"
 import {
   type ContractSuite,

@@ -1,11 +1,11 @@
 import { Effect, Option } from "effect"
-import { ApiKey } from "../../domain/api-key.js"
-import { ApiKeyId } from "../../domain/ids.js"
-import { Agents } from "../../ports/agents.js"
-import { ApiKeys } from "../../ports/api-keys.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import { ApiKey } from "../../identity/domain/api-key.js"
+import { Agents } from "../../identity/ports/agents.js"
+import { ApiKeys } from "../../identity/ports/api-keys.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { ApiKeyId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { aKeyHash, anAgent, anApiKey, storeAgents, storeKeys } from "./access-fixtures.js"
 import {
   type ContractSuite,

@@ -1,13 +1,13 @@
 import { type Context, Effect, Exit } from "effect"
-import type { EpicDependency } from "../../domain/dependency.js"
-import { EpicDependencyId, StoryDependencyId } from "../../domain/ids.js"
-import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
-import { Epics } from "../../ports/epics.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import { Projects } from "../../ports/projects.js"
-import type { Stories } from "../../ports/stories.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { EpicDependencyId, StoryDependencyId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import type { EpicDependency } from "../../work/domain/dependency.js"
+import { EpicDependencies, StoryDependencies } from "../../work/ports/dependencies.js"
+import { Epics } from "../../work/ports/epics.js"
+import { Projects } from "../../work/ports/projects.js"
+import type { Stories } from "../../work/ports/stories.js"
 import {
   type ContractSuite,
   contractCase,

@@ -1,15 +1,19 @@
 import { Effect } from "effect"
-import { Epic } from "../../domain/epic.js"
-import { EpicId, type ProjectId } from "../../domain/ids.js"
-import type { Story } from "../../domain/story.js"
-import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
-import { Epics } from "../../ports/epics.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import { Projects } from "../../ports/projects.js"
-import { Stories } from "../../ports/stories.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
-import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { EpicId, type ProjectId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import { Epic } from "../../work/domain/epic.js"
+import type { Story } from "../../work/domain/story.js"
+import { EpicDependencies, StoryDependencies } from "../../work/ports/dependencies.js"
+import { Epics } from "../../work/ports/epics.js"
+import { Projects } from "../../work/ports/projects.js"
+import { Stories } from "../../work/ports/stories.js"
+import {
+  ArtifactReports,
+  ReviewRecords,
+  VerificationResults,
+} from "../../workflow/ports/verification-records.js"
 import {
   type ContractSuite,
   contractCase,

@@ -1,7 +1,8 @@
 import { Effect, Schema } from "effect"
-import { AuditEntry } from "../../domain/audit-entry.js"
-import { EpicDependency, StoryDependency } from "../../domain/dependency.js"
-import { Epic } from "../../domain/epic.js"
+import { AuditEntry } from "../../audit/domain/audit-entry.js"
+import { OutboxEntry } from "../../events/ports/outbox.js"
+import { Tenant } from "../../identity/domain/tenant.js"
+import { Tenants } from "../../identity/ports/tenants.js"
 import {
   AgentId,
   ApiKeyId,
@@ -16,22 +17,21 @@ import {
   TenantId,
   VerificationResultId,
   WebhookId,
-} from "../../domain/ids.js"
-import type { JsonObject } from "../../domain/json.js"
-import { Project } from "../../domain/project.js"
-import { StoryNumber, sortKeyOf } from "../../domain/story-number.js"
-import { Story } from "../../domain/story.js"
-import { Tenant } from "../../domain/tenant.js"
-import { type Timestamp, timestampFromNanos } from "../../domain/timestamp.js"
-import { ArtifactReport, ReviewRecord, VerificationResult } from "../../domain/verification.js"
-import { Epics } from "../../ports/epics.js"
-import { freshId } from "../../ports/ids.js"
-import type { Ids } from "../../ports/ids.js"
-import { OutboxEntry } from "../../ports/outbox.js"
-import { Projects } from "../../ports/projects.js"
-import { Stories } from "../../ports/stories.js"
-import { Tenants } from "../../ports/tenants.js"
-import { UnitOfWork } from "../../ports/unit-of-work.js"
+} from "../../kernel/domain/ids.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
+import { type Timestamp, timestampFromNanos } from "../../kernel/domain/timestamp.js"
+import { freshId } from "../../kernel/ports/ids.js"
+import type { Ids } from "../../kernel/ports/ids.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import { EpicDependency, StoryDependency } from "../../work/domain/dependency.js"
+import { Epic } from "../../work/domain/epic.js"
+import { Project } from "../../work/domain/project.js"
+import { StoryNumber, sortKeyOf } from "../../work/domain/story-number.js"
+import { Story } from "../../work/domain/story.js"
+import { Epics } from "../../work/ports/epics.js"
+import { Projects } from "../../work/ports/projects.js"
+import { Stories } from "../../work/ports/stories.js"
+import { ArtifactReport, ReviewRecord, VerificationResult } from "../../workflow/domain/verification.js"
 
 /**
  * Object mothers for the contract suites. Every id comes from the `Ids` port, and every tenant

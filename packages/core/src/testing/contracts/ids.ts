@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { Ids } from "../../ports/ids.js"
+import { Ids } from "../../kernel/ports/ids.js"
 import { type ContractSuite, contractCase, expectEqual, expectTrue } from "./contract.js"
 
 // Lowercase on purpose: Postgres prints uuids in lowercase, so an id in any other case would

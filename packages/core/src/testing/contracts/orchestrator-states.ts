@@ -1,13 +1,13 @@
 import { Effect } from "effect"
-import { OrchestratorStateId } from "../../domain/ids.js"
-import type { JsonObject } from "../../domain/json.js"
-import { OrchestratorState } from "../../domain/orchestrator-state.js"
-import type { Project } from "../../domain/project.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import { OrchestratorStates } from "../../ports/orchestrator-states.js"
-import { Projects } from "../../ports/projects.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { OrchestratorStateId } from "../../kernel/domain/ids.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import type { Project } from "../../work/domain/project.js"
+import { Projects } from "../../work/ports/projects.js"
+import { OrchestratorState } from "../../workflow/domain/orchestrator-state.js"
+import { OrchestratorStates } from "../../workflow/ports/orchestrator-states.js"
 import {
   type ContractSuite,
   contractCase,

@@ -1,9 +1,9 @@
 import { Data, Effect } from "effect"
-import { ApiKeys } from "../../ports/api-keys.js"
-import { AuditLog } from "../../ports/audit-log.js"
-import type { Ids } from "../../ports/ids.js"
-import { Tenants } from "../../ports/tenants.js"
-import { UnitOfWork } from "../../ports/unit-of-work.js"
+import { AuditLog } from "../../audit/ports/audit-log.js"
+import { ApiKeys } from "../../identity/ports/api-keys.js"
+import { Tenants } from "../../identity/ports/tenants.js"
+import type { Ids } from "../../kernel/ports/ids.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { anApiKey } from "./access-fixtures.js"
 import {
   type ContractSuite,

@@ -1,10 +1,10 @@
 import { Effect } from "effect"
-import { ProjectId } from "../../domain/ids.js"
-import { Project } from "../../domain/project.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import { Projects } from "../../ports/projects.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import { ProjectId } from "../../kernel/domain/ids.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import { Project } from "../../work/domain/project.js"
+import { Projects } from "../../work/ports/projects.js"
 import {
   type ContractSuite,
   contractCase,

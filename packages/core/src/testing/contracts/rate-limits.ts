@@ -1,6 +1,6 @@
 import { Effect } from "effect"
-import { Ids } from "../../ports/ids.js"
-import { RateLimits } from "../../ports/rate-limits.js"
+import { RateLimits } from "../../identity/ports/rate-limits.js"
+import { Ids } from "../../kernel/ports/ids.js"
 import { type ContractSuite, contractCase, expectEqual, expectTrue } from "./contract.js"
 
 /** Bucket names no other case (or run sharing the store) uses. */

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { Secrets, keyPrefixOf } from "../../ports/secrets.js"
+import { Secrets, keyPrefixOf } from "../../identity/ports/secrets.js"
 import { type ContractSuite, contractCase, expectEqual, expectTrue } from "./contract.js"
 
 /** The Secrets port: the key format, and SHA-256 as lowercase hex of a key's UTF-8 bytes or of raw bytes. */

@@ -1,12 +1,12 @@
 import { Data, Effect, Option, Schema } from "effect"
-import { RootAuthenticator, RootAuthenticatorId } from "../../domain/root-authenticator.js"
-import type { Tenant } from "../../domain/tenant.js"
-import type { Timestamp } from "../../domain/timestamp.js"
-import { type Ids, freshId } from "../../ports/ids.js"
-import { RootAuthenticators } from "../../ports/root-authenticators.js"
-import { SignupChallenge, SignupChallenges } from "../../ports/signup-challenges.js"
-import { Tenants } from "../../ports/tenants.js"
-import { UnitOfWork } from "../../ports/unit-of-work.js"
+import { RootAuthenticator, RootAuthenticatorId } from "../../identity/domain/root-authenticator.js"
+import type { Tenant } from "../../identity/domain/tenant.js"
+import { RootAuthenticators } from "../../identity/ports/root-authenticators.js"
+import { SignupChallenge, SignupChallenges } from "../../identity/ports/signup-challenges.js"
+import { Tenants } from "../../identity/ports/tenants.js"
+import type { Timestamp } from "../../kernel/domain/timestamp.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import {
   type ContractSuite,
   contractCase,

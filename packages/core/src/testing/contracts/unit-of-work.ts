@@ -1,19 +1,23 @@
 import { Cause, Data, Deferred, Effect, Exit, Fiber } from "effect"
-import type { AuditEntry } from "../../domain/audit-entry.js"
-import type { Epic } from "../../domain/epic.js"
-import { Project } from "../../domain/project.js"
-import type { Story } from "../../domain/story.js"
-import type { Tenant } from "../../domain/tenant.js"
-import { AuditLog } from "../../ports/audit-log.js"
-import { EpicDependencies, StoryDependencies } from "../../ports/dependencies.js"
-import { Epics } from "../../ports/epics.js"
-import type { Ids } from "../../ports/ids.js"
-import { Outbox, type OutboxEntry } from "../../ports/outbox.js"
-import { Projects } from "../../ports/projects.js"
-import { Stories } from "../../ports/stories.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
-import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import type { AuditEntry } from "../../audit/domain/audit-entry.js"
+import { AuditLog } from "../../audit/ports/audit-log.js"
+import { Outbox, type OutboxEntry } from "../../events/ports/outbox.js"
+import type { Tenant } from "../../identity/domain/tenant.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import type { Ids } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import type { Epic } from "../../work/domain/epic.js"
+import { Project } from "../../work/domain/project.js"
+import type { Story } from "../../work/domain/story.js"
+import { EpicDependencies, StoryDependencies } from "../../work/ports/dependencies.js"
+import { Epics } from "../../work/ports/epics.js"
+import { Projects } from "../../work/ports/projects.js"
+import { Stories } from "../../work/ports/stories.js"
+import {
+  ArtifactReports,
+  ReviewRecords,
+  VerificationResults,
+} from "../../workflow/ports/verification-records.js"
 import {
   type ContractSuite,
   contractCase,

@@ -1,13 +1,17 @@
 import { Effect } from "effect"
-import type { Story } from "../../domain/story.js"
-import type { ArtifactReport, VerificationResult } from "../../domain/verification.js"
-import type { Epics } from "../../ports/epics.js"
-import type { Ids } from "../../ports/ids.js"
-import type { Projects } from "../../ports/projects.js"
-import type { Stories } from "../../ports/stories.js"
-import type { Tenants } from "../../ports/tenants.js"
-import type { UnitOfWork } from "../../ports/unit-of-work.js"
-import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import type { Tenants } from "../../identity/ports/tenants.js"
+import type { Ids } from "../../kernel/ports/ids.js"
+import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import type { Story } from "../../work/domain/story.js"
+import type { Epics } from "../../work/ports/epics.js"
+import type { Projects } from "../../work/ports/projects.js"
+import type { Stories } from "../../work/ports/stories.js"
+import type { ArtifactReport, VerificationResult } from "../../workflow/domain/verification.js"
+import {
+  ArtifactReports,
+  ReviewRecords,
+  VerificationResults,
+} from "../../workflow/ports/verification-records.js"
 import { type ContractSuite, contractCase, expectEqual } from "./contract.js"
 import {
   aReviewRecord,

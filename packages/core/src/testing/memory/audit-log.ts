@@ -1,7 +1,7 @@
 import { Effect, FiberRef, Layer } from "effect"
-import type { AuditEntry } from "../../domain/audit-entry.js"
-import { pageOf } from "../../domain/page.js"
-import { type AuditFilter, AuditLog, type ChangeFilter } from "../../ports/audit-log.js"
+import type { AuditEntry } from "../../audit/domain/audit-entry.js"
+import { type AuditFilter, AuditLog, type ChangeFilter } from "../../audit/ports/audit-log.js"
+import { pageOf } from "../../kernel/domain/page.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
 /** The memory audit log: the tenant's entries, filtered and ordered as the SQL adapter does. */

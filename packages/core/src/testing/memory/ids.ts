@@ -1,5 +1,5 @@
 import { Effect, Layer, Random } from "effect"
-import { Ids } from "../../ports/ids.js"
+import { Ids } from "../../kernel/ports/ids.js"
 
 const hex = (n: number) => n.toString(16).padStart(2, "0")
 

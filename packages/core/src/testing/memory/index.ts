@@ -1,5 +1,5 @@
 import { Layer } from "effect"
-import { LoopctlServices } from "../../services/layer.js"
+import { LoopctlServices } from "../../layer.js"
 import { AgentsMemory, ApiKeysMemory, TenantsMemory } from "./access.js"
 import { AuditLogMemory } from "./audit-log.js"
 import { IdsRandom } from "./ids.js"

@@ -1,6 +1,6 @@
 import { Effect, HashMap, Layer, Option } from "effect"
-import { OrchestratorStates } from "../../ports/orchestrator-states.js"
-import { DuplicateKey } from "../../ports/storage-errors.js"
+import { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import { OrchestratorStates } from "../../workflow/ports/orchestrator-states.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
 /** Orchestrator checkpoints in memory: unique per project and key, replaced by compare-and-set. */

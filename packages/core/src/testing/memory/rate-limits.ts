@@ -1,5 +1,5 @@
 import { Effect, Layer, Ref } from "effect"
-import { RateLimits } from "../../ports/rate-limits.js"
+import { RateLimits } from "../../identity/ports/rate-limits.js"
 
 /** Rate counters in process memory: right for one process, which is all the memory store serves. */
 export const RateLimitsMemory = Layer.effect(

@@ -1,7 +1,11 @@
 import { Effect, HashMap, Layer } from "effect"
-import { pageOf } from "../../domain/page.js"
-import { Outbox } from "../../ports/outbox.js"
-import { ArtifactReports, ReviewRecords, VerificationResults } from "../../ports/verification-records.js"
+import { Outbox } from "../../events/ports/outbox.js"
+import { pageOf } from "../../kernel/domain/page.js"
+import {
+  ArtifactReports,
+  ReviewRecords,
+  VerificationResults,
+} from "../../workflow/ports/verification-records.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
 /** Memory implementations of verification records and the outbox. */

@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { Secrets, apiKeyScheme } from "../../ports/secrets.js"
+import { Secrets, apiKeyScheme } from "../../identity/ports/secrets.js"
 
 /**
  * Secrets from the WebCrypto global (`globalThis.crypto`), which browsers, Deno, Bun and Node

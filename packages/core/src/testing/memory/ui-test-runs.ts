@@ -1,6 +1,6 @@
 import { Effect, HashMap, Layer, Option } from "effect"
-import type { UiTestRun } from "../../domain/ui-test-run.js"
-import { UiTestRuns } from "../../ports/ui-test-runs.js"
+import type { UiTestRun } from "../../workflow/domain/ui-test-run.js"
+import { UiTestRuns } from "../../workflow/ports/ui-test-runs.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
 /** Newest first, as the SQL adapter orders them. */

@@ -1,5 +1,5 @@
 import { Effect, Exit, FiberRef, Layer, Option, Ref } from "effect"
-import { UnitOfWork } from "../../ports/unit-of-work.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { MemoryStore } from "./store.js"
 
 /**

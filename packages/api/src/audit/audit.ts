@@ -1,0 +1,132 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { ApiKeyId, AuditActorType, AuditEntryId, JsonObject, ProjectId, Timestamp } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { queryField, queryType } from "../contract/query-fields.js"
+
+/** A story id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const storyId = HttpApiSchema.param("id", Schema.String)
+
+/** A row of `GET /api/v1/audit`: one audit entry, every field but its tenant. */
+export const AuditRowView = Schema.Struct({
+  id: AuditEntryId,
+  entity_type: Schema.String,
+  entity_id: Schema.UUID,
+  action: Schema.String,
+  actor_type: AuditActorType,
+  actor_id: Schema.NullOr(ApiKeyId),
+  actor_label: Schema.NullOr(Schema.String),
+  old_state: Schema.NullOr(JsonObject),
+  new_state: Schema.NullOr(JsonObject),
+  project_id: Schema.NullOr(ProjectId),
+  metadata: JsonObject,
+  inserted_at: Timestamp,
+}).annotations({ identifier: "AuditEntry" })
+
+/** A row of `GET /api/v1/changes`: an audit entry without `old_state` and `actor_id`. */
+export const ChangeRowView = AuditRowView.pipe(Schema.omit("old_state", "actor_id")).annotations({
+  identifier: "ChangeEntry",
+})
+
+/** A row of a story's history: the entity id and project are the story's own. */
+export const HistoryRowView = AuditRowView.pipe(Schema.omit("entity_id", "project_id")).annotations({
+  identifier: "HistoryEntry",
+})
+
+/** The original's page object, kept beside `meta` (D13). */
+export const Pagination = Schema.Struct({
+  total: Schema.Int,
+  page: Schema.Int,
+  page_size: Schema.Int,
+}).annotations({ identifier: "Pagination" })
+
+/** `GET /api/v1/audit`. */
+export const AuditList = Schema.Struct({
+  data: Schema.Array(AuditRowView),
+  pagination: Pagination,
+  meta: PageMeta,
+}).annotations({ identifier: "AuditList" })
+
+/** `GET /api/v1/changes`: a batch and the cursor of the next one (null when nothing follows). */
+export const ChangeFeed = Schema.Struct({
+  data: Schema.Array(ChangeRowView),
+  has_more: Schema.Boolean,
+  next_since: Schema.NullOr(Timestamp),
+}).annotations({ identifier: "ChangeFeed" })
+
+/** `GET /api/v1/stories/:id/history`. */
+export const StoryHistory = Schema.Struct({
+  data: Schema.Array(HistoryRowView),
+  pagination: Pagination,
+  meta: PageMeta,
+}).annotations({ identifier: "StoryHistory" })
+
+/** The filters the tenant's and the superadmin's audit lists share. */
+export const auditFilterFields = {
+  entity_type: queryField("Entity type, e.g. story, project, agent", queryType.text),
+  entity_id: queryField("Entity id (a uuid)", queryType.uuid),
+  action: queryField("Action, e.g. created, status_changed", queryType.text),
+  actor_type: queryField(
+    "api_key, superadmin, system or human",
+    queryType.oneOf("api_key", "superadmin", "system", "human"),
+  ),
+  actor_id: queryField("The acting API key's id (a uuid)", queryType.uuid),
+  from: queryField("Earliest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
+  to: queryField("Latest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
+}
+
+/** The audit list query: equality filters (empty ones ignored), an inclusive time range, the page. */
+export const AuditQuery = payloadStruct({
+  ...auditFilterFields,
+  project_id: queryField("Project id (a uuid)", queryType.uuid),
+  ...pageQueryFields,
+})
+
+/** The change feed query. `since` is checked by the server, so a missing one is a 400, not a 422. */
+export const ChangesQuery = payloadStruct({
+  since: queryField(
+    "Required: entries inserted strictly after this instant (ISO-8601 with Z or an offset)",
+    queryType.dateTime,
+  ),
+  limit: queryField("Batch size (default 1000; more than 1000 is served as 1000)", queryType.count(1)),
+  project_id: queryField("Project id (a uuid)", queryType.uuid),
+  entity_type: queryField("Entity type", queryType.text),
+  action: queryField("Action", queryType.text),
+})
+
+/** The story history query: the page (100 by default, at most 100). */
+export const HistoryQuery = payloadStruct({
+  page: pageQueryFields.page,
+  page_size: queryField("Entries per page (default 100; more than 100 is served as 100)", queryType.count(1)),
+  limit: pageQueryFields.limit,
+})
+
+/** The `audit` group: the tenant's audit trail, its change feed and one story's history. */
+export class AuditGroup extends HttpApiGroup.make("audit")
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/audit")
+      .setUrlParams(AuditQuery)
+      .addSuccess(AuditList)
+      .annotate(
+        OpenApi.Summary,
+        "The tenant's audit trail, newest first; filter by entity, action, actor, time",
+      )
+      .pipe(requireRole(Access.min("user"))),
+  )
+  .add(
+    HttpApiEndpoint.get("changes", "/api/v1/changes")
+      .setUrlParams(ChangesQuery)
+      .addSuccess(ChangeFeed)
+      .annotate(OpenApi.Summary, "Change feed: audit entries after `since`, oldest first, with a cursor")
+      .pipe(requireRole(Access.anyRole)),
+  )
+  .add(
+    HttpApiEndpoint.get("storyHistory")`/api/v1/stories/${storyId}/history`
+      .setUrlParams(HistoryQuery)
+      .addSuccess(StoryHistory)
+      .annotate(OpenApi.Summary, "A story's audit history and token usage reports, oldest first")
+      .pipe(requireRole(Access.anyRole)),
+  )
+  .annotate(OpenApi.Description, "The append-only audit trail of the caller's tenant") {}

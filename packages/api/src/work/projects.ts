@@ -1,0 +1,123 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Project, ProjectProgress } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { queryField, queryType } from "../contract/query-fields.js"
+
+/** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const projectId = HttpApiSchema.param("id", Schema.String)
+
+const Count = Schema.Int.pipe(Schema.nonNegative())
+
+/** The body of `POST /api/v1/projects`. */
+export const ProjectCreation = Schema.Struct({
+  name: requiredField("The project's name, at most 255 characters (required)", jsonType.string),
+  slug: requiredField(
+    "Unique in the tenant and immutable: lowercase alphanumeric with hyphens, 2..63 characters (required)",
+    jsonType.string,
+  ),
+  repo_url: optionalField("The repository", jsonType.string),
+  description: optionalField("Free text", jsonType.string),
+  tech_stack: optionalField("Free text", jsonType.string),
+  mission: optionalField("Trimmed; at most 2000 characters; empty means none", jsonType.string),
+  metadata: optionalField("Free-form object", jsonType.object),
+}).annotations({ identifier: "ProjectCreation" })
+
+/** The body of `PATCH /api/v1/projects/:id`: the writable fields, each optional; null fields and the slug are ignored. */
+export const ProjectPatch = Schema.Struct({
+  name: optionalField("New name (cannot be blank)", jsonType.string),
+  repo_url: optionalField("New repository; an empty text clears it", jsonType.string),
+  description: optionalField("New description; an empty text clears it", jsonType.string),
+  tech_stack: optionalField("New tech stack; an empty text clears it", jsonType.string),
+  status: optionalField("active or archived; other values are ignored", jsonType.oneOf("active", "archived")),
+  mission: optionalField("New mission; an empty text clears it", jsonType.string),
+  metadata: optionalField("Replaces the stored metadata", jsonType.object),
+}).annotations({ identifier: "ProjectPatch" })
+
+/** `{project:{…}}`. */
+export const ProjectBody = Schema.Struct({ project: Project }).annotations({ identifier: "ProjectBody" })
+
+/** One project with how much it holds. */
+export const ProjectDetailView = Schema.Struct({
+  ...Project.fields,
+  epic_count: Count,
+  story_count: Count,
+}).annotations({ identifier: "ProjectDetail" })
+
+/** `{project:{…, epic_count, story_count}}`. */
+export const ProjectDetailBody = Schema.Struct({ project: ProjectDetailView }).annotations({
+  identifier: "ProjectDetailBody",
+})
+
+/** A page of projects, by name. */
+export const ProjectList = Schema.Struct({
+  data: Schema.Array(Project),
+  meta: PageMeta,
+}).annotations({ identifier: "ProjectList" })
+
+/** The project list query. */
+export const ProjectListQuery = payloadStruct({
+  status: queryField("active, archived, or any for both", queryType.oneOf("active", "archived", "any")),
+  include_archived: queryField(
+    "true or 1 lists archived projects too (default: active only)",
+    queryType.flag,
+  ),
+  ...pageQueryFields,
+})
+
+/** `{progress:{…}}` of a project. */
+export const ProjectProgressBody = Schema.Struct({ progress: ProjectProgress }).annotations({
+  identifier: "ProjectProgressBody",
+})
+
+const reader = requireRole(Access.min("agent"))
+const writer = requireRole(Access.min("orchestrator"))
+
+/** The `projects` group: the tenant's projects, the top of the work breakdown. */
+export class ProjectsGroup extends HttpApiGroup.make("projects")
+  .add(
+    HttpApiEndpoint.post("create", "/api/v1/projects")
+      .setPayload(ProjectCreation)
+      .addSuccess(ProjectBody, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a project (422 once the tenant's max_projects are active)")
+      .pipe(writer),
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/projects")
+      .setUrlParams(ProjectListQuery)
+      .addSuccess(ProjectList)
+      .annotate(OpenApi.Summary, "The tenant's projects by name; active ones unless asked otherwise")
+      .pipe(reader),
+  )
+  .add(
+    HttpApiEndpoint.get("show")`/api/v1/projects/${projectId}`
+      .addSuccess(ProjectDetailBody)
+      .annotate(OpenApi.Summary, "One project with its epic and story counts (archived ones too)")
+      .pipe(reader),
+  )
+  .add(
+    HttpApiEndpoint.patch("update")`/api/v1/projects/${projectId}`
+      .setPayload(ProjectPatch)
+      .addSuccess(ProjectBody)
+      .annotate(OpenApi.Summary, "Change a project's writable fields (the slug is immutable)")
+      .pipe(writer),
+  )
+  .add(
+    HttpApiEndpoint.del("archive")`/api/v1/projects/${projectId}`
+      .addSuccess(ProjectBody)
+      .annotate(OpenApi.Summary, "Archive a project: it stays readable and leaves the default list")
+      .pipe(requireRole(Access.min("user"))),
+  )
+  .add(
+    HttpApiEndpoint.get("progress")`/api/v1/projects/${projectId}/progress`
+      .addSuccess(ProjectProgressBody)
+      .annotate(
+        OpenApi.Summary,
+        "Stories per agent and verified status, completed epics, verified share and estimated hours",
+      )
+      .pipe(reader),
+  )
+  .annotate(OpenApi.Description, "Projects of the caller's tenant") {}

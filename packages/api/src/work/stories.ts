@@ -1,0 +1,265 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { AcceptanceCriterion, ArtifactReport, Story } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { PageMeta } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { queryField, queryType } from "../contract/query-fields.js"
+
+/** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const id = HttpApiSchema.param("id", Schema.String)
+
+/** The fields of a story create body; the core validates them and answers 422 per field. */
+const storyFields = {
+  number: requiredField('"M" or "M.m", each part 0..9999, unique in the project (required)', jsonType.string),
+  title: requiredField("1..500 characters (required)", jsonType.string),
+  description: optionalField("At most 50,000 characters", jsonType.string),
+  acceptance_criteria: optionalField("An array of objects, stored as sent (default [])", {
+    type: "array",
+    items: { type: "object" },
+  }),
+  estimated_hours: optionalField("A number or a numeric string; anything else is dropped", {
+    type: "number",
+  }),
+  metadata: optionalField("Free-form object", jsonType.object),
+}
+
+/** The body of `POST /api/v1/epics/:id/stories`. */
+export const StoryCreation = Schema.Struct(storyFields).annotations({ identifier: "StoryCreation" })
+
+/** The body of `POST /api/v1/projects/:id/stories`: a story and the number of its epic. */
+export const ProjectStoryCreation = Schema.Struct({
+  epic_number: requiredField("The number of the project's epic the story goes into (required)", {
+    type: "integer",
+  }),
+  ...storyFields,
+}).annotations({ identifier: "ProjectStoryCreation" })
+
+/** The body of `PATCH /api/v1/stories/:id`. Statuses, number and epic are not writable and are ignored. */
+export const StoryChangesBody = Schema.Struct({
+  title: optionalField("1..500 characters", jsonType.string),
+  description: optionalField("At most 50,000 characters; a blank one clears it", jsonType.string),
+  acceptance_criteria: optionalField("Replaces the stored array (objects, stored as sent)", {
+    type: "array",
+    items: { type: "object" },
+  }),
+  estimated_hours: optionalField("A number or a numeric string; anything else is ignored", {
+    type: "number",
+  }),
+  metadata: optionalField("Replaces the stored object", jsonType.object),
+}).annotations({ identifier: "StoryChanges" })
+
+/** `{story:{…}}`. */
+export const SingleStory = Schema.Struct({ story: Story }).annotations({ identifier: "SingleStory" })
+
+/** An edge where the story is the dependent, as the story view lists it. */
+export const StoryEdgeView = Schema.Struct({
+  story_id: Story.fields.id,
+  depends_on_story_id: Story.fields.id,
+}).annotations({ identifier: "StoryEdge" })
+
+/** `GET /api/v1/stories/:id`: the story with its edges, first artifacts and verification count. */
+export const StoryDetailBody = Schema.Struct({
+  story: Schema.Struct({
+    ...Story.fields,
+    dependencies: Schema.Array(StoryEdgeView),
+    artifacts: Schema.Array(ArtifactReport),
+    /** Always null; the latest outcome is read from `/stories/:id/verifications`. */
+    latest_verification: Schema.Null,
+    iteration_count: Schema.Int,
+    project_mission: Schema.optional(Schema.String),
+  }).annotations({ identifier: "StoryDetail" }),
+}).annotations({ identifier: "StoryDetailBody" })
+
+/** The `meta` of `GET /api/v1/stories`: the original's limit/offset beside the page view (D13). */
+export const StoryListMeta = Schema.Struct({
+  ...PageMeta.fields,
+  limit: Schema.Int,
+  offset: Schema.Int,
+}).annotations({ identifier: "StoryListMeta" })
+
+/** `GET /api/v1/stories`. */
+export const StoryList = Schema.Struct({
+  data: Schema.Array(Story),
+  meta: StoryListMeta,
+}).annotations({ identifier: "StoryList" })
+
+/** A page of an epic's stories. */
+export const EpicStoryList = Schema.Struct({
+  data: Schema.Array(Story),
+  meta: PageMeta,
+}).annotations({ identifier: "EpicStoryList" })
+
+/** A story as the queues show it: who, where and its two statuses. */
+export const QueuedStory = Schema.Struct({
+  id: Story.fields.id,
+  tenant_id: Story.fields.tenant_id,
+  project_id: Story.fields.project_id,
+  epic_id: Story.fields.epic_id,
+  number: Story.fields.number,
+  title: Story.fields.title,
+  agent_status: Story.fields.agent_status,
+  verified_status: Story.fields.verified_status,
+  sort_key: Story.fields.sort_key,
+  inserted_at: Story.fields.inserted_at,
+  updated_at: Story.fields.updated_at,
+}).annotations({ identifier: "QueuedStory" })
+
+/** A story that holds another back. */
+export const BlockingStory = Schema.Struct({
+  id: Story.fields.id,
+  number: Story.fields.number,
+  title: Story.fields.title,
+  agent_status: Story.fields.agent_status,
+  verified_status: Story.fields.verified_status,
+}).annotations({ identifier: "BlockingStory" })
+
+/** `GET /api/v1/stories/ready`. */
+export const ReadyStoryList = Schema.Struct({
+  data: Schema.Array(QueuedStory),
+  meta: PageMeta,
+}).annotations({ identifier: "ReadyStoryList" })
+
+/** `GET /api/v1/stories/blocked`. */
+export const BlockedStoryList = Schema.Struct({
+  data: Schema.Array(
+    Schema.Struct({ story: QueuedStory, blocking_dependencies: Schema.Array(BlockingStory) }),
+  ),
+  meta: PageMeta,
+}).annotations({ identifier: "BlockedStoryList" })
+
+/** `GET /api/v1/stories/:id/acceptance_criteria`: every criterion, one page (D13). */
+export const AcceptanceCriterionList = Schema.Struct({
+  data: Schema.Array(AcceptanceCriterion),
+  meta: PageMeta,
+}).annotations({ identifier: "AcceptanceCriterionList" })
+
+const statusFilters = {
+  agent_status: queryField(
+    "pending, contracted, assigned, implementing or reported_done",
+    queryType.oneOf("pending", "contracted", "assigned", "implementing", "reported_done"),
+  ),
+  verified_status: queryField(
+    "unverified, verified or rejected",
+    queryType.oneOf("unverified", "verified", "rejected"),
+  ),
+}
+
+/** The query of `GET /api/v1/stories`. `project_id` is checked by the server: missing is a 400. */
+export const StoryListQuery = payloadStruct({
+  project_id: queryField("Required: the project whose stories to list", queryType.uuid),
+  epic_id: queryField("Only this epic's stories", queryType.uuid),
+  ...statusFilters,
+  limit: queryField("Stories to return (default 100; more than 500 is served as 500)", queryType.count(1)),
+  page_size: queryField("Alias of limit (limit wins)", queryType.count(1)),
+  offset: queryField("Stories to skip (default 0)", queryType.count(0)),
+})
+
+/** The query of an epic's story list. */
+export const EpicStoryQuery = payloadStruct({
+  ...statusFilters,
+  page: queryField("1-based page number (default 1)", queryType.count(1)),
+  page_size: queryField("Stories per page (default 20; more than 100 is served as 100)", queryType.count(1)),
+  limit: queryField("Alias of page_size (page_size wins)", queryType.count(1)),
+})
+
+const queuePage = {
+  page: queryField("1-based page number (default 1)", queryType.count(1)),
+  page_size: queryField("Stories per page (default 100; more than 500 is served as 500)", queryType.count(1)),
+  limit: queryField("Alias of page_size", queryType.count(1)),
+}
+
+/** The query of `GET /api/v1/stories/ready`. */
+export const ReadyQuery = payloadStruct({
+  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
+  epic_id: queryField("Only this epic's stories", queryType.uuid),
+  ...queuePage,
+})
+
+/** The query of `GET /api/v1/stories/blocked`. */
+export const BlockedQuery = payloadStruct({
+  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
+  ...queuePage,
+})
+
+const agent = requireRole(Access.min("agent"))
+const orchestrator = requireRole(Access.min("orchestrator"))
+
+/**
+ * The `stories` group: stories under their epics and projects, the story list with its filters,
+ * the ready and blocked queues, one story, its changes and its acceptance criteria. Statuses are
+ * never written here; the lifecycle endpoints move them.
+ */
+export class StoriesGroup extends HttpApiGroup.make("stories")
+  .add(
+    HttpApiEndpoint.post("create")`/api/v1/epics/${id}/stories`
+      .setPayload(StoryCreation)
+      .addSuccess(SingleStory, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a story in the epic (pending, unverified)")
+      .pipe(orchestrator),
+  )
+  .add(
+    HttpApiEndpoint.post("createInProject")`/api/v1/projects/${id}/stories`
+      .setPayload(ProjectStoryCreation)
+      .addSuccess(SingleStory, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a story in the project's epic named by epic_number")
+      .pipe(orchestrator),
+  )
+  .add(
+    HttpApiEndpoint.get("listOfEpic")`/api/v1/epics/${id}/stories`
+      .setUrlParams(EpicStoryQuery)
+      .addSuccess(EpicStoryList)
+      .annotate(OpenApi.Summary, "The epic's stories by number; filter by agent and verified status")
+      .pipe(agent),
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/stories")
+      .setUrlParams(StoryListQuery)
+      .addSuccess(StoryList)
+      .annotate(
+        OpenApi.Summary,
+        "A project's stories by number; filter by epic and status, read by limit/offset",
+      )
+      .pipe(agent),
+  )
+  .add(
+    HttpApiEndpoint.get("ready", "/api/v1/stories/ready")
+      .setUrlParams(ReadyQuery)
+      .addSuccess(ReadyStoryList)
+      .annotate(OpenApi.Summary, "Stories an agent may pick up: pending, every prerequisite verified")
+      .pipe(agent),
+  )
+  .add(
+    HttpApiEndpoint.get("blocked", "/api/v1/stories/blocked")
+      .setUrlParams(BlockedQuery)
+      .addSuccess(BlockedStoryList)
+      .annotate(OpenApi.Summary, "Stories waiting for an unverified prerequisite, with what blocks them")
+      .pipe(agent),
+  )
+  .add(
+    HttpApiEndpoint.get("show")`/api/v1/stories/${id}`
+      .addSuccess(StoryDetailBody)
+      .annotate(OpenApi.Summary, "One story with its dependencies, artifacts and verification count")
+      .pipe(agent),
+  )
+  .add(
+    HttpApiEndpoint.patch("update")`/api/v1/stories/${id}`
+      .setPayload(StoryChangesBody)
+      .addSuccess(SingleStory)
+      .annotate(OpenApi.Summary, "Change a story's title, description, criteria, estimate or metadata")
+      .pipe(orchestrator),
+  )
+  .add(
+    HttpApiEndpoint.del("delete")`/api/v1/stories/${id}`
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a story with its dependencies and records")
+      .pipe(requireRole(Access.min("user"))),
+  )
+  .add(
+    HttpApiEndpoint.get("acceptanceCriteria")`/api/v1/stories/${id}/acceptance_criteria`
+      .addSuccess(AcceptanceCriterionList)
+      .annotate(OpenApi.Summary, "The story's acceptance criteria as rows, ordered by ac_id")
+      .pipe(agent),
+  )
+  .annotate(OpenApi.Description, "Stories of the caller's tenant and the queues derived from them") {}

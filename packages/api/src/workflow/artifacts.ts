@@ -1,0 +1,51 @@
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { ArtifactReport } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { Enveloped } from "../contract/errors.js"
+import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { storyIdParam } from "./lifecycle.js"
+
+/** The body of `POST /stories/:id/artifacts`. */
+export const ArtifactBody = Schema.Struct({
+  artifact_type: requiredField(
+    "What was produced: migration, schema, test, route, commit_diff, … (required)",
+    jsonType.string,
+  ),
+  path: requiredField("Where it is (required)", jsonType.string),
+  exists: optionalField("Whether it exists (default true)", { type: "boolean" }),
+  details: optionalField("Free-form object (default {})", jsonType.object),
+}).annotations({ identifier: "ArtifactBody" })
+
+/** `{artifact_report}`. */
+export const ArtifactReportBody = Schema.Struct({ artifact_report: ArtifactReport }).annotations({
+  identifier: "ArtifactReportBody",
+})
+
+/** A page of a story's artifact reports, oldest first. */
+export const ArtifactList = Schema.Struct({
+  data: Schema.Array(ArtifactReport),
+  meta: PageMeta,
+}).annotations({ identifier: "ArtifactList" })
+
+/** The `artifacts` group: what agents and orchestrators say they produced for a story. */
+export class ArtifactsGroup extends HttpApiGroup.make("artifacts")
+  .add(
+    HttpApiEndpoint.post("report")`/api/v1/stories/${storyIdParam}/artifacts`
+      .setPayload(ArtifactBody)
+      .addSuccess(ArtifactReportBody, { status: 201 })
+      .annotate(OpenApi.Summary, "Record an artifact produced for a story (in any state)")
+      .pipe(requireRole(Access.exact("agent", "orchestrator"))),
+  )
+  .add(
+    HttpApiEndpoint.get("list")`/api/v1/stories/${storyIdParam}/artifacts`
+      .setUrlParams(payloadStruct(pageQueryFields))
+      .addSuccess(ArtifactList)
+      .annotate(OpenApi.Summary, "A story's artifact reports, oldest first")
+      .pipe(requireRole(Access.min("agent"))),
+  )
+  .addError(Enveloped.Forbidden)
+  .addError(Enveloped.AgentLinkRequired)
+  .annotate(OpenApi.Description, "Artifacts reported for stories") {}

@@ -1,0 +1,78 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { OrchestratorState, Rules } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { Enveloped } from "../contract/errors.js"
+import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { queryField, queryType } from "../contract/query-fields.js"
+
+/** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const projectId = HttpApiSchema.param("project_id", Schema.String)
+
+/** The body of `PUT /api/v1/orchestrator/state/:project_id`. */
+export const StateSave = Schema.Struct({
+  state_key: requiredField("The checkpoint slot, 1..255 characters (required), e.g. main", jsonType.string),
+  state_data: requiredField(
+    "The whole state, any JSON object; it replaces the stored one (required)",
+    jsonType.object,
+  ),
+  version: optionalField(
+    "The version last read: 0 (or absent) for a key's first save, else exactly the stored version (409 otherwise)",
+    jsonType.integer,
+  ),
+  expected_version: optionalField("Alias of version", jsonType.integer),
+}).annotations({ identifier: "StateSave" })
+
+/** `{state:{…}}`. */
+export const StateBody = Schema.Struct({ state: OrchestratorState }).annotations({ identifier: "StateBody" })
+
+const stateKey = queryField('The checkpoint slot (default "main")', queryType.text)
+
+/** The query of `GET /api/v1/orchestrator/state/:project_id`. */
+export const StateQuery = payloadStruct({ state_key: stateKey })
+
+/** The query of the history: the key and the page (25 entries by default, at most 100). */
+export const StateHistoryQuery = payloadStruct({
+  state_key: stateKey,
+  page: pageQueryFields.page,
+  page_size: queryField("Entries per page (default 25; more than 100 is served as 100)", queryType.count(1)),
+  limit: pageQueryFields.limit,
+})
+
+/** A key's saves, newest first. */
+export const StateHistory = Schema.Struct({
+  data: Schema.Array(
+    Rules.OrchestratorState.StateHistoryEntry.annotations({ identifier: "StateHistoryEntry" }),
+  ),
+  meta: PageMeta,
+}).annotations({ identifier: "StateHistory" })
+
+const orchestrator = requireRole(Access.exact("orchestrator", "superadmin"))
+
+/** The `orchestratorState` group: an orchestrator's checkpoints per project, versioned. */
+export class OrchestratorStateGroup extends HttpApiGroup.make("orchestratorState")
+  .add(
+    HttpApiEndpoint.put("save")`/api/v1/orchestrator/state/${projectId}`
+      .setPayload(StateSave)
+      .addSuccess(StateBody)
+      .addError(Enveloped.Conflict)
+      .annotate(OpenApi.Summary, "Save a checkpoint as the next version (optimistic: a stale version is 409)")
+      .pipe(orchestrator),
+  )
+  .add(
+    HttpApiEndpoint.get("load")`/api/v1/orchestrator/state/${projectId}`
+      .setUrlParams(StateQuery)
+      .addSuccess(StateBody)
+      .annotate(OpenApi.Summary, "The saved checkpoint of a state key (404 when none)")
+      .pipe(orchestrator),
+  )
+  .add(
+    HttpApiEndpoint.get("history")`/api/v1/orchestrator/state/${projectId}/history`
+      .setUrlParams(StateHistoryQuery)
+      .addSuccess(StateHistory)
+      .annotate(OpenApi.Summary, "Every save of a state key, newest first, from the audit trail")
+      .pipe(orchestrator),
+  )
+  .annotate(OpenApi.Description, "Orchestrator state checkpointing") {}

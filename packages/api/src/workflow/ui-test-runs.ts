@@ -1,0 +1,159 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Rules, UiTestRun } from "@loopctl/core"
+import { Schema } from "effect"
+import { Access, requireRole } from "../contract/access.js"
+import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { payloadStruct } from "../contract/payload.js"
+import { queryField, queryType } from "../contract/query-fields.js"
+
+/** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
+const projectId = HttpApiSchema.param("id", Schema.String)
+/** A run id in a README path. */
+const runId = HttpApiSchema.param("id", Schema.String)
+/** A run id in an alias path, after its project. */
+const aliasRunId = HttpApiSchema.param("run_id", Schema.String)
+
+/** The body of a start: the README's `notes` and the original's `guide_reference`, both optional. */
+export const UiTestRunStart = Schema.Struct({
+  notes: optionalField("What this pass is about", jsonType.string),
+  guide_reference: optionalField("The test guide followed, 1..1000 characters", jsonType.string),
+}).annotations({ identifier: "UiTestRunStart" })
+
+const textOrTexts = { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] }
+
+/** The body of a finding: the README's fields and the original's. */
+export const UiTestFindingBody = Schema.Struct({
+  severity: requiredField(
+    "blocker, bug or enhancement (README), or critical, high, medium or low (original) (required)",
+    jsonType.oneOf(...Rules.UiTestRun.severities),
+  ),
+  title: optionalField(
+    "Short description (required unless description is given), at most 500 characters",
+    jsonType.string,
+  ),
+  description: optionalField("What was seen (the original's field; stands in for title)", jsonType.string),
+  steps: optionalField("Reproduction steps", textOrTexts),
+  expected: optionalField("Expected behaviour", jsonType.string),
+  actual: optionalField("Actual behaviour", jsonType.string),
+  step: optionalField("The guide step it happened at", { oneOf: [{ type: "string" }, { type: "number" }] }),
+  type: optionalField("A kind of finding, free text", jsonType.string),
+  screenshot_path: optionalField(
+    "Where a screenshot was saved (counts toward screenshots_count)",
+    jsonType.string,
+  ),
+  console_errors: optionalField("Browser console errors", textOrTexts),
+}).annotations({ identifier: "UiTestFindingBody" })
+
+/** The body of a completion. */
+export const UiTestRunCompletion = Schema.Struct({
+  summary: requiredField("What the pass found (required)", jsonType.string),
+  status: optionalField(
+    "passed or failed; when absent, failed if a blocker or critical finding was recorded, else passed",
+    jsonType.oneOf("passed", "failed"),
+  ),
+}).annotations({ identifier: "UiTestRunCompletion" })
+
+/** A run under both names clients use: the README's `data` and the original's `ui_test_run`. */
+export const UiTestRunBody = Schema.Struct({ ui_test_run: UiTestRun, data: UiTestRun }).annotations({
+  identifier: "UiTestRunBody",
+})
+
+/** The `meta` of the run list: the page-style keys (D13) and the original's `total`, `limit`, `offset`. */
+export const UiTestRunListMeta = Schema.Struct({
+  ...PageMeta.fields,
+  total: Schema.Int,
+  limit: Schema.Int,
+  offset: Schema.Int,
+}).annotations({ identifier: "UiTestRunListMeta" })
+
+/** A page of runs, newest first. */
+export const UiTestRunList = Schema.Struct({
+  data: Schema.Array(UiTestRun),
+  meta: UiTestRunListMeta,
+}).annotations({ identifier: "UiTestRunList" })
+
+/** The run list query. */
+export const UiTestRunListQuery = payloadStruct({
+  status: queryField(
+    "running (or in_progress), passed, failed or cancelled",
+    queryType.oneOf("running", "in_progress", "passed", "failed", "cancelled"),
+  ),
+  offset: queryField("Runs to skip (overrides page)", queryType.count(0)),
+  ...pageQueryFields,
+})
+
+const anyKey = requireRole(Access.min("agent"))
+
+/** The `uiTestRuns` group: QA passes over a project's running application and their findings. */
+export class UiTestRunsGroup extends HttpApiGroup.make("uiTestRuns")
+  .add(
+    HttpApiEndpoint.post("start")`/api/v1/projects/${projectId}/ui_test_runs`
+      .setPayload(UiTestRunStart)
+      .addSuccess(UiTestRunBody, { status: 201 })
+      .annotate(OpenApi.Summary, "Start a UI test run on a project (status running)")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.get("list")`/api/v1/projects/${projectId}/ui_test_runs`
+      .setUrlParams(UiTestRunListQuery)
+      .addSuccess(UiTestRunList)
+      .annotate(OpenApi.Summary, "A project's UI test runs, newest first; filter by status")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.get("show")`/api/v1/ui_test_runs/${runId}`
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "One run with its findings")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.post("addFinding")`/api/v1/ui_test_runs/${runId}/findings`
+      .setPayload(UiTestFindingBody)
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "Record one finding on a run in progress")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.post("complete")`/api/v1/ui_test_runs/${runId}/complete`
+      .setPayload(UiTestRunCompletion)
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "Complete a run in progress with a summary")
+      .pipe(anyKey),
+  )
+  // The original's paths, kept as aliases.
+  .add(
+    HttpApiEndpoint.post("startAlias")`/api/v1/projects/${projectId}/ui-tests`
+      .setPayload(UiTestRunStart)
+      .addSuccess(UiTestRunBody, { status: 201 })
+      .annotate(OpenApi.Summary, "Alias of POST /api/v1/projects/:id/ui_test_runs")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.get("listAlias")`/api/v1/projects/${projectId}/ui-tests`
+      .setUrlParams(UiTestRunListQuery)
+      .addSuccess(UiTestRunList)
+      .annotate(OpenApi.Summary, "Alias of GET /api/v1/projects/:id/ui_test_runs")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.get("showAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}`
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "Alias of GET /api/v1/ui_test_runs/:id (404 for a run of another project)")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.post("addFindingAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}/findings`
+      .setPayload(UiTestFindingBody)
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "Alias of POST /api/v1/ui_test_runs/:id/findings")
+      .pipe(anyKey),
+  )
+  .add(
+    HttpApiEndpoint.post("completeAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}/complete`
+      .setPayload(UiTestRunCompletion)
+      .addSuccess(UiTestRunBody)
+      .annotate(OpenApi.Summary, "Alias of POST /api/v1/ui_test_runs/:id/complete")
+      .pipe(anyKey),
+  )
+  .annotate(OpenApi.Description, "UI test runs: exploratory QA passes and their findings") {}

@@ -1,0 +1,72 @@
+import { Context, type Effect, type Option } from "effect"
+import type { AgentId, ApiKeyId } from "../../kernel/domain/ids.js"
+import type { Timestamp } from "../../kernel/domain/timestamp.js"
+import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import type { ApiKey } from "../domain/api-key.js"
+import type { Tenant } from "../domain/tenant.js"
+
+/** A key as authentication finds it, with its tenant (none for a superadmin key). */
+export interface KeyInUse {
+  readonly key: ApiKey
+  readonly tenant: Option.Option<Tenant>
+}
+
+/** Which keys a list shows. */
+export interface ApiKeyListOptions {
+  readonly include_revoked: boolean
+}
+
+/**
+ * API keys, stored by hash only. Tenant keys live in their tenant's unit of work; superadmin
+ * keys (no tenant) are written and found outside every unit of work. Authentication finds a
+ * key by its hash before any tenant is known.
+ */
+export class ApiKeys extends Context.Tag("@loopctl/core/ApiKeys")<
+  ApiKeys,
+  {
+    /**
+     * Stores a key. Fails with DuplicateKey `key_hash` when a key has the hash, and with
+     * `agent_role` when its agent already has a key of that role that is neither revoked nor
+     * set to expire (for orchestrator and agent keys).
+     */
+    readonly insert: (key: ApiKey) => Effect.Effect<void, DuplicateKey>
+    /**
+     * Replaces the stored name, agent link, timestamps (`rotated_at` too) and revocation of a
+     * key; its role, hash and `rotated_from` never change. Fails with DuplicateKey `agent_role`
+     * as `insert` does.
+     */
+    readonly update: (key: ApiKey) => Effect.Effect<void, DuplicateKey>
+    /** The key with this hash, whatever its tenant. Call it outside every unit of work. */
+    readonly findByHash: (hash: string) => Effect.Effect<Option.Option<ApiKey>>
+    /**
+     * Authentication's single step, outside every unit of work: the key with this hash and its
+     * tenant. When the key is neither revoked nor expired at `at`, its use is recorded: its
+     * `last_used_at`, and the `last_seen_at` of the agent it is linked to, become `at` where
+     * they are null or earlier than `staleBefore` (so a busy key is not written on every
+     * request). The returned key carries what is stored afterwards.
+     */
+    readonly use: (
+      hash: string,
+      at: Timestamp,
+      staleBefore: Timestamp,
+    ) => Effect.Effect<Option.Option<KeyInUse>>
+    /** One key of the current tenant. */
+    readonly findById: (id: ApiKeyId) => Effect.Effect<Option.Option<ApiKey>>
+    /**
+     * One key of the current tenant, held until the unit of work ends: another unit of work
+     * asking for the same key waits, then reads what this one wrote (rotation decides on it).
+     */
+    readonly findForUpdate: (id: ApiKeyId) => Effect.Effect<Option.Option<ApiKey>>
+    /** The current tenant's keys, newest first. */
+    readonly list: (options: ApiKeyListOptions) => Effect.Effect<ReadonlyArray<ApiKey>>
+    /** How many of the current tenant's keys are neither revoked nor expired at `at`. */
+    readonly countActive: (at: Timestamp) => Effect.Effect<number>
+    /** Marks a key of the current tenant revoked at `at` (again if it already was). */
+    readonly revoke: (id: ApiKeyId, at: Timestamp) => Effect.Effect<Option.Option<ApiKey>>
+    /**
+     * Links a key of the current tenant to an agent, unless it is linked already: false then.
+     * The store decides, so two registrations racing with one key cannot both succeed.
+     */
+    readonly linkAgent: (id: ApiKeyId, agent: AgentId, at: Timestamp) => Effect.Effect<boolean>
+  }
+>() {}

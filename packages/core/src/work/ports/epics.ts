@@ -1,0 +1,38 @@
+import { Context, type Effect, type Option } from "effect"
+import type { EpicId, ProjectId } from "../../kernel/domain/ids.js"
+import type { PageRequest, Paged } from "../../kernel/domain/page.js"
+import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import type { Epic } from "../domain/epic.js"
+
+/** Filters of the paged epic list. */
+export interface EpicFilter {
+  readonly phase?: string
+}
+
+/** The current tenant's epics. */
+export class Epics extends Context.Tag("@loopctl/core/Epics")<
+  Epics,
+  {
+    /** Fails with DuplicateKey `number` when the project already has the number. */
+    readonly insert: (epics: ReadonlyArray<Epic>) => Effect.Effect<void, DuplicateKey>
+    readonly update: (epic: Epic) => Effect.Effect<void>
+    /** Deletes the epic, its stories and everything hanging off them. */
+    readonly delete: (id: EpicId) => Effect.Effect<void>
+    readonly findById: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
+    /**
+     * Loads the epic and holds it for the rest of the transaction: verifies of one epic's stories
+     * then decide its completion one after another, each seeing the others' committed results.
+     */
+    readonly findForUpdate: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
+    /** Ordered by position, then number. */
+    readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
+    /** One page of the project's epics, ordered by position, then number. */
+    readonly pageByProject: (
+      project: ProjectId,
+      filter: EpicFilter,
+      page: PageRequest,
+    ) => Effect.Effect<Paged<Epic>>
+    /** How many epics the project has. */
+    readonly countByProject: (project: ProjectId) => Effect.Effect<number>
+  }
+>() {}

@@ -1,0 +1,89 @@
+import { Context, type Effect, type Option } from "effect"
+import type { EpicId, ProjectId, StoryId } from "../../kernel/domain/ids.js"
+import type { PageRequest, Paged } from "../../kernel/domain/page.js"
+import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import type { StatusCount } from "../domain/progress.js"
+import type { AgentStatus, VerifiedStatus } from "../domain/status.js"
+import type { Story } from "../domain/story.js"
+
+/** Filters of story lists. */
+export interface StoryFilter {
+  readonly epic_id?: EpicId
+  readonly agent_status?: AgentStatus
+  readonly verified_status?: VerifiedStatus
+}
+
+/** A window of a list by position: skip `offset` rows, then take at most `limit`. */
+export interface RowRange {
+  readonly offset: number
+  readonly limit: number
+}
+
+/** Where a ready queue looks: one project, one epic, both, or (neither) the whole tenant. */
+export interface ReadyScope {
+  readonly project_id?: ProjectId
+  readonly epic_id?: EpicId
+}
+
+/** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
+export interface Prerequisites {
+  readonly stories: ReadonlyArray<Story>
+  readonly epic_stories: ReadonlyArray<Story>
+}
+
+/** The verification count of an epic's stories. */
+export interface EpicTally {
+  readonly total: number
+  readonly verified: number
+}
+
+/** The stories a status count covers: a whole project's, or one epic's. */
+export type StatusScope = { readonly project_id: ProjectId } | { readonly epic_id: EpicId }
+
+/** The current tenant's stories. */
+export class Stories extends Context.Tag("@loopctl/core/Stories")<
+  Stories,
+  {
+    /** Inserts in one batch. Fails with DuplicateKey `number` when the project already has a number. */
+    readonly insert: (stories: ReadonlyArray<Story>) => Effect.Effect<void, DuplicateKey>
+    readonly update: (story: Story) => Effect.Effect<void>
+    readonly delete: (id: StoryId) => Effect.Effect<void>
+    readonly findById: (id: StoryId) => Effect.Effect<Option.Option<Story>>
+    /**
+     * Loads the story and holds it for the rest of the transaction, so that concurrent
+     * transitions of one story run one after another and each sees the other's result.
+     */
+    readonly findForUpdate: (id: StoryId) => Effect.Effect<Option.Option<Story>>
+    /** Ordered by sort_key. */
+    readonly listByProject: (
+      project: ProjectId,
+      filter: StoryFilter,
+      page: PageRequest,
+    ) => Effect.Effect<Paged<Story>>
+    /** The same list read by offset and limit (`GET /stories` pages this way). */
+    readonly listByProjectRange: (
+      project: ProjectId,
+      filter: StoryFilter,
+      range: RowRange,
+    ) => Effect.Effect<Paged<Story>>
+    /** Every story of the epic, ordered by sort_key. */
+    readonly listByEpic: (epic: EpicId) => Effect.Effect<ReadonlyArray<Story>>
+    /** Every story of the project, ordered by sort_key. */
+    readonly listAllByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Story>>
+    /**
+     * One page of the ready queue, ordered by sort_key: pending stories in the scope whose direct
+     * prerequisite stories are all verified and whose epic's prerequisite epics hold no
+     * unverified story (an empty one counts as satisfied). Answered by the store in one query,
+     * without loading the project's graph.
+     */
+    readonly readyPage: (scope: ReadyScope, page: PageRequest) => Effect.Effect<Paged<Story>>
+    readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
+    /** How many stories the epic has, and how many of them are verified. */
+    readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>
+    /**
+     * The stories in scope counted per epic and pair of statuses, with their estimated hours
+     * summed: progress without loading a single story. Pairs without stories are left out.
+     */
+    readonly countByStatus: (scope: StatusScope) => Effect.Effect<ReadonlyArray<StatusCount>>
+  }
+>() {}

@@ -1,0 +1,353 @@
+import { Effect, Option } from "effect"
+import type { AuditLog } from "../../audit/ports/audit-log.js"
+import { recordChange } from "../../audit/use-cases/recording.js"
+import type { Outbox } from "../../events/ports/outbox.js"
+import type { Actor } from "../../identity/domain/actor.js"
+import { requireExactRole, requireMinRole } from "../../identity/rules/roles.js"
+import { Conflict, NotFound } from "../../kernel/domain/errors.js"
+import {
+  EpicDependencyId,
+  EpicId,
+  type ProjectId,
+  StoryDependencyId,
+  StoryId,
+} from "../../kernel/domain/ids.js"
+import { type Timestamp, now } from "../../kernel/domain/timestamp.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import { EpicDependency, StoryDependency } from "../domain/dependency.js"
+import { Epic } from "../domain/epic.js"
+import { Story, newStory } from "../domain/story.js"
+import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
+import { Epics } from "../ports/epics.js"
+import { Projects } from "../ports/projects.js"
+import { Stories } from "../ports/stories.js"
+import { exportProject } from "../rules/export.js"
+import {
+  type ImportPlan,
+  type PlannedStory,
+  concurrentCreateConflict,
+  validateImport,
+} from "../rules/import.js"
+
+/** The version written into export documents. */
+export const loopctlVersion = "0.1.0"
+
+const storyFromPlan = (
+  actor: Actor,
+  projectId: ProjectId,
+  epicId: EpicId,
+  planned: PlannedStory,
+  at: Timestamp,
+) =>
+  Effect.map(freshId(StoryId), (id) => {
+    const initial = planned.initial
+    const story = newStory(
+      {
+        id,
+        tenant_id: actor.tenant_id,
+        project_id: projectId,
+        epic_id: epicId,
+        number: planned.number,
+        sort_key: planned.sort_key,
+        title: planned.title,
+        description: planned.description,
+        acceptance_criteria: planned.acceptance_criteria,
+        estimated_hours: planned.estimated_hours,
+        metadata: planned.metadata,
+      },
+      at,
+    )
+    // D7: an import may start a story as already reported done, and possibly verified.
+    return initial === null
+      ? story
+      : new Story({
+          ...story,
+          agent_status: initial.agent_status,
+          verified_status: initial.verified_status,
+          reported_done_at: at,
+          verified_at: initial.verified_status === "verified" ? at : null,
+        })
+  })
+
+/**
+ * Import and export of a project's whole breakdown. An import is one transaction: epics,
+ * stories and dependencies are inserted in batches, and any error leaves the project as it was.
+ */
+export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer", {
+  effect: Effect.gen(function* () {
+    const ports = yield* Effect.context<
+      UnitOfWork | Projects | Epics | Stories | StoryDependencies | EpicDependencies | AuditLog | Outbox | Ids
+    >()
+    const uow = yield* UnitOfWork
+
+    /** The project's breakdown; `forImport` holds its graph first (D27), so imports run one at a time. */
+    const loadProject = (projectId: ProjectId, forImport: boolean) =>
+      Effect.gen(function* () {
+        const project = yield* Effect.flatMap(Projects, (p) =>
+          forImport ? p.findForGraphChange(projectId) : p.findById(projectId),
+        )
+        if (Option.isNone(project)) return yield* Effect.fail(NotFound.of("Project"))
+        const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
+        const stories = yield* Effect.flatMap(Stories, (s) => s.listAllByProject(projectId))
+        const storyDependencies = yield* Effect.flatMap(StoryDependencies, (d) => d.listByProject(projectId))
+        const epicDependencies = yield* Effect.flatMap(EpicDependencies, (d) => d.listByProject(projectId))
+        return { project: project.value, epics, stories, storyDependencies, epicDependencies }
+      })
+
+    const insertEdges = (
+      actor: Actor,
+      plan: ImportPlan,
+      epicIds: ReadonlyMap<number, EpicId>,
+      storyIds: ReadonlyMap<string, StoryId>,
+      existing: ReadonlySet<string>,
+      existingEpicEdges: ReadonlySet<string>,
+    ) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        const storyEdges: Array<StoryDependency> = []
+        let already = 0
+        for (const ref of plan.story_dependencies) {
+          const from = storyIds.get(ref.story)
+          const to = storyIds.get(ref.depends_on)
+          if (from === undefined || to === undefined) continue
+          if (existing.has(`${from}>${to}`)) {
+            already += 1
+            continue
+          }
+          storyEdges.push(
+            new StoryDependency({
+              id: yield* freshId(StoryDependencyId),
+              tenant_id: actor.tenant_id,
+              story_id: from,
+              depends_on_story_id: to,
+              inserted_at: at,
+            }),
+          )
+        }
+        const epicEdges: Array<EpicDependency> = []
+        for (const ref of plan.epic_dependencies) {
+          const from = epicIds.get(ref.epic)
+          const to = epicIds.get(ref.depends_on)
+          if (from === undefined || to === undefined || existingEpicEdges.has(`${from}>${to}`)) continue
+          epicEdges.push(
+            new EpicDependency({
+              id: yield* freshId(EpicDependencyId),
+              tenant_id: actor.tenant_id,
+              epic_id: from,
+              depends_on_epic_id: to,
+              inserted_at: at,
+            }),
+          )
+        }
+        const conflict = () => new Conflict({ message: "Conflict" })
+        if (storyEdges.length > 0)
+          yield* Effect.mapError(
+            Effect.flatMap(StoryDependencies, (d) => d.insert(storyEdges)),
+            conflict,
+          )
+        if (epicEdges.length > 0)
+          yield* Effect.mapError(
+            Effect.flatMap(EpicDependencies, (d) => d.insert(epicEdges)),
+            conflict,
+          )
+        return { story: storyEdges.length, epic: epicEdges.length, already }
+      })
+
+    return {
+      /**
+       * Imports a breakdown into a project: fresh (201, every number must be new) or, with
+       * `merge`, creating new numbers and updating existing ones (200). Orchestrator, user and
+       * superadmin keys may import; agents may not.
+       */
+      importProject: (actor: Actor, projectId: ProjectId, body: unknown, mergeParam?: unknown) =>
+        Effect.gen(function* () {
+          yield* requireExactRole(actor, ["orchestrator", "user", "superadmin"])
+          return yield* uow.transact(
+            actor.tenant_id,
+            Effect.gen(function* () {
+              // Held, so that merges of overlapping documents end as if sent one after another.
+              const current = yield* loadProject(projectId, true)
+              const numberOfStory = new Map(current.stories.map((s) => [s.id, s.number]))
+              const numberOfEpic = new Map(current.epics.map((e) => [e.id, e.number]))
+              const plan = yield* validateImport(body, {
+                merge: mergeParam,
+                existing: {
+                  epicNumbers: current.epics.map((e) => e.number),
+                  storyNumbers: current.stories.map((s) => s.number),
+                  storyDependencies: current.storyDependencies.flatMap((d) => {
+                    const story = numberOfStory.get(d.story_id)
+                    const depends_on = numberOfStory.get(d.depends_on_story_id)
+                    return story === undefined || depends_on === undefined ? [] : [{ story, depends_on }]
+                  }),
+                  epicDependencies: current.epicDependencies.flatMap((d) => {
+                    const epic = numberOfEpic.get(d.epic_id)
+                    const depends_on = numberOfEpic.get(d.depends_on_epic_id)
+                    return epic === undefined || depends_on === undefined ? [] : [{ epic, depends_on }]
+                  }),
+                },
+              })
+              const at = yield* now
+              const epicByNumber = new Map(current.epics.map((e) => [e.number, e]))
+              const storyByNumber = new Map<string, Story>(current.stories.map((s) => [s.number, s]))
+              const newEpics: Array<Epic> = []
+              let epicsUpdated = 0
+              for (const planned of plan.epics) {
+                const existing = epicByNumber.get(planned.number)
+                if (existing !== undefined) {
+                  yield* Effect.flatMap(Epics, (e) =>
+                    e.update(new Epic({ ...existing, ...planned.update, updated_at: at })),
+                  )
+                  epicsUpdated += 1
+                  continue
+                }
+                const { update: _update, ...fields } = planned
+                const made = new Epic({
+                  id: yield* freshId(EpicId),
+                  tenant_id: actor.tenant_id,
+                  project_id: projectId,
+                  ...fields,
+                  inserted_at: at,
+                  updated_at: at,
+                })
+                newEpics.push(made)
+                epicByNumber.set(made.number, made)
+              }
+              const newStories: Array<Story> = []
+              let storiesUpdated = 0
+              for (const planned of plan.stories) {
+                const existing = storyByNumber.get(planned.number)
+                if (existing !== undefined) {
+                  yield* Effect.flatMap(Stories, (s) =>
+                    s.update(new Story({ ...existing, ...planned.update, updated_at: at })),
+                  )
+                  storiesUpdated += 1
+                  continue
+                }
+                const epic = epicByNumber.get(planned.epic_number)
+                if (epic === undefined) continue
+                const made = yield* storyFromPlan(actor, projectId, epic.id, planned, at)
+                newStories.push(made)
+                storyByNumber.set(made.number, made)
+              }
+              // The numbers were checked against the held project; only a create that does not
+              // wait for it can have taken one since.
+              if (newEpics.length > 0)
+                yield* Effect.mapError(
+                  Effect.flatMap(Epics, (e) => e.insert(newEpics)),
+                  () =>
+                    concurrentCreateConflict(
+                      "epic",
+                      newEpics.map((e) => e.number),
+                    ),
+                )
+              if (newStories.length > 0)
+                yield* Effect.mapError(
+                  Effect.flatMap(Stories, (s) => s.insert(newStories)),
+                  () =>
+                    concurrentCreateConflict(
+                      "story",
+                      newStories.map((s) => s.number),
+                    ),
+                )
+              const edges = yield* insertEdges(
+                actor,
+                plan,
+                new Map([...epicByNumber].map(([n, e]) => [n, e.id])),
+                new Map([...storyByNumber].map(([n, s]) => [n, s.id])),
+                new Set(current.storyDependencies.map((d) => `${d.story_id}>${d.depends_on_story_id}`)),
+                new Set(current.epicDependencies.map((d) => `${d.epic_id}>${d.depends_on_epic_id}`)),
+              )
+              if (!plan.merge) {
+                const verifiedCount = newStories.filter((s) => s.verified_status === "verified").length
+                const summary = {
+                  epics_created: newEpics.length,
+                  stories_created: newStories.length,
+                  dependencies_created: edges.story + edges.epic,
+                }
+                yield* recordChange(actor, projectId, {
+                  audit: [
+                    {
+                      entity_type: "project",
+                      entity_id: projectId,
+                      action: "imported",
+                      actor: "caller",
+                      old_state: null,
+                      new_state: { ...summary, stories_imported_verified: verifiedCount },
+                    },
+                  ],
+                  events: [
+                    {
+                      event: "project.imported",
+                      project_id: projectId,
+                      epic_count: newEpics.length,
+                      story_count: newStories.length,
+                    },
+                  ],
+                })
+                return { status: 201 as const, import: summary }
+              }
+              const inPayload = new Set(plan.stories.map((s) => s.number))
+              const summary = {
+                epics_created: newEpics.length,
+                epics_updated: epicsUpdated,
+                stories_created: newStories.length,
+                stories_updated: storiesUpdated,
+                stories_orphaned: current.stories
+                  .filter((s) => !inPayload.has(s.number))
+                  .map((s) => ({ number: s.number, title: s.title })),
+                dependencies_created: edges.story,
+                dependencies_existing: edges.already,
+              }
+              yield* recordChange(actor, projectId, {
+                audit: [
+                  {
+                    entity_type: "project",
+                    entity_id: projectId,
+                    action: "merge_imported",
+                    actor: "caller",
+                    old_state: null,
+                    new_state: { stories_created: newStories.length, stories_updated: storiesUpdated },
+                  },
+                ],
+                events: [
+                  {
+                    event: "project.imported",
+                    project_id: projectId,
+                    merge: true,
+                    epics_created: newEpics.length,
+                    stories_created: newStories.length,
+                    stories_updated: storiesUpdated,
+                  },
+                ],
+              })
+              return { status: 200 as const, import: summary }
+            }),
+          )
+        }).pipe(Effect.provide(ports)),
+
+      /** The project's whole breakdown as one document that import reads back (any role). */
+      exportProject: (actor: Actor, projectId: ProjectId) =>
+        Effect.gen(function* () {
+          yield* requireMinRole(actor, "agent")
+          return yield* uow.transact(
+            actor.tenant_id,
+            Effect.gen(function* () {
+              const current = yield* loadProject(projectId, false)
+              return exportProject(
+                current.project,
+                current.epics,
+                current.stories,
+                current.storyDependencies,
+                current.epicDependencies,
+                {
+                  exported_at: yield* now,
+                  loopctl_version: loopctlVersion,
+                },
+              )
+            }),
+          )
+        }).pipe(Effect.provide(ports)),
+    }
+  }),
+}) {}

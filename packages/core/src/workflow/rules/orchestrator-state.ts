@@ -1,0 +1,159 @@
+import { Either, Option, Schema } from "effect"
+import type { AuditEntry } from "../../audit/domain/audit-entry.js"
+import { Conflict, type ValidationFailed } from "../../kernel/domain/errors.js"
+import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import { Timestamp } from "../../kernel/domain/timestamp.js"
+import { FieldProblems } from "../../kernel/rules/field-problems.js"
+import { firstUnstorable, isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import type { OrchestratorState } from "../domain/orchestrator-state.js"
+
+/**
+ * Orchestrator checkpoints: what a save body must hold, whether a save may go ahead given what is
+ * stored (optimistic concurrency by version), and how the audit trail reads back as the history
+ * of one state key.
+ */
+
+/** The roles that keep and read checkpoints: the orchestrator itself, and a superadmin acting for one. */
+export const checkpointRoles = ["orchestrator", "superadmin"] as const
+
+/** The state key used when a request names none. */
+export const defaultStateKey = "main"
+
+/** The longest state key. */
+export const maxStateKeyLength = 255
+
+/** A checked save body. */
+export interface SaveRequest {
+  readonly state_key: string
+  readonly state_data: JsonObject
+  /** The version the writer last read (0 when it believes nothing is saved yet). */
+  readonly expected_version: number
+}
+
+/** The largest version the checkpoint's integer column holds. */
+const MAX_VERSION = 2_147_483_647
+
+/**
+ * `version`, or its alias `expected_version`; absent or null reads as 0. Anything but a whole
+ * number from 0 up is a problem naming the field (D26): a string such as "5" or a fraction used
+ * to match nothing and read as a conflict.
+ */
+const expectedVersionOf = (body: JsonObject, problems: FieldProblems): number => {
+  const field = body.version !== undefined && body.version !== null ? "version" : "expected_version"
+  const given = body[field]
+  if (given === undefined || given === null) return 0
+  if (typeof given === "number" && Number.isInteger(given) && given >= 0 && given <= MAX_VERSION) return given
+  problems.add(field, `must be a whole number from 0 to ${MAX_VERSION}`)
+  return 0
+}
+
+/**
+ * Reads a save body. Every field problem is reported at once: `state_key` must be a non-blank
+ * text of at most 255 characters, `state_data` a JSON object (any nesting); neither may hold
+ * text the database cannot store (reported at its path, e.g. `state_data.log[3]`).
+ */
+export const parseSaveRequest = (body: unknown): Either.Either<SaveRequest, ValidationFailed> => {
+  const input = isJsonObject(body) ? body : {}
+  const problems = new FieldProblems()
+  const key = input.state_key
+  if (key === undefined || key === null || (typeof key === "string" && key.trim() === "")) {
+    problems.add("state_key", "can't be blank")
+  } else if (typeof key !== "string") {
+    problems.add("state_key", "is invalid")
+  } else if ([...key].length > maxStateKeyLength) {
+    problems.add("state_key", `should be at most ${maxStateKeyLength} character(s)`)
+  } else if (isUnstorable(key)) {
+    problems.add("state_key", unstorableProblem)
+  }
+  const data = input.state_data
+  if (data === undefined || data === null) problems.add("state_data", "can't be blank")
+  else if (!isJsonObject(data)) problems.add("state_data", "must be a JSON object")
+  else {
+    const unstorable = firstUnstorable(data, "state_data")
+    if (Option.isSome(unstorable)) problems.add(unstorable.value, unstorableProblem)
+  }
+  const expected_version = expectedVersionOf(input, problems)
+  return problems.result(() => ({
+    state_key: typeof key === "string" ? key : "",
+    state_data: isJsonObject(data) ? data : {},
+    expected_version,
+  }))
+}
+
+/** The state key a read names: the query's value, or {@link defaultStateKey} when it is absent or blank. */
+export const stateKeyOf = (value: unknown): string =>
+  typeof value === "string" && value.trim() !== "" ? value : defaultStateKey
+
+/** Whether a key could have been saved at all; one that could not names no state, so is not looked up. */
+export const isSavableStateKey = (key: string): boolean =>
+  [...key].length <= maxStateKeyLength && !isUnstorable(key)
+
+/** How a save goes ahead: the first save of a key, or the next version of a stored one. */
+export type SavePlan =
+  | { readonly _tag: "First"; readonly version: 1 }
+  | { readonly _tag: "Next"; readonly previous: OrchestratorState; readonly version: number }
+
+/**
+ * Whether a save may go ahead. A key's first save must expect version 0; every later save must
+ * expect exactly the stored version. Anything else is the plain 409 `Conflict`: the writer is
+ * working from a state it did not last read.
+ */
+export const planSave = (
+  stored: Option.Option<OrchestratorState>,
+  expected_version: number | null,
+): Either.Either<SavePlan, Conflict> =>
+  Option.match(stored, {
+    onNone: () =>
+      expected_version === 0
+        ? Either.right({ _tag: "First", version: 1 } as const)
+        : Either.left(staleVersion()),
+    onSome: (previous) =>
+      expected_version === previous.version
+        ? Either.right({ _tag: "Next", previous, version: previous.version + 1 } as const)
+        : Either.left(staleVersion()),
+  })
+
+/** The 409 of a save that expected another version (the original's bare body). */
+export const staleVersion = () => new Conflict({ message: "Conflict" })
+
+/** The audit entity and action a save is recorded under. */
+export const savedAudit = { entity_type: "orchestrator_state", action: "saved" } as const
+
+/** What a save writes into its audit entry: the whole checkpoint, before and after. */
+export const auditStateOf = (state: OrchestratorState): JsonObject => ({
+  id: state.id,
+  project_id: state.project_id,
+  state_key: state.state_key,
+  state_data: state.state_data,
+  version: state.version,
+  inserted_at: state.inserted_at,
+  updated_at: state.updated_at,
+})
+
+/** One line of a key's history. */
+export const StateHistoryEntry = Schema.Struct({
+  version: Schema.Int,
+  state_data: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  /** `<role>:<key name>` of the key that saved it. */
+  saved_by: Schema.NullOr(Schema.String),
+  saved_at: Timestamp,
+})
+export type StateHistoryEntry = typeof StateHistoryEntry.Type
+
+const SavedState = Schema.Struct({
+  version: Schema.Int,
+  state_data: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+})
+const decodeSavedState = Schema.decodeUnknownOption(SavedState)
+
+/**
+ * A saved audit entry as a line of history, or none when the entry does not hold a saved
+ * checkpoint (it was not written by a save).
+ */
+export const historyEntryOf = (entry: AuditEntry): Option.Option<StateHistoryEntry> =>
+  Option.map(decodeSavedState(entry.new_state), ({ version, state_data }) => ({
+    version,
+    state_data,
+    saved_by: entry.actor_label,
+    saved_at: entry.inserted_at,
+  }))

@@ -1,0 +1,186 @@
+import { Effect, Either } from "effect"
+import type { AuditLog } from "../../audit/ports/audit-log.js"
+import { recordChange } from "../../audit/use-cases/recording.js"
+import type { Outbox } from "../../events/ports/outbox.js"
+import type { Actor } from "../../identity/domain/actor.js"
+import { NotFound } from "../../kernel/domain/errors.js"
+import { ArtifactReportId, type StoryId } from "../../kernel/domain/ids.js"
+import { isJsonObject } from "../../kernel/domain/json.js"
+import { now } from "../../kernel/domain/timestamp.js"
+import type { Ids } from "../../kernel/ports/ids.js"
+import { freshId } from "../../kernel/ports/ids.js"
+import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
+import { holdStories } from "../../kernel/use-cases/lock-order.js"
+import type { Story } from "../../work/domain/story.js"
+import { Stories } from "../../work/ports/stories.js"
+import { ArtifactReport } from "../domain/verification.js"
+import { ImplementerCapability } from "../policy/grants.js"
+import {
+  ArtifactReports,
+  type ReviewRecords,
+  type VerificationResults,
+} from "../ports/verification-records.js"
+import { type ArtifactClaim, parseArtifactClaim } from "../rules/artifact.js"
+import type { Batch } from "../rules/bulk.js"
+import type { ContractTerms } from "../rules/contract.js"
+import { parseReviewSubmission } from "../rules/evidence.js"
+import { type StoryAction, authorize } from "../rules/gates.js"
+import { StoryCommand } from "../rules/lifecycle.js"
+import { nextActions } from "../rules/next-actions.js"
+import { runBatch } from "./batch-run.js"
+import { claimCommandFor, transitionStory } from "./story-transition.js"
+
+/**
+ * The implementer's side of a story: contract, claim, start, request-review, report, unclaim,
+ * and the reviewer's review-complete. Every method needs `ImplementerCapability`, which only
+ * `asImplementer` grants.
+ */
+export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/core/StoryLifecycle", {
+  effect: Effect.gen(function* () {
+    const ports = yield* Effect.context<
+      UnitOfWork | Stories | ReviewRecords | VerificationResults | ArtifactReports | AuditLog | Outbox | Ids
+    >()
+    const uow = yield* UnitOfWork
+
+    /** Gate (before any lookup), then one transaction: load, decide, write. */
+    const act = <E, R>(
+      action: StoryAction,
+      id: StoryId,
+      commandFor: (story: Story, actor: Actor) => Effect.Effect<StoryCommand, E, R>,
+      after: (story: Story, actor: Actor) => Effect.Effect<void, E, R> = () => Effect.void,
+    ) =>
+      Effect.gen(function* () {
+        const { actor } = yield* ImplementerCapability
+        yield* authorize(action, actor)
+        const { decision } = yield* uow.transact(
+          actor.tenant_id,
+          Effect.tap(
+            transitionStory(actor, id, (story) => commandFor(story, actor)),
+            ({ decision }) => after(decision.story, actor),
+          ),
+        )
+        return { story: decision.story, next_actions: nextActions(decision.story, actor.role) }
+      }).pipe(Effect.provide(ports))
+
+    const simple = (action: StoryAction, command: StoryCommand) => (id: StoryId) =>
+      act(action, id, () => Effect.succeed(command))
+
+    /** Records an artifact report; `reported_by` follows the caller's role unless the path fixes it. */
+    const insertArtifact = (
+      story: Story,
+      actor: Actor,
+      claim: ArtifactClaim,
+      reported_by: ArtifactReport["reported_by"] = actor.role === "orchestrator" ? "orchestrator" : "agent",
+    ) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        const report = new ArtifactReport({
+          id: yield* freshId(ArtifactReportId),
+          tenant_id: story.tenant_id,
+          story_id: story.id,
+          reported_by,
+          reporter_agent_id: actor.agent_id,
+          ...claim,
+          inserted_at: at,
+          updated_at: at,
+        })
+        yield* Effect.flatMap(ArtifactReports, (reports) => reports.insert(report))
+        yield* recordChange(actor, story.project_id, {
+          audit: [
+            {
+              entity_type: "artifact_report",
+              entity_id: report.id,
+              action: "created",
+              actor: "caller",
+              old_state: null,
+              new_state: { artifact_type: report.artifact_type, path: report.path, story_id: story.id },
+            },
+          ],
+          events: [
+            {
+              event: "artifact.reported",
+              artifact_report_id: report.id,
+              story_id: story.id,
+              project_id: story.project_id,
+              artifact_type: report.artifact_type,
+              path: report.path,
+              reported_by: report.reported_by,
+              reporter_agent_id: report.reporter_agent_id,
+            },
+          ],
+        })
+        return report
+      })
+
+    return {
+      contract: (id: StoryId, terms: ContractTerms) =>
+        act("contract", id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
+      claim: (id: StoryId) => act("claim", id, claimCommandFor),
+      /** Claims a batch, item by item in one transaction, each as a single claim would. */
+      claimBatch: (batch: Batch<unknown>) =>
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("claim", actor)
+          return yield* uow.transact(
+            actor.tenant_id,
+            runBatch(batch, (id) => transitionStory(actor, id, claimCommandFor), holdStories),
+          )
+        }).pipe(Effect.provide(ports)),
+      start: simple("start", StoryCommand.Start()),
+      requestReview: simple("request-review", StoryCommand.RequestReview()),
+      /** Report done; an `artifact` in the body is recorded in the same transaction (422 rolls all back). */
+      report: (id: StoryId, body: unknown = {}) => {
+        const artifact =
+          isJsonObject(body) && body.artifact !== undefined && body.artifact !== null
+            ? parseArtifactClaim(body.artifact, "artifact.")
+            : Either.right(null)
+        return act(
+          "report",
+          id,
+          () => Effect.as(artifact, StoryCommand.Report()),
+          (story, actor) =>
+            Either.match(artifact, {
+              onLeft: () => Effect.void,
+              onRight: (claim) =>
+                // An artifact riding along a report is the implementer's work, whoever reports it.
+                claim === null ? Effect.void : Effect.asVoid(insertArtifact(story, actor, claim, "agent")),
+            }),
+        )
+      },
+      unclaim: simple("unclaim", StoryCommand.Unclaim()),
+      /** Records a review of a reported story by someone other than its implementer (201). */
+      reviewComplete: (id: StoryId, body: unknown) =>
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("review-complete", actor)
+          const { review } = yield* uow.transact(
+            actor.tenant_id,
+            transitionStory(actor, id, () =>
+              Effect.flatMap(now, (at) =>
+                Effect.map(parseReviewSubmission(body, at), (submission) =>
+                  StoryCommand.ReviewComplete({ review: submission }),
+                ),
+              ),
+            ),
+          )
+          if (review === null) return yield* Effect.dieMessage("a completed review wrote no review record")
+          return { review_record: review }
+        }).pipe(Effect.provide(ports)),
+      /** Records an artifact report for a story, in any state. */
+      reportArtifact: (id: StoryId, body: unknown) =>
+        Effect.gen(function* () {
+          const { actor } = yield* ImplementerCapability
+          yield* authorize("report-artifact", actor)
+          const claim = yield* parseArtifactClaim(body)
+          return yield* uow.transact(
+            actor.tenant_id,
+            Effect.gen(function* () {
+              const story = yield* Effect.flatMap(Stories, (stories) => stories.findById(id))
+              if (story._tag === "None") return yield* Effect.fail(NotFound.of("Story"))
+              return yield* insertArtifact(story.value, actor, claim)
+            }),
+          )
+        }).pipe(Effect.provide(ports)),
+    }
+  }),
+}) {}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either, FastCheck } from "effect"
+import { requireExactRole, requireMinRole } from "../../../src/identity/rules/roles.js"
+import type { Role } from "../../../src/work/domain/status.js"
+import { parseStoryInput } from "../../../src/work/rules/work-input.js"
+import { parseArtifactClaim } from "../../../src/workflow/rules/artifact.js"
+import {
+  type BulkItemResult,
+  bulkHttpStatus,
+  maxBatchSize,
+  parseBatch,
+  sortBulkResults,
+} from "../../../src/workflow/rules/bulk.js"
+import { checkContract } from "../../../src/workflow/rules/contract.js"
+import {
+  parseRejection,
+  parseReviewSubmission,
+  parseVerifyEvidence,
+} from "../../../src/workflow/rules/evidence.js"
+import { nextActions } from "../../../src/workflow/rules/next-actions.js"
+import { actor, arbRole, arbStory, at } from "../../fixtures/stories.js"
+
+const rank: Record<Role, number> = { agent: 0, orchestrator: 1, user: 2, superadmin: 3 }
+const arbText = FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("", "  ", "\t"))
+const isFilled = (v: unknown) => typeof v === "string" && v.trim() !== ""
+
+describe("roles", () => {
+  it.prop("min passes exactly for the role and those above it", [arbRole, arbRole], ([role, required]) => {
+    expect(Either.isRight(requireMinRole(actor(role, null), required))).toBe(rank[role] >= rank[required])
+  })
+  it.prop(
+    "exact passes only for listed roles, with no bypass for higher ones",
+    [arbRole, FastCheck.uniqueArray(arbRole, { minLength: 1 })],
+    ([role, allowed]) => {
+      expect(Either.isRight(requireExactRole(actor(role, null), allowed))).toBe(allowed.includes(role))
+    },
+  )
+})
+
+describe("contract", () => {
+  it.prop(
+    "an agent's contract passes iff the title is identical and ac_count equals the AC count",
+    [arbStory, FastCheck.oneof(FastCheck.constant("Add the login page"), arbText), FastCheck.anything()],
+    ([story, title, count]) => {
+      const ok = Either.isRight(checkContract(story, { story_title: title, ac_count: count }, "agent"))
+      expect(ok).toBe(title === story.title && count === story.acceptance_criteria.length)
+    },
+  )
+  it.prop("an orchestrator sending no terms always passes; an agent never does", [arbStory], ([story]) => {
+    expect(Either.isRight(checkContract(story, {}, "orchestrator"))).toBe(true)
+    expect(Either.isRight(checkContract(story, { skip_contract_check: true }, "agent"))).toBe(false)
+  })
+})
+
+describe("evidence", () => {
+  it.prop(
+    "verify evidence is accepted iff review_type and summary are non-blank text and findings an object",
+    [
+      FastCheck.option(arbText),
+      FastCheck.option(arbText),
+      FastCheck.option(FastCheck.oneof(FastCheck.object(), FastCheck.string())),
+    ],
+    ([review_type, summary, findings]) => {
+      const outcome = parseVerifyEvidence({ review_type, summary, findings })
+      const findingsOk = findings === null || (typeof findings === "object" && !Array.isArray(findings))
+      expect(Either.isRight(outcome)).toBe(isFilled(review_type) && isFilled(summary) && findingsOk)
+      if (Either.isLeft(outcome)) expect(outcome.left.details).toBeDefined()
+    },
+  )
+  it.prop("a rejection needs a non-blank reason", [FastCheck.option(arbText)], ([reason]) => {
+    expect(Either.isRight(parseRejection({ reason }))).toBe(isFilled(reason))
+  })
+  it.prop(
+    "a review is accepted iff every finding is fixed or disproved",
+    [FastCheck.nat(20), FastCheck.nat(20), FastCheck.nat(20)],
+    ([findings_count, fixes_count, disproved_count]) => {
+      const outcome = parseReviewSubmission(
+        { review_type: "team", findings_count, fixes_count, disproved_count },
+        at(1),
+      )
+      expect(Either.isRight(outcome)).toBe(
+        findings_count === 0 || fixes_count + disproved_count >= findings_count,
+      )
+    },
+  )
+  it.prop(
+    "review counts must be non-negative integers",
+    [
+      FastCheck.oneof(
+        FastCheck.integer({ max: -1 }),
+        FastCheck.double({ noInteger: true }),
+        FastCheck.string(),
+      ),
+    ],
+    ([bad]) => {
+      expect(Either.isLeft(parseReviewSubmission({ review_type: "team", fixes_count: bad }, at(1)))).toBe(
+        true,
+      )
+    },
+  )
+  it("a client-supplied completed_at keeps its microseconds", () => {
+    const outcome = parseReviewSubmission(
+      { review_type: "t", completed_at: "2026-03-27T12:00:00.123456+02:00" },
+      at(1),
+    )
+    expect(Either.getOrThrow(outcome).completed_at).toBe("2026-03-27T10:00:00.123456Z")
+  })
+})
+
+describe("bulk", () => {
+  it.prop(
+    "a batch is accepted iff it is an array of 1..50 items",
+    [FastCheck.oneof(FastCheck.array(FastCheck.uuid(), { maxLength: 60 }), FastCheck.anything())],
+    ([list]) => {
+      const outcome = parseBatch({ story_ids: list }, "story_ids")
+      expect(Either.isRight(outcome)).toBe(
+        Array.isArray(list) && list.length >= 1 && list.length <= maxBatchSize,
+      )
+    },
+  )
+  const arbResult: FastCheck.Arbitrary<BulkItemResult> = FastCheck.oneof(
+    FastCheck.uuid().map((story_id) => ({ story_id, status: "success" as const })),
+    FastCheck.uuid().map((story_id) => ({ story_id, status: "error" as const, reason: "Story not found" })),
+  )
+  it.prop(
+    "results come back sorted by story id, none lost, 200 iff one succeeded",
+    [FastCheck.array(arbResult, { minLength: 1 })],
+    ([results]) => {
+      const sorted = sortBulkResults(results)
+      expect(sorted).toHaveLength(results.length)
+      expect([...sorted.map((r) => r.story_id)]).toEqual(results.map((r) => r.story_id).sort())
+      expect(bulkHttpStatus(results)).toBe(results.some((r) => r.status === "success") ? 200 : 422)
+    },
+  )
+})
+
+describe("artifacts", () => {
+  it.prop(
+    "an artifact needs a type and a path",
+    [FastCheck.option(arbText), FastCheck.option(arbText)],
+    ([artifact_type, path]) => {
+      expect(Either.isRight(parseArtifactClaim({ artifact_type, path }))).toBe(
+        isFilled(artifact_type) && isFilled(path),
+      )
+    },
+  )
+})
+
+describe("next actions", () => {
+  it.prop("suggest only what the caller could do next", [arbStory, arbRole], ([story, role]) => {
+    const names = nextActions(story, role).map((a) => a.action)
+    if (names.includes("verify")) {
+      expect(story.agent_status).toBe("reported_done")
+      expect(story.verified_status).toBe("unverified")
+      expect(["orchestrator", "user"]).toContain(role)
+    }
+    if (names.includes("start") || names.includes("request_review")) expect(role).toBe("agent")
+    if (story.agent_status === "pending") expect(names).toEqual(["contract"])
+  })
+})
+
+describe("story input", () => {
+  const arbNumber = FastCheck.tuple(
+    FastCheck.nat(9999),
+    FastCheck.option(FastCheck.nat(999), { nil: undefined }),
+  )
+  it.prop(
+    "valid numbers parse and their sort keys follow (major, minor) order",
+    [arbNumber, arbNumber],
+    ([a, b]) => {
+      const parse = ([major, minor]: readonly [number, number | undefined]) =>
+        Either.getOrThrow(
+          parseStoryInput({ number: minor === undefined ? `${major}` : `${major}.${minor}`, title: "t" }),
+        )
+      const [x, y] = [parse(a), parse(b)]
+      const order = a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0)
+      expect(Math.sign(x.sort_key - y.sort_key)).toBe(Math.sign(order))
+    },
+  )
+  it.prop(
+    "numbers that are not M or M.m are refused with the format message",
+    [FastCheck.string().filter((s) => !/^\d+(\.\d+)?$/.test(s))],
+    ([number]) => {
+      const outcome = parseStoryInput({ number, title: "t" })
+      expect(Either.isLeft(outcome)).toBe(true)
+    },
+  )
+  it("US-1.1 and 1.10000 are refused with the spec's messages", () => {
+    expect(parseStoryInput({ number: "US-1.1", title: "t" })).toMatchObject({
+      left: { details: { number: ["must be in format 'major.minor' or 'major'"] } },
+    })
+    expect(parseStoryInput({ number: "1.10000", title: "t" })).toMatchObject({
+      left: { details: { number: ["each part must be a non-negative integer less than 10000"] } },
+    })
+  })
+})

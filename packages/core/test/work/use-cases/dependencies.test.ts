@@ -1,0 +1,397 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import { AuditLog } from "../../../src/audit/ports/audit-log.js"
+import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import {
+  EpicDependencyId,
+  type EpicId,
+  StoryDependencyId,
+  type StoryId,
+} from "../../../src/kernel/domain/ids.js"
+import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
+import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
+import { parseBatch } from "../../../src/workflow/rules/bulk.js"
+import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
+import { Verification } from "../../../src/workflow/use-cases/verification.js"
+import { makeTeam } from "../../fixtures/team.js"
+
+/**
+ * The dependency use cases of WorkBreakdown on the in-memory ports: the create checks of
+ * workflow.md §4.3 in order with their messages, removal, the lists, and the ready and blocked
+ * queues as verification changes them.
+ */
+
+const team = makeTeam()
+
+const failure = <A, R>(effect: Effect.Effect<A, LoopctlError, R>) =>
+  Effect.map(Effect.either(effect), (outcome) =>
+    Either.match(outcome, { onLeft: (e) => errorEnvelope(e).error, onRight: () => ({ status: 200 }) }),
+  )
+
+const labels = (tenant = team.tenant_id) =>
+  Effect.flatMap(UnitOfWork, (uow) =>
+    uow.transact(
+      tenant,
+      Effect.map(
+        Effect.flatMap(AuditLog, (log) => log.list({}, { page: 1, page_size: 200 })),
+        (found) => found.items.map((e) => `${e.entity_type}/${e.action}`).reverse(),
+      ),
+    ),
+  )
+
+/** Project "Shop": epics A (1), B (2), C (3) with stories a1, a2, b1, b2, c1; and a second project. */
+const board = Effect.gen(function* () {
+  const work = yield* WorkBreakdown
+  const project = yield* work.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
+  const epic = (number: number) =>
+    work.createEpic(team.orchestrator, project.id, { number, title: `Epic ${number}` })
+  const A = yield* epic(1)
+  const B = yield* epic(2)
+  const C = yield* epic(3)
+  const story = (owner: EpicId, number: string) =>
+    work.createStory(team.orchestrator, owner, { number, title: `Story ${number}` })
+  const a1 = yield* story(A.id, "1.1")
+  const a2 = yield* story(A.id, "1.2")
+  const b1 = yield* story(B.id, "2.1")
+  const b2 = yield* story(B.id, "2.2")
+  const c1 = yield* story(C.id, "3.1")
+  const other = yield* work.createProject(team.orchestrator, { name: "Other", slug: "other" })
+  const X = yield* work.createEpic(team.orchestrator, other.id, { number: 1, title: "X" })
+  const x1 = yield* story(X.id, "1.1")
+  return { work, project, A, B, C, a1, a2, b1, b2, c1, other, X, x1 }
+})
+
+const storyEdge = (story_id: StoryId, depends_on_story_id: StoryId) =>
+  Effect.flatMap(WorkBreakdown, (work) =>
+    work.addStoryDependency(team.orchestrator, { story_id, depends_on_story_id }),
+  )
+const epicEdge = (epic_id: EpicId, depends_on_epic_id: EpicId) =>
+  Effect.flatMap(WorkBreakdown, (work) =>
+    work.addEpicDependency(team.orchestrator, { epic_id, depends_on_epic_id }),
+  )
+
+/** Marks stories verified through the verifier's mark-complete, as an orchestrator would. */
+const verify = (...ids: ReadonlyArray<StoryId>) =>
+  Effect.flatMap(Verification, (verification) => {
+    const batch = parseBatch({ stories: ids.map((story_id) => ({ story_id })) }, "stories")
+    if (Either.isLeft(batch)) throw new Error("invalid test batch")
+    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right))
+  })
+
+const missing = "00000000-0000-4000-8000-00000000dead"
+
+describe("creating a story dependency", () => {
+  it.effect("stores the edge, audits it, and lists it", () =>
+    Effect.gen(function* () {
+      const { work, project, A, a1, a2, b1 } = yield* board
+      const edge = yield* storyEdge(a2.id, a1.id)
+      expect(edge).toMatchObject({ tenant_id: team.tenant_id, story_id: a2.id, depends_on_story_id: a1.id })
+      // A cross-epic edge inside one project is fine.
+      yield* storyEdge(b1.id, a2.id)
+      expect((yield* labels()).slice(-2)).toEqual(["story_dependency/created", "story_dependency/created"])
+      const listed = yield* work.listEpicStoryDependencies(team.implementer, A.id)
+      expect(listed.data.map((e) => e.story_id).sort()).toEqual([a2.id, b1.id].sort())
+      expect(listed.meta).toEqual({ page: 1, page_size: 2, total_count: 2, total_pages: 1 })
+      const graph = yield* work.dependencyGraph(team.implementer, project.id)
+      expect(graph.story_dependencies).toHaveLength(2)
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect("checks in the spec's order with its messages", () =>
+    Effect.gen(function* () {
+      const { work, a1, a2, b1, x1 } = yield* board
+      const attempt = (body: unknown) => failure(work.addStoryDependency(team.orchestrator, body))
+      expect(yield* attempt({})).toEqual({
+        status: 422,
+        message: "Validation failed",
+        details: { story_id: ["can't be blank"], depends_on_story_id: ["can't be blank"] },
+      })
+      expect(yield* attempt({ story_id: 5, depends_on_story_id: a1.id })).toMatchObject({
+        status: 422,
+        details: { story_id: ["is invalid"] },
+      })
+      // 1. A self-edge is refused before anything is looked up, even for an unknown id.
+      expect(yield* attempt({ story_id: missing, depends_on_story_id: missing.toUpperCase() })).toEqual({
+        status: 422,
+        message: "A story cannot depend on itself",
+        code: "self_dependency",
+      })
+      // 2. Unknown, malformed or foreign ids.
+      expect(yield* attempt({ story_id: a1.id, depends_on_story_id: missing })).toEqual({
+        status: 404,
+        message: "Story not found",
+      })
+      expect(yield* attempt({ story_id: "not-a-uuid", depends_on_story_id: a1.id })).toEqual({
+        status: 404,
+        message: "Not found",
+      })
+      expect(
+        yield* failure(
+          work.addStoryDependency(makeTeam(2).orchestrator, { story_id: a2.id, depends_on_story_id: a1.id }),
+        ),
+      ).toMatchObject({ status: 404 })
+      // 3. Different projects.
+      expect(yield* attempt({ story_id: x1.id, depends_on_story_id: a1.id })).toEqual({
+        status: 422,
+        message: "Stories must belong to the same project",
+        code: "cross_project",
+      })
+      // 4. A cycle, named.
+      yield* storyEdge(a2.id, a1.id)
+      yield* storyEdge(b1.id, a2.id)
+      const before = yield* labels()
+      expect(yield* attempt({ story_id: a1.id, depends_on_story_id: b1.id })).toEqual({
+        status: 422,
+        message: "Cycle detected in dependency graph",
+        code: "cycle_detected",
+        context: { cycle: [a1.id, b1.id, a2.id, a1.id] },
+      })
+      // 6. A duplicate pair.
+      expect(yield* attempt({ story_id: a2.id, depends_on_story_id: a1.id })).toEqual({
+        status: 409,
+        message: "Conflict",
+      })
+      expect(yield* labels()).toEqual(before)
+      // Agents may not create edges.
+      expect(
+        yield* failure(
+          work.addStoryDependency(team.implementer, { story_id: b1.id, depends_on_story_id: a1.id }),
+        ),
+      ).toEqual({ status: 403, message: "Insufficient permissions. Required role: orchestrator" })
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect("refuses a story edge against a direct epic edge the other way (cross-level deadlock)", () =>
+    Effect.gen(function* () {
+      const { work, A, B, a1, b1 } = yield* board
+      yield* epicEdge(B.id, A.id)
+      expect(
+        yield* failure(
+          work.addStoryDependency(team.orchestrator, { story_id: a1.id, depends_on_story_id: b1.id }),
+        ),
+      ).toEqual({
+        status: 422,
+        message: `Cross-level deadlock: epic ${B.id} depends on epic ${A.id}, but a story in ${B.id} would depend on a story in ${A.id}`,
+        code: "cross_level_deadlock",
+      })
+      // The same direction as the epic edge is fine.
+      yield* storyEdge(b1.id, a1.id)
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+})
+
+describe("creating an epic dependency", () => {
+  it.effect("checks in the spec's order with its messages", () =>
+    Effect.gen(function* () {
+      const { work, project, A, B, C, X } = yield* board
+      const attempt = (body: unknown) => failure(work.addEpicDependency(team.orchestrator, body))
+      expect(yield* attempt({ epic_id: A.id })).toEqual({
+        status: 422,
+        message: "Validation failed",
+        details: { depends_on_epic_id: ["can't be blank"] },
+      })
+      expect(yield* attempt({ epic_id: A.id, depends_on_epic_id: A.id })).toEqual({
+        status: 422,
+        message: "An epic cannot depend on itself",
+        code: "self_dependency",
+      })
+      expect(yield* attempt({ epic_id: A.id, depends_on_epic_id: missing })).toEqual({
+        status: 404,
+        message: "Epic not found",
+      })
+      expect(yield* attempt({ epic_id: A.id, depends_on_epic_id: X.id })).toEqual({
+        status: 422,
+        message: "Epics must belong to the same project",
+        code: "cross_project",
+      })
+      const ab = yield* epicEdge(A.id, B.id)
+      expect(ab).toMatchObject({ epic_id: A.id, depends_on_epic_id: B.id })
+      yield* epicEdge(B.id, C.id)
+      expect(yield* attempt({ epic_id: C.id, depends_on_epic_id: A.id })).toEqual({
+        status: 422,
+        message: "Cycle detected in dependency graph",
+        code: "cycle_detected",
+        context: { cycle: [C.id, A.id, B.id, C.id] },
+      })
+      expect(yield* attempt({ epic_id: A.id, depends_on_epic_id: B.id })).toEqual({
+        status: 409,
+        message: "Conflict",
+      })
+      const listed = yield* work.listEpicDependencies(team.implementer, project.id)
+      // Two edges stored within one clock tick have no defined order between them.
+      expect(listed.data.map((e) => [e.epic_id, e.depends_on_epic_id])).toEqual(
+        expect.arrayContaining([
+          [A.id, B.id],
+          [B.id, C.id],
+        ]),
+      )
+      expect(listed.meta.total_count).toBe(2)
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect("refuses an epic edge when a story of the prerequisite waits for one of the dependent", () =>
+    Effect.gen(function* () {
+      const { work, A, B, a1, b1 } = yield* board
+      yield* storyEdge(b1.id, a1.id)
+      const before = yield* labels()
+      expect(
+        yield* failure(
+          work.addEpicDependency(team.orchestrator, { epic_id: A.id, depends_on_epic_id: B.id }),
+        ),
+      ).toEqual({
+        status: 422,
+        message: `Cross-level deadlock: story ${b1.id} (in prerequisite epic) depends on story ${a1.id} (in dependent epic)`,
+        code: "cross_level_deadlock",
+      })
+      expect(yield* labels()).toEqual(before)
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+})
+
+describe("removing dependencies", () => {
+  it.effect("needs a user, answers 404 for unknown or foreign edges, audits the removal", () =>
+    Effect.gen(function* () {
+      const { work, A, B, a1, a2 } = yield* board
+      const story = yield* storyEdge(a2.id, a1.id)
+      const epic = yield* epicEdge(B.id, A.id)
+      expect(yield* failure(work.removeStoryDependency(team.orchestrator, story.id))).toMatchObject({
+        status: 403,
+      })
+      expect(yield* failure(work.removeStoryDependency(makeTeam(2).user, story.id))).toEqual({
+        status: 404,
+        message: "Story dependency not found",
+      })
+      yield* work.removeStoryDependency(team.user, story.id)
+      yield* work.removeEpicDependency(team.user, epic.id)
+      expect(yield* failure(work.removeStoryDependency(team.user, story.id))).toMatchObject({ status: 404 })
+      expect(yield* failure(work.removeEpicDependency(team.user, EpicDependencyId.make(missing)))).toEqual({
+        status: 404,
+        message: "Epic dependency not found",
+      })
+      expect(
+        yield* failure(work.removeStoryDependency(team.user, StoryDependencyId.make(missing))),
+      ).toMatchObject({ status: 404 })
+      expect((yield* labels()).slice(-2)).toEqual(["story_dependency/deleted", "epic_dependency/deleted"])
+      expect((yield* work.listEpicStoryDependencies(team.user, A.id)).data).toEqual([])
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+})
+
+describe("the ready and blocked queues", () => {
+  it.effect("verifying a prerequisite makes its dependents ready", () =>
+    Effect.gen(function* () {
+      const { work, project, A, B, a1, a2, b1, b2, c1 } = yield* board
+      yield* storyEdge(a2.id, a1.id)
+      yield* epicEdge(B.id, A.id)
+      const ready = () =>
+        Effect.map(work.readyQueue(team.implementer, { project_id: project.id }), (r) =>
+          r.data.map((s) => s.number),
+        )
+      const blocked = () =>
+        Effect.map(work.blockedQueue(team.implementer, { project_id: project.id }), (r) =>
+          r.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.number)]),
+        )
+      expect(yield* ready()).toEqual(["1.1", "3.1"])
+      expect(yield* blocked()).toEqual([
+        ["1.2", ["1.1"]],
+        ["2.1", ["1.1", "1.2"]],
+        ["2.2", ["1.1", "1.2"]],
+      ])
+      yield* verify(a1.id)
+      expect(yield* ready()).toEqual(["1.2", "3.1"])
+      expect(yield* blocked()).toEqual([
+        ["2.1", ["1.2"]],
+        ["2.2", ["1.2"]],
+      ])
+      yield* verify(a2.id)
+      expect(yield* ready()).toEqual(["2.1", "2.2", "3.1"])
+      expect(yield* blocked()).toEqual([])
+      const page = yield* work.readyQueue(team.implementer, {
+        project_id: project.id,
+        page_size: "1",
+        page: "2",
+      })
+      expect(page.data.map((s) => s.id)).toEqual([b2.id])
+      expect(page.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
+      const ofEpic = yield* work.readyQueue(team.implementer, { epic_id: B.id })
+      expect(ofEpic.data.map((s) => s.id)).toEqual([b1.id, b2.id])
+      expect(c1.number).toBe("3.1")
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect("a reported_done prerequisite still blocks: only verification satisfies a dependent", () =>
+    Effect.gen(function* () {
+      const { work, project, A, B, a1, a2 } = yield* board
+      yield* epicEdge(B.id, A.id)
+      const lifecycle = yield* StoryLifecycle
+      yield* asImplementer(
+        team.implementer,
+        "contract",
+      )(lifecycle.contract(a1.id, { story_title: "Story 1.1", ac_count: 0 }))
+      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(a1.id))
+      yield* asImplementer(team.implementer, "start")(lifecycle.start(a1.id))
+      const reported = yield* asImplementer(team.reviewer, "report")(lifecycle.report(a1.id))
+      expect(reported.story).toMatchObject({ agent_status: "reported_done", verified_status: "unverified" })
+      const ready = yield* work.readyQueue(team.implementer, { project_id: project.id })
+      expect(ready.data.map((s) => s.number)).toEqual(["1.2", "3.1"])
+      const blocked = yield* work.blockedQueue(team.implementer, { project_id: project.id })
+      expect(
+        blocked.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.id)]),
+      ).toEqual([
+        ["2.1", [a1.id, a2.id]],
+        ["2.2", [a1.id, a2.id]],
+      ])
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect("without a project, the queues cover every project of the tenant; never another tenant's", () =>
+    Effect.gen(function* () {
+      const { work, a1, a2, x1 } = yield* board
+      yield* storyEdge(a2.id, a1.id)
+      const ready = yield* work.readyQueue(team.implementer, {})
+      expect(ready.data.map((s) => s.id)).toContain(x1.id)
+      expect(ready.data.map((s) => s.id)).not.toContain(a2.id)
+      expect(ready.meta).toEqual({ page: 1, page_size: 100, total_count: 5, total_pages: 1 })
+      expect(ready.data.map((s) => s.sort_key)).toEqual(
+        [...ready.data.map((s) => s.sort_key)].sort((a, b) => a - b),
+      )
+      const blocked = yield* work.blockedQueue(team.implementer, {})
+      expect(blocked.data.map((item) => item.story.id)).toEqual([a2.id])
+      const stranger = makeTeam(2).implementer
+      expect((yield* work.readyQueue(stranger, {})).data).toEqual([])
+      expect((yield* work.blockedQueue(stranger, {})).data).toEqual([])
+      expect(yield* failure(work.readyQueue(team.implementer, { project_id: "zzz" }))).toEqual({
+        status: 404,
+        message: "Not found",
+      })
+      expect(yield* failure(work.readyQueue(team.implementer, { epic_id: "zzz" }))).toMatchObject({
+        status: 404,
+      })
+      expect((yield* work.readyQueue(team.implementer, { epic_id: missing })).data).toEqual([])
+      expect((yield* work.readyQueue(team.implementer, { page_size: "1000" })).meta.page_size).toBe(500)
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+})
+
+describe("listing dependencies", () => {
+  it.effect("unknown projects and epics are 404", () =>
+    Effect.gen(function* () {
+      const { work, project, A } = yield* board
+      const stranger = makeTeam(2).user
+      expect(yield* failure(work.listEpicDependencies(stranger, project.id))).toEqual({
+        status: 404,
+        message: "Project not found",
+      })
+      expect(yield* failure(work.listEpicStoryDependencies(stranger, A.id))).toEqual({
+        status: 404,
+        message: "Epic not found",
+      })
+      expect(yield* work.listEpicDependencies(team.implementer, project.id)).toEqual({
+        data: [],
+        meta: { page: 1, page_size: 0, total_count: 0, total_pages: 0 },
+      })
+    }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+})

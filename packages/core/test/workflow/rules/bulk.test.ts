@@ -1,0 +1,111 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import {
+  bulkHttpStatus,
+  itemRefusal,
+  maxBatchSize,
+  parseBatch,
+  sortBulkResults,
+  withDefaults,
+} from "../../../src/workflow/rules/bulk.js"
+import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
+import { actor, agentA, agentB, at, storyIn } from "../../fixtures/stories.js"
+
+const refusalOf = (outcome: ReturnType<typeof decide>) => {
+  if (Either.isRight(outcome)) throw new Error("expected a refusal")
+  return itemRefusal("s-1", outcome.left)
+}
+
+describe("bulk lists", () => {
+  it.each([
+    [{}, "story_ids is required and must be an array"],
+    [{ story_ids: "a" }, "story_ids is required and must be an array"],
+    [[], "story_ids is required and must be an array"],
+    [{ story_ids: [] }, "story_ids must not be empty"],
+    [{ story_ids: Array.from({ length: maxBatchSize + 1 }, () => "x") }, "Maximum batch size is 50 stories"],
+  ])("refuses %j", (body, message) => {
+    const parsed = parseBatch(body, "story_ids")
+    expect(Either.isLeft(parsed) && parsed.left).toMatchObject({ message, details: { story_ids: [message] } })
+  })
+
+  it("accepts 1..50 items", () => {
+    expect(Either.isRight(parseBatch({ stories: [{ story_id: "x" }] }, "stories"))).toBe(true)
+    expect(Either.isRight(parseBatch({ stories: Array.from({ length: 50 }, () => ({})) }, "stories"))).toBe(
+      true,
+    )
+  })
+
+  it("answers 200 when one item succeeded and 422 when none did, results by story id", () => {
+    const results = sortBulkResults([
+      { story_id: "b", status: "error", reason: "x" },
+      { story_id: "a", status: "success" },
+    ])
+    expect(results.map((r) => r.story_id)).toEqual(["a", "b"])
+    expect(bulkHttpStatus(results)).toBe(200)
+    expect(bulkHttpStatus([{ story_id: "b", status: "error", reason: "x" }])).toBe(422)
+  })
+
+  it("fills blank or missing fields from the defaults and keeps the rest", () => {
+    expect(
+      withDefaults({ story_id: "s", summary: "  ", findings: { a: 1 } }, { summary: "S", review_type: "T" }),
+    ).toEqual({
+      story_id: "s",
+      summary: "S",
+      review_type: "T",
+      findings: { a: 1 },
+    })
+    expect(withDefaults("s", { review_type: "T" })).toEqual({ review_type: "T" })
+  })
+})
+
+describe("item refusals", () => {
+  const agent = actor("agent", agentA)
+
+  it("words a claim of a story in the wrong state as the original does", () => {
+    const claim = StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } })
+    expect(refusalOf(decide(storyIn("assigned"), claim, agent, at(5)))).toEqual({
+      story_id: "s-1",
+      status: "error",
+      reason: "Story is not in contracted status (current: assigned)",
+      code: "invalid_transition",
+    })
+    expect(refusalOf(decide(storyIn("pending"), claim, agent, at(5)))).toMatchObject({
+      reason: "Story is not in contracted status (current: pending)",
+    })
+  })
+
+  it("names the unverified prerequisites of a claim", () => {
+    const claim = StoryCommand.Claim({ blockers: { stories: 2, epic_stories: 1 } })
+    expect(refusalOf(decide(storyIn("contracted"), claim, agent, at(5)))).toEqual({
+      story_id: "s-1",
+      status: "error",
+      reason: "Story has 2 unverified dependency(ies); Parent epic has 1 unverified prerequisite story(ies)",
+      code: "dependencies_not_met",
+    })
+  })
+
+  it("keeps the message and code of other refusals, and says not found plainly", () => {
+    const verify = StoryCommand.Verify({
+      evidence: { result: "pass", summary: "s", review_type: "t", findings: {} },
+      latest_review_completed_at: null,
+    })
+    expect(
+      refusalOf(decide(storyIn("reported_done"), verify, actor("orchestrator", agentA), at(5))),
+    ).toMatchObject({
+      code: "self_verify_blocked",
+    })
+    expect(
+      refusalOf(decide(storyIn("implementing"), verify, actor("orchestrator", agentB, 2), at(5))),
+    ).toEqual({
+      story_id: "s-1",
+      status: "error",
+      reason: "Story is not in reported_done status (current: implementing)",
+      code: "invalid_transition",
+    })
+    expect(itemRefusal("x", { _tag: "NotFound", message: "Story not found" })).toEqual({
+      story_id: "x",
+      status: "error",
+      reason: "Story not found",
+    })
+  })
+})

@@ -1,0 +1,32 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { BulkItemsFailed, LoopctlApi } from "@loopctl/api"
+import { type BulkOutcome, BulkWork } from "@loopctl/core"
+import { Effect } from "effect"
+import { tenantActor } from "../edge/tenant-scope.js"
+
+/** The core's outcome on the wire: 200 with the results, or the 422 it decided, with them too. */
+const answer = <E, R>(outcome: Effect.Effect<BulkOutcome, E, R>) =>
+  Effect.flatMap(outcome, ({ results, http_status }) =>
+    http_status === 200
+      ? Effect.succeed({ results })
+      : Effect.fail(new BulkItemsFailed({ message: "No item of the request succeeded", results })),
+  )
+
+/** The handlers of the `bulk` group: BulkWork for the authenticated caller. */
+export const BulkLive = HttpApiBuilder.group(LoopctlApi, "bulk", (handlers) =>
+  Effect.map(BulkWork, (bulk) => {
+    return handlers
+      .handle("claim", ({ payload }) =>
+        answer(Effect.flatMap(tenantActor, (actor) => bulk.claim(actor, payload))),
+      )
+      .handle("verify", ({ payload }) =>
+        answer(Effect.flatMap(tenantActor, (actor) => bulk.verify(actor, payload))),
+      )
+      .handle("reject", ({ payload }) =>
+        answer(Effect.flatMap(tenantActor, (actor) => bulk.reject(actor, payload))),
+      )
+      .handle("markComplete", ({ payload }) =>
+        answer(Effect.flatMap(tenantActor, (actor) => bulk.markComplete(actor, payload))),
+      )
+  }),
+)
