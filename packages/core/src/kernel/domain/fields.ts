@@ -34,18 +34,43 @@ export const optionalOrNull = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(orNull(schema), { exact: true })
 
 /**
- * An object field the client may send as `null` (read as not given). Unlike {@link orNull}, a
- * wrong object reports each of its own fields (`artifact.path`), not one message for the whole.
+ * An optional field for which some values read as "not given" (`absent`, e.g. `null`), else
+ * `schema`. A wrong value reports `schema`'s own problems, each at its path (`artifact.path`), not
+ * one message for the whole as {@link orNull} does. `jsonSchema` documents the field.
  */
-export const nullableObject = <A, I>(schema: Schema.Schema<A, I>, jsonSchema: object) =>
+export const optionalUnless = <A, I>(
+  schema: Schema.Schema<A, I>,
+  absent: (input: unknown) => boolean,
+  jsonSchema: object,
+) =>
   Schema.optionalWith(
     Schema.transformOrFail(Schema.Unknown, Schema.NullOr(Schema.typeSchema(schema)), {
       strict: true,
       decode: (input) =>
-        input === null ? ParseResult.succeed(null) : ParseResult.decodeUnknown(schema)(input),
+        absent(input) ? ParseResult.succeed(null) : ParseResult.decodeUnknown(schema)(input),
       encode: (value) => (value === null ? ParseResult.succeed(null) : ParseResult.encode(schema)(value)),
     }).annotations({ jsonSchema }),
     { exact: true },
+  )
+
+/** An object field the client may send as `null` (read as not given). */
+export const nullableObject = <A, I>(schema: Schema.Schema<A, I>, jsonSchema: object) =>
+  optionalUnless(schema, (input) => input === null, jsonSchema)
+
+/** Whether a value says nothing: missing, `null`, or text of spaces only. */
+export const isBlank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "")
+
+/** An optional field where blank text reads as not given, like `null`. */
+export const optionalUnlessBlank = <A, I>(schema: Schema.Schema<A, I>, jsonSchema: object) =>
+  optionalUnless(schema, isBlank, jsonSchema)
+
+/** Text of at most `max` characters (code points); anything but text "is invalid". */
+export const BoundedText = (max: number) =>
+  refusing(Schema.String, "is invalid").pipe(
+    Schema.filter((text) => [...text].length <= max, {
+      message: () => `should be at most ${max} character(s)`,
+    }),
   )
 
 /** Text that says something: missing, `null`, not text, or only spaces all read "can't be blank". */
