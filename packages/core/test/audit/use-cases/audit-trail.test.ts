@@ -13,8 +13,10 @@ import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
 import { Stories } from "../../../src/work/ports/stories.js"
+import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
+import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { asImplementer } from "../../../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { makeTeam } from "../../fixtures/team.js"
@@ -48,10 +50,10 @@ const tick = TestClock.adjust("1 second")
  * implementer contracts (3) and claims (4) story 1.1.
  */
 const seeded = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
+  const projectPlanning = yield* ProjectPlanning
   const lifecycle = yield* StoryLifecycle
   yield* tick
-  const project = yield* work.createProject(team.user, { name: "Shop", slug: "shop" })
+  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
   yield* tick
   yield* (yield* Importer).importProject(team.user, project.id, breakdown)
   const stories = yield* inTenant(
@@ -300,16 +302,17 @@ describe("GET /changes", () => {
       const { project } = yield* seeded
       // Three stories created at one instant (5 s), then two more entries a second apart.
       yield* tick
-      const work = yield* WorkBreakdown
-      const epic = yield* work.createEpic(team.user, project.id, { number: 2, title: "Billing" })
+      const epicPlanning = yield* EpicPlanning
+      const storyPlanning = yield* StoryPlanning
+      const epic = yield* epicPlanning.createEpic(team.user, project.id, { number: 2, title: "Billing" })
       for (const n of ["2.1", "2.2"])
-        yield* work.createStory(team.user, epic.id, {
+        yield* storyPlanning.createStory(team.user, epic.id, {
           number: n,
           title: `Story ${n}`,
           acceptance_criteria: [],
         })
       yield* tick
-      yield* work.createStory(team.user, epic.id, {
+      yield* storyPlanning.createStory(team.user, epic.id, {
         number: "2.3",
         title: "Story 2.3",
         acceptance_criteria: [],
