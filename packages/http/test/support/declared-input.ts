@@ -1,6 +1,6 @@
 import { HttpApi } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Option, Schema, SchemaAST } from "effect"
+import { JSONSchema, Option, Schema, SchemaAST } from "effect"
 
 /**
  * What each endpoint of the API says it accepts, read from its own schemas: the fields of its body
@@ -43,16 +43,32 @@ export interface DeclaredField {
   readonly type: Option.Option<JsonType>
 }
 
-/** The JSON type an AST node declares, looking through `optional`'s `| undefined`. */
+/** Whether a union member only says the field may be left out or sent as `null`. */
+const isAbsence = (member: SchemaAST.AST): boolean =>
+  member._tag === "UndefinedKeyword" || (member._tag === "Literal" && member.literal === null)
+
+/** The JSON Schema a type generates (what the OpenAPI document shows), if it has one. */
+const generatedType = (ast: SchemaAST.AST): Option.Option<JsonType> => {
+  try {
+    return readJsonType(JSONSchema.make(Schema.make(ast)))
+  } catch {
+    return Option.none()
+  }
+}
+
+/**
+ * The JSON type an AST node declares: its `jsonSchema` annotation, else the JSON Schema its type
+ * generates, looking through `optional`'s `| undefined` and a nullable field's `| null`.
+ */
 const declaredType = (ast: SchemaAST.AST): Option.Option<JsonType> => {
   const own = Option.flatMap(SchemaAST.getJSONSchemaAnnotation(ast), readJsonType)
   if (Option.isSome(own)) return own
   if (ast._tag === "Union") {
-    const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
+    const defined = ast.types.filter((member) => !isAbsence(member))
     const only = defined[0]
     if (defined.length === 1 && only !== undefined) return declaredType(only)
   }
-  return Option.none()
+  return generatedType(ast)
 }
 
 /** The fields a request schema declares (through refinements, transformations, unions). */

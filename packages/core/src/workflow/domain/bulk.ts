@@ -70,7 +70,10 @@ const batchOf = <A, I>(key: string, item: Schema.Schema<A, I>) =>
   Schema.propertySignature(
     refusingType(Schema.Array(bulkItem(item)), `${key} is required and must be an array`).pipe(
       Schema.minItems(1, { message: () => `${key} must not be empty` }),
-      Schema.maxItems(maxBatchSize, { message: () => `Maximum batch size is ${maxBatchSize} stories` }),
+      Schema.maxItems(maxBatchSize, {
+        message: () => `Maximum batch size is ${maxBatchSize} stories`,
+        jsonSchema: { type: "array", description: `${key}: 1..${maxBatchSize} items` },
+      }),
     ),
   ).annotations({ missingMessage: () => `${key} is required and must be an array` })
 

@@ -59,6 +59,7 @@ export const ReviewCount = refusing(
 ).pipe(
   Schema.lessThanOrEqualTo(maxReviewCount, {
     message: () => `must be less than or equal to ${maxReviewCount}`,
+    jsonSchema: { type: "integer", minimum: 0, maximum: maxReviewCount },
   }),
 )
 

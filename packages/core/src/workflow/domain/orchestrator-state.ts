@@ -32,7 +32,7 @@ export const maxStateVersion = 2_147_483_647
 const ExpectedVersion = refusing(
   Schema.Number.pipe(Schema.int(), Schema.between(0, maxStateVersion)),
   `must be a whole number from 0 to ${maxStateVersion}`,
-)
+).annotations({ jsonSchema: { type: "integer", minimum: 0, maximum: maxStateVersion } })
 
 /** A required field whose missing, `null` or blank value "can't be blank", else `schema`'s own message. */
 const required = <S extends Schema.Annotable.All>(schema: S, otherwise: string): Schema.Annotable.Self<S> =>
