@@ -1,6 +1,6 @@
 import type { HttpServerRequest } from "@effect/platform"
 import { BadRequest, type ValidationFailed, decodeRequest } from "@loopctl/core"
-import { Effect, type Schema } from "effect"
+import { Effect, type Either, type Schema } from "effect"
 
 /**
  * The body of `request` read by `schema` in the handler, for the endpoints whose refusal carries
@@ -11,9 +11,18 @@ import { Effect, type Schema } from "effect"
 export const decodedBody = <A, I>(
   schema: Schema.Schema<A, I>,
   request: HttpServerRequest.HttpServerRequest,
-): Effect.Effect<A, BadRequest | ValidationFailed> =>
+): Effect.Effect<A, BadRequest | ValidationFailed> => Effect.flatten(bodyAsRead(schema, request))
+
+/**
+ * The body of `request` as `schema` reads it, or its 422, for a use case that refuses some
+ * requests whatever their body holds (a finding on a finished run) before it looks at the body.
+ */
+export const bodyAsRead = <A, I>(
+  schema: Schema.Schema<A, I>,
+  request: HttpServerRequest.HttpServerRequest,
+): Effect.Effect<Either.Either<A, ValidationFailed>, BadRequest> =>
   request.json.pipe(
     // The edge has read the body already (see request-body.ts), so it is JSON.
     Effect.mapError(() => new BadRequest({ message: "Malformed request body" })),
-    Effect.flatMap((body) => decodeRequest(schema)(body)),
+    Effect.map((body) => decodeRequest(schema)(body)),
   )

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/api"
+import { LoopctlApi, UiTestFindingBody } from "@loopctl/api"
 import {
   type Actor,
   type FindingRequest,
@@ -9,9 +9,11 @@ import {
   type UiTestRun,
   UiTestRunId,
   UiTesting,
+  type ValidationFailed,
 } from "@loopctl/core"
-import { Effect, Option } from "effect"
+import { Effect, type Either, Option } from "effect"
 import { pathId } from "../edge/path-id.js"
+import { bodyAsRead } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
 
 /** A run under both names clients read it by. */
@@ -46,7 +48,11 @@ export const UiTestRunsLive = HttpApiBuilder.group(LoopctlApi, "uiTestRuns", (ha
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.show(actor, run, project), runBody),
       )
-    const addFinding = (payload: FindingRequest, rawRun: string, rawProject?: string) =>
+    const addFinding = (
+      payload: Either.Either<FindingRequest, ValidationFailed>,
+      rawRun: string,
+      rawProject?: string,
+    ) =>
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.addFinding(actor, run, payload, project), runBody),
       )
@@ -54,16 +60,25 @@ export const UiTestRunsLive = HttpApiBuilder.group(LoopctlApi, "uiTestRuns", (ha
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.complete(actor, run, payload, project), runBody),
       )
-    return handlers
-      .handle("start", ({ path, payload }) => start(path.id, payload))
-      .handle("list", ({ path, urlParams }) => list(path.id, urlParams))
-      .handle("show", ({ path }) => show(path.id))
-      .handle("addFinding", ({ path, payload }) => addFinding(payload, path.id))
-      .handle("complete", ({ path, payload }) => complete(payload, path.id))
-      .handle("startAlias", ({ path, payload }) => start(path.id, payload))
-      .handle("listAlias", ({ path, urlParams }) => list(path.id, urlParams))
-      .handle("showAlias", ({ path }) => show(path.run_id, path.id))
-      .handle("addFindingAlias", ({ path, payload }) => addFinding(payload, path.run_id, path.id))
-      .handle("completeAlias", ({ path, payload }) => complete(payload, path.run_id, path.id))
+    return (
+      handlers
+        .handle("start", ({ path, payload }) => start(path.id, payload))
+        .handle("list", ({ path, urlParams }) => list(path.id, urlParams))
+        .handle("show", ({ path }) => show(path.id))
+        // The finding is read in the handler: a finished run refuses it before its body is judged.
+        .handleRaw("addFinding", ({ path, request }) =>
+          Effect.flatMap(bodyAsRead(UiTestFindingBody, request), (finding) => addFinding(finding, path.id)),
+        )
+        .handle("complete", ({ path, payload }) => complete(payload, path.id))
+        .handle("startAlias", ({ path, payload }) => start(path.id, payload))
+        .handle("listAlias", ({ path, urlParams }) => list(path.id, urlParams))
+        .handle("showAlias", ({ path }) => show(path.run_id, path.id))
+        .handleRaw("addFindingAlias", ({ path, request }) =>
+          Effect.flatMap(bodyAsRead(UiTestFindingBody, request), (finding) =>
+            addFinding(finding, path.run_id, path.id),
+          ),
+        )
+        .handle("completeAlias", ({ path, payload }) => complete(payload, path.run_id, path.id))
+    )
   }),
 )

@@ -1,10 +1,10 @@
-import { Effect, Option } from "effect"
+import { Effect, type Either, Option } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
 import { requireMinRole } from "../../identity/rules/roles.js"
-import { NotFound } from "../../kernel/domain/errors.js"
+import { NotFound, type ValidationFailed } from "../../kernel/domain/errors.js"
 import {
   type ProjectId,
   type UiTestRunId,
@@ -167,11 +167,15 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
       show: (actor: Actor, id: UiTestRunId, project: Option.Option<ProjectId> = Option.none()) =>
         inTenant(actor, loadRun(id, project, false)),
 
-      /** Records one finding on a run in progress and moves its counters (200 with the run). */
+      /**
+       * Records one finding on a run in progress and moves its counters (200 with the run). The
+       * finding comes as read, or with why it does not read: a finished run is refused whatever
+       * the body holds, as in the original.
+       */
       addFinding: (
         actor: Actor,
         id: UiTestRunId,
-        request: FindingRequest,
+        request: Either.Either<FindingRequest, ValidationFailed>,
         project: Option.Option<ProjectId> = Option.none(),
       ) =>
         inTenant(
@@ -180,7 +184,7 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
             const run = yield* loadRun(id, project, true)
             const at = yield* now
             yield* requireOpenForFindings(run)
-            const finding = findingOf(request, at)
+            const finding = findingOf(yield* request, at)
             const updated = yield* withFinding(run, finding, at)
             yield* Effect.flatMap(UiTestRuns, (runs) => runs.update(updated))
             yield* recordChange(actor, run.project_id, {

@@ -74,11 +74,13 @@ describe("UiTesting", () => {
       const id = yield* project
       const run = yield* testing.start(team.implementer, id, { notes: "smoke" })
       expect(run).toMatchObject({ status: "running", started_by_agent_id: team.implementer.agent_id })
-      yield* testing.addFinding(team.reviewer, run.id, { severity: "blocker", title: "Cannot pay" })
+      yield* testing.addFinding(
+        team.reviewer,
+        run.id,
+        decodeRequest(FindingRequest)({ severity: "blocker", title: "Cannot pay" }),
+      )
       const refused = yield* Effect.flip(
-        Effect.flatMap(decodeRequest(FindingRequest)({ title: "no severity" }), (finding) =>
-          testing.addFinding(team.reviewer, run.id, finding),
-        ),
+        testing.addFinding(team.reviewer, run.id, decodeRequest(FindingRequest)({ title: "no severity" })),
       )
       expect(refused).toMatchObject({ _tag: "ValidationFailed", details: { severity: ["can't be blank"] } })
       const done = yield* testing.complete(team.orchestrator, run.id, { summary: "blocked" })
