@@ -13,6 +13,7 @@ import {
   RootAuthenticatorId,
   type VerifiedAuthenticator,
 } from "../domain/root-authenticator.js"
+import type { SignupCompletion } from "../domain/signup-commands.js"
 import type { ApiKeys } from "../ports/api-keys.js"
 import { RateLimits } from "../ports/rate-limits.js"
 import { RootAuthenticators } from "../ports/root-authenticators.js"
@@ -32,7 +33,7 @@ import {
   challengeLifetimeSeconds,
   checkDistinct,
   fingerprintOf,
-  parseSignup,
+  signupRequest,
   unknownChallenge,
 } from "../rules/signup-input.js"
 import { type ProvisionedTenant, keyAudit } from "./access-results.js"
@@ -146,7 +147,7 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
         }).pipe(Effect.provide(ports)),
 
       /**
-       * Completes a signup: checks the body (422 with details), finds its challenge (422 when
+       * Completes a signup: takes a command whose fields the contract checked, finds its challenge (422 when
        * unknown, expired or used), has `verify` check every authenticator's response against it
        * (422 naming what failed), then in one transaction consumes the challenge and stores the
        * active tenant, its authenticators, its "default" user key and the audit entries
@@ -155,11 +156,11 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
        * challenge stays usable.
        */
       complete: (
-        body: unknown,
+        command: SignupCompletion,
         verify: VerifyRegistration,
       ): Effect.Effect<ProvisionedTenant, ValidationFailed | Conflict> =>
         Effect.gen(function* () {
-          const request = yield* parseSignup(body)
+          const request = signupRequest(command)
           const at = yield* now
           const challenge = yield* Effect.flatMap(challenges.find(request.challenge_id, at), (found) =>
             Option.match(found, { onNone: () => Effect.fail(unknownChallenge()), onSome: Effect.succeed }),
