@@ -43,13 +43,22 @@ export interface DeclaredField {
   readonly type: Option.Option<JsonType>
 }
 
-/** A JSON Schema as `JSONSchema.make` writes it: `X | null` is an `anyOf` with a `null` member. */
+/** A JSON Schema as `JSONSchema` writes it: `X | null` is an `anyOf` with a `null` member. */
 interface GeneratedType extends JsonType {
   readonly anyOf?: ReadonlyArray<GeneratedType> | undefined
 }
 
 const GeneratedTypeSchema: Schema.Schema<GeneratedType> = Schema.Struct({
-  ...JsonTypeSchema.fields,
+  type: Schema.optional(Schema.String),
+  format: Schema.optional(Schema.String),
+  enum: Schema.optional(Schema.Array(Schema.String)),
+  minimum: Schema.optional(Schema.Number),
+  maximum: Schema.optional(Schema.Number),
+  oneOf: Schema.optional(Schema.Array(Schema.suspend(() => JsonTypeSchema))),
+  items: Schema.optional(Schema.suspend(() => JsonTypeSchema)),
+  properties: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.suspend(() => JsonTypeSchema) }),
+  ),
   anyOf: Schema.optional(Schema.Array(Schema.suspend(() => GeneratedTypeSchema))),
 })
 
@@ -66,7 +75,7 @@ const givenType = (generated: GeneratedType): Option.Option<JsonType> => {
 const generatedType = (ast: SchemaAST.AST): Option.Option<JsonType> =>
   Option.flatMap(
     Schema.decodeUnknownOption(GeneratedTypeSchema)(
-      JSONSchema.make(Schema.make(ast), { topLevelReferenceStrategy: "skip" }),
+      JSONSchema.fromAST(ast, { definitions: {}, topLevelReferenceStrategy: "skip" }),
     ),
     givenType,
   )
