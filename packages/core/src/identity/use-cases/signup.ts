@@ -1,7 +1,7 @@
-import { Clock, Effect, Either, Encoding, Option } from "effect"
+import { Effect, Either, Encoding, Option } from "effect"
 import { AuditEntry } from "../../audit/domain/audit-entry.js"
 import { AuditLog } from "../../audit/ports/audit-log.js"
-import { type Conflict, RateLimited, ValidationFailed } from "../../kernel/domain/errors.js"
+import { type Conflict, type RateLimited, ValidationFailed } from "../../kernel/domain/errors.js"
 import { AuditEntryId, type TenantId } from "../../kernel/domain/ids.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import { now } from "../../kernel/domain/timestamp.js"
@@ -21,13 +21,7 @@ import { Secrets } from "../ports/secrets.js"
 import { SignupChallenge, SignupChallenges } from "../ports/signup-challenges.js"
 import type { Tenants } from "../ports/tenants.js"
 import { secondsAfter } from "../rules/access.js"
-import {
-  decide,
-  signupBuckets,
-  signupWindowSeconds,
-  tooManySignupsMessage,
-  windowAt,
-} from "../rules/rate-limit.js"
+import { signupLimit } from "../rules/rate-limit.js"
 import {
   authenticatorTaken,
   challengeLifetimeSeconds,
@@ -37,6 +31,7 @@ import {
   unknownChallenge,
 } from "../rules/signup-input.js"
 import { type ProvisionedTenant, keyAudit } from "./access-results.js"
+import { admit } from "./rate-limiter.js"
 import { provisionTenant } from "./tenant-provisioning.js"
 
 /**
@@ -117,18 +112,7 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
        * fails with 429 and the seconds until the next hour.
        */
       admit: (address: string): Effect.Effect<void, RateLimited> =>
-        Effect.gen(function* () {
-          const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
-          const window = windowAt(nowSeconds, signupWindowSeconds)
-          const buckets = signupBuckets(address)
-          const counts = yield* rateLimits.hit(buckets, window.start)
-          const decision = decide(buckets, counts, window, nowSeconds)
-          if (!decision.allowed)
-            return yield* new RateLimited({
-              message: tooManySignupsMessage,
-              retry_after_seconds: decision.retry_after_seconds,
-            })
-        }),
+        Effect.asVoid(Effect.provideService(admit(signupLimit(address)), RateLimits, rateLimits)),
 
       /**
        * Stores a fresh registration challenge (made by the WebAuthn library at the edge) for 15
