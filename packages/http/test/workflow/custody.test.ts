@@ -1,5 +1,5 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, WorkBreakdown } from "@loopctl/core"
+import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
 import { collectLogs, realServer } from "../support/support.js"
@@ -47,7 +47,7 @@ const outcomes = (body: unknown) => {
 
 const stored = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(WorkBreakdown, (work) => work.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
   ).pipe(Effect.orDie)
 
 /** The implementer (agent A) contracts, claims and starts the story, then lets go of it. */

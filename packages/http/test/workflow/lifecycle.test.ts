@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, WorkBreakdown } from "@loopctl/core"
+import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
 import { collectLogs, realServer } from "../support/support.js"
@@ -33,7 +33,7 @@ const micros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 /** The story as the core has it now (read as the tenant's user). */
 const stored = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(WorkBreakdown, (work) => work.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
   ).pipe(Effect.orDie)
 
 /** The actions suggested in a transition answer. */

@@ -8,8 +8,9 @@ import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
+import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
+import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { StoryRecords } from "../../../src/work/use-cases/story-records.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
 import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
 import { parseBatch } from "../../../src/workflow/rules/bulk.js"
 import { BulkWork } from "../../../src/workflow/use-cases/bulk-work.js"
@@ -21,8 +22,8 @@ const team = makeTeam()
 
 /** Epic 1 with 1.1–1.4 (1.4 waits for 1.1). */
 const seeded = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(team.user, { name: "Shop", slug: "shop" })
+  const projectPlanning = yield* ProjectPlanning
+  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
   yield* (yield* Importer).importProject(team.user, project.id, {
     epics: [
       {
@@ -127,7 +128,7 @@ describe("bulk requests", () => {
         [...outcome.results.map((r) => r.story_id)].sort(),
       )
       expect((yield* audit).length - before.length).toBe(1)
-      const claimed = yield* (yield* WorkBreakdown).getStory(team.user, story("1.1"))
+      const claimed = yield* (yield* StoryPlanning).getStory(team.user, story("1.1"))
       expect(claimed.assigned_agent_id).toBe(team.reviewer.agent_id)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -187,13 +188,15 @@ describe("bulk requests", () => {
       expect(outcome.results.find((r) => r.story_id === story("1.2"))).toMatchObject({
         reason: "reason is required and cannot be blank",
       })
-      const work = yield* WorkBreakdown
-      expect(yield* work.getStory(team.user, story("1.1"))).toMatchObject({
+      const storyPlanning = yield* StoryPlanning
+      expect(yield* storyPlanning.getStory(team.user, story("1.1"))).toMatchObject({
         agent_status: "pending",
         verified_status: "rejected",
         rejection_reason: "broken",
       })
-      expect(yield* work.getStory(team.user, story("1.2"))).toMatchObject({ agent_status: "reported_done" })
+      expect(yield* storyPlanning.getStory(team.user, story("1.2"))).toMatchObject({
+        agent_status: "reported_done",
+      })
       const results = yield* (yield* StoryRecords).verifications(team.user, story("1.1"), {
         page: 1,
         page_size: 5,

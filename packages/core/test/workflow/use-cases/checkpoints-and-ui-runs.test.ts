@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, TestClock } from "effect"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { UiTestRuns } from "../../../src/workflow/ports/ui-test-runs.js"
 import { OrchestratorCheckpoints } from "../../../src/workflow/use-cases/orchestrator-checkpoints.js"
 import { UiTesting } from "../../../src/workflow/use-cases/ui-testing.js"
@@ -16,8 +16,8 @@ import { makeTeam } from "../../fixtures/team.js"
 const team = makeTeam(1)
 const stranger = makeTeam(2)
 
-const project = Effect.flatMap(WorkBreakdown, (work) =>
-  Effect.map(work.createProject(team.user, { name: "Shop", slug: "shop" }), (made) => made.id),
+const project = Effect.flatMap(ProjectPlanning, (projects) =>
+  Effect.map(projects.createProject(team.user, { name: "Shop", slug: "shop" }), (made) => made.id),
 )
 
 describe("OrchestratorCheckpoints", () => {
