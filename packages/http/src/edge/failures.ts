@@ -10,12 +10,20 @@ import { RequestContext } from "./request-context.js"
  * Typed errors an endpoint declares (and that are not core errors) are left to the API's encoder.
  */
 
-/** Field-level details of a schema failure, in the changeset style: `{ field: ["message"] }`. */
+/** What the schema formatter says of a missing field that declares no `missingMessage` of its own. */
+const defaultMissingMessage = "is missing"
+
+/**
+ * Field-level details of a schema failure, in the changeset style: `{ field: ["message"] }`. A
+ * missing field "can't be blank" (unless its schema says otherwise); any other problem reads as
+ * the failing schema's `message` annotation (the domain's Schemas carry the wording).
+ */
 const fieldErrors = (issues: HttpApiError.HttpApiDecodeError["issues"]): FieldErrors => {
   const details: Record<string, Array<string>> = {}
   for (const issue of issues) {
     const field = issue.path.length === 0 ? "body" : issue.path.map(String).join(".")
-    const message = issue._tag === "Missing" ? "can't be blank" : issue.message
+    const message =
+      issue._tag === "Missing" && issue.message === defaultMissingMessage ? "can't be blank" : issue.message
     details[field] = [...(details[field] ?? []), message]
   }
   return details
