@@ -138,29 +138,14 @@ export const refusing = <S extends Schema.Annotable.All>(
   message: string,
 ): Schema.Annotable.Self<S> => schema.annotations({ message: () => ({ message, override: true }) })
 
-/** The message a failed member of a nullable field reports: the non-null member's own. */
-const memberMessage = (issue: ParseResult.ParseIssue): string => {
-  const members = issue._tag === "Composite" ? [issue.issues].flat() : [issue]
-  const isNullMember = (member: ParseResult.ParseIssue) =>
-    member._tag === "Type" && member.ast._tag === "Literal" && member.ast.literal === null
-  const chosen = members.find((member) => !isNullMember(member)) ?? issue
-  return ParseResult.ArrayFormatter.formatIssueSync(chosen)[0]?.message ?? "is invalid"
-}
-
-/** `schema` or `null`; a wrong value reports `schema`'s message, not the union's two. */
-export const orNull = <S extends Schema.Schema.Any>(schema: S) =>
-  Schema.NullOr(schema).annotations({
-    message: (issue) => ({ message: memberMessage(issue), override: true }),
-  })
-
 /** A field the client may leave out or send as `null` (both read as "not given"). */
-export const optionalOrNull = <S extends Schema.Schema.Any>(schema: S) =>
-  Schema.optionalWith(orNull(schema), { exact: true })
+export const optionalOrNull = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+  Schema.optionalWith(nullOr(schema), { exact: true })
 
 /**
  * An optional field for which some values read as "not given" (`absent`, e.g. `null`), else
  * `schema`. A wrong value reports `schema`'s own problems, each at its path (`artifact.path`), not
- * one message for the whole as {@link orNull} does. `jsonSchema` documents the field.
+ * one message for the whole as {@link nullOr} does. `jsonSchema` documents the field.
  */
 export const optionalUnless = <A, I>(
   schema: Schema.Schema<A, I>,
@@ -181,13 +166,9 @@ export const optionalUnless = <A, I>(
 export const nullableObject = <A, I>(schema: Schema.Schema<A, I>, jsonSchema: object) =>
   optionalUnless(schema, (input) => input === null, jsonSchema)
 
-/** Whether a value says nothing: missing, `null`, or text of spaces only. */
-export const isBlank = (value: unknown): boolean =>
-  value === undefined || value === null || (typeof value === "string" && value.trim() === "")
-
 /** An optional field where blank text reads as not given, like `null`. */
 export const optionalUnlessBlank = <A, I>(schema: Schema.Schema<A, I>, jsonSchema: object) =>
-  optionalUnless(schema, isBlank, jsonSchema)
+  optionalUnless(schema, namesNothing, jsonSchema)
 
 /** Text of at most `max` characters (code points); anything but text "is invalid". */
 export const BoundedText = (max: number) =>

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { JsonObjectField, isBlank, optionalOrNull, refusing } from "../../kernel/domain/fields.js"
+import { JsonObjectField, namesNothing, optionalOrNull, refusing } from "../../kernel/domain/fields.js"
 import { OrchestratorStateId, ProjectId, TenantId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
@@ -37,7 +37,10 @@ const ExpectedVersion = refusing(
 /** A required field whose missing, `null` or blank value "can't be blank", else `schema`'s own message. */
 const required = <S extends Schema.Annotable.All>(schema: S, otherwise: string): Schema.Annotable.Self<S> =>
   schema.annotations({
-    message: (issue) => ({ message: isBlank(issue.actual) ? "can't be blank" : otherwise, override: true }),
+    message: (issue) => ({
+      message: namesNothing(issue.actual) ? "can't be blank" : otherwise,
+      override: true,
+    }),
   })
 
 /**
@@ -48,7 +51,7 @@ const required = <S extends Schema.Annotable.All>(schema: S, otherwise: string):
 export const SaveRequest = Schema.Struct({
   state_key: Schema.String.annotations({
     message: (issue) => ({
-      message: isBlank(issue.actual) ? "can't be blank" : "is invalid",
+      message: namesNothing(issue.actual) ? "can't be blank" : "is invalid",
       override: true,
     }),
   })

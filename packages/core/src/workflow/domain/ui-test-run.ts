@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import {
   BoundedText,
-  isBlank,
+  namesNothing,
   optionalUnless,
   optionalUnlessBlank,
   refusing,
@@ -140,7 +140,7 @@ export const severities = UiTestSeverity.literals
 /** A severity: required, in either vocabulary. */
 const Severity = UiTestSeverity.annotations({
   message: (issue) => ({
-    message: isBlank(issue.actual) ? "can't be blank" : `must be one of: ${severities.join(", ")}`,
+    message: namesNothing(issue.actual) ? "can't be blank" : `must be one of: ${severities.join(", ")}`,
     override: true,
   }),
   description: "blocker, bug or enhancement (README), or critical, high, medium or low (original)",
@@ -190,7 +190,10 @@ export type FindingRequest = typeof FindingRequest.Type
 
 /** The summary of a completion: required text. */
 const Summary = Schema.String.annotations({
-  message: (issue) => ({ message: isBlank(issue.actual) ? "can't be blank" : "is invalid", override: true }),
+  message: (issue) => ({
+    message: namesNothing(issue.actual) ? "can't be blank" : "is invalid",
+    override: true,
+  }),
 }).pipe(
   Schema.filter((summary) => summary.trim() !== "", { message: () => "can't be blank" }),
   Schema.filter((summary) => [...summary].length <= runTextMax, {
