@@ -1,6 +1,7 @@
 import { Either, Schema } from "effect"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
 import { StoryId } from "../../kernel/domain/ids.js"
+import { type BulkItemResult, BulkOutcome } from "../domain/bulk-outcome.js"
 
 /** The most stories one bulk request may name. */
 export const maxBatchSize = 50
@@ -30,23 +31,15 @@ export const parseBatch = (
   return Either.right(items)
 }
 
-/** The outcome of one item of a bulk request; a refusal says why, and its code when it has one. */
-export type BulkItemResult =
-  | { readonly story_id: string; readonly status: "success" }
-  | {
-      readonly story_id: string
-      readonly status: "error"
-      readonly reason: string
-      readonly code?: string
-    }
-
 /** Results are listed by story id (as the original does), whatever the input order. */
 export const sortBulkResults = (results: ReadonlyArray<BulkItemResult>): ReadonlyArray<BulkItemResult> =>
   [...results].sort((a, b) => (a.story_id < b.story_id ? -1 : a.story_id > b.story_id ? 1 : 0))
 
-/** 200 when at least one item succeeded, 422 when all failed. */
-export const bulkHttpStatus = (results: ReadonlyArray<BulkItemResult>): 200 | 422 =>
-  results.some((r) => r.status === "success") ? 200 : 422
+/** The outcome of a bulk request from its items' results. */
+export const bulkOutcome = (results: ReadonlyArray<BulkItemResult>): BulkOutcome =>
+  results.some((r) => r.status === "success")
+    ? BulkOutcome.Applied({ results })
+    : BulkOutcome.AllRefused({ results })
 
 const decodeStoryId = Schema.decodeUnknownOption(StoryId)
 

@@ -1,21 +1,9 @@
 import { Effect } from "effect"
 import type { NotFound } from "../../kernel/domain/errors.js"
 import type { StoryId } from "../../kernel/domain/ids.js"
-import {
-  type Batch,
-  type BulkItemResult,
-  bulkHttpStatus,
-  itemRefusal,
-  itemStoryId,
-  sortBulkResults,
-} from "../rules/bulk.js"
+import type { BulkItemResult, BulkOutcome } from "../domain/bulk-outcome.js"
+import { type Batch, bulkOutcome, itemRefusal, itemStoryId, sortBulkResults } from "../rules/bulk.js"
 import type { TransitionFailure } from "../rules/lifecycle.js"
-
-/** What a bulk request answers: each item's outcome (by story id) and the status they add up to. */
-export interface BulkOutcome {
-  readonly results: ReadonlyArray<BulkItemResult>
-  readonly http_status: 200 | 422
-}
 
 /**
  * Runs `one` for every item of a batch inside the caller's unit of work. First `hold` takes the
@@ -43,10 +31,7 @@ export const runBatch = <R, RH>(
             onSuccess: (): BulkItemResult => ({ story_id: raw, status: "success" }),
           }),
     ),
-    (results) => {
-      const sorted = sortBulkResults(results)
-      return { results: sorted, http_status: bulkHttpStatus(sorted) }
-    },
+    (results) => bulkOutcome(sortBulkResults(results)),
   )
   return Effect.zipRight(hold(ids), run)
 }

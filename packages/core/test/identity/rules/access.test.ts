@@ -28,12 +28,12 @@ import {
   parseTenantUpdate,
   tenantListFilter,
 } from "../../../src/identity/rules/tenant-input.js"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
 import { isUnstorable } from "../../../src/kernel/rules/storable-text.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { actor, arbRole } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`
 const tenantId = TenantId.make(uuid(1))

@@ -3,14 +3,9 @@ import { Either, FastCheck } from "effect"
 import { requireExactRole, requireMinRole } from "../../../src/identity/rules/roles.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { parseStoryInput } from "../../../src/work/rules/work-input.js"
+import type { BulkItemResult } from "../../../src/workflow/domain/bulk-outcome.js"
 import { parseArtifactClaim } from "../../../src/workflow/rules/artifact.js"
-import {
-  type BulkItemResult,
-  bulkHttpStatus,
-  maxBatchSize,
-  parseBatch,
-  sortBulkResults,
-} from "../../../src/workflow/rules/bulk.js"
+import { bulkOutcome, maxBatchSize, parseBatch, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
 import { checkContract } from "../../../src/workflow/rules/contract.js"
 import {
   parseRejection,
@@ -123,13 +118,15 @@ describe("bulk", () => {
     FastCheck.uuid().map((story_id) => ({ story_id, status: "error" as const, reason: "Story not found" })),
   )
   it.prop(
-    "results come back sorted by story id, none lost, 200 iff one succeeded",
+    "results come back sorted by story id, none lost, applied iff one succeeded",
     [FastCheck.array(arbResult, { minLength: 1 })],
     ([results]) => {
       const sorted = sortBulkResults(results)
       expect(sorted).toHaveLength(results.length)
       expect([...sorted.map((r) => r.story_id)]).toEqual(results.map((r) => r.story_id).sort())
-      expect(bulkHttpStatus(results)).toBe(results.some((r) => r.status === "success") ? 200 : 422)
+      expect(bulkOutcome(results)._tag).toBe(
+        results.some((r) => r.status === "success") ? "Applied" : "AllRefused",
+      )
     },
   )
 })

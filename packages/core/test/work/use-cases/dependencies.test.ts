@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import {
   EpicDependencyId,
   type EpicId,
@@ -16,6 +16,7 @@ import { parseBatch } from "../../../src/workflow/rules/bulk.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /**
  * The dependency use cases of WorkBreakdown on the in-memory ports: the create checks of

@@ -3,7 +3,7 @@ import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { Outbox } from "../../../src/events/ports/outbox.js"
 import { Tenants } from "../../../src/identity/ports/tenants.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { EpicId, ProjectId, type StoryId } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { aTenant } from "../../../src/testing/contracts/fixtures.js"
@@ -13,6 +13,7 @@ import { Epics } from "../../../src/work/ports/epics.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /**
  * The project and epic use cases of WorkBreakdown on the in-memory ports: roles, validation,

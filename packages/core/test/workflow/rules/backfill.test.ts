@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import { type BackfillClaim, parseBackfill } from "../../../src/workflow/rules/backfill.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
 import { aStory, actor, agentA, agentC, at, storyIn } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const claim: BackfillClaim = {
   reason: "shipped in v1",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import {
-  bulkHttpStatus,
+  bulkOutcome,
   itemRefusal,
   maxBatchSize,
   parseBatch,
@@ -35,14 +35,14 @@ describe("bulk lists", () => {
     )
   })
 
-  it("answers 200 when one item succeeded and 422 when none did, results by story id", () => {
+  it("is applied when one item succeeded and refused as a whole when none did, results by story id", () => {
     const results = sortBulkResults([
       { story_id: "b", status: "error", reason: "x" },
       { story_id: "a", status: "success" },
     ])
     expect(results.map((r) => r.story_id)).toEqual(["a", "b"])
-    expect(bulkHttpStatus(results)).toBe(200)
-    expect(bulkHttpStatus([{ story_id: "b", status: "error", reason: "x" }])).toBe(422)
+    expect(bulkOutcome(results)._tag).toBe("Applied")
+    expect(bulkOutcome([{ story_id: "b", status: "error", reason: "x" }])._tag).toBe("AllRefused")
   })
 
   it("fills blank or missing fields from the defaults and keeps the rest", () => {
