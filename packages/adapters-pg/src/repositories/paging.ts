@@ -1,17 +1,11 @@
 import type { SqlClient, Statement } from "@effect/sql"
-import type { PageRequest, Paged } from "@loopctl/core"
+import type { PageRequest, Paged, RowRange } from "@loopctl/core"
 import { Effect } from "effect"
 
 type Rows = ReadonlyArray<Readonly<Record<string, unknown>>>
 
-/** The rows a paged select returns: `limit` rows from `offset`. */
-export interface RowWindow {
-  readonly limit: number
-  readonly offset: number
-}
-
 /** The row window of a page request (pages count from 1). */
-export const pageWindow = (page: PageRequest): RowWindow => ({
+export const pageWindow = (page: PageRequest): RowRange => ({
   limit: page.page_size,
   offset: (page.page - 1) * page.page_size,
 })
@@ -24,7 +18,7 @@ export interface PagedSelect<A> {
   readonly from: Statement.Fragment
   readonly where: Statement.Fragment
   readonly orderBy: Statement.Fragment
-  readonly window: RowWindow
+  readonly window: RowRange
   readonly decode: (rows: Rows) => Effect.Effect<ReadonlyArray<A>>
 }
 

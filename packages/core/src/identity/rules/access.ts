@@ -16,10 +16,10 @@ import { type Timestamp, parseTimestamp, timestampFromNanos } from "../../kernel
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import type { Role } from "../../work/domain/status.js"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
+import { type AgentFilter, type AgentSort, AgentSortFields } from "../domain/agent-filter.js"
 import type { AgentActivity, AgentType } from "../domain/agent.js"
 import { ApiKey } from "../domain/api-key.js"
 import type { Tenant } from "../domain/tenant.js"
-import { type AgentFilter, type AgentSort, AgentSortFields } from "../ports/agents.js"
 
 /**
  * The access rules of platform.md §3–§5: which keys authenticate, what an inactive tenant gets,

@@ -1,4 +1,5 @@
 import { type Caller, isPlatformActor } from "../domain/actor.js"
+import type { RateBucket, RateCounts } from "../domain/rate-bucket.js"
 
 /**
  * Rate limits: fixed windows aligned to the clock (a minute for API keys, an hour for signups),
@@ -43,12 +44,6 @@ export const windowAt = (nowSeconds: number, lengthSeconds: number): RateWindow 
   return { start, reset: start + lengthSeconds }
 }
 
-/** One counter a request counts in, with its limit. */
-export interface RateBucket {
-  readonly bucket: string
-  readonly limit: number
-}
-
 /** The buckets of an authenticated request: its key first, then its tenant (3× the key limit). */
 export const apiBuckets = (
   keyId: string,
@@ -68,13 +63,6 @@ export const signupBuckets = (ip: string): ReadonlyArray<RateBucket> => [
 export const authFailureBuckets = (address: string, perMinute: number): ReadonlyArray<RateBucket> => [
   { bucket: `auth-failure:${address}`, limit: perMinute },
 ]
-
-/**
- * The counts after a hit, bucket by bucket in order, up to and including the first bucket that
- * refused (the port does not count a refused request in the buckets after it, and gives back
- * its count in the buckets before it).
- */
-export type RateCounts = ReadonlyArray<number>
 
 /** What the response says about the limit: the first bucket's limit, what is left, the reset. */
 export interface RateDecision {

@@ -6,6 +6,7 @@ import type { Actor } from "../../identity/domain/actor.js"
 import { tenantSettings } from "../../identity/domain/tenant.js"
 import { Tenants } from "../../identity/ports/tenants.js"
 import { requireMinRole } from "../../identity/rules/roles.js"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { Conflict, NotFound, ValidationFailed } from "../../kernel/domain/errors.js"
 import {
   EpicDependencyId,
@@ -18,7 +19,6 @@ import {
 import { type PageRequest, pageMeta, pageOf, wholeListMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
 import { EpicDependency, StoryDependency } from "../domain/dependency.js"

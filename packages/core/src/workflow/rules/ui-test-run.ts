@@ -2,10 +2,12 @@ import { Either } from "effect"
 import { type BadRequest, ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { MAX_OFFSET, type PageMeta, readPageRequest } from "../../kernel/domain/page.js"
+import type { RowRange } from "../../kernel/domain/page.js"
 import { QueryProblems, choiceParameter, integerParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import type { UiTestRunFilter } from "../domain/ui-test-run-filter.js"
 import {
   UiTestFinding,
   type UiTestOutcome,
@@ -15,7 +17,6 @@ import {
   derivedOutcome,
   severityCounter,
 } from "../domain/ui-test-run.js"
-import type { ListWindow, UiTestRunFilter } from "../ports/ui-test-runs.js"
 
 /**
  * UI test runs: what the start, finding and complete bodies must hold (the README's fields and
@@ -245,7 +246,7 @@ export interface RunListQueryInput {
 /** The checked run list query. */
 export interface RunListQuery {
   readonly filter: UiTestRunFilter
-  readonly window: ListWindow
+  readonly window: RowRange
 }
 
 const DEFAULT_LIMIT = 20
@@ -284,7 +285,7 @@ export interface RunListMeta extends PageMeta {
   readonly offset: number
 }
 
-export const runListMeta = (window: ListWindow, total_count: number): RunListMeta => ({
+export const runListMeta = (window: RowRange, total_count: number): RunListMeta => ({
   page: Math.floor(window.offset / window.limit) + 1,
   page_size: window.limit,
   total_count,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
+import type { TenantSettingMaxima } from "../../../src/identity/domain/tenant-setting-maxima.js"
 import { Tenant } from "../../../src/identity/domain/tenant.js"
-import type { TenantSettingMaxima } from "../../../src/identity/ports/platform-limits.js"
 import { maximumProblem, parseTenantUpdate } from "../../../src/identity/rules/tenant-input.js"
 import { TenantId } from "../../../src/kernel/domain/ids.js"
 import { timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
