@@ -14,11 +14,11 @@
  */
 import {
   Importer,
+  ProjectPlanning,
   Stories,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  WorkBreakdown,
   asImplementer,
 } from "@loopctl/core"
 import { Config, Data, Effect, Option } from "effect"
@@ -82,7 +82,7 @@ const prepare = (count: number) =>
     const { user, userKey } = yield* benchTenant
     const { key: agentKey, actor: implementer } = yield* benchAgent(userKey, "implementer", "implementer")
 
-    const project = yield* (yield* WorkBreakdown).createProject(user, { name: "Bench", slug: "bench" })
+    const project = yield* (yield* ProjectPlanning).createProject(user, { name: "Bench", slug: "bench" })
     const stories = Array.from({ length: count }, (_, i) => ({
       number: `1.${i + 1}`,
       title: `Story ${i + 1}`,

@@ -25,6 +25,7 @@ import {
   Importer,
   LoopctlServices,
   type ProjectId,
+  ProjectPlanning,
   Stories,
   type Story,
   StoryLifecycle,
@@ -33,7 +34,6 @@ import {
   Tenants,
   UnitOfWork,
   Verification,
-  WorkBreakdown,
   asImplementer,
   asVerifier,
   now,
@@ -202,8 +202,8 @@ const seed = (options: StoreBenchmarkOptions) =>
       ),
     )
     const cast = castOf(tenant_id)
-    const project = yield* Effect.flatMap(WorkBreakdown, (work) =>
-      work.createProject(cast.owner, { name: "Store benchmark", slug: "store-benchmark" }),
+    const project = yield* Effect.flatMap(ProjectPlanning, (projectPlanning) =>
+      projectPlanning.createProject(cast.owner, { name: "Store benchmark", slug: "store-benchmark" }),
     )
     const importer = yield* Importer
     const counts: Record<EpicRole, number> = {

@@ -5,12 +5,13 @@ import {
   ApiKeyId,
   AuditLog,
   LoopctlServices,
+  ProjectPlanning,
   type StoryId,
   StoryLifecycle,
+  StoryPlanning,
   type TenantId,
   UnitOfWork,
   Verification,
-  WorkBreakdown,
   asImplementer,
   asVerifier,
 } from "@loopctl/core"
@@ -91,7 +92,8 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     const team = makeTeam(90)
     const { project, stories } = yield* seedStories(team, "drain", storyCount)
     const lifecycle = yield* StoryLifecycle
-    const work = yield* WorkBreakdown
+    const projectPlanning = yield* ProjectPlanning
+    const storyPlanning = yield* StoryPlanning
     yield* Effect.forEach(
       stories,
       (story) => asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {})),
@@ -114,9 +116,11 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     yield* Effect.forEach(agents, worker, { concurrency: "unbounded", discard: true })
     expect([...claimed.values()].every((winners) => winners.length === 1)).toBe(true)
     expect(claimed.size).toBe(storyCount)
-    const page = yield* work.listProjects(team.user, { status: "any" }, { page: 1, page_size: 10 })
+    const page = yield* projectPlanning.listProjects(team.user, { status: "any" }, { page: 1, page_size: 10 })
     expect(page.data.map((p) => p.id)).toContain(project.id)
-    const all = yield* Effect.forEach(stories, (id) => work.getStory(team.user, id), { concurrency: 8 })
+    const all = yield* Effect.forEach(stories, (id) => storyPlanning.getStory(team.user, id), {
+      concurrency: 8,
+    })
     expect(all.every((s) => s.agent_status === "assigned" && s.assigned_agent_id !== null)).toBe(true)
   })
 

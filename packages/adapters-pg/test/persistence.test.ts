@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { LoopctlServices, ProjectId, WorkBreakdown } from "@loopctl/core"
+import { LoopctlServices, ProjectId, ProjectPlanning } from "@loopctl/core"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { DatabaseLive, SqlPorts } from "../src/index.js"
@@ -27,10 +27,10 @@ describe("embedded database", () => {
       const team = makeTeam(77)
       const created = yield* Effect.gen(function* () {
         yield* createTenant(team.tenant_id, "persisted")
-        return yield* (yield* WorkBreakdown).createProject(team.user, { name: "Kept", slug: "kept" })
+        return yield* (yield* ProjectPlanning).createProject(team.user, { name: "Kept", slug: "kept" })
       }).pipe(Effect.provide(appIn(dataDir)))
-      const found = yield* Effect.flatMap(WorkBreakdown, (work) =>
-        work.getProject(team.user, ProjectId.make(created.id)),
+      const found = yield* Effect.flatMap(ProjectPlanning, (projectPlanning) =>
+        projectPlanning.getProject(team.user, ProjectId.make(created.id)),
       ).pipe(Effect.provide(appIn(dataDir)))
       expect(found).toEqual(created)
       rmSync(dir, { recursive: true, force: true })

@@ -5,10 +5,10 @@ import {
   Outbox,
   type StoryId,
   StoryLifecycle,
+  StoryPlanning,
   type TenantId,
   UnitOfWork,
   Verification,
-  WorkBreakdown,
   asImplementer,
   asVerifier,
 } from "@loopctl/core"
@@ -97,7 +97,7 @@ const atomicity = Effect.gen(function* () {
     ).pipe(Effect.provide(StoryLifecycle.Default.pipe(Layer.provide(BrokenOutbox)))),
   )
   expect(failing._tag).toBe("Failure")
-  const after = yield* (yield* WorkBreakdown).getStory(team.user, story)
+  const after = yield* (yield* StoryPlanning).getStory(team.user, story)
   expect(after.agent_status).toBe("pending")
   expect((yield* auditOf(team.tenant_id, story)).total_count).toBe(before.total_count)
   const events = yield* Effect.flatMap(UnitOfWork, (uow) =>

@@ -1,4 +1,13 @@
-import { Importer, ProjectId, Tenant, type TenantId, Tenants, Timestamp, WorkBreakdown } from "@loopctl/core"
+import {
+  Importer,
+  ProjectId,
+  ProjectPlanning,
+  Tenant,
+  type TenantId,
+  Tenants,
+  Timestamp,
+  WorkQueues,
+} from "@loopctl/core"
 import { Effect } from "effect"
 import type { makeTeam } from "../../core/test/fixtures/team.js"
 
@@ -29,8 +38,9 @@ export const createTenant = (tenant_id: TenantId, slug: string) =>
 export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, count: number) =>
   Effect.gen(function* () {
     yield* createTenant(team.tenant_id, slug)
-    const work = yield* WorkBreakdown
-    const project = yield* work.createProject(team.user, { name: slug, slug })
+    const projectPlanning = yield* ProjectPlanning
+    const queues = yield* WorkQueues
+    const project = yield* projectPlanning.createProject(team.user, { name: slug, slug })
     yield* (yield* Importer).importProject(team.user, project.id, {
       epics: [
         {
@@ -43,6 +53,6 @@ export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, cou
         },
       ],
     })
-    const ready = yield* work.readyStories(team.user, ProjectId.make(project.id))
+    const ready = yield* queues.readyStories(team.user, ProjectId.make(project.id))
     return { project, stories: ready.map((s) => s.id) }
   })

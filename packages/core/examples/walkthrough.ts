@@ -11,10 +11,11 @@ import {
   AgentId,
   ApiKeyId,
   Importer,
+  ProjectPlanning,
   StoryLifecycle,
   TenantId,
   Verification,
-  WorkBreakdown,
+  WorkQueues,
   asImplementer,
   asVerifier,
 } from "@loopctl/core"
@@ -41,14 +42,15 @@ export const cast = {
 
 /** The walk itself; returns what happened, step by step. */
 export const walkthrough = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
+  const projectPlanning = yield* ProjectPlanning
+  const queues = yield* WorkQueues
   const importer = yield* Importer
   const lifecycle = yield* StoryLifecycle
   const verification = yield* Verification
   const log: Array<string> = []
   const say = (line: string) => Effect.sync(() => log.push(line)).pipe(Effect.zipRight(Console.log(line)))
 
-  const project = yield* work.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
+  const project = yield* projectPlanning.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
   yield* importer.importProject(cast.owner, project.id, {
     epics: [
       {
@@ -64,7 +66,7 @@ export const walkthrough = Effect.gen(function* () {
       },
     ],
   })
-  const [story] = yield* work.readyStories(cast.owner, project.id)
+  const [story] = yield* queues.readyStories(cast.owner, project.id)
   if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
   yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
 

@@ -3,12 +3,18 @@ import { Effect, Either } from "effect"
 import { AuditLog } from "../src/audit/ports/audit-log.js"
 import { Outbox } from "../src/events/ports/outbox.js"
 import type { LoopctlError } from "../src/kernel/domain/errors.js"
+import { decodeRequest } from "../src/kernel/domain/fields.js"
 import type { StoryId } from "../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../src/testing/memory/index.js"
 import { Stories } from "../src/work/ports/stories.js"
 import { Importer } from "../src/work/use-cases/importer.js"
-import { WorkBreakdown } from "../src/work/use-cases/work-breakdown.js"
+import { ProjectPlanning } from "../src/work/use-cases/project-planning.js"
+import { StoryPlanning } from "../src/work/use-cases/story-planning.js"
+import { WorkQueues } from "../src/work/use-cases/work-queues.js"
+import { ReportRequest } from "../src/workflow/domain/artifact-claim.js"
+import { BulkCompletionRequest } from "../src/workflow/domain/bulk.js"
+import { VerifyRequest } from "../src/workflow/domain/evidence.js"
 import { asImplementer, asVerifier } from "../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../src/workflow/use-cases/verification.js"
@@ -32,10 +38,11 @@ const breakdown = {
 
 /** A project imported by the user, with stories 1.1 and 1.2 (1.2 waits for 1.1). */
 const seeded = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(team.user, { name: "Shop", slug: "shop" })
+  const projectPlanning = yield* ProjectPlanning
+  const queues = yield* WorkQueues
+  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
   const imported = yield* (yield* Importer).importProject(team.user, project.id, breakdown)
-  const ready = yield* work.readyStories(team.user, project.id)
+  const ready = yield* queues.readyStories(team.user, project.id)
   const stories = yield* Effect.flatMap(Stories, (s) =>
     UnitOfWork.pipe(Effect.flatMap((uow) => uow.transact(team.tenant_id, s.listAllByProject(project.id)))),
   )
@@ -132,8 +139,8 @@ describe("one story from import to verified, with three different agents", () =>
       )(verification.verify(s11, { review_type: "enhanced", summary: "checked the sign-up form" }))
       expect(verified.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
 
-      const work = yield* WorkBreakdown
-      const nowReady = yield* work.readyStories(team.user, verified.story.project_id)
+      const queues = yield* WorkQueues
+      const nowReady = yield* queues.readyStories(team.user, verified.story.project_id)
       expect(nowReady.map((s) => s.number)).toEqual([])
       yield* asImplementer(implementer, "claim")(lifecycle.claim(s12))
 
@@ -172,13 +179,12 @@ describe("one story from import to verified, with three different agents", () =>
       yield* asImplementer(team.implementer, "start")(lifecycle.start(s11))
       const before = yield* auditActions()
       const refused = yield* failure(
-        asImplementer(
-          team.reviewer,
-          "report",
-        )(lifecycle.report(s11, { artifact: { artifact_type: "test" } })),
+        Effect.flatMap(decodeRequest(ReportRequest)({ artifact: { artifact_type: "test" } }), (request) =>
+          asImplementer(team.reviewer, "report")(lifecycle.report(s11, request)),
+        ),
       )
       expect(refused).toMatchObject({ status: 422, details: { "artifact.path": ["can't be blank"] } })
-      const story = yield* (yield* WorkBreakdown).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
       expect(story.agent_status).toBe("implementing")
       expect(yield* auditActions()).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -231,10 +237,12 @@ describe("one story from import to verified, with three different agents", () =>
     Effect.gen(function* () {
       const verification = yield* Verification
       const { s11 } = yield* seeded
-      const story = yield* (yield* WorkBreakdown).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
       expect(
         yield* failure(
-          asVerifier(team.orchestrator, "verify")(verification.verifyAll(story.epic_id, { summary: "x" })),
+          Effect.flatMap(decodeRequest(VerifyRequest)({ summary: "x" }), (request) =>
+            asVerifier(team.orchestrator, "verify")(verification.verifyAll(story.epic_id, request)),
+          ),
         ),
       ).toMatchObject({ status: 422, details: { review_type: ["can't be blank"] } })
       const result = yield* asVerifier(
@@ -248,12 +256,12 @@ describe("one story from import to verified, with three different agents", () =>
         reason: "Story not found",
       })
       expect(
-        yield* failure(asVerifier(team.unlinkedOrchestrator, "verify")(verification.verify(s11, {}))),
+        yield* failure(asVerifier(team.unlinkedOrchestrator, "verify")(verification.verify(s11, evidence))),
       ).toMatchObject({
         status: 400,
       })
       expect(
-        yield* failure(asVerifier(team.implementer, "verify")(verification.verify(s11, {}))),
+        yield* failure(asVerifier(team.implementer, "verify")(verification.verify(s11, evidence))),
       ).toMatchObject({
         status: 403,
         message: "This endpoint requires the orchestrator role",
@@ -265,19 +273,23 @@ describe("one story from import to verified, with three different agents", () =>
     Effect.gen(function* () {
       const { project, s11 } = yield* seeded
       const other = makeTeam(2)
-      const work = yield* WorkBreakdown
-      expect(yield* failure(work.getStory(other.user, s11))).toMatchObject({ status: 404 })
-      expect(yield* failure(work.getProject(other.user, project.id))).toMatchObject({ status: 404 })
-      expect(yield* work.readyStories(other.user, project.id)).toEqual([])
+      const projectPlanning = yield* ProjectPlanning
+      const storyPlanning = yield* StoryPlanning
+      const queues = yield* WorkQueues
+      expect(yield* failure(storyPlanning.getStory(other.user, s11))).toMatchObject({ status: 404 })
+      expect(yield* failure(projectPlanning.getProject(other.user, project.id))).toMatchObject({
+        status: 404,
+      })
+      expect(yield* queues.readyStories(other.user, project.id)).toEqual([])
       expect(yield* auditActions(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
 
-import { parseBatch } from "../src/workflow/rules/bulk.js"
 import { errorEnvelope } from "./fixtures/wire-status.js"
 const parseBatchOk = (stories: ReadonlyArray<unknown>) => {
-  const batch = parseBatch({ stories }, "stories")
+  const batch = decodeRequest(BulkCompletionRequest)({ stories })
   if (Either.isLeft(batch)) throw new Error("test batch must be valid")
-  return batch.right
+  return batch.right.stories
 }
+const evidence = { review_type: "team", summary: "checked" }

@@ -3,12 +3,12 @@ import { describe, expect, layer } from "@effect/vitest"
 import {
   Access,
   Importer,
+  ProjectPlanning,
   Rules,
   Stories,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  WorkBreakdown,
   asImplementer,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
@@ -88,7 +88,7 @@ const breakdown = {
 /** The user creates a project and imports two stories; the implementer contracts and claims 1.1. */
 const work = (org: Organisation) =>
   Effect.gen(function* () {
-    const project = yield* (yield* WorkBreakdown).createProject(org.user, { name: "Shop", slug: "shop" })
+    const project = yield* (yield* ProjectPlanning).createProject(org.user, { name: "Shop", slug: "shop" })
     yield* (yield* Importer).importProject(org.user, project.id, breakdown)
     const stories = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(

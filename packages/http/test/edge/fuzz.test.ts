@@ -3,7 +3,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { expect, layer } from "@effect/vitest"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { LoopctlApi, routeRules } from "@loopctl/api"
-import { Access, Rules, WorkBreakdown } from "@loopctl/core"
+import { Access, EpicPlanning, ProjectPlanning, Rules, StoryPlanning } from "@loopctl/core"
 import { Effect, FastCheck, Layer, Option } from "effect"
 import {
   type DeclaredField,
@@ -294,10 +294,15 @@ const setUp = Effect.gen(function* () {
   const actor = yield* Effect.flatMap(access.authenticate(team.userKey), ({ caller }) =>
     Rules.Access.requireTenantScope(caller),
   )
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(actor, { name: "Fuzz", slug: `fuzz-${randomUUID().slice(0, 8)}` })
-  const epic = yield* work.createEpic(actor, project.id, { number: 1, title: "Epic" })
-  const story = yield* work.createStory(actor, epic.id, {
+  const projectPlanning = yield* ProjectPlanning
+  const epicPlanning = yield* EpicPlanning
+  const storyPlanning = yield* StoryPlanning
+  const project = yield* projectPlanning.createProject(actor, {
+    name: "Fuzz",
+    slug: `fuzz-${randomUUID().slice(0, 8)}`,
+  })
+  const epic = yield* epicPlanning.createEpic(actor, project.id, { number: 1, title: "Epic" })
+  const story = yield* storyPlanning.createStory(actor, epic.id, {
     number: "1.1",
     title: "Story",
     acceptance_criteria: [{ id: "AC-1", description: "it works" }],

@@ -6,12 +6,12 @@ import {
   Epics,
   Outbox,
   ProjectId,
+  ProjectPlanning,
   Rules,
   Stories,
   StoryDependencies,
   TenantId,
   UnitOfWork,
-  WorkBreakdown,
 } from "@loopctl/core"
 import { Effect } from "effect"
 import type { Answer } from "./support.js"
@@ -33,7 +33,7 @@ export const newProject = (userKey: string) =>
   Effect.gen(function* () {
     const user = yield* actorOf(userKey)
     const slug = `p-${randomUUID().slice(0, 8)}`
-    return (yield* (yield* WorkBreakdown).createProject(user, { name: slug, slug })).id
+    return (yield* (yield* ProjectPlanning).createProject(user, { name: slug, slug })).id
   }).pipe(Effect.orDie)
 
 /** Runs a read in a unit of work of the tenant. */

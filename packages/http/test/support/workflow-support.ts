@@ -5,11 +5,11 @@ import {
   Importer,
   Outbox,
   ProjectId,
+  ProjectPlanning,
   Rules,
   Stories,
   TenantId,
   UnitOfWork,
-  WorkBreakdown,
 } from "@loopctl/core"
 import { Effect, Schema } from "effect"
 import { type StaffedTenant, call, issueKey, read, registerAgent, staffedTenant } from "./identity-support.js"
@@ -93,7 +93,7 @@ export const plan = (
   Effect.gen(function* () {
     const user = yield* actorOf(tenant.userKey)
     const slug = `p-${randomUUID().slice(0, 8)}`
-    const project = yield* (yield* WorkBreakdown).createProject(user, { name: slug, slug })
+    const project = yield* (yield* ProjectPlanning).createProject(user, { name: slug, slug })
     yield* (yield* Importer).importProject(user, project.id, {
       epics: epics.map((epic) => ({
         number: epic.number,

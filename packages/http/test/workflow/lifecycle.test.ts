@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, WorkBreakdown } from "@loopctl/core"
+import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -33,7 +34,7 @@ const micros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 /** The story as the core has it now (read as the tenant's user). */
 const stored = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(WorkBreakdown, (work) => work.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
   ).pipe(Effect.orDie)
 
 /** The actions suggested in a transition answer. */
@@ -62,14 +63,7 @@ const transitionConflict = (
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
   /** One tenant for the file: every test plans its own project, so nothing is shared but the keys. */
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("lifecycle"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("lifecycle")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`the story lifecycle on ${name}`, (it) => {
     describe("the happy path", () => {

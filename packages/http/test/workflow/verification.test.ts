@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, WorkBreakdown } from "@loopctl/core"
+import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -37,7 +38,7 @@ const linkRequired = {
 
 const stored = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(WorkBreakdown, (work) => work.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
   ).pipe(Effect.orDie)
 
 /** The verification results of a story, newest first. */
@@ -55,14 +56,7 @@ const rows = (body: Record<string, unknown>) => {
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("verification"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("verification")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`verification on ${name}`, (it) => {
     describe("POST /stories/:id/verify", () => {

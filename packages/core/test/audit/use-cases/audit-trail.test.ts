@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Schema, TestClock } from "effect"
+import { Effect, Either, Layer, Schema, TestClock } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { AuditTrail } from "../../../src/audit/use-cases/audit-trail.js"
@@ -11,9 +11,12 @@ import { Timestamp, now } from "../../../src/kernel/domain/timestamp.js"
 import { freshId } from "../../../src/kernel/ports/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
 import { Stories } from "../../../src/work/ports/stories.js"
+import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
+import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { asImplementer } from "../../../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { makeTeam } from "../../fixtures/team.js"
@@ -48,10 +51,10 @@ const tick = TestClock.adjust("1 second")
  * implementer contracts (3) and claims (4) story 1.1.
  */
 const seeded = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
+  const projectPlanning = yield* ProjectPlanning
   const lifecycle = yield* StoryLifecycle
   yield* tick
-  const project = yield* work.createProject(team.user, { name: "Shop", slug: "shop" })
+  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
   yield* tick
   yield* (yield* Importer).importProject(team.user, project.id, breakdown)
   const stories = yield* inTenant(
@@ -131,6 +134,11 @@ const impersonating = new Actor({
 
 const epochPlus = (seconds: number) =>
   new Date(seconds * 1000).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}000Z`)
+
+/** AuditTrail with every port dying: for checks that must answer before anything is read. */
+const unreachedPorts = AuditTrail.Default.pipe(
+  Layer.provide(Layer.mergeAll(UnitOfWorkTest(), AuditLogTest(), StoriesTest(), TenantsTest())),
+)
 
 const SINCE_REQUIRED = { status: 400, message: "The 'since' parameter is required" }
 const MIN_USER = { status: 403, message: "Insufficient permissions. Required role: user" }
@@ -247,7 +255,7 @@ describe("GET /changes", () => {
         details: { since: [expect.any(String)] },
       })
       expect(yield* failure(changes(platform, { since: "2026-01-01T00:00:00Z" }))).toEqual(IMPERSONATE)
-    }).pipe(Effect.provide(MemoryLoopctl)),
+    }).pipe(Effect.provide(unreachedPorts)),
   )
 
   it.effect("answers every role the entries after since, oldest first, without old_state or actor_id", () =>
@@ -295,16 +303,17 @@ describe("GET /changes", () => {
       const { project } = yield* seeded
       // Three stories created at one instant (5 s), then two more entries a second apart.
       yield* tick
-      const work = yield* WorkBreakdown
-      const epic = yield* work.createEpic(team.user, project.id, { number: 2, title: "Billing" })
+      const epicPlanning = yield* EpicPlanning
+      const storyPlanning = yield* StoryPlanning
+      const epic = yield* epicPlanning.createEpic(team.user, project.id, { number: 2, title: "Billing" })
       for (const n of ["2.1", "2.2"])
-        yield* work.createStory(team.user, epic.id, {
+        yield* storyPlanning.createStory(team.user, epic.id, {
           number: n,
           title: `Story ${n}`,
           acceptance_criteria: [],
         })
       yield* tick
-      yield* work.createStory(team.user, epic.id, {
+      yield* storyPlanning.createStory(team.user, epic.id, {
         number: "2.3",
         title: "Story 2.3",
         acceptance_criteria: [],

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import {
   EpicDependencyId,
   type EpicId,
@@ -10,16 +11,17 @@ import {
 } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { epicEdges, storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
+import { BulkCompletionRequest } from "../../../src/workflow/domain/bulk.js"
 import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
-import { parseBatch } from "../../../src/workflow/rules/bulk.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
+import { workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**
- * The dependency use cases of WorkBreakdown on the in-memory ports: the create checks of
+ * The dependency use cases of the work context on the in-memory ports: the create checks of
  * workflow.md §4.3 in order with their messages, removal, the lists, and the ready and blocked
  * queues as verification changes them.
  */
@@ -44,41 +46,41 @@ const labels = (tenant = team.tenant_id) =>
 
 /** Project "Shop": epics A (1), B (2), C (3) with stories a1, a2, b1, b2, c1; and a second project. */
 const board = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
+  const work = yield* workUseCases
+  const project = yield* work.projects.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
   const epic = (number: number) =>
-    work.createEpic(team.orchestrator, project.id, { number, title: `Epic ${number}` })
+    work.epics.createEpic(team.orchestrator, project.id, { number, title: `Epic ${number}` })
   const A = yield* epic(1)
   const B = yield* epic(2)
   const C = yield* epic(3)
   const story = (owner: EpicId, number: string) =>
-    work.createStory(team.orchestrator, owner, { number, title: `Story ${number}` })
+    work.stories.createStory(team.orchestrator, owner, { number, title: `Story ${number}` })
   const a1 = yield* story(A.id, "1.1")
   const a2 = yield* story(A.id, "1.2")
   const b1 = yield* story(B.id, "2.1")
   const b2 = yield* story(B.id, "2.2")
   const c1 = yield* story(C.id, "3.1")
-  const other = yield* work.createProject(team.orchestrator, { name: "Other", slug: "other" })
-  const X = yield* work.createEpic(team.orchestrator, other.id, { number: 1, title: "X" })
+  const other = yield* work.projects.createProject(team.orchestrator, { name: "Other", slug: "other" })
+  const X = yield* work.epics.createEpic(team.orchestrator, other.id, { number: 1, title: "X" })
   const x1 = yield* story(X.id, "1.1")
   return { work, project, A, B, C, a1, a2, b1, b2, c1, other, X, x1 }
 })
 
 const storyEdge = (story_id: StoryId, depends_on_story_id: StoryId) =>
-  Effect.flatMap(WorkBreakdown, (work) =>
-    work.addStoryDependency(team.orchestrator, { story_id, depends_on_story_id }),
+  Effect.flatMap(workUseCases, (work) =>
+    work.dependencies.addDependency(storyEdges, team.orchestrator, { story_id, depends_on_story_id }),
   )
 const epicEdge = (epic_id: EpicId, depends_on_epic_id: EpicId) =>
-  Effect.flatMap(WorkBreakdown, (work) =>
-    work.addEpicDependency(team.orchestrator, { epic_id, depends_on_epic_id }),
+  Effect.flatMap(workUseCases, (work) =>
+    work.dependencies.addDependency(epicEdges, team.orchestrator, { epic_id, depends_on_epic_id }),
   )
 
 /** Marks stories verified through the verifier's mark-complete, as an orchestrator would. */
 const verify = (...ids: ReadonlyArray<StoryId>) =>
   Effect.flatMap(Verification, (verification) => {
-    const batch = parseBatch({ stories: ids.map((story_id) => ({ story_id })) }, "stories")
+    const batch = decodeRequest(BulkCompletionRequest)({ stories: ids.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
-    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right))
+    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right.stories))
   })
 
 const missing = "00000000-0000-4000-8000-00000000dead"
@@ -92,10 +94,10 @@ describe("creating a story dependency", () => {
       // A cross-epic edge inside one project is fine.
       yield* storyEdge(b1.id, a2.id)
       expect((yield* labels()).slice(-2)).toEqual(["story_dependency/created", "story_dependency/created"])
-      const listed = yield* work.listEpicStoryDependencies(team.implementer, A.id)
+      const listed = yield* work.dependencies.listEpicStoryDependencies(team.implementer, A.id)
       expect(listed.data.map((e) => e.story_id).sort()).toEqual([a2.id, b1.id].sort())
       expect(listed.meta).toEqual({ page: 1, page_size: 2, total_count: 2, total_pages: 1 })
-      const graph = yield* work.dependencyGraph(team.implementer, project.id)
+      const graph = yield* work.dependencies.dependencyGraph(team.implementer, project.id)
       expect(graph.story_dependencies).toHaveLength(2)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -103,7 +105,8 @@ describe("creating a story dependency", () => {
   it.effect("checks in the spec's order with its messages", () =>
     Effect.gen(function* () {
       const { work, a1, a2, b1, x1 } = yield* board
-      const attempt = (body: unknown) => failure(work.addStoryDependency(team.orchestrator, body))
+      const attempt = (body: unknown) =>
+        failure(work.dependencies.addDependency(storyEdges, team.orchestrator, body))
       expect(yield* attempt({})).toEqual({
         status: 422,
         message: "Validation failed",
@@ -130,7 +133,10 @@ describe("creating a story dependency", () => {
       })
       expect(
         yield* failure(
-          work.addStoryDependency(makeTeam(2).orchestrator, { story_id: a2.id, depends_on_story_id: a1.id }),
+          work.dependencies.addDependency(storyEdges, makeTeam(2).orchestrator, {
+            story_id: a2.id,
+            depends_on_story_id: a1.id,
+          }),
         ),
       ).toMatchObject({ status: 404 })
       // 3. Different projects.
@@ -158,7 +164,10 @@ describe("creating a story dependency", () => {
       // Agents may not create edges.
       expect(
         yield* failure(
-          work.addStoryDependency(team.implementer, { story_id: b1.id, depends_on_story_id: a1.id }),
+          work.dependencies.addDependency(storyEdges, team.implementer, {
+            story_id: b1.id,
+            depends_on_story_id: a1.id,
+          }),
         ),
       ).toEqual({ status: 403, message: "Insufficient permissions. Required role: orchestrator" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -170,7 +179,10 @@ describe("creating a story dependency", () => {
       yield* epicEdge(B.id, A.id)
       expect(
         yield* failure(
-          work.addStoryDependency(team.orchestrator, { story_id: a1.id, depends_on_story_id: b1.id }),
+          work.dependencies.addDependency(storyEdges, team.orchestrator, {
+            story_id: a1.id,
+            depends_on_story_id: b1.id,
+          }),
         ),
       ).toEqual({
         status: 422,
@@ -187,7 +199,8 @@ describe("creating an epic dependency", () => {
   it.effect("checks in the spec's order with its messages", () =>
     Effect.gen(function* () {
       const { work, project, A, B, C, X } = yield* board
-      const attempt = (body: unknown) => failure(work.addEpicDependency(team.orchestrator, body))
+      const attempt = (body: unknown) =>
+        failure(work.dependencies.addDependency(epicEdges, team.orchestrator, body))
       expect(yield* attempt({ epic_id: A.id })).toEqual({
         status: 422,
         message: "Validation failed",
@@ -220,7 +233,7 @@ describe("creating an epic dependency", () => {
         status: 409,
         message: "Conflict",
       })
-      const listed = yield* work.listEpicDependencies(team.implementer, project.id)
+      const listed = yield* work.dependencies.listEpicDependencies(team.implementer, project.id)
       // Two edges stored within one clock tick have no defined order between them.
       expect(listed.data.map((e) => [e.epic_id, e.depends_on_epic_id])).toEqual(
         expect.arrayContaining([
@@ -239,7 +252,10 @@ describe("creating an epic dependency", () => {
       const before = yield* labels()
       expect(
         yield* failure(
-          work.addEpicDependency(team.orchestrator, { epic_id: A.id, depends_on_epic_id: B.id }),
+          work.dependencies.addDependency(epicEdges, team.orchestrator, {
+            epic_id: A.id,
+            depends_on_epic_id: B.id,
+          }),
         ),
       ).toEqual({
         status: 422,
@@ -257,25 +273,37 @@ describe("removing dependencies", () => {
       const { work, A, B, a1, a2 } = yield* board
       const story = yield* storyEdge(a2.id, a1.id)
       const epic = yield* epicEdge(B.id, A.id)
-      expect(yield* failure(work.removeStoryDependency(team.orchestrator, story.id))).toMatchObject({
+      expect(
+        yield* failure(work.dependencies.removeDependency(storyEdges, team.orchestrator, story.id)),
+      ).toMatchObject({
         status: 403,
       })
-      expect(yield* failure(work.removeStoryDependency(makeTeam(2).user, story.id))).toEqual({
+      expect(
+        yield* failure(work.dependencies.removeDependency(storyEdges, makeTeam(2).user, story.id)),
+      ).toEqual({
         status: 404,
         message: "Story dependency not found",
       })
-      yield* work.removeStoryDependency(team.user, story.id)
-      yield* work.removeEpicDependency(team.user, epic.id)
-      expect(yield* failure(work.removeStoryDependency(team.user, story.id))).toMatchObject({ status: 404 })
-      expect(yield* failure(work.removeEpicDependency(team.user, EpicDependencyId.make(missing)))).toEqual({
+      yield* work.dependencies.removeDependency(storyEdges, team.user, story.id)
+      yield* work.dependencies.removeDependency(epicEdges, team.user, epic.id)
+      expect(
+        yield* failure(work.dependencies.removeDependency(storyEdges, team.user, story.id)),
+      ).toMatchObject({ status: 404 })
+      expect(
+        yield* failure(
+          work.dependencies.removeDependency(epicEdges, team.user, EpicDependencyId.make(missing)),
+        ),
+      ).toEqual({
         status: 404,
         message: "Epic dependency not found",
       })
       expect(
-        yield* failure(work.removeStoryDependency(team.user, StoryDependencyId.make(missing))),
+        yield* failure(
+          work.dependencies.removeDependency(storyEdges, team.user, StoryDependencyId.make(missing)),
+        ),
       ).toMatchObject({ status: 404 })
       expect((yield* labels()).slice(-2)).toEqual(["story_dependency/deleted", "epic_dependency/deleted"])
-      expect((yield* work.listEpicStoryDependencies(team.user, A.id)).data).toEqual([])
+      expect((yield* work.dependencies.listEpicStoryDependencies(team.user, A.id)).data).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
@@ -287,11 +315,11 @@ describe("the ready and blocked queues", () => {
       yield* storyEdge(a2.id, a1.id)
       yield* epicEdge(B.id, A.id)
       const ready = () =>
-        Effect.map(work.readyQueue(team.implementer, { project_id: project.id }), (r) =>
+        Effect.map(work.queues.readyQueue(team.implementer, { project_id: project.id }), (r) =>
           r.data.map((s) => s.number),
         )
       const blocked = () =>
-        Effect.map(work.blockedQueue(team.implementer, { project_id: project.id }), (r) =>
+        Effect.map(work.queues.blockedQueue(team.implementer, { project_id: project.id }), (r) =>
           r.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.number)]),
         )
       expect(yield* ready()).toEqual(["1.1", "3.1"])
@@ -309,14 +337,14 @@ describe("the ready and blocked queues", () => {
       yield* verify(a2.id)
       expect(yield* ready()).toEqual(["2.1", "2.2", "3.1"])
       expect(yield* blocked()).toEqual([])
-      const page = yield* work.readyQueue(team.implementer, {
+      const page = yield* work.queues.readyQueue(team.implementer, {
         project_id: project.id,
         page_size: "1",
         page: "2",
       })
       expect(page.data.map((s) => s.id)).toEqual([b2.id])
       expect(page.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
-      const ofEpic = yield* work.readyQueue(team.implementer, { epic_id: B.id })
+      const ofEpic = yield* work.queues.readyQueue(team.implementer, { epic_id: B.id })
       expect(ofEpic.data.map((s) => s.id)).toEqual([b1.id, b2.id])
       expect(c1.number).toBe("3.1")
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -335,9 +363,9 @@ describe("the ready and blocked queues", () => {
       yield* asImplementer(team.implementer, "start")(lifecycle.start(a1.id))
       const reported = yield* asImplementer(team.reviewer, "report")(lifecycle.report(a1.id))
       expect(reported.story).toMatchObject({ agent_status: "reported_done", verified_status: "unverified" })
-      const ready = yield* work.readyQueue(team.implementer, { project_id: project.id })
+      const ready = yield* work.queues.readyQueue(team.implementer, { project_id: project.id })
       expect(ready.data.map((s) => s.number)).toEqual(["1.2", "3.1"])
-      const blocked = yield* work.blockedQueue(team.implementer, { project_id: project.id })
+      const blocked = yield* work.queues.blockedQueue(team.implementer, { project_id: project.id })
       expect(
         blocked.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.id)]),
       ).toEqual([
@@ -351,27 +379,29 @@ describe("the ready and blocked queues", () => {
     Effect.gen(function* () {
       const { work, a1, a2, x1 } = yield* board
       yield* storyEdge(a2.id, a1.id)
-      const ready = yield* work.readyQueue(team.implementer, {})
+      const ready = yield* work.queues.readyQueue(team.implementer, {})
       expect(ready.data.map((s) => s.id)).toContain(x1.id)
       expect(ready.data.map((s) => s.id)).not.toContain(a2.id)
       expect(ready.meta).toEqual({ page: 1, page_size: 100, total_count: 5, total_pages: 1 })
       expect(ready.data.map((s) => s.sort_key)).toEqual(
         [...ready.data.map((s) => s.sort_key)].sort((a, b) => a - b),
       )
-      const blocked = yield* work.blockedQueue(team.implementer, {})
+      const blocked = yield* work.queues.blockedQueue(team.implementer, {})
       expect(blocked.data.map((item) => item.story.id)).toEqual([a2.id])
       const stranger = makeTeam(2).implementer
-      expect((yield* work.readyQueue(stranger, {})).data).toEqual([])
-      expect((yield* work.blockedQueue(stranger, {})).data).toEqual([])
-      expect(yield* failure(work.readyQueue(team.implementer, { project_id: "zzz" }))).toEqual({
+      expect((yield* work.queues.readyQueue(stranger, {})).data).toEqual([])
+      expect((yield* work.queues.blockedQueue(stranger, {})).data).toEqual([])
+      expect(yield* failure(work.queues.readyQueue(team.implementer, { project_id: "zzz" }))).toEqual({
         status: 404,
         message: "Not found",
       })
-      expect(yield* failure(work.readyQueue(team.implementer, { epic_id: "zzz" }))).toMatchObject({
+      expect(yield* failure(work.queues.readyQueue(team.implementer, { epic_id: "zzz" }))).toMatchObject({
         status: 404,
       })
-      expect((yield* work.readyQueue(team.implementer, { epic_id: missing })).data).toEqual([])
-      expect((yield* work.readyQueue(team.implementer, { page_size: "1000" })).meta.page_size).toBe(500)
+      expect((yield* work.queues.readyQueue(team.implementer, { epic_id: missing })).data).toEqual([])
+      expect((yield* work.queues.readyQueue(team.implementer, { page_size: "1000" })).meta.page_size).toBe(
+        500,
+      )
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
@@ -381,15 +411,15 @@ describe("listing dependencies", () => {
     Effect.gen(function* () {
       const { work, project, A } = yield* board
       const stranger = makeTeam(2).user
-      expect(yield* failure(work.listEpicDependencies(stranger, project.id))).toEqual({
+      expect(yield* failure(work.dependencies.listEpicDependencies(stranger, project.id))).toEqual({
         status: 404,
         message: "Project not found",
       })
-      expect(yield* failure(work.listEpicStoryDependencies(stranger, A.id))).toEqual({
+      expect(yield* failure(work.dependencies.listEpicStoryDependencies(stranger, A.id))).toEqual({
         status: 404,
         message: "Epic not found",
       })
-      expect(yield* work.listEpicDependencies(team.implementer, project.id)).toEqual({
+      expect(yield* work.dependencies.listEpicDependencies(team.implementer, project.id)).toEqual({
         data: [],
         meta: { page: 1, page_size: 0, total_count: 0, total_pages: 0 },
       })

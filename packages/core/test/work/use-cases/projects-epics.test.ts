@@ -11,12 +11,12 @@ import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { Story } from "../../../src/work/domain/story.js"
 import { Epics } from "../../../src/work/ports/epics.js"
 import { Stories } from "../../../src/work/ports/stories.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
+import { workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**
- * The project and epic use cases of WorkBreakdown on the in-memory ports: roles, validation,
+ * The project and epic use cases of the work context on the in-memory ports: roles, validation,
  * audit entries written with the change, tenant isolation and progress.
  */
 
@@ -47,10 +47,10 @@ const labels = (tenant = team.tenant_id) =>
 
 /** A project "Shop" with epics 1 and 2, made by the orchestrator. */
 const board = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
-  const first = yield* work.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
-  const second = yield* work.createEpic(team.orchestrator, project.id, {
+  const work = yield* workUseCases
+  const project = yield* work.projects.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
+  const first = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
+  const second = yield* work.epics.createEpic(team.orchestrator, project.id, {
     number: 2,
     title: "Payments",
     phase: "p2",
@@ -80,16 +80,16 @@ describe("project use cases", () => {
       // An unknown status is refused (D26), not dropped.
       expect(
         (yield* Effect.flip(
-          work.updateProject(team.orchestrator, project.id, { name: "X", status: "bogus" }),
+          work.projects.updateProject(team.orchestrator, project.id, { name: "X", status: "bogus" }),
         ))._tag,
       ).toBe("ValidationFailed")
-      const updated = yield* work.updateProject(team.orchestrator, project.id, {
+      const updated = yield* work.projects.updateProject(team.orchestrator, project.id, {
         name: "Shop 2",
         slug: "other",
         mission: "  Sell  ",
       })
       expect(updated).toMatchObject({ name: "Shop 2", slug: "shop", mission: "Sell", status: "active" })
-      expect(yield* work.getProject(team.implementer, project.id)).toEqual(updated)
+      expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(updated)
       const entries = yield* audit()
       const last = entries[entries.length - 1]
       expect(last).toMatchObject({
@@ -101,7 +101,7 @@ describe("project use cases", () => {
         new_state: { name: "Shop 2", mission: "Sell" },
       })
       // Nothing changes: no write and no entry.
-      const again = yield* work.updateProject(team.user, project.id, { name: "Shop 2" })
+      const again = yield* work.projects.updateProject(team.user, project.id, { name: "Shop 2" })
       expect(again).toEqual(updated)
       expect((yield* audit()).length).toBe(entries.length)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -112,13 +112,13 @@ describe("project use cases", () => {
       const { work, project } = yield* board
       const before = yield* labels()
       expect(
-        yield* failure(work.updateProject(team.orchestrator, project.id, { name: "", metadata: 3 })),
+        yield* failure(work.projects.updateProject(team.orchestrator, project.id, { name: "", metadata: 3 })),
       ).toEqual({
         status: 422,
         message: "Validation failed",
         details: { name: ["can't be blank"], metadata: ["must be a JSON object"] },
       })
-      expect(yield* work.getProject(team.user, project.id)).toEqual(project)
+      expect(yield* work.projects.getProject(team.user, project.id)).toEqual(project)
       expect(yield* labels()).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -126,30 +126,38 @@ describe("project use cases", () => {
   it.effect("roles: agents read only; archiving needs the user role", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      expect(yield* failure(work.updateProject(team.implementer, project.id, { name: "x" }))).toEqual({
+      expect(
+        yield* failure(work.projects.updateProject(team.implementer, project.id, { name: "x" })),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: orchestrator",
       })
-      expect(yield* failure(work.archiveProject(team.orchestrator, project.id))).toEqual({
+      expect(yield* failure(work.projects.archiveProject(team.orchestrator, project.id))).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      expect(yield* failure(work.projectProgress(team.implementer, project.id))).toEqual({ status: 200 })
-      expect(yield* failure(work.projectDetail(team.implementer, project.id))).toEqual({ status: 200 })
+      expect(yield* failure(work.projects.projectProgress(team.implementer, project.id))).toEqual({
+        status: 200,
+      })
+      expect(yield* failure(work.projects.projectDetail(team.implementer, project.id))).toEqual({
+        status: 200,
+      })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
   it.effect("DELETE archives once: the default list drops it, include_archived shows it", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      const archived = yield* work.archiveProject(team.user, project.id)
+      const archived = yield* work.projects.archiveProject(team.user, project.id)
       expect(archived.status).toBe("archived")
-      expect((yield* work.archiveProject(team.user, project.id)).status).toBe("archived")
-      expect((yield* work.listProjects(team.user, {}, page)).data).toEqual([])
-      const all = yield* work.listProjects(team.user, { include_archived: "true" }, page)
+      expect((yield* work.projects.archiveProject(team.user, project.id)).status).toBe("archived")
+      expect((yield* work.projects.listProjects(team.user, {}, page)).data).toEqual([])
+      const all = yield* work.projects.listProjects(team.user, { include_archived: "true" }, page)
       expect(all.data.map((p) => p.id)).toEqual([project.id])
       expect(all.meta).toEqual({ page: 1, page_size: 20, total_count: 1, total_pages: 1 })
-      expect((yield* work.listProjects(team.user, { status: "archived" }, page)).data).toHaveLength(1)
+      expect((yield* work.projects.listProjects(team.user, { status: "archived" }, page)).data).toHaveLength(
+        1,
+      )
       const archiveEntries = (yield* audit()).filter((e) => e.action === "archived")
       expect(archiveEntries).toHaveLength(1)
       expect(archiveEntries[0]).toMatchObject({
@@ -158,7 +166,7 @@ describe("project use cases", () => {
         new_state: { status: "archived" },
       })
       // Still readable.
-      expect(yield* work.getProject(team.implementer, project.id)).toEqual(archived)
+      expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(archived)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -166,15 +174,15 @@ describe("project use cases", () => {
     Effect.gen(function* () {
       const tenant = yield* aTenant({ id: team.tenant_id, settings: { max_projects: 1 } })
       yield* Effect.flatMap(Tenants, (t) => t.insert(tenant))
-      const work = yield* WorkBreakdown
-      const old = yield* work.createProject(team.user, { name: "Old", slug: "old" })
-      yield* work.archiveProject(team.user, old.id)
-      yield* work.createProject(team.user, { name: "New", slug: "new" })
-      expect(yield* failure(work.updateProject(team.user, old.id, { status: "active" }))).toEqual({
+      const work = yield* workUseCases
+      const old = yield* work.projects.createProject(team.user, { name: "Old", slug: "old" })
+      yield* work.projects.archiveProject(team.user, old.id)
+      yield* work.projects.createProject(team.user, { name: "New", slug: "new" })
+      expect(yield* failure(work.projects.updateProject(team.user, old.id, { status: "active" }))).toEqual({
         status: 422,
         message: "Project limit reached for this tenant",
       })
-      expect((yield* work.getProject(team.user, old.id)).status).toBe("archived")
+      expect((yield* work.projects.getProject(team.user, old.id)).status).toBe("archived")
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -183,15 +191,15 @@ describe("project use cases", () => {
       const { work, project } = yield* board
       const other = makeTeam(2)
       const attempts: ReadonlyArray<Effect.Effect<unknown, LoopctlError>> = [
-        work.projectDetail(other.user, project.id),
-        work.updateProject(other.user, project.id, { name: "Mine" }),
-        work.archiveProject(other.user, project.id),
-        work.projectProgress(other.user, project.id),
-        work.listEpics(other.user, project.id, {}, page),
+        work.projects.projectDetail(other.user, project.id),
+        work.projects.updateProject(other.user, project.id, { name: "Mine" }),
+        work.projects.archiveProject(other.user, project.id),
+        work.projects.projectProgress(other.user, project.id),
+        work.epics.listEpics(other.user, project.id, {}, page),
       ]
       for (const attempt of attempts)
         expect(yield* failure(attempt)).toEqual({ status: 404, message: "Project not found" })
-      expect(yield* work.getProject(team.user, project.id)).toEqual(project)
+      expect(yield* work.projects.getProject(team.user, project.id)).toEqual(project)
       expect(yield* labels(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -199,10 +207,10 @@ describe("project use cases", () => {
   it.effect("detail and progress count epics and stories by status, hours included", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const empty = yield* work.projectProgress(team.implementer, project.id)
+      const empty = yield* work.projects.projectProgress(team.implementer, project.id)
       expect(empty).toMatchObject({ total_stories: 0, total_epics: 2, verification_percentage: 0 })
       const story = (epic: EpicId, number: string, estimated_hours?: number) =>
-        work.createStory(team.orchestrator, epic, {
+        work.stories.createStory(team.orchestrator, epic, {
           number,
           title: `Story ${number}`,
           ...(estimated_hours === undefined ? {} : { estimated_hours }),
@@ -215,7 +223,7 @@ describe("project use cases", () => {
       yield* settle(s12.id, "reported_done", "verified")
       yield* settle(s21.id, "implementing", "unverified")
       yield* settle(s22.id, "pending", "rejected")
-      expect(yield* work.projectProgress(team.implementer, project.id)).toEqual({
+      expect(yield* work.projects.projectProgress(team.implementer, project.id)).toEqual({
         total_stories: 4,
         stories_by_agent_status: {
           pending: 1,
@@ -231,9 +239,9 @@ describe("project use cases", () => {
         estimated_hours_total: 6.5,
         estimated_hours_completed: 5,
       })
-      const detail = yield* work.projectDetail(team.implementer, project.id)
+      const detail = yield* work.projects.projectDetail(team.implementer, project.id)
       expect(detail).toEqual({ project, epic_count: 2, story_count: 4 })
-      expect(yield* work.epicProgress(team.implementer, second.id)).toEqual({
+      expect(yield* work.epics.epicProgress(team.implementer, second.id)).toEqual({
         stories_by_agent_status: {
           pending: 1,
           contracted: 0,
@@ -243,7 +251,7 @@ describe("project use cases", () => {
         },
         stories_by_verified_status: { unverified: 1, verified: 0, rejected: 1 },
       })
-      const listed = yield* work.listEpics(team.implementer, project.id, {}, page)
+      const listed = yield* work.epics.listEpics(team.implementer, project.id, {}, page)
       expect(
         listed.data.map(({ epic, story_count, completion_percentage }) => [
           epic.number,
@@ -262,19 +270,19 @@ describe("epic use cases", () => {
   it.effect("the list pages by position and filters by phase", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const third = yield* work.createEpic(team.orchestrator, project.id, {
+      const third = yield* work.epics.createEpic(team.orchestrator, project.id, {
         number: 3,
         title: "Ops",
         position: 0,
       })
-      const moved = yield* work.updateEpic(team.orchestrator, first.id, { position: 5 })
-      const listed = yield* work.listEpics(team.implementer, project.id, {}, { page: 1, page_size: 2 })
+      const moved = yield* work.epics.updateEpic(team.orchestrator, first.id, { position: 5 })
+      const listed = yield* work.epics.listEpics(team.implementer, project.id, {}, { page: 1, page_size: 2 })
       expect(listed.data.map((row) => row.epic.number)).toEqual([2, 3])
       expect(listed.meta).toEqual({ page: 1, page_size: 2, total_count: 3, total_pages: 2 })
       expect(
-        (yield* work.listEpics(team.implementer, project.id, {}, { page: 2, page_size: 2 })).data,
+        (yield* work.epics.listEpics(team.implementer, project.id, {}, { page: 2, page_size: 2 })).data,
       ).toEqual([{ epic: moved, story_count: 0, completion_percentage: 0 }])
-      const phased = yield* work.listEpics(team.implementer, project.id, { phase: "p2" }, page)
+      const phased = yield* work.epics.listEpics(team.implementer, project.id, { phase: "p2" }, page)
       expect(phased.data.map((row) => row.epic.id)).toEqual([second.id])
       expect(third.position).toBe(0)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -283,7 +291,7 @@ describe("epic use cases", () => {
   it.effect("PATCH keeps the number, audits the change, refuses bad fields", () =>
     Effect.gen(function* () {
       const { work, first } = yield* board
-      const updated = yield* work.updateEpic(team.orchestrator, first.id, {
+      const updated = yield* work.epics.updateEpic(team.orchestrator, first.id, {
         number: 9,
         title: "Sign-in",
         phase: "",
@@ -298,33 +306,40 @@ describe("epic use cases", () => {
         old_state: { title: "Accounts" },
         new_state: { title: "Sign-in" },
       })
-      expect(yield* failure(work.updateEpic(team.orchestrator, first.id, { position: "top" }))).toEqual({
-        status: 422,
-        message: "Validation failed",
-        details: { position: ["must be greater than or equal to 0"] },
-      })
-      expect(yield* failure(work.updateEpic(team.implementer, first.id, { title: "x" }))).toMatchObject({
-        status: 403,
-      })
+      expect(yield* failure(work.epics.updateEpic(team.orchestrator, first.id, { position: "top" }))).toEqual(
+        {
+          status: 422,
+          message: "Validation failed",
+          details: { position: ["must be greater than or equal to 0"] },
+        },
+      )
+      expect(yield* failure(work.epics.updateEpic(team.implementer, first.id, { title: "x" }))).toMatchObject(
+        {
+          status: 403,
+        },
+      )
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
   it.effect("DELETE needs the user role, removes the epic with its stories and audits it", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const doomed = yield* work.createStory(team.orchestrator, first.id, { number: "1.1", title: "Sign up" })
-      yield* work.createStory(team.orchestrator, second.id, { number: "2.1", title: "Pay" })
-      expect(yield* failure(work.deleteEpic(team.orchestrator, first.id))).toEqual({
+      const doomed = yield* work.stories.createStory(team.orchestrator, first.id, {
+        number: "1.1",
+        title: "Sign up",
+      })
+      yield* work.stories.createStory(team.orchestrator, second.id, { number: "2.1", title: "Pay" })
+      expect(yield* failure(work.epics.deleteEpic(team.orchestrator, first.id))).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      yield* work.deleteEpic(team.user, first.id)
-      expect(yield* failure(work.getEpic(team.user, first.id))).toEqual({
+      yield* work.epics.deleteEpic(team.user, first.id)
+      expect(yield* failure(work.epics.getEpic(team.user, first.id))).toEqual({
         status: 404,
         message: "Epic not found",
       })
-      expect(yield* failure(work.getStory(team.user, doomed.id))).toMatchObject({ status: 404 })
-      expect((yield* work.projectDetail(team.user, project.id)).story_count).toBe(1)
+      expect(yield* failure(work.stories.getStory(team.user, doomed.id))).toMatchObject({ status: 404 })
+      expect((yield* work.projects.projectDetail(team.user, project.id)).story_count).toBe(1)
       const entries = yield* audit()
       expect(entries[entries.length - 1]).toMatchObject({
         entity_type: "epic",
@@ -334,7 +349,7 @@ describe("epic use cases", () => {
         old_state: { number: 1, title: "Accounts" },
         new_state: null,
       })
-      expect(yield* failure(work.deleteEpic(team.user, first.id))).toEqual({
+      expect(yield* failure(work.epics.deleteEpic(team.user, first.id))).toEqual({
         status: 404,
         message: "Epic not found",
       })
@@ -349,16 +364,16 @@ describe("epic use cases", () => {
       const { work, first } = yield* board
       const other = makeTeam(2)
       const attempts: ReadonlyArray<Effect.Effect<unknown, LoopctlError>> = [
-        work.updateEpic(other.user, first.id, { title: "Mine" }),
-        work.deleteEpic(other.user, first.id),
-        work.epicProgress(other.user, first.id),
-        work.epicProgress(team.user, EpicId.make("00000000-0000-4000-8000-00000000ffff")),
+        work.epics.updateEpic(other.user, first.id, { title: "Mine" }),
+        work.epics.deleteEpic(other.user, first.id),
+        work.epics.epicProgress(other.user, first.id),
+        work.epics.epicProgress(team.user, EpicId.make("00000000-0000-4000-8000-00000000ffff")),
       ]
       for (const attempt of attempts)
         expect(yield* failure(attempt)).toEqual({ status: 404, message: "Epic not found" })
       expect(
         yield* failure(
-          work.listEpics(team.user, ProjectId.make("00000000-0000-4000-8000-00000000ffff"), {}, page),
+          work.epics.listEpics(team.user, ProjectId.make("00000000-0000-4000-8000-00000000ffff"), {}, page),
         ),
       ).toEqual({ status: 404, message: "Project not found" })
       expect(yield* inTenant(Effect.flatMap(Epics, (e) => e.findById(first.id)))).toMatchObject({

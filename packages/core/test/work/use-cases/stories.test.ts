@@ -15,14 +15,15 @@ import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { instant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { Stories } from "../../../src/work/ports/stories.js"
-import { WorkBreakdown } from "../../../src/work/use-cases/work-breakdown.js"
+import { storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { ArtifactReport, VerificationResult } from "../../../src/workflow/domain/verification.js"
 import { ArtifactReports, VerificationResults } from "../../../src/workflow/ports/verification-records.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
+import { workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**
- * The story use cases of WorkBreakdown on the in-memory ports: create (under an epic or by epic
+ * The story use cases of the work context on the in-memory ports: create (under an epic or by epic
  * number), the detail view, the lists and their queries, PATCH, DELETE and the acceptance
  * criteria view — roles, validation, and the audit entries written with each change.
  */
@@ -47,16 +48,16 @@ const labels = Effect.map(audit, (entries) => entries.map((e) => `${e.entity_typ
 
 /** Project "Shop" (mission set) with epics 1 and 2, and stories 1.1, 1.2, 1.10 and 2.1. */
 const board = Effect.gen(function* () {
-  const work = yield* WorkBreakdown
-  const project = yield* work.createProject(team.orchestrator, {
+  const work = yield* workUseCases
+  const project = yield* work.projects.createProject(team.orchestrator, {
     name: "Shop",
     slug: "shop",
     mission: "Sell things",
   })
-  const e1 = yield* work.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
-  const e2 = yield* work.createEpic(team.orchestrator, project.id, { number: 2, title: "Payments" })
+  const e1 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
+  const e2 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 2, title: "Payments" })
   const story = (epic: EpicId, number: string, extra: JsonObject = {}) =>
-    work.createStory(team.orchestrator, epic, { number, title: `Story ${number}`, ...extra })
+    work.stories.createStory(team.orchestrator, epic, { number, title: `Story ${number}`, ...extra })
   const s11 = yield* story(e1.id, "1.1", {
     acceptance_criteria: [{ criterion: "renders" }, { id: "AC-0", description: "first" }],
   })
@@ -99,7 +100,7 @@ describe("creating stories", () => {
       const { work, e1, e2 } = yield* board
       const before = yield* labels
       expect(
-        yield* failure(work.createStory(team.orchestrator, e2.id, { number: "1.1", title: "x" })),
+        yield* failure(work.stories.createStory(team.orchestrator, e2.id, { number: "1.1", title: "x" })),
       ).toEqual({
         status: 422,
         message: "Validation failed",
@@ -109,7 +110,9 @@ describe("creating stories", () => {
           ],
         },
       })
-      expect(yield* failure(work.createStory(team.orchestrator, e1.id, { number: "US-1.1" }))).toMatchObject({
+      expect(
+        yield* failure(work.stories.createStory(team.orchestrator, e1.id, { number: "US-1.1" })),
+      ).toMatchObject({
         status: 422,
         details: {
           number: ["must be in format 'major.minor' or 'major'"],
@@ -123,19 +126,19 @@ describe("creating stories", () => {
   it.effect("by epic number under a project: integer or numeric string; missing or unknown is a 422", () =>
     Effect.gen(function* () {
       const { work, project, e2 } = yield* board
-      const made = yield* work.createStoryInProject(team.orchestrator, project.id, {
+      const made = yield* work.stories.createStoryInProject(team.orchestrator, project.id, {
         epic_number: "2",
         number: "2.2",
         title: "Refunds",
       })
       expect(made).toMatchObject({ epic_id: e2.id, project_id: project.id, number: "2.2" })
       const missing = yield* failure(
-        work.createStoryInProject(team.orchestrator, project.id, { number: "2.3", title: "x" }),
+        work.stories.createStoryInProject(team.orchestrator, project.id, { number: "2.3", title: "x" }),
       )
       expect(missing).toMatchObject({ status: 422, details: { epic_number: ["can't be blank"] } })
       expect(String(Reflect.get(missing, "message"))).toMatch(/^`epic_number` is required\./)
       const unknown = yield* failure(
-        work.createStoryInProject(team.orchestrator, project.id, {
+        work.stories.createStoryInProject(team.orchestrator, project.id, {
           epic_number: 9,
           number: "9.1",
           title: "x",
@@ -146,7 +149,7 @@ describe("creating stories", () => {
       const elsewhere = ProjectId.make("00000000-0000-4000-8000-00000000abcd")
       expect(
         yield* failure(
-          work.createStoryInProject(team.orchestrator, elsewhere, {
+          work.stories.createStoryInProject(team.orchestrator, elsewhere, {
             epic_number: 1,
             number: "1.5",
             title: "x",
@@ -160,7 +163,7 @@ describe("creating stories", () => {
     Effect.gen(function* () {
       const { work, e1 } = yield* board
       expect(
-        yield* failure(work.createStory(team.implementer, e1.id, { number: "1.7", title: "x" })),
+        yield* failure(work.stories.createStory(team.implementer, e1.id, { number: "1.7", title: "x" })),
       ).toEqual({ status: 403, message: "Insufficient permissions. Required role: orchestrator" })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -170,9 +173,18 @@ describe("the story detail", () => {
   it.effect("holds the story's own edges, its first 20 artifacts, its iteration count and the mission", () =>
     Effect.gen(function* () {
       const { work, s11, s12, s110, s21 } = yield* board
-      yield* work.addStoryDependency(team.orchestrator, { story_id: s12.id, depends_on_story_id: s11.id })
-      yield* work.addStoryDependency(team.orchestrator, { story_id: s110.id, depends_on_story_id: s12.id })
-      yield* work.addStoryDependency(team.orchestrator, { story_id: s12.id, depends_on_story_id: s21.id })
+      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
+        story_id: s12.id,
+        depends_on_story_id: s11.id,
+      })
+      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
+        story_id: s110.id,
+        depends_on_story_id: s12.id,
+      })
+      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
+        story_id: s12.id,
+        depends_on_story_id: s21.id,
+      })
       yield* inTenant(
         Effect.gen(function* () {
           const reports = yield* ArtifactReports
@@ -213,7 +225,7 @@ describe("the story detail", () => {
           }
         }),
       )
-      const detail = yield* work.storyDetail(team.implementer, s12.id)
+      const detail = yield* work.stories.storyDetail(team.implementer, s12.id)
       expect(detail.story).toEqual(s12)
       // Both edges were stored in the same (test clock) instant, so their order is the ids'.
       const byPrerequisite = (a: { depends_on_story_id: string }, b: { depends_on_story_id: string }) =>
@@ -229,19 +241,19 @@ describe("the story detail", () => {
       )
       expect(detail.iteration_count).toBe(2)
       expect(detail.project_mission).toBe("Sell things")
-      const plain = yield* work.storyDetail(team.implementer, s11.id)
+      const plain = yield* work.stories.storyDetail(team.implementer, s11.id)
       expect(plain).toMatchObject({ dependencies: [], artifacts: [], iteration_count: 0 })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
   it.effect("a project without a mission gives null; an unknown or foreign story is a 404", () =>
     Effect.gen(function* () {
-      const work = yield* WorkBreakdown
-      const project = yield* work.createProject(team.orchestrator, { name: "Plain", slug: "plain" })
-      const epic = yield* work.createEpic(team.orchestrator, project.id, { number: 1, title: "E" })
-      const story = yield* work.createStory(team.orchestrator, epic.id, { number: "1", title: "S" })
-      expect((yield* work.storyDetail(team.user, story.id)).project_mission).toBeNull()
-      expect(yield* failure(work.storyDetail(makeTeam(2).user, story.id))).toEqual({
+      const work = yield* workUseCases
+      const project = yield* work.projects.createProject(team.orchestrator, { name: "Plain", slug: "plain" })
+      const epic = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "E" })
+      const story = yield* work.stories.createStory(team.orchestrator, epic.id, { number: "1", title: "S" })
+      expect((yield* work.stories.storyDetail(team.user, story.id)).project_mission).toBeNull()
+      expect(yield* failure(work.stories.storyDetail(makeTeam(2).user, story.id))).toEqual({
         status: 404,
         message: "Story not found",
       })
@@ -253,7 +265,7 @@ describe("GET /stories", () => {
   it.effect("lists a project's stories by sort_key with limit/offset and the combined meta", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      const all = yield* work.listStories(team.implementer, { project_id: project.id })
+      const all = yield* work.stories.listStories(team.implementer, { project_id: project.id })
       expect(numbers(all.data)).toEqual(["1.1", "1.2", "1.10", "2.1"])
       expect(all.meta).toEqual({
         page: 1,
@@ -263,7 +275,7 @@ describe("GET /stories", () => {
         limit: 100,
         offset: 0,
       })
-      const window = yield* work.listStories(team.implementer, {
+      const window = yield* work.stories.listStories(team.implementer, {
         project_id: project.id.toUpperCase(),
         limit: "2",
         offset: "2",
@@ -286,7 +298,7 @@ describe("GET /stories", () => {
       Effect.gen(function* () {
         const { work, project } = yield* board
         const meta = (query: Record<string, string>) =>
-          Effect.map(work.listStories(team.user, { project_id: project.id, ...query }), (r) => ({
+          Effect.map(work.stories.listStories(team.user, { project_id: project.id, ...query }), (r) => ({
             limit: r.meta.limit,
             offset: r.meta.offset,
           }))
@@ -295,7 +307,7 @@ describe("GET /stories", () => {
         expect(yield* meta({ page_size: "7", limit: "3" })).toEqual({ limit: 3, offset: 0 })
         expect(yield* meta({ limit: "", offset: " " })).toEqual({ limit: 100, offset: 0 })
         const refused = (query: Record<string, string>) =>
-          failure(work.listStories(team.user, { project_id: project.id, ...query }))
+          failure(work.stories.listStories(team.user, { project_id: project.id, ...query }))
         expect(yield* refused({ limit: "0" })).toMatchObject({
           status: 400,
           details: { limit: [expect.any(String)] },
@@ -315,13 +327,17 @@ describe("GET /stories", () => {
     Effect.gen(function* () {
       const { work, project, e2 } = yield* board
       const list = (query: Record<string, string>) =>
-        Effect.map(work.listStories(team.user, { project_id: project.id, ...query }), (r) => numbers(r.data))
+        Effect.map(work.stories.listStories(team.user, { project_id: project.id, ...query }), (r) =>
+          numbers(r.data),
+        )
       expect(yield* list({ epic_id: e2.id })).toEqual(["2.1"])
       expect(yield* list({ agent_status: "implementing" })).toEqual([])
       expect(yield* list({ agent_status: "pending", verified_status: "unverified" })).toHaveLength(4)
       expect(yield* list({ verified_status: "" })).toHaveLength(4)
       expect(
-        yield* failure(work.listStories(team.user, { project_id: project.id, agent_status: "bogus" })),
+        yield* failure(
+          work.stories.listStories(team.user, { project_id: project.id, agent_status: "bogus" }),
+        ),
       ).toEqual({
         status: 400,
         message: "agent_status must be one of: pending, contracted, assigned, implementing, reported_done",
@@ -335,20 +351,24 @@ describe("GET /stories", () => {
   it.effect("project_id is required (400); malformed ids are 404; a foreign project lists nothing", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      expect(yield* failure(work.listStories(team.user, {}))).toEqual({
+      expect(yield* failure(work.stories.listStories(team.user, {}))).toEqual({
         status: 400,
         message: "project_id query parameter is required",
       })
-      expect(yield* failure(work.listStories(team.user, { project_id: " " }))).toMatchObject({ status: 400 })
-      expect(yield* failure(work.listStories(team.user, { project_id: "nope" }))).toEqual({
+      expect(yield* failure(work.stories.listStories(team.user, { project_id: " " }))).toMatchObject({
+        status: 400,
+      })
+      expect(yield* failure(work.stories.listStories(team.user, { project_id: "nope" }))).toEqual({
         status: 404,
         message: "Not found",
       })
-      expect(yield* failure(work.listStories(team.user, { project_id: project.id, epic_id: "x" }))).toEqual({
+      expect(
+        yield* failure(work.stories.listStories(team.user, { project_id: project.id, epic_id: "x" })),
+      ).toEqual({
         status: 404,
         message: "Not found",
       })
-      const foreign = yield* work.listStories(makeTeam(2).user, { project_id: project.id })
+      const foreign = yield* work.stories.listStories(makeTeam(2).user, { project_id: project.id })
       expect(foreign.data).toEqual([])
       expect(foreign.meta.total_count).toBe(0)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -359,21 +379,23 @@ describe("an epic's story list", () => {
   it.effect("pages the epic's stories (20 by default, page_size wins over limit) and filters", () =>
     Effect.gen(function* () {
       const { work, e1 } = yield* board
-      const first = yield* work.listEpicStories(team.implementer, e1.id, {})
+      const first = yield* work.stories.listEpicStories(team.implementer, e1.id, {})
       expect(numbers(first.data)).toEqual(["1.1", "1.2", "1.10"])
       expect(first.meta).toEqual({ page: 1, page_size: 20, total_count: 3, total_pages: 1 })
-      const second = yield* work.listEpicStories(team.implementer, e1.id, {
+      const second = yield* work.stories.listEpicStories(team.implementer, e1.id, {
         page: "2",
         limit: "2",
         page_size: "1",
       })
       expect(numbers(second.data)).toEqual(["1.2"])
       expect(second.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
-      const filtered = yield* work.listEpicStories(team.implementer, e1.id, { verified_status: "verified" })
+      const filtered = yield* work.stories.listEpicStories(team.implementer, e1.id, {
+        verified_status: "verified",
+      })
       expect(filtered.data).toEqual([])
       expect(
         yield* failure(
-          work.listEpicStories(team.implementer, e1.id, { agent_status: "nonsense", page: "0" }),
+          work.stories.listEpicStories(team.implementer, e1.id, { agent_status: "nonsense", page: "0" }),
         ),
       ).toMatchObject({
         status: 400,
@@ -381,7 +403,11 @@ describe("an epic's story list", () => {
       })
       expect(
         yield* failure(
-          work.listEpicStories(team.implementer, EpicId.make("00000000-0000-4000-8000-0000000000ee"), {}),
+          work.stories.listEpicStories(
+            team.implementer,
+            EpicId.make("00000000-0000-4000-8000-0000000000ee"),
+            {},
+          ),
         ),
       ).toEqual({ status: 404, message: "Epic not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -394,7 +420,7 @@ describe("PATCH a story", () => {
     () =>
       Effect.gen(function* () {
         const { work, s11, e2 } = yield* board
-        const updated = yield* work.updateStory(team.orchestrator, s11.id, {
+        const updated = yield* work.stories.updateStory(team.orchestrator, s11.id, {
           title: "Sign up",
           description: "The form",
           acceptance_criteria: [{ criterion: "new" }],
@@ -421,7 +447,7 @@ describe("PATCH a story", () => {
           sort_key: 10010,
         })
         expect(updated.updated_at >= s11.updated_at).toBe(true)
-        expect(yield* work.getStory(team.user, s11.id)).toEqual(updated)
+        expect(yield* work.stories.getStory(team.user, s11.id)).toEqual(updated)
         const last = (yield* audit).at(-1)
         expect(last).toMatchObject({
           entity_type: "story",
@@ -452,23 +478,26 @@ describe("PATCH a story", () => {
     () =>
       Effect.gen(function* () {
         const { work, s12 } = yield* board
-        const described = yield* work.updateStory(team.orchestrator, s12.id, { description: "text" })
+        const described = yield* work.stories.updateStory(team.orchestrator, s12.id, { description: "text" })
         const before = yield* labels
         const refused = yield* Effect.flip(
-          work.updateStory(team.orchestrator, s12.id, { estimated_hours: "many", description: "new" }),
+          work.stories.updateStory(team.orchestrator, s12.id, {
+            estimated_hours: "many",
+            description: "new",
+          }),
         )
         expect(errorEnvelope(refused).error).toMatchObject({
           status: 422,
           details: { estimated_hours: ["must be a number of hours of at least 0"] },
         })
-        const same = yield* work.updateStory(team.orchestrator, s12.id, {
+        const same = yield* work.stories.updateStory(team.orchestrator, s12.id, {
           title: null,
           description: "text",
           agent_status: "verified",
         })
         expect(same).toEqual(described)
         expect(yield* labels).toEqual(before)
-        const cleared = yield* work.updateStory(team.orchestrator, s12.id, { description: "  " })
+        const cleared = yield* work.stories.updateStory(team.orchestrator, s12.id, { description: "  " })
         expect(cleared.description).toBeNull()
         expect(cleared.estimated_hours).toBe(2.5)
       }).pipe(Effect.provide(MemoryLoopctl)),
@@ -480,7 +509,7 @@ describe("PATCH a story", () => {
       const before = yield* labels
       expect(
         yield* failure(
-          work.updateStory(team.orchestrator, s11.id, {
+          work.stories.updateStory(team.orchestrator, s11.id, {
             title: "",
             description: 5,
             acceptance_criteria: ["text"],
@@ -498,9 +527,9 @@ describe("PATCH a story", () => {
         },
       })
       expect(
-        yield* failure(work.updateStory(team.orchestrator, s11.id, { title: "x".repeat(501) })),
+        yield* failure(work.stories.updateStory(team.orchestrator, s11.id, { title: "x".repeat(501) })),
       ).toMatchObject({ status: 422, details: { title: ["should be at most 500 character(s)"] } })
-      expect(yield* work.getStory(team.user, s11.id)).toEqual(s11)
+      expect(yield* work.stories.getStory(team.user, s11.id)).toEqual(s11)
       expect(yield* labels).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -508,12 +537,18 @@ describe("PATCH a story", () => {
   it.effect("agents may not PATCH; unknown stories are 404", () =>
     Effect.gen(function* () {
       const { work, s11 } = yield* board
-      expect(yield* failure(work.updateStory(team.implementer, s11.id, { title: "x" }))).toMatchObject({
+      expect(
+        yield* failure(work.stories.updateStory(team.implementer, s11.id, { title: "x" })),
+      ).toMatchObject({
         status: 403,
       })
       expect(
         yield* failure(
-          work.updateStory(team.orchestrator, StoryId.make("00000000-0000-4000-8000-0000000000ff"), {}),
+          work.stories.updateStory(
+            team.orchestrator,
+            StoryId.make("00000000-0000-4000-8000-0000000000ff"),
+            {},
+          ),
         ),
       ).toEqual({ status: 404, message: "Story not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -524,15 +559,21 @@ describe("DELETE a story", () => {
   it.effect("needs a user; removes the story and its edges both ways; audits it", () =>
     Effect.gen(function* () {
       const { work, project, s11, s12, s110 } = yield* board
-      yield* work.addStoryDependency(team.orchestrator, { story_id: s12.id, depends_on_story_id: s11.id })
-      yield* work.addStoryDependency(team.orchestrator, { story_id: s110.id, depends_on_story_id: s12.id })
-      expect(yield* failure(work.deleteStory(team.orchestrator, s12.id))).toEqual({
+      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
+        story_id: s12.id,
+        depends_on_story_id: s11.id,
+      })
+      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
+        story_id: s110.id,
+        depends_on_story_id: s12.id,
+      })
+      expect(yield* failure(work.stories.deleteStory(team.orchestrator, s12.id))).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      yield* work.deleteStory(team.user, s12.id)
-      expect(yield* failure(work.getStory(team.user, s12.id))).toMatchObject({ status: 404 })
-      const graph = yield* work.dependencyGraph(team.user, project.id)
+      yield* work.stories.deleteStory(team.user, s12.id)
+      expect(yield* failure(work.stories.getStory(team.user, s12.id))).toMatchObject({ status: 404 })
+      const graph = yield* work.dependencies.dependencyGraph(team.user, project.id)
       expect(graph.story_dependencies).toEqual([])
       expect((yield* audit).at(-1)).toMatchObject({
         entity_type: "story",
@@ -542,7 +583,7 @@ describe("DELETE a story", () => {
         new_state: null,
         project_id: project.id,
       })
-      expect(yield* failure(work.deleteStory(team.user, s12.id))).toEqual({
+      expect(yield* failure(work.stories.deleteStory(team.user, s12.id))).toEqual({
         status: 404,
         message: "Story not found",
       })
@@ -556,7 +597,7 @@ describe("acceptance criteria", () => {
   it.effect("derives rows from the JSON array, ordered by ac_id", () =>
     Effect.gen(function* () {
       const { work, s11, s12 } = yield* board
-      const rows = yield* work.acceptanceCriteria(team.implementer, s11.id)
+      const rows = yield* work.stories.acceptanceCriteria(team.implementer, s11.id)
       expect(rows).toEqual({
         data: [
           {
@@ -580,13 +621,16 @@ describe("acceptance criteria", () => {
         ],
         meta: { page: 1, page_size: 2, total_count: 2, total_pages: 1 },
       })
-      expect(yield* work.acceptanceCriteria(team.implementer, s12.id)).toEqual({
+      expect(yield* work.stories.acceptanceCriteria(team.implementer, s12.id)).toEqual({
         data: [],
         meta: { page: 1, page_size: 0, total_count: 0, total_pages: 0 },
       })
       expect(
         yield* failure(
-          work.acceptanceCriteria(team.implementer, StoryId.make("00000000-0000-4000-8000-0000000000ff")),
+          work.stories.acceptanceCriteria(
+            team.implementer,
+            StoryId.make("00000000-0000-4000-8000-0000000000ff"),
+          ),
         ),
       ).toEqual({ status: 404, message: "Story not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -595,7 +639,7 @@ describe("acceptance criteria", () => {
   it.effect("keeps an item's own status, evidence, verified_at and verification criterion when valid", () =>
     Effect.gen(function* () {
       const { work, s21 } = yield* board
-      yield* work.updateStory(team.orchestrator, s21.id, {
+      yield* work.stories.updateStory(team.orchestrator, s21.id, {
         acceptance_criteria: [
           {
             id: "B",
@@ -609,7 +653,7 @@ describe("acceptance criteria", () => {
           { id: "A", status: "done", verified_at: "yesterday", evidence_path: 3 },
         ],
       })
-      const rows = (yield* work.acceptanceCriteria(team.user, s21.id)).data
+      const rows = (yield* work.stories.acceptanceCriteria(team.user, s21.id)).data
       expect(rows.map((r) => [r.ac_id, r.description, r.status, r.verified_at, r.evidence_path])).toEqual([
         ["A", "No description", "pending", null, null],
         ["B", "fallback", "verified", "2026-03-27T12:00:00.000001Z", "test/b.ts"],

@@ -1,0 +1,144 @@
+import { Effect } from "effect"
+import type { AuditLog } from "../../audit/ports/audit-log.js"
+import { recordChange } from "../../audit/use-cases/recording.js"
+import type { Outbox } from "../../events/ports/outbox.js"
+import type { Actor } from "../../identity/domain/actor.js"
+import { EpicId, type ProjectId } from "../../kernel/domain/ids.js"
+import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
+import { now } from "../../kernel/domain/timestamp.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import { Epic } from "../domain/epic.js"
+import { Epics } from "../ports/epics.js"
+import type { Projects } from "../ports/projects.js"
+import { Stories } from "../ports/stories.js"
+import { applyEpicChanges, epicListFilter, parseEpicChanges } from "../rules/epic-changes.js"
+import { epicCompletions, epicProgress } from "../rules/progress.js"
+import { parseEpicInput } from "../rules/work-input.js"
+import { epicById, projectById, tenantWork } from "./work-access.js"
+import { changed, created, duplicateNumber } from "./work-changes.js"
+
+/** The epics of a project: creating, reading, changing and deleting them, and their progress. */
+export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/EpicPlanning", {
+  effect: Effect.gen(function* () {
+    const as = yield* tenantWork<Projects | Epics | Stories | AuditLog | Outbox | Ids>()
+
+    return {
+      createEpic: (actor: Actor, projectId: ProjectId, body: unknown) =>
+        as(
+          actor,
+          "orchestrator",
+          Effect.gen(function* () {
+            const owner = yield* projectById(projectId)
+            const input = yield* parseEpicInput(body)
+            const at = yield* now
+            const made = new Epic({
+              id: yield* freshId(EpicId),
+              tenant_id: actor.tenant_id,
+              project_id: owner.id,
+              ...input,
+              inserted_at: at,
+              updated_at: at,
+            })
+            yield* Effect.mapError(
+              Effect.flatMap(Epics, (e) => e.insert([made])),
+              duplicateNumber("Epic", made.number),
+            )
+            yield* recordChange(
+              actor,
+              owner.id,
+              created("epic", made.id, { number: made.number, title: made.title }),
+            )
+            return made
+          }),
+        ),
+
+      getEpic: (actor: Actor, id: EpicId) =>
+        as(
+          actor,
+          "agent",
+          Effect.gen(function* () {
+            const found = yield* epicById(id)
+            const stories = yield* Effect.flatMap(Stories, (s) => s.listByEpic(id))
+            return { epic: found, stories }
+          }),
+        ),
+
+      /**
+       * A page of the project's epics (by position, then number; `phase=` filters), each with its
+       * story count and the share of them verified.
+       */
+      listEpics: (
+        actor: Actor,
+        projectId: ProjectId,
+        query: { readonly phase?: unknown },
+        page: PageRequest,
+      ) =>
+        as(
+          actor,
+          "agent",
+          Effect.gen(function* () {
+            yield* projectById(projectId)
+            const filter = epicListFilter(query)
+            const found =
+              filter === null
+                ? { items: [], total_count: 0 }
+                : yield* Effect.flatMap(Epics, (e) => e.pageByProject(projectId, filter, page))
+            const completion = epicCompletions(
+              yield* Effect.flatMap(Stories, (s) => s.countByStatus({ project_id: projectId })),
+            )
+            return {
+              data: found.items.map((epic) => ({ epic, ...completion(epic.id) })),
+              meta: pageMeta(page, found.total_count),
+            }
+          }),
+        ),
+
+      /** PATCH: title, description, phase, position and metadata; the number is kept. */
+      updateEpic: (actor: Actor, id: EpicId, body: unknown) =>
+        as(
+          actor,
+          "orchestrator",
+          Effect.gen(function* () {
+            const current = yield* epicById(id)
+            const changes = yield* parseEpicChanges(body)
+            const update = applyEpicChanges(current, changes, yield* now)
+            if (update.changed.length === 0) return current
+            yield* Effect.flatMap(Epics, (e) => e.update(update.epic))
+            yield* recordChange(
+              actor,
+              current.project_id,
+              changed("epic", current.id, "updated", update.old_state, update.new_state),
+            )
+            return update.epic
+          }),
+        ),
+
+      /** Deletes the epic with its stories and everything hanging off them. */
+      deleteEpic: (actor: Actor, id: EpicId) =>
+        as(
+          actor,
+          "user",
+          Effect.gen(function* () {
+            const doomed = yield* epicById(id)
+            yield* Effect.flatMap(Epics, (e) => e.delete(id))
+            yield* recordChange(
+              actor,
+              doomed.project_id,
+              changed("epic", doomed.id, "deleted", { number: doomed.number, title: doomed.title }, null),
+            )
+          }),
+        ),
+
+      /** The epic's stories per status on each side, counted by the store. */
+      epicProgress: (actor: Actor, id: EpicId) =>
+        as(
+          actor,
+          "agent",
+          Effect.gen(function* () {
+            yield* epicById(id)
+            return epicProgress(yield* Effect.flatMap(Stories, (s) => s.countByStatus({ epic_id: id })))
+          }),
+        ),
+    }
+  }),
+}) {}

@@ -1,0 +1,212 @@
+import { Effect, Option } from "effect"
+import type { AuditLog } from "../../audit/ports/audit-log.js"
+import { recordChange } from "../../audit/use-cases/recording.js"
+import type { Outbox } from "../../events/ports/outbox.js"
+import type { Actor } from "../../identity/domain/actor.js"
+import { type EpicId, type ProjectId, StoryId } from "../../kernel/domain/ids.js"
+import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
+import { now } from "../../kernel/domain/timestamp.js"
+import { type Ids, freshId } from "../../kernel/ports/ids.js"
+import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
+import type { Epic } from "../domain/epic.js"
+import { newStory } from "../domain/story.js"
+import { StoryDependencies } from "../ports/dependencies.js"
+import { Epics } from "../ports/epics.js"
+import { Projects } from "../ports/projects.js"
+import { Stories } from "../ports/stories.js"
+import { acceptanceCriteriaOf } from "../rules/acceptance-criteria.js"
+import { applyStoryChanges, parseStoryChanges } from "../rules/story-changes.js"
+import { epicNumbered, parseStoryPlacement } from "../rules/story-placement.js"
+import {
+  type EpicStoryQueryInput,
+  type StoryListQueryInput,
+  parseEpicStoryQuery,
+  parseStoryListQuery,
+  rangeMeta,
+} from "../rules/story-query.js"
+import { parseStoryInput } from "../rules/work-input.js"
+import { epicById, orNotFound, projectById, storyById, tenantWork } from "./work-access.js"
+import { changed, created, duplicateNumber } from "./work-changes.js"
+import { wholeList } from "./work-lists.js"
+
+/** How many artifacts `GET /stories/:id` shows: the first 20. */
+const DETAIL_ARTIFACTS: PageRequest = { page: 1, page_size: 20 }
+
+/** A new pending story in `owner` from a create body; a duplicate number is a 422. */
+const insertStory = (actor: Actor, owner: Epic, body: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* parseStoryInput(body)
+    const made = newStory(
+      {
+        id: yield* freshId(StoryId),
+        tenant_id: actor.tenant_id,
+        project_id: owner.project_id,
+        epic_id: owner.id,
+        ...input,
+      },
+      yield* now,
+    )
+    yield* Effect.mapError(
+      Effect.flatMap(Stories, (s) => s.insert([made])),
+      duplicateNumber("Story", made.number),
+    )
+    yield* recordChange(
+      actor,
+      made.project_id,
+      created("story", made.id, { number: made.number, title: made.title }),
+    )
+    return made
+  })
+
+/**
+ * The stories of an epic: creating, reading, listing, changing and deleting them. Story
+ * statuses are never written here — only `StoryLifecycle` and `Verification` move them.
+ */
+export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/core/StoryPlanning", {
+  effect: Effect.gen(function* () {
+    const as = yield* tenantWork<
+      | Projects
+      | Epics
+      | Stories
+      | StoryDependencies
+      | AuditLog
+      | Outbox
+      | Ids
+      | ArtifactReports
+      | VerificationResults
+    >()
+
+    return {
+      createStory: (actor: Actor, epicId: EpicId, body: unknown) =>
+        as(
+          actor,
+          "orchestrator",
+          Effect.flatMap(epicById(epicId), (owner) => insertStory(actor, owner, body)),
+        ),
+
+      /** Creates a story in the project's epic named by `epic_number` (422 when none is). */
+      createStoryInProject: (actor: Actor, projectId: ProjectId, body: unknown) =>
+        as(
+          actor,
+          "orchestrator",
+          Effect.gen(function* () {
+            yield* projectById(projectId)
+            const number = yield* parseStoryPlacement(body)
+            const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
+            const owner = yield* epicNumbered(epics, number)
+            return yield* insertStory(actor, owner, body)
+          }),
+        ),
+
+      getStory: (actor: Actor, id: StoryId) => as(actor, "agent", storyById(id)),
+
+      /**
+       * A story as `GET /stories/:id` shows it: the story, the edges where it is the dependent,
+       * its first 20 artifacts, how many verification outcomes it has had, and its project's
+       * mission (null when the project has none).
+       */
+      storyDetail: (actor: Actor, id: StoryId) =>
+        as(
+          actor,
+          "agent",
+          Effect.gen(function* () {
+            const found = yield* storyById(id)
+            const edges = yield* Effect.flatMap(StoryDependencies, (d) => d.listByEpic(found.epic_id))
+            const artifacts = yield* Effect.flatMap(ArtifactReports, (a) =>
+              a.listByStory(id, DETAIL_ARTIFACTS),
+            )
+            const owner = yield* Effect.flatMap(Projects, (p) => p.findById(found.project_id))
+            return {
+              story: found,
+              dependencies: edges
+                .filter((edge) => edge.story_id === found.id)
+                .map(({ story_id, depends_on_story_id }) => ({ story_id, depends_on_story_id })),
+              artifacts: artifacts.items,
+              iteration_count: yield* Effect.flatMap(VerificationResults, (v) => v.lastIteration(id)),
+              project_mission: Option.match(owner, { onNone: () => null, onSome: (p) => p.mission }),
+            }
+          }),
+        ),
+
+      /**
+       * `GET /stories`: the project's stories by sort_key, filtered, read by limit and offset.
+       * `project_id` is required (400); a project of another tenant lists nothing. The meta
+       * carries the original's limit/offset beside the page view of the same window (D13).
+       */
+      listStories: (actor: Actor, query: StoryListQueryInput) =>
+        Effect.gen(function* () {
+          const { project_id, filter, range } = yield* parseStoryListQuery(query)
+          const found = yield* as(
+            actor,
+            "agent",
+            Effect.flatMap(Stories, (s) => s.listByProjectRange(project_id, filter, range)),
+          )
+          return { data: found.items, meta: rangeMeta(range, found.total_count) }
+        }),
+
+      /** An epic's stories by sort_key, one page, optionally of one agent and/or verified status. */
+      listEpicStories: (actor: Actor, epicId: EpicId, query: EpicStoryQueryInput) =>
+        as(
+          actor,
+          "agent",
+          Effect.gen(function* () {
+            const owner = yield* epicById(epicId)
+            const { filter, page } = yield* parseEpicStoryQuery(query)
+            const found = yield* Effect.flatMap(Stories, (s) =>
+              s.listByProject(owner.project_id, { ...filter, epic_id: owner.id }, page),
+            )
+            return { data: found.items, meta: pageMeta(page, found.total_count) }
+          }),
+        ),
+
+      /**
+       * PATCH: title, description, acceptance criteria, estimate and metadata. The row is held
+       * while it is rewritten, so a transition committing meanwhile is never overwritten.
+       */
+      updateStory: (actor: Actor, id: StoryId, body: unknown) =>
+        as(
+          actor,
+          "orchestrator",
+          Effect.gen(function* () {
+            const stories = yield* Stories
+            const current = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
+            const changes = yield* parseStoryChanges(body)
+            const update = applyStoryChanges(current, changes, yield* now)
+            if (update.changed.length === 0) return current
+            yield* stories.update(update.story)
+            yield* recordChange(
+              actor,
+              current.project_id,
+              changed("story", current.id, "updated", update.old_state, update.new_state),
+            )
+            return update.story
+          }),
+        ),
+
+      /** Deletes the story with its edges (both ways) and its review, verification and artifact records. */
+      deleteStory: (actor: Actor, id: StoryId) =>
+        as(
+          actor,
+          "user",
+          Effect.gen(function* () {
+            const stories = yield* Stories
+            const doomed = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
+            yield* stories.delete(id)
+            yield* recordChange(
+              actor,
+              doomed.project_id,
+              changed("story", doomed.id, "deleted", { number: doomed.number, title: doomed.title }, null),
+            )
+          }),
+        ),
+
+      /** The story's acceptance criteria as first-class rows, derived from its JSON array. */
+      acceptanceCriteria: (actor: Actor, id: StoryId) =>
+        as(
+          actor,
+          "agent",
+          Effect.map(storyById(id), (found) => wholeList(acceptanceCriteriaOf(found))),
+        ),
+    }
+  }),
+}) {}
