@@ -1,7 +1,8 @@
-import { SqlError } from "@effect/sql/SqlError"
+import type { SqlError } from "@effect/sql/SqlError"
 import { parseTimestamp, timestampFromDate } from "@loopctl/core"
 import type { DuplicateKey } from "@loopctl/core"
 import { Effect, Option, Schema } from "effect"
+import { isUniqueViolation } from "./sql-errors.js"
 
 /**
  * Conversions between domain values and table rows. Timestamps travel as text (the clients are
@@ -65,20 +66,9 @@ export const encodeRow =
     return encoded
   }
 
-const constraintOf = (error: SqlError): { readonly code?: unknown; readonly constraint?: unknown } => {
-  const cause = error.cause
-  return typeof cause === "object" && cause !== null
-    ? { code: Reflect.get(cause, "code"), constraint: Reflect.get(cause, "constraint") }
-    : {}
-}
-
-/** Whether a failed statement broke a unique constraint. */
-export const isUniqueViolation = (error: unknown): error is SqlError =>
-  error instanceof SqlError && constraintOf(error).code === "23505"
-
 /**
  * Turns a unique violation into the port's DuplicateKey; any other database failure is a
- * defect (the HTTP layer answers 500 and logs it).
+ * defect (the server answers 500 and logs it).
  */
 export const duplicateAs =
   (duplicate: () => DuplicateKey) =>

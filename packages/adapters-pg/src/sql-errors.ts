@@ -36,3 +36,45 @@ export const isTransactionConflict = (error: SqlError): boolean =>
 /** Whether the statement broke a unique key (the named one, when `constraint` is given). */
 export const isUniqueViolation = (error: SqlError, constraint?: string): boolean =>
   sqlState(error) === "23505" && (constraint === undefined || violatedConstraint(error) === constraint)
+
+/**
+ * SQLSTATEs of a server that is going away or refusing connections: the class `08` (connection
+ * exceptions), `57P01`/`57P02` (the backend was terminated or crashed), `57P03` (not accepting
+ * connections yet) and `53300` (too many connections).
+ */
+const connectionLostStates: ReadonlySet<string> = new Set(["57P01", "57P02", "57P03", "53300"])
+
+/** Socket errors of a database that cannot be reached. */
+const unreachableCodes: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+])
+
+/**
+ * pg reports a connection that ended under it, or a connect that timed out, without a code; its
+ * messages are the only sign.
+ */
+const lostConnectionMessage =
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i
+
+/**
+ * Whether the statement failed because the database could not be reached or dropped the
+ * connection — nothing the request did, and worth retrying later — rather than because of the
+ * statement itself.
+ */
+export const isConnectionLost = (error: SqlError): boolean => {
+  const code = sqlState(error)
+  if (
+    code !== undefined &&
+    (code.startsWith("08") || connectionLostStates.has(code) || unreachableCodes.has(code))
+  )
+    return true
+  const cause = error.cause
+  return cause instanceof Error && lostConnectionMessage.test(cause.message)
+}

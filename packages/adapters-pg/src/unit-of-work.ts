@@ -3,7 +3,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { type TenantId, Unavailable, UnitOfWork } from "@loopctl/core"
 import { Cause, Chunk, Context, Effect, FiberRef, Layer, Option } from "effect"
 import { appRole } from "./guard.js"
-import { isTransactionConflict } from "./sql-errors.js"
+import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
 
 /**
  * Transactions and the database scope they run in.
@@ -31,6 +31,10 @@ import { isTransactionConflict } from "./sql-errors.js"
  * only here, so every use case gets it. Nothing of an aborted attempt survives it — its rows,
  * audit entries and outbox events were in the rolled-back transaction. When every attempt is
  * aborted, the unit of work dies with the core's `Unavailable` (a 503 at the HTTP edge).
+ *
+ * A database that cannot be reached, or that drops the connection midway, is `Unavailable` too:
+ * the request did nothing wrong and may be sent again once the database is back. It is not
+ * retried here; the pool connects afresh for the next request.
  */
 
 /** The explicit ways into the database that are not one tenant's unit of work. */
@@ -75,14 +79,29 @@ const maxAttempts = 5
 const abortedByConflict = (cause: Cause.Cause<unknown>): boolean =>
   Chunk.some(Cause.defects(cause), (defect) => defect instanceof SqlError && isTransactionConflict(defect))
 
+/** Whether a failed attempt lost its database: unreachable, or the connection dropped. */
+const lostDatabase = (cause: Cause.Cause<unknown>): boolean =>
+  Chunk.some(Cause.defects(cause), (defect) => defect instanceof SqlError && isConnectionLost(defect))
+
+const databaseUnavailable = new Unavailable({
+  message: "The database is unavailable. Retry the request later.",
+})
+
 /**
  * Runs `transaction` again while the server aborts it for a conflict with concurrent
- * transactions. No pause is needed: the server resolves the deadlock by aborting this attempt,
+ * transactions; a lost database ends it with `Unavailable`. No pause is needed: the server resolves the deadlock by aborting this attempt,
  * so the next one simply queues behind the winner's locks.
  */
 const retryingConflicts = <A, E, R>(transaction: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
   const attempt = (number: number): Effect.Effect<A, E, R> =>
     Effect.catchSomeCause(transaction, (cause) => {
+      if (lostDatabase(cause))
+        return Option.some(
+          Effect.zipRight(
+            Effect.logWarning("the database is unreachable or dropped the connection", cause),
+            Effect.die(databaseUnavailable),
+          ),
+        )
       if (!abortedByConflict(cause)) return Option.none()
       if (number >= maxAttempts)
         return Option.some(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../src/audit/ports/audit-log.js"
 import { Outbox } from "../src/events/ports/outbox.js"
-import { type LoopctlError, errorEnvelope } from "../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../src/kernel/domain/errors.js"
 import { decodeRequest } from "../src/kernel/domain/fields.js"
 import type { StoryId } from "../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../src/kernel/ports/unit-of-work.js"
@@ -74,7 +74,7 @@ describe("one story from import to verified, with three different agents", () =>
       const verification = yield* Verification
       const { imported, ready, s11, s12 } = yield* seeded
       expect(imported).toMatchObject({
-        status: 201,
+        _tag: "Fresh",
         import: { epics_created: 1, stories_created: 2, dependencies_created: 1 },
       })
       expect(ready.map((s) => s.number)).toEqual(["1.1"])
@@ -249,7 +249,7 @@ describe("one story from import to verified, with three different agents", () =>
         team.orchestrator,
         "mark-complete",
       )(verification.markComplete(parseBatchOk([{ story_id: s11 }, { story_id: "not-a-uuid" }])))
-      expect(result.http_status).toBe(200)
+      expect(result._tag).toBe("Applied")
       expect(result.results).toContainEqual({
         story_id: "not-a-uuid",
         status: "error",
@@ -286,6 +286,7 @@ describe("one story from import to verified, with three different agents", () =>
   )
 })
 
+import { errorEnvelope } from "./fixtures/wire-status.js"
 const parseBatchOk = (stories: ReadonlyArray<unknown>) => {
   const batch = decodeRequest(BulkCompletionRequest)({ stories })
   if (Either.isLeft(batch)) throw new Error("test batch must be valid")

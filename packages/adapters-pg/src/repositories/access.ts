@@ -5,7 +5,7 @@ import { Effect, Layer, Option } from "effect"
 import { decodeRows, encodeRow, optional } from "../rows.js"
 import { isUniqueViolation } from "../sql-errors.js"
 import { DatabaseAccess } from "../unit-of-work.js"
-import { limitOffset, pageOfRows } from "./paging.js"
+import { pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 
 /**
@@ -175,22 +175,13 @@ export const AgentsSql = Layer.effect(
           ...(filter.agent_type === undefined ? [] : [sql`agent_type = ${filter.agent_type}`]),
           ...(filter.status === undefined ? [] : [sql`status = ${filter.status}`]),
         ])
-        return Effect.orDie(
-          Effect.flatMap(
-            sql<Row>`SELECT *, count(*) OVER () AS total_count FROM agents WHERE ${where}
-                ORDER BY ${sql(filter.sort_by)} ASC NULLS LAST, id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                agents.decode,
-                Effect.orDie(
-                  Effect.map(sql<Row>`SELECT count(*) AS n FROM agents WHERE ${where}`, (r) =>
-                    Number(r[0]?.n ?? 0),
-                  ),
-                ),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          from: sql`agents`,
+          where,
+          orderBy: sql`${sql(filter.sort_by)} ASC NULLS LAST, id`,
+          window: pageWindow(page),
+          decode: agents.decode,
+        })
       },
     })
   }),

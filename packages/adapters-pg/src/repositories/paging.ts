@@ -1,27 +1,47 @@
-import type { SqlClient } from "@effect/sql"
-import type { PageRequest, Paged } from "@loopctl/core"
+import type { SqlClient, Statement } from "@effect/sql"
+import type { PageRequest, Paged, RowRange } from "@loopctl/core"
 import { Effect } from "effect"
+
+type Rows = ReadonlyArray<Readonly<Record<string, unknown>>>
+
+/** The row window of a page request (pages count from 1). */
+export const pageWindow = (page: PageRequest): RowRange => ({
+  limit: page.page_size,
+  offset: (page.page - 1) * page.page_size,
+})
+
+/** What a paged select reads, in which order, and how its rows become items. */
+export interface PagedSelect<A> {
+  /** The selected columns; `*` when left out. */
+  readonly columns?: Statement.Fragment
+  /** The table, with its alias when `where` or `orderBy` use one. */
+  readonly from: Statement.Fragment
+  readonly where: Statement.Fragment
+  readonly orderBy: Statement.Fragment
+  readonly window: RowRange
+  readonly decode: (rows: Rows) => Effect.Effect<ReadonlyArray<A>>
+}
 
 /**
  * One page of a query plus its total in a single round trip: the statement selects
- * `count(*) OVER () AS total_count` beside its columns. An empty page past the end costs a
- * second, cheap count.
+ * `count(*) OVER () AS total_count` beside its columns. Only an empty page (past the end, where
+ * no row carries the total) costs a second, cheap count. A failed statement is a defect.
  */
-export const pageOfRows = <A>(
-  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
-  decode: (rows: ReadonlyArray<Readonly<Record<string, unknown>>>) => Effect.Effect<ReadonlyArray<A>>,
-  countAll: Effect.Effect<number>,
-): Effect.Effect<Paged<A>> =>
-  Effect.gen(function* () {
-    const first = rows[0]
-    const total_count = first === undefined ? yield* countAll : Number(first.total_count)
-    return { items: yield* decode(rows), total_count }
-  })
-
-/** `LIMIT … OFFSET …` of a page request. */
-export const limitOffset = (sql: SqlClient.SqlClient, page: PageRequest) =>
-  sql`LIMIT ${page.page_size} OFFSET ${(page.page - 1) * page.page_size}`
+export const selectPage = <A>(sql: SqlClient.SqlClient, query: PagedSelect<A>): Effect.Effect<Paged<A>> =>
+  Effect.orDie(
+    Effect.gen(function* () {
+      const { from, where, window } = query
+      const rows: Rows = yield* sql`SELECT ${query.columns ?? sql`*`}, count(*) OVER () AS total_count
+        FROM ${from} WHERE ${where} ORDER BY ${query.orderBy}
+        LIMIT ${window.limit} OFFSET ${window.offset}`
+      const first = rows[0]
+      const total_count =
+        first === undefined
+          ? countOf(yield* sql`SELECT count(*) AS count FROM ${from} WHERE ${where}`)
+          : Number(first.total_count)
+      return { items: yield* query.decode(rows), total_count }
+    }),
+  )
 
 /** Reads a `count(*)` row as a number (drivers return bigint counts as text). */
-export const countOf = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): number =>
-  Number(rows[0]?.count ?? 0)
+export const countOf = (rows: Rows): number => Number(rows[0]?.count ?? 0)

@@ -11,7 +11,7 @@ import {
 } from "@loopctl/core"
 import { Effect, Layer, Schema } from "effect"
 import { timestampOfColumn } from "../rows.js"
-import { countOf, limitOffset, pageOfRows } from "./paging.js"
+import { countOf, pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 
 /** SQL implementations of verification records, the audit log and the outbox. */
@@ -52,23 +52,13 @@ export const VerificationResultsSql = Layer.effect(
           ),
         ),
       listByStory: (story, page) =>
-        Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM verification_results WHERE story_id = ${story}
-                ORDER BY iteration DESC, inserted_at DESC ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.verificationResults.decode,
-                Effect.orDie(
-                  Effect.map(
-                    sql`SELECT count(*) FROM verification_results WHERE story_id = ${story}`,
-                    countOf,
-                  ),
-                ),
-              ),
-          ),
-        ),
+        selectPage(sql, {
+          from: sql`verification_results`,
+          where: sql`story_id = ${story}`,
+          orderBy: sql`iteration DESC, inserted_at DESC`,
+          window: pageWindow(page),
+          decode: T.verificationResults.decode,
+        }),
     }),
   ),
 )
@@ -80,20 +70,13 @@ export const ArtifactReportsSql = Layer.effect(
       insert: (report) =>
         Effect.orDie(sql`INSERT INTO artifact_reports ${sql.insert(T.artifactReports.encode(report))}`),
       listByStory: (story, page) =>
-        Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM artifact_reports WHERE story_id = ${story}
-                ORDER BY inserted_at, id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.artifactReports.decode,
-                Effect.orDie(
-                  Effect.map(sql`SELECT count(*) FROM artifact_reports WHERE story_id = ${story}`, countOf),
-                ),
-              ),
-          ),
-        ),
+        selectPage(sql, {
+          from: sql`artifact_reports`,
+          where: sql`story_id = ${story}`,
+          orderBy: sql`inserted_at, id`,
+          window: pageWindow(page),
+          decode: T.artifactReports.decode,
+        }),
     }),
   ),
 )
@@ -137,18 +120,13 @@ export const AuditLogSql = Layer.effect(
           : Effect.orDie(sql`INSERT INTO audit_log ${sql.insert(entries.map(T.auditEntries.encode))}`),
       list: (filter, page) => {
         const where = listWhere(filter)
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM audit_log WHERE ${where}
-                ORDER BY inserted_at DESC, id DESC ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.auditEntries.decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM audit_log WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          from: sql`audit_log`,
+          where,
+          orderBy: sql`inserted_at DESC, id DESC`,
+          window: pageWindow(page),
+          decode: T.auditEntries.decode,
+        })
       },
       changes: (since, filter, limit) =>
         Effect.orDie(
@@ -179,20 +157,13 @@ export const AuditLogSql = Layer.effect(
           }),
         ),
       storyHistory: (story, page) =>
-        Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM audit_log WHERE ${aboutStory(story)}
-                ORDER BY inserted_at, id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.auditEntries.decode,
-                Effect.orDie(
-                  Effect.map(sql`SELECT count(*) FROM audit_log WHERE ${aboutStory(story)}`, countOf),
-                ),
-              ),
-          ),
-        ),
+        selectPage(sql, {
+          from: sql`audit_log`,
+          where: aboutStory(story),
+          orderBy: sql`inserted_at, id`,
+          window: pageWindow(page),
+          decode: T.auditEntries.decode,
+        }),
       mentions: (entity) =>
         Effect.orDie(
           Effect.map(

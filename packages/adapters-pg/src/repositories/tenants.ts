@@ -11,7 +11,7 @@ import { Effect, Layer } from "effect"
 import { optional } from "../rows.js"
 import { isUniqueViolation } from "../sql-errors.js"
 import { DatabaseAccess } from "../unit-of-work.js"
-import { limitOffset, pageOfRows } from "./paging.js"
+import { pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 
 /**
@@ -96,25 +96,17 @@ export const TenantsSql = Layer.effect(
               ]),
         ])
         return access.ownerIfUnscoped(
-          Effect.orDie(
-            Effect.flatMap(
-              sql<Row>`SELECT t.*, ${counts}, count(*) OVER () AS total_count FROM tenants t WHERE ${where}
-                  ORDER BY t.name, t.id ${limitOffset(sql, page)}`,
-              (rows) =>
-                pageOfRows(
-                  rows,
-                  (found) =>
-                    Effect.map(T.tenants.decode(found), (tenants) =>
-                      tenants.map((tenant, i) => ({ tenant, counts: countsOf(found[i]) })),
-                    ),
-                  Effect.orDie(
-                    Effect.map(sql<Row>`SELECT count(*) AS n FROM tenants t WHERE ${where}`, (r) =>
-                      number(r[0], "n"),
-                    ),
-                  ),
-                ),
-            ),
-          ),
+          selectPage(sql, {
+            columns: sql`t.*, ${counts}`,
+            from: sql`tenants t`,
+            where,
+            orderBy: sql`t.name, t.id`,
+            window: pageWindow(page),
+            decode: (found) =>
+              Effect.map(T.tenants.decode(found), (tenants) =>
+                tenants.map((tenant, i) => ({ tenant, counts: countsOf(found[i]) })),
+              ),
+          }),
         )
       },
       counts: (id) =>

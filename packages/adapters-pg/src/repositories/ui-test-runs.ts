@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { UiTestRun, UiTestRuns } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { decodeRows, encodeRow, optional } from "../rows.js"
-import { countOf, pageOfRows } from "./paging.js"
+import { selectPage } from "./paging.js"
 
 const decode = decodeRows(UiTestRun, {
   timestamps: ["started_at", "completed_at", "inserted_at", "updated_at"],
@@ -29,18 +29,13 @@ export const UiTestRunsSql = Layer.effect(
           sql`project_id = ${project}`,
           ...(filter.status === undefined ? [] : [sql`status = ${filter.status}`]),
         ])
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM ui_test_runs WHERE ${where}
-                ORDER BY started_at DESC, id DESC LIMIT ${window.limit} OFFSET ${window.offset}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM ui_test_runs WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          from: sql`ui_test_runs`,
+          where,
+          orderBy: sql`started_at DESC, id DESC`,
+          window,
+          decode,
+        })
       },
     })
   }),

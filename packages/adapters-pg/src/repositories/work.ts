@@ -13,7 +13,7 @@ import {
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { insertInBatches } from "./batches.js"
-import { countOf, limitOffset, pageOfRows } from "./paging.js"
+import { countOf, pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
 
@@ -51,17 +51,13 @@ export const ProjectsSql = Layer.effect(
         ),
       list: (filter, page) => {
         const where = filter.status === "any" ? sql`TRUE` : sql`status = ${filter.status ?? "active"}`
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM projects WHERE ${where} ORDER BY name, id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.projects.decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM projects WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          from: sql`projects`,
+          where,
+          orderBy: sql`name, id`,
+          window: pageWindow(page),
+          decode: T.projects.decode,
+        })
       },
       countActive: Effect.orDie(
         Effect.map(sql`SELECT count(*) FROM projects WHERE status = 'active'`, countOf),
@@ -101,18 +97,13 @@ export const EpicsSql = Layer.effect(
           sql`project_id = ${project}`,
           ...(filter.phase === undefined ? [] : [sql`phase = ${filter.phase}`]),
         ])
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT *, count(*) OVER () AS total_count FROM epics WHERE ${where}
-                ORDER BY position, number ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.epics.decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM epics WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          from: sql`epics`,
+          where,
+          orderBy: sql`position, number`,
+          window: pageWindow(page),
+          decode: T.epics.decode,
+        })
       },
       countByProject: (project) =>
         Effect.orDie(Effect.map(sql`SELECT count(*) FROM epics WHERE project_id = ${project}`, countOf)),
@@ -132,18 +123,13 @@ export const StoriesSql = Layer.effect(
         ...(filter.agent_status === undefined ? [] : [sql`agent_status = ${filter.agent_status}`]),
         ...(filter.verified_status === undefined ? [] : [sql`verified_status = ${filter.verified_status}`]),
       ])
-      return Effect.orDie(
-        Effect.flatMap(
-          sql`SELECT *, count(*) OVER () AS total_count FROM stories WHERE ${where}
-              ORDER BY sort_key, id LIMIT ${range.limit} OFFSET ${range.offset}`,
-          (rows) =>
-            pageOfRows(
-              rows,
-              T.stories.decode,
-              Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories WHERE ${where}`, countOf)),
-            ),
-        ),
-      )
+      return selectPage(sql, {
+        from: sql`stories`,
+        where,
+        orderBy: sql`sort_key, id`,
+        window: range,
+        decode: T.stories.decode,
+      })
     }
     return Stories.of({
       insert: (stories) =>
@@ -201,18 +187,14 @@ export const StoriesSql = Layer.effect(
                 JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
                 WHERE e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id AND p.verified_status <> 'verified')`,
         ])
-        return Effect.orDie(
-          Effect.flatMap(
-            sql`SELECT s.*, count(*) OVER () AS total_count FROM stories s WHERE ${where}
-                ORDER BY s.sort_key, s.id ${limitOffset(sql, page)}`,
-            (rows) =>
-              pageOfRows(
-                rows,
-                T.stories.decode,
-                Effect.orDie(Effect.map(sql`SELECT count(*) FROM stories s WHERE ${where}`, countOf)),
-              ),
-          ),
-        )
+        return selectPage(sql, {
+          columns: sql`s.*`,
+          from: sql`stories s`,
+          where,
+          orderBy: sql`s.sort_key, s.id`,
+          window: pageWindow(page),
+          decode: T.stories.decode,
+        })
       },
       prerequisitesOf: (story) =>
         Effect.gen(function* () {

@@ -4,6 +4,7 @@ import {
   BadRequest,
   Conflict,
   Forbidden,
+  type LoopctlError,
   NotFound,
   PayloadTooLarge,
   RateLimited,
@@ -15,9 +16,10 @@ import {
 import { Schema } from "effect"
 
 /**
- * The wire form of every error: `{"error":{"status","message",...}}`, the same body the core's
- * `errorEnvelope` renders. Each schema here encodes an error class into that envelope and decodes
- * the envelope back into the class, so a typed client receives the core's error values.
+ * The wire form of every error: `{"error":{"status","message",...}}`. The core's errors carry no
+ * transport detail; this module is the one place that gives each tag its status and its
+ * envelope. Each schema here encodes an error class into that envelope and decodes the envelope
+ * back into the class, so the server renders with the same schemas a typed client decodes with.
  */
 
 /**
@@ -27,15 +29,34 @@ import { Schema } from "effect"
 export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", {
   message: Schema.String,
   request_id: Schema.String,
-}) {
-  static readonly status = 500
-}
+}) {}
 
-/** An error class with a fixed HTTP status, as the core's error classes are. */
-export interface StatusErrorClass<Self, Encoded extends ErrorFields, Status extends number>
+/** Every error the API answers with in the envelope: the core's, and the server's own 500. */
+export type EnvelopedError = LoopctlError | InternalServerError
+
+/** The HTTP status of each error tag. */
+export const errorStatus = {
+  BadRequest: 400,
+  AgentLinkRequired: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  TransitionConflict: 409,
+  PayloadTooLarge: 413,
+  ValidationFailed: 422,
+  RateLimited: 429,
+  InternalServerError: 500,
+  Unavailable: 503,
+} as const satisfies { readonly [Tag in EnvelopedError["_tag"]]: number }
+
+/** The HTTP status of an error. */
+export const statusOf = (error: EnvelopedError): number => errorStatus[error._tag]
+
+/** An error class whose tag has a status in `errorStatus`. */
+export interface EnvelopedErrorClass<Self, Encoded extends ErrorFields, Tag extends keyof typeof errorStatus>
   extends Schema.Schema<Self, Encoded> {
-  readonly _tag: string
-  readonly status: Status
+  readonly _tag: Tag
   readonly fields: Schema.Struct.Fields
 }
 
@@ -68,11 +89,11 @@ const wireFields = (fields: Schema.Struct.Fields): Schema.Struct.Fields =>
  * (without `_tag`, which never goes on the wire); unknown keys are refused when decoding, so a
  * body carrying a richer error's fields (a transition 409) is never mistaken for a plainer one.
  */
-export const enveloped = <Self, Encoded extends ErrorFields, Status extends number>(
-  ErrorClass: StatusErrorClass<Self, Encoded, Status>,
+export const enveloped = <Self, Encoded extends ErrorFields, Tag extends keyof typeof errorStatus>(
+  ErrorClass: EnvelopedErrorClass<Self, Encoded, Tag>,
 ) => {
   const tag = ErrorClass._tag
-  const status = ErrorClass.status
+  const status = errorStatus[tag]
   const body = Schema.extend(
     Schema.Struct({ status: Schema.Literal(status) }),
     Schema.encodedSchema(Schema.Struct(wireFields(ErrorClass.fields))),
@@ -109,3 +130,6 @@ export const Enveloped = {
   Unavailable: enveloped(Unavailable),
   InternalServerError: enveloped(InternalServerError),
 }
+
+/** Every envelope schema as one: encodes any enveloped error to its body. */
+export const AnyEnveloped = Schema.Union(...Object.values(Enveloped))

@@ -1,27 +1,25 @@
 import { HttpServerResponse } from "@effect/platform"
-import { Enveloped, InternalServerError } from "@loopctl/api"
-import { LoopctlError, errorEnvelope, statusOf } from "@loopctl/core"
+import { AnyEnveloped, type EnvelopedError, InternalServerError, statusOf } from "@loopctl/api"
+import { LoopctlError } from "@loopctl/core"
 import { Schema } from "effect"
 
 /**
- * Error responses, rendered once for the whole server: a core error becomes the core's
- * `errorEnvelope` with its class's status; the server's own 500 carries the request id.
+ * Error responses, rendered once for the whole server: an error becomes the contract's envelope
+ * (the schema a typed client decodes it with) under the status the contract gives its tag; the
+ * server's own 500 carries the request id.
  */
 
 /** Whether a value is one of the core's errors. */
 export const isLoopctlError: (value: unknown) => value is LoopctlError = Schema.is(LoopctlError)
 
+const encodeEnvelope = Schema.encodeSync(AnyEnveloped)
+
 /** The JSON response for an error, with optional extra headers. */
 export const errorResponse = (
-  error: LoopctlError | InternalServerError,
+  error: EnvelopedError,
   headers: Readonly<Record<string, string>> = {},
 ): HttpServerResponse.HttpServerResponse =>
-  error instanceof InternalServerError
-    ? HttpServerResponse.unsafeJson(Schema.encodeSync(Enveloped.InternalServerError)(error), {
-        status: InternalServerError.status,
-        headers,
-      })
-    : HttpServerResponse.unsafeJson(errorEnvelope(error), { status: statusOf(error), headers })
+  HttpServerResponse.unsafeJson(encodeEnvelope(error), { status: statusOf(error), headers })
 
 /** The 500 a client sees for a failure the server did not expect. */
 export const internalError = (requestId: string): InternalServerError =>

@@ -13,9 +13,9 @@ export const ImportExportLive = HttpApiBuilder.group(LoopctlApi, "importExport",
         Effect.gen(function* () {
           const actor = yield* tenantActor
           const project = yield* pathId(ProjectId, path.id)
-          const result = yield* importer.importProject(actor, project, payload, urlParams.merge)
-          // The core decides fresh (201) or merge (200); each shape has its own success schema.
-          return result.status === 201 ? { import: result.import } : { import: result.import }
+          const outcome = yield* importer.importProject(actor, project, payload, urlParams.merge)
+          // The core says fresh or merged; each has its own success schema, fresh's with 201.
+          return { import: outcome.import }
         }),
       )
       .handle("export", ({ path }) =>

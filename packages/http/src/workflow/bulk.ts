@@ -7,17 +7,20 @@ import {
   BulkVerifyBody,
   LoopctlApi,
 } from "@loopctl/api"
-import { type BulkOutcome, BulkWork } from "@loopctl/core"
+import { BulkOutcome, BulkWork } from "@loopctl/core"
 import { Effect } from "effect"
 import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
 
-/** The core's outcome on the wire: 200 with the results, or the 422 it decided, with them too. */
+/** The core's outcome on the wire: 200 with the results when applied, 422 with them when all were refused. */
 const answer = <E, R>(outcome: Effect.Effect<BulkOutcome, E, R>) =>
-  Effect.flatMap(outcome, ({ results, http_status }) =>
-    http_status === 200
-      ? Effect.succeed({ results })
-      : Effect.fail(new BulkItemsFailed({ message: "No item of the request succeeded", results })),
+  Effect.flatMap(
+    outcome,
+    BulkOutcome.$match({
+      Applied: ({ results }) => Effect.succeed({ results }),
+      AllRefused: ({ results }) =>
+        Effect.fail(new BulkItemsFailed({ message: "No item of the request succeeded", results })),
+    }),
   )
 
 /** The handlers of the `bulk` group: BulkWork for the authenticated caller. */

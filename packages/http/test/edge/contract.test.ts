@@ -9,6 +9,7 @@ import {
   RouteDeclarationError,
   checkAccess,
   describeAccess,
+  errorStatus,
   publicEndpoint,
   routeRules,
   version,
@@ -31,9 +32,9 @@ import {
   Unauthorized,
   Unavailable,
   ValidationFailed,
-  errorEnvelope,
 } from "@loopctl/core"
 import { Either, Schema } from "effect"
+import { errorEnvelope, wireStatus } from "../../../core/test/fixtures/wire-status.js"
 
 /** The contract package on its own: envelopes, access rules, the route table, the OpenAPI document. */
 
@@ -51,7 +52,7 @@ const transition = new TransitionConflict({
   remediation: { learn_more: "/api/v1/routes" },
 })
 
-/** Encodes `error` with its envelope schema, checks the body against errorEnvelope, decodes it back. */
+/** Encodes `error` with its envelope schema, checks the body against the plain rendering the core tests expect, decodes it back. */
 const roundTrip =
   <A extends LoopctlError, I>(error: A, schema: Schema.Schema<A, I>) =>
   (): void => {
@@ -106,6 +107,11 @@ describe("error envelopes", () => {
   it.each(cases)("%s encodes to errorEnvelope's body and decodes back to its class", (_name, check) =>
     check(),
   )
+
+  it("the core tests expect the statuses the contract gives each tag", () => {
+    const { InternalServerError: _server, ...coreStatuses } = errorStatus
+    expect(wireStatus).toEqual(coreStatuses)
+  })
 
   it("the 500 carries the request id", () => {
     const error = new InternalServerError({ message: "Internal server error", request_id: "req-1" })

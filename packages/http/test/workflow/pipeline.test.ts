@@ -11,7 +11,7 @@ import {
 } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { Access, CurrentActor, Enveloped, payloadStruct, publicEndpoint, requireRole } from "@loopctl/api"
-import { Conflict, TransitionConflict, errorEnvelope, isPlatformActor } from "@loopctl/core"
+import { Conflict, TransitionConflict, isPlatformActor } from "@loopctl/core"
 import { MemoryPorts } from "@loopctl/core/memory"
 import { Effect, Either, Layer, Schema } from "effect"
 import { AuthenticationLive, serveApi } from "../../src/index.js"
@@ -262,11 +262,13 @@ layer(server, { excludeTestServices: true })("the request pipeline", (it) => {
       }),
     )
 
-    it.effect("a core error is rendered exactly as errorEnvelope renders it", () =>
+    it.effect("a core error is rendered exactly as the contract's envelope schema encodes it", () =>
       Effect.gen(function* () {
         const { status, body } = yield* send("/probe/claim", { method: "POST" })
         expect(status).toBe(409)
-        expect(body).toEqual(errorEnvelope(transition))
+        expect(body).toEqual(
+          JSON.parse(JSON.stringify(Schema.encodeSync(Enveloped.TransitionConflict)(transition))),
+        )
       }),
     )
   })

@@ -11,7 +11,7 @@ import {
 import { type Timestamp, parseTimestamp } from "../../kernel/domain/timestamp.js"
 import { isUnstorable } from "../../kernel/rules/storable-text.js"
 import { AuditActorType } from "../domain/audit-entry.js"
-import type { AuditFilter, ChangeFilter } from "../ports/audit-log.js"
+import type { AuditFilter, ChangeFilter } from "../domain/audit-filter.js"
 
 /**
  * The query parameters of the audit endpoints (platform.md §9.3–§9.5): what each means, which

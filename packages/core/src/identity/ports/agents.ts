@@ -1,19 +1,9 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { AgentId, ApiKeyId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged } from "../../kernel/domain/page.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
-import type { Agent, AgentActivity, AgentType } from "../domain/agent.js"
-
-/** The orders the agent list offers; ties are broken by id. Null `last_seen_at` sorts last. */
-export const AgentSortFields = ["name", "agent_type", "status", "last_seen_at", "inserted_at"] as const
-export type AgentSort = (typeof AgentSortFields)[number]
-
-/** Filters and order of the agent list. */
-export interface AgentFilter {
-  readonly agent_type?: AgentType
-  readonly status?: AgentActivity
-  readonly sort_by: AgentSort
-}
+import type { AgentFilter } from "../domain/agent-filter.js"
+import type { Agent } from "../domain/agent.js"
 
 /** The current tenant's registered agents. */
 export class Agents extends Context.Tag("@loopctl/core/Agents")<

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { AgentId, ApiKeyId } from "../../kernel/domain/ids.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { ApiKey } from "../domain/api-key.js"
 import type { Tenant } from "../domain/tenant.js"
 

@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { RateBucket, RateCounts } from "../rules/rate-limit.js"
+import type { RateBucket, RateCounts } from "../domain/rate-bucket.js"
 
 /**
  * Shared request counters. They live in the store, not in process memory, so every server

@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { RootAuthenticator } from "../domain/root-authenticator.js"
 
 /**

@@ -1,17 +1,11 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { TenantId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged } from "../../kernel/domain/page.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { AgentStatus, VerifiedStatus } from "../../work/domain/status.js"
-import type { Tenant, TenantStatus } from "../domain/tenant.js"
-
-/** Filters of the superadmin's tenant list (all optional). */
-export interface TenantFilter {
-  readonly status?: TenantStatus
-  /** Case-insensitive substring of the name or the slug, taken literally (no wildcards). */
-  readonly search?: string
-}
+import type { TenantFilter } from "../domain/tenant-filter.js"
+import type { Tenant } from "../domain/tenant.js"
 
 /** How much a tenant holds, for the superadmin's views. `api_key_count` counts non-revoked keys. */
 export interface TenantCounts {

@@ -16,6 +16,7 @@ import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import type { Role } from "../../work/domain/status.js"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
 import type { AgentRegistration as AgentRegistrationCommand } from "../domain/agent-commands.js"
+import { type AgentFilter, type AgentSort, AgentSortFields } from "../domain/agent-filter.js"
 import { AgentActivity, AgentType } from "../domain/agent.js"
 import {
   type ApiKeyCreation,
@@ -25,7 +26,6 @@ import {
 } from "../domain/api-key-commands.js"
 import { ApiKey } from "../domain/api-key.js"
 import type { Tenant } from "../domain/tenant.js"
-import { type AgentFilter, type AgentSort, AgentSortFields } from "../ports/agents.js"
 
 /**
  * The access rules of platform.md §3–§5: which keys authenticate, what an inactive tenant gets,

@@ -1,6 +1,7 @@
 import { Option } from "effect"
 import { RateLimited } from "../../kernel/domain/errors.js"
 import { type Caller, isPlatformActor } from "../domain/actor.js"
+import type { RateBucket, RateCounts } from "../domain/rate-bucket.js"
 
 /**
  * Rate limits: fixed windows aligned to the clock (a minute for API keys, an hour for signups),
@@ -45,12 +46,6 @@ export const windowAt = (nowSeconds: number, lengthSeconds: number): RateWindow 
   return { start, reset: start + lengthSeconds }
 }
 
-/** One counter a request counts in, with its limit. */
-export interface RateBucket {
-  readonly bucket: string
-  readonly limit: number
-}
-
 /**
  * One limit a request is held to: the counters it counts in, the length of their window, and how
  * its refusal reads. The API, signup and failed authentications are three such limits, decided
@@ -81,13 +76,6 @@ export const signupBuckets = (ip: string): ReadonlyArray<RateBucket> => [
 export const authFailureBuckets = (address: string, perMinute: number): ReadonlyArray<RateBucket> => [
   { bucket: `auth-failure:${address}`, limit: perMinute },
 ]
-
-/**
- * The counts after a hit, bucket by bucket in order, up to and including the first bucket that
- * refused (the port does not count a refused request in the buckets after it, and gives back
- * its count in the buckets before it).
- */
-export type RateCounts = ReadonlyArray<number>
 
 /** What the response says about the limit: the first bucket's limit, what is left, the reset. */
 export interface RateDecision {

@@ -1,15 +1,15 @@
 import { Either } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
 import type { TenantCreation, TenantInput, TenantPatch } from "../domain/tenant-commands.js"
+import type { TenantFilter } from "../domain/tenant-filter.js"
+import type { TenantSettingMaxima } from "../domain/tenant-setting-maxima.js"
 import { Tenant, type TenantStatus } from "../domain/tenant.js"
-import type { TenantSettingMaxima } from "../ports/platform-limits.js"
-import type { TenantFilter } from "../ports/tenants.js"
 
 /**
  * What becomes of a tenant command (the shapes and their limits are the domain's

@@ -84,3 +84,9 @@ export const wholeListMeta = (total_count: number): PageMeta => ({
   total_count,
   total_pages: total_count === 0 ? 0 : 1,
 })
+
+/** A window of a list by position: skip `offset` rows, then take at most `limit`. */
+export interface RowRange {
+  readonly offset: number
+  readonly limit: number
+}

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
+import type { AgentFilter } from "../../identity/domain/agent-filter.js"
 import type { Agent } from "../../identity/domain/agent.js"
-import { type AgentFilter, Agents } from "../../identity/ports/agents.js"
+import { Agents } from "../../identity/ports/agents.js"
 import type { ApiKeys } from "../../identity/ports/api-keys.js"
 import type { Tenants } from "../../identity/ports/tenants.js"
 import { AgentId } from "../../kernel/domain/ids.js"

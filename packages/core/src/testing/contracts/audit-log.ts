@@ -1,6 +1,7 @@
 import { Effect, Schema } from "effect"
 import type { AuditEntry } from "../../audit/domain/audit-entry.js"
-import { type AuditFilter, AuditLog, type ChangeFilter } from "../../audit/ports/audit-log.js"
+import type { AuditFilter, ChangeFilter } from "../../audit/domain/audit-filter.js"
+import { AuditLog } from "../../audit/ports/audit-log.js"
 import type { Tenants } from "../../identity/ports/tenants.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"

@@ -5,10 +5,11 @@ import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Epic } from "../../work/domain/epic.js"
 import { Story } from "../../work/domain/story.js"
+import type { StoryFilter } from "../../work/domain/work-filters.js"
 import { EpicDependencies, StoryDependencies } from "../../work/ports/dependencies.js"
 import { Epics } from "../../work/ports/epics.js"
 import { Projects } from "../../work/ports/projects.js"
-import { type ReadyScope, Stories, type StoryFilter } from "../../work/ports/stories.js"
+import { type ReadyScope, Stories } from "../../work/ports/stories.js"
 import {
   ArtifactReports,
   ReviewRecords,

@@ -1,12 +1,14 @@
 import { Effect } from "effect"
 import type { Tenants } from "../../identity/ports/tenants.js"
 import { UiTestRunId } from "../../kernel/domain/ids.js"
+import type { RowRange } from "../../kernel/domain/page.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import type { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Project } from "../../work/domain/project.js"
 import { Projects } from "../../work/ports/projects.js"
+import type { UiTestRunFilter } from "../../workflow/domain/ui-test-run-filter.js"
 import { UiTestFinding, UiTestRun } from "../../workflow/domain/ui-test-run.js"
-import { type ListWindow, type UiTestRunFilter, UiTestRuns } from "../../workflow/ports/ui-test-runs.js"
+import { UiTestRuns } from "../../workflow/ports/ui-test-runs.js"
 import { type ContractSuite, contractCase, expectEqual, expectNone, expectSome, settle } from "./contract.js"
 import { aProject, anAgentId, freshTenant, instant, within } from "./fixtures.js"
 
@@ -79,7 +81,7 @@ const seedProject = Effect.gen(function* () {
 const insertRuns = (runs: ReadonlyArray<UiTestRun>) =>
   Effect.flatMap(UiTestRuns, (repo) => Effect.forEach(runs, (run) => repo.insert(run), { discard: true }))
 const findRun = (id: UiTestRunId) => Effect.flatMap(UiTestRuns, (repo) => repo.findById(id))
-const list = (project: Project, filter: UiTestRunFilter, window: ListWindow) =>
+const list = (project: Project, filter: UiTestRunFilter, window: RowRange) =>
   Effect.flatMap(UiTestRuns, (repo) => repo.listByProject(project.id, filter, window))
 const ids = (runs: ReadonlyArray<UiTestRun>) => runs.map((run) => run.id)
 

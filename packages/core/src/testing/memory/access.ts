@@ -1,12 +1,13 @@
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
+import type { AgentSort } from "../../identity/domain/agent-filter.js"
 import { Agent } from "../../identity/domain/agent.js"
 import { ApiKey } from "../../identity/domain/api-key.js"
 import type { Tenant } from "../../identity/domain/tenant.js"
-import { type AgentSort, Agents } from "../../identity/ports/agents.js"
+import { Agents } from "../../identity/ports/agents.js"
 import { ApiKeys } from "../../identity/ports/api-keys.js"
 import { type TenantCounts, Tenants } from "../../identity/ports/tenants.js"
+import { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { pageOf } from "../../kernel/domain/page.js"
-import { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
 
 /** Memory implementations of tenants, API keys and agents. */

@@ -1,6 +1,7 @@
 import { Effect, FiberRef, Layer } from "effect"
 import type { AuditEntry } from "../../audit/domain/audit-entry.js"
-import { type AuditFilter, AuditLog, type ChangeFilter } from "../../audit/ports/audit-log.js"
+import type { AuditFilter, ChangeFilter } from "../../audit/domain/audit-filter.js"
+import { AuditLog } from "../../audit/ports/audit-log.js"
 import { pageOf } from "../../kernel/domain/page.js"
 import { MemoryStore, tableAccess } from "./store.js"
 

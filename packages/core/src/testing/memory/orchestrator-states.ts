@@ -1,5 +1,5 @@
 import { Effect, HashMap, Layer, Option } from "effect"
-import { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { OrchestratorStates } from "../../workflow/ports/orchestrator-states.js"
 import { MemoryStore, tableAccess } from "./store.js"
 

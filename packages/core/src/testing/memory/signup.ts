@@ -1,7 +1,7 @@
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
 import { RootAuthenticators } from "../../identity/ports/root-authenticators.js"
 import { SignupChallenges } from "../../identity/ports/signup-challenges.js"
-import { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { MemoryStore, tableAccess } from "./store.js"
 
 /** Memory implementations of signup's ports: root authenticators and signup challenges. */

@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { EpicDependencyId, EpicId, ProjectId, StoryDependencyId } from "../../kernel/domain/ids.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { EpicDependency, StoryDependency } from "../domain/dependency.js"
 
 /** Story → prerequisite-story edges of the current tenant. */

@@ -1,13 +1,9 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { EpicId, ProjectId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged } from "../../kernel/domain/page.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { Epic } from "../domain/epic.js"
-
-/** Filters of the paged epic list. */
-export interface EpicFilter {
-  readonly phase?: string
-}
+import type { EpicFilter } from "../domain/work-filters.js"
 
 /** The current tenant's epics. */
 export class Epics extends Context.Tag("@loopctl/core/Epics")<

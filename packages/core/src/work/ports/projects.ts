@@ -1,14 +1,9 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { ProjectId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged } from "../../kernel/domain/page.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { Project } from "../domain/project.js"
-import type { ProjectStatus } from "../domain/status.js"
-
-/** Filters of the project list; an absent status lists active projects only. */
-export interface ProjectFilter {
-  readonly status?: ProjectStatus | "any"
-}
+import type { ProjectFilter } from "../domain/work-filters.js"
 
 /** The current tenant's projects. */
 export class Projects extends Context.Tag("@loopctl/core/Projects")<

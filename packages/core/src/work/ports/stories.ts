@@ -1,23 +1,10 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { EpicId, ProjectId, StoryId } from "../../kernel/domain/ids.js"
-import type { PageRequest, Paged } from "../../kernel/domain/page.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
+import type { PageRequest, Paged, RowRange } from "../../kernel/domain/page.js"
 import type { StatusCount } from "../domain/progress.js"
-import type { AgentStatus, VerifiedStatus } from "../domain/status.js"
 import type { Story } from "../domain/story.js"
-
-/** Filters of story lists. */
-export interface StoryFilter {
-  readonly epic_id?: EpicId
-  readonly agent_status?: AgentStatus
-  readonly verified_status?: VerifiedStatus
-}
-
-/** A window of a list by position: skip `offset` rows, then take at most `limit`. */
-export interface RowRange {
-  readonly offset: number
-  readonly limit: number
-}
+import type { StoryFilter } from "../domain/work-filters.js"
 
 /** Where a ready queue looks: one project, one epic, both, or (neither) the whole tenant. */
 export interface ReadyScope {

@@ -8,9 +8,10 @@ import {
   pageMeta,
   readPageRequest,
 } from "../../kernel/domain/page.js"
+import type { RowRange } from "../../kernel/domain/page.js"
 import { QueryProblems, choiceParameter, integerParameter } from "../../kernel/domain/query-parameters.js"
 import { AgentStatus, VerifiedStatus } from "../domain/status.js"
-import type { RowRange, StoryFilter } from "../ports/stories.js"
+import type { StoryFilter } from "../domain/work-filters.js"
 
 /**
  * The query parameters of the story lists (workflow.md §1.3, §4.5): which values count and which

@@ -17,6 +17,7 @@ import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { EpicDependency, StoryDependency } from "../domain/dependency.js"
 import { Epic } from "../domain/epic.js"
+import { ImportOutcome } from "../domain/import-outcome.js"
 import { Story, newStory } from "../domain/story.js"
 import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
@@ -156,8 +157,8 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
 
     return {
       /**
-       * Imports a breakdown into a project: fresh (201, every number must be new) or, with
-       * `merge`, creating new numbers and updating existing ones (200). Orchestrator, user and
+       * Imports a breakdown into a project: fresh (every number must be new) or, with `merge`,
+       * creating new numbers and updating existing ones; the outcome says which it was. Orchestrator, user and
        * superadmin keys may import; agents may not.
        */
       importProject: (actor: Actor, projectId: ProjectId, body: unknown, mergeParam?: unknown) =>
@@ -285,7 +286,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                     },
                   ],
                 })
-                return { status: 201 as const, import: summary }
+                return ImportOutcome.Fresh({ import: summary })
               }
               const inPayload = new Set(plan.stories.map((s) => s.number))
               const summary = {
@@ -321,7 +322,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                   },
                 ],
               })
-              return { status: 200 as const, import: summary }
+              return ImportOutcome.Merged({ import: summary })
             }),
           )
         }).pipe(Effect.provide(ports)),

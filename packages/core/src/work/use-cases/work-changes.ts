@@ -1,5 +1,5 @@
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 
 /** The audit record of a new entity of the breakdown, with the fields that name it. */
 export const created = (entity_type: string, entity_id: string, new_state: Record<string, unknown>) => ({

@@ -66,14 +66,6 @@ export class WorkQueues extends Effect.Service<WorkQueues>()("@loopctl/core/Work
           ),
         ),
 
-      /** Stories with at least one unverified prerequisite, with what blocks them. */
-      blockedStories: (actor: Actor, projectId: ProjectId) =>
-        as(
-          actor,
-          "agent",
-          Effect.map(projectGraph(projectId), (graph) => blockedSet(makeWorkGraph(graph))),
-        ),
-
       /**
        * `GET /stories/ready`: pending stories with every prerequisite verified, by sort_key, one
        * page (100 by default, at most 500), in one project or — with none given — the tenant's.

@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { ProjectId } from "../../kernel/domain/ids.js"
-import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import type { OrchestratorState } from "../domain/orchestrator-state.js"
 
 /** The current tenant's orchestrator checkpoints, one row per project and state key. */

@@ -1,18 +1,8 @@
 import { Context, type Effect, type Option } from "effect"
 import type { ProjectId, UiTestRunId } from "../../kernel/domain/ids.js"
-import type { Paged } from "../../kernel/domain/page.js"
-import type { UiTestRun, UiTestRunStatusValue } from "../domain/ui-test-run.js"
-
-/** Filters of the run list. */
-export interface UiTestRunFilter {
-  readonly status?: UiTestRunStatusValue
-}
-
-/** A slice of a list by position: skip `offset` items, take at most `limit`. */
-export interface ListWindow {
-  readonly offset: number
-  readonly limit: number
-}
+import type { Paged, RowRange } from "../../kernel/domain/page.js"
+import type { UiTestRunFilter } from "../domain/ui-test-run-filter.js"
+import type { UiTestRun } from "../domain/ui-test-run.js"
 
 /** The current tenant's UI test runs. */
 export class UiTestRuns extends Context.Tag("@loopctl/core/UiTestRuns")<
@@ -30,7 +20,7 @@ export class UiTestRuns extends Context.Tag("@loopctl/core/UiTestRuns")<
     readonly listByProject: (
       project: ProjectId,
       filter: UiTestRunFilter,
-      window: ListWindow,
+      window: RowRange,
     ) => Effect.Effect<Paged<UiTestRun>>
   }
 >() {}

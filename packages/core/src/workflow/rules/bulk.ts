@@ -1,3 +1,4 @@
+import { type BulkItemResult, BulkOutcome } from "../domain/bulk-outcome.js"
 import type { RefusedItem } from "../domain/bulk.js"
 
 /**
@@ -10,23 +11,15 @@ export type Batch<A> = ReadonlyArray<A | RefusedItem>
 export const isRefused = <A>(item: A | RefusedItem): item is RefusedItem =>
   typeof item === "object" && item !== null && "_tag" in item && item._tag === "RefusedItem"
 
-/** The outcome of one item of a bulk request; a refusal says why, and its code when it has one. */
-export type BulkItemResult =
-  | { readonly story_id: string; readonly status: "success" }
-  | {
-      readonly story_id: string
-      readonly status: "error"
-      readonly reason: string
-      readonly code?: string
-    }
-
 /** Results are listed by story id (as the original does), whatever the input order. */
 export const sortBulkResults = (results: ReadonlyArray<BulkItemResult>): ReadonlyArray<BulkItemResult> =>
   [...results].sort((a, b) => (a.story_id < b.story_id ? -1 : a.story_id > b.story_id ? 1 : 0))
 
-/** 200 when at least one item succeeded, 422 when all failed. */
-export const bulkHttpStatus = (results: ReadonlyArray<BulkItemResult>): 200 | 422 =>
-  results.some((r) => r.status === "success") ? 200 : 422
+/** The outcome of a bulk request from its items' results. */
+export const bulkOutcome = (results: ReadonlyArray<BulkItemResult>): BulkOutcome =>
+  results.some((r) => r.status === "success")
+    ? BulkOutcome.Applied({ results })
+    : BulkOutcome.AllRefused({ results })
 
 /** The state each bulk action needs, named in an item's refusal. */
 const requiredStatus: Readonly<Record<string, string>> = {

@@ -1,8 +1,10 @@
 import { Either } from "effect"
 import { type BadRequest, ValidationFailed } from "../../kernel/domain/errors.js"
 import { MAX_OFFSET, type PageMeta, readPageRequest } from "../../kernel/domain/page.js"
+import type { RowRange } from "../../kernel/domain/page.js"
 import { QueryProblems, choiceParameter, integerParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
+import type { UiTestRunFilter } from "../domain/ui-test-run-filter.js"
 import {
   type FindingRequest,
   type RunCompletionRequest,
@@ -14,7 +16,6 @@ import {
   derivedOutcome,
   severityCounter,
 } from "../domain/ui-test-run.js"
-import type { ListWindow, UiTestRunFilter } from "../ports/ui-test-runs.js"
 
 /**
  * UI test runs: what a start, a finding and a completion record (their requests are decoded by the
@@ -152,7 +153,7 @@ export interface RunListQueryInput {
 /** The checked run list query. */
 export interface RunListQuery {
   readonly filter: UiTestRunFilter
-  readonly window: ListWindow
+  readonly window: RowRange
 }
 
 const DEFAULT_LIMIT = 20
@@ -191,7 +192,7 @@ export interface RunListMeta extends PageMeta {
   readonly offset: number
 }
 
-export const runListMeta = (window: ListWindow, total_count: number): RunListMeta => ({
+export const runListMeta = (window: RowRange, total_count: number): RunListMeta => ({
   page: Math.floor(window.offset / window.limit) + 1,
   page_size: window.limit,
   total_count,

@@ -1,22 +1,10 @@
 import { Effect } from "effect"
 import type { NotFound } from "../../kernel/domain/errors.js"
 import type { StoryId } from "../../kernel/domain/ids.js"
+import type { BulkItemResult, BulkOutcome } from "../domain/bulk-outcome.js"
 import { itemStoryId } from "../domain/bulk.js"
-import {
-  type Batch,
-  type BulkItemResult,
-  bulkHttpStatus,
-  isRefused,
-  itemRefusal,
-  sortBulkResults,
-} from "../rules/bulk.js"
+import { type Batch, bulkOutcome, isRefused, itemRefusal, sortBulkResults } from "../rules/bulk.js"
 import type { TransitionFailure } from "../rules/lifecycle.js"
-
-/** What a bulk request answers: each item's outcome (by story id) and the status they add up to. */
-export interface BulkOutcome {
-  readonly results: ReadonlyArray<BulkItemResult>
-  readonly http_status: 200 | 422
-}
 
 /**
  * Runs `one` for every item of a batch inside the caller's unit of work. First `hold` takes the
@@ -50,10 +38,7 @@ export const runBatch = <A, R, RH>(
               onSuccess: (): BulkItemResult => ({ story_id: raw, status: "success" }),
             }),
     ),
-    (results) => {
-      const sorted = sortBulkResults(results)
-      return { results: sorted, http_status: bulkHttpStatus(sorted) }
-    },
+    (results) => bulkOutcome(sortBulkResults(results)),
   )
   return Effect.zipRight(hold(ids), run)
 }

@@ -11,9 +11,9 @@ import {
   parsePlatformAuditQuery,
   parseSince,
 } from "../../../src/audit/rules/audit-query.js"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { QueryProblems, timeProblem } from "../../../src/kernel/domain/query-parameters.js"
 import { type Timestamp, parseTimestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const uuid = "0a1b2c3d-0000-4000-8000-00000000abcd"
 

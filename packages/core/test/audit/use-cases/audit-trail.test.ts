@@ -4,7 +4,7 @@ import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { AuditTrail } from "../../../src/audit/use-cases/audit-trail.js"
 import { Actor, PlatformActor } from "../../../src/identity/domain/actor.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { AuditEntryId, StoryId, TokenUsageReportId } from "../../../src/kernel/domain/ids.js"
 import type { JsonObject } from "../../../src/kernel/domain/json.js"
 import { Timestamp, now } from "../../../src/kernel/domain/timestamp.js"
@@ -20,6 +20,7 @@ import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { asImplementer } from "../../../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /**
  * The AuditTrail use cases on the memory ports. Entries come from real mutations (create a

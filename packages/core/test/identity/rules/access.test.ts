@@ -9,8 +9,8 @@ import {
 } from "../../../src/identity/domain/api-key-commands.js"
 import { ApiKey } from "../../../src/identity/domain/api-key.js"
 import { TenantCreation, TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
+import type { TenantSettingMaxima } from "../../../src/identity/domain/tenant-setting-maxima.js"
 import { Tenant, type TenantStatus } from "../../../src/identity/domain/tenant.js"
-import type { TenantSettingMaxima } from "../../../src/identity/ports/platform-limits.js"
 import {
   type KeyAllowance,
   agentListFilter,
@@ -36,13 +36,13 @@ import {
   tenantInput,
   tenantListFilter,
 } from "../../../src/identity/rules/tenant-input.js"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
 import { isUnstorable } from "../../../src/kernel/rules/storable-text.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { decodeCommand } from "../../fixtures/commands.js"
 import { actor, arbRole } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /** The bodies as the contract decodes them, then the rules: what a client gets for each body. */
 const checkApiKeyCreation = (body: unknown, allowance: KeyAllowance, at: Timestamp) =>

@@ -11,7 +11,7 @@ import { ApiKeys } from "../../../src/identity/ports/api-keys.js"
 import { Secrets } from "../../../src/identity/ports/secrets.js"
 import { requireTenantScope } from "../../../src/identity/rules/access.js"
 import { Access } from "../../../src/identity/use-cases/access.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { type AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
@@ -23,6 +23,7 @@ const rotationCommand = commandOf(ApiKeyRotation)
 const agentCommand = commandOf(AgentRegistration)
 const tenantCommand = commandOf(TenantCreation)
 const patchCommand = commandOf(TenantPatch)
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const ROOT_KEY = "root-key-for-the-access-tests"
 const page = { page: 1, page_size: 20 }

@@ -7,12 +7,13 @@ import { RootAuthenticators } from "../../../src/identity/ports/root-authenticat
 import { Tenants } from "../../../src/identity/ports/tenants.js"
 import { Access } from "../../../src/identity/use-cases/access.js"
 import { Signup, type VerifyRegistration } from "../../../src/identity/use-cases/signup.js"
-import { type LoopctlError, ValidationFailed, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import { type LoopctlError, ValidationFailed } from "../../../src/kernel/domain/errors.js"
 import type { TenantId } from "../../../src/kernel/domain/ids.js"
 import type { JsonObject } from "../../../src/kernel/domain/json.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { commandOf } from "../../fixtures/commands.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /** The error envelope of a failing effect, or `{status: 201}` when it succeeds. */
 const outcome = <A, R>(effect: Effect.Effect<A, LoopctlError, R>) =>

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Option } from "effect"
-import {
-  type Conflict,
-  type ValidationFailed,
-  errorEnvelope,
-  statusOf,
-} from "../../../src/kernel/domain/errors.js"
+import type { Conflict, ValidationFailed } from "../../../src/kernel/domain/errors.js"
 import type { EpicId, StoryId } from "../../../src/kernel/domain/ids.js"
 import { agentStatuses, verifiedStatuses } from "../../../src/work/domain/status.js"
 import {
@@ -36,6 +31,7 @@ import {
   storyLink,
   withStatus,
 } from "../../fixtures/graph.js"
+import { errorEnvelope, statusOf } from "../../fixtures/wire-status.js"
 
 const refusal = <A, E>(result: Either.Either<A, E>): E =>
   Either.match(result, {

@@ -6,10 +6,11 @@ import type { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { parseStoryInput } from "../../../src/work/rules/work-input.js"
 import { ArtifactClaimRequest } from "../../../src/workflow/domain/artifact-claim.js"
+import type { BulkItemResult } from "../../../src/workflow/domain/bulk-outcome.js"
 import { BulkClaimRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
 import { RejectRequest, ReviewRequest, VerifyRequest } from "../../../src/workflow/domain/evidence.js"
 import { artifactClaimOf } from "../../../src/workflow/rules/artifact.js"
-import { type BulkItemResult, bulkHttpStatus, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
+import { bulkOutcome, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
 import { checkContract } from "../../../src/workflow/rules/contract.js"
 import { reviewSubmissionOf } from "../../../src/workflow/rules/evidence.js"
 import { nextActions } from "../../../src/workflow/rules/next-actions.js"
@@ -134,13 +135,15 @@ describe("bulk", () => {
     FastCheck.uuid().map((story_id) => ({ story_id, status: "error" as const, reason: "Story not found" })),
   )
   it.prop(
-    "results come back sorted by story id, none lost, 200 iff one succeeded",
+    "results come back sorted by story id, none lost, applied iff one succeeded",
     [FastCheck.array(arbResult, { minLength: 1 })],
     ([results]) => {
       const sorted = sortBulkResults(results)
       expect(sorted).toHaveLength(results.length)
       expect([...sorted.map((r) => r.story_id)]).toEqual(results.map((r) => r.story_id).sort())
-      expect(bulkHttpStatus(results)).toBe(results.some((r) => r.status === "success") ? 200 : 422)
+      expect(bulkOutcome(results)._tag).toBe(
+        results.some((r) => r.status === "success") ? "Applied" : "AllRefused",
+      )
     },
   )
 })

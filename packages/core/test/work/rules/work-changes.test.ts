@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { EpicId, ProjectId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import { Epic } from "../../../src/work/domain/epic.js"
@@ -13,6 +12,7 @@ import {
   projectListFilter,
   reactivates,
 } from "../../../src/work/rules/project-changes.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const before = Timestamp.make("2026-01-01T00:00:00.000000Z")
 const later = Timestamp.make("2026-01-02T00:00:00.000001Z")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import {
   EpicDependencyId,
@@ -17,6 +17,7 @@ import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.j
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**

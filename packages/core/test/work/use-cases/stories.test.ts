@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { Outbox } from "../../../src/events/ports/outbox.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import {
   ArtifactReportId,
   EpicId,
@@ -19,6 +19,7 @@ import { storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { ArtifactReport, VerificationResult } from "../../../src/workflow/domain/verification.js"
 import { ArtifactReports, VerificationResults } from "../../../src/workflow/ports/verification-records.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { StoryId } from "../../../src/kernel/domain/ids.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import {
@@ -11,6 +10,7 @@ import {
 } from "../../../src/workflow/policy/grants.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { actor, agentA, agentC } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const storyId = StoryId.make("00000000-0000-4000-8000-00000000ffff")
 const evidence = { review_type: "team", summary: "checked" }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import { BackfillRequest } from "../../../src/workflow/domain/backfill.js"
 import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
 import { aStory, actor, agentA, agentC, at, storyIn } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const claim: BackfillClaim = {
   reason: "shipped in v1",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { BulkClaimRequest, BulkRejectRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
-import { bulkHttpStatus, itemRefusal, orDefault, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
+import { bulkOutcome, itemRefusal, orDefault, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
 import { actor, agentA, agentB, at, storyIn } from "../../fixtures/stories.js"
 
@@ -32,14 +32,14 @@ describe("bulk lists", () => {
     expect(Either.isRight(parseBatch({ stories: Array.from({ length: 50 }, () => ({})) }))).toBe(true)
   })
 
-  it("answers 200 when one item succeeded and 422 when none did, results by story id", () => {
+  it("is applied when one item succeeded and refused as a whole when none did, results by story id", () => {
     const results = sortBulkResults([
       { story_id: "b", status: "error", reason: "x" },
       { story_id: "a", status: "success" },
     ])
     expect(results.map((r) => r.story_id)).toEqual(["a", "b"])
-    expect(bulkHttpStatus(results)).toBe(200)
-    expect(bulkHttpStatus([{ story_id: "b", status: "error", reason: "x" }])).toBe(422)
+    expect(bulkOutcome(results)._tag).toBe("Applied")
+    expect(bulkOutcome([{ story_id: "b", status: "error", reason: "x" }])._tag).toBe("AllRefused")
   })
 
   it("fills blank or missing fields from the defaults and keeps the rest", () => {

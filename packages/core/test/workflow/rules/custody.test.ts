@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import type { Actor } from "../../../src/identity/domain/actor.js"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import type { AgentId } from "../../../src/kernel/domain/ids.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"
@@ -19,6 +18,7 @@ import {
   at,
   storyIn,
 } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /**
  * Custody of a story (D22, D23): every agent that ever claimed it is its implementer for good —

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import type { Actor } from "../../../src/identity/domain/actor.js"
-import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import { authorize } from "../../../src/workflow/rules/gates.js"
 import { StoryCommand, commandAction, decide } from "../../../src/workflow/rules/lifecycle.js"
@@ -18,6 +17,7 @@ import {
   at,
   storyIn,
 } from "../../fixtures/stories.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /** Runs a command sequence against one story, as a store would: failures write nothing. */
 const run = (

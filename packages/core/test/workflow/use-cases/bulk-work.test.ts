@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { Actor } from "../../../src/identity/domain/actor.js"
-import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import type { StoryId } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
@@ -22,6 +22,7 @@ import { BulkWork } from "../../../src/workflow/use-cases/bulk-work.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { makeTeam } from "../../fixtures/team.js"
+import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const team = makeTeam()
 
@@ -122,7 +123,7 @@ describe("bulk requests", () => {
       const outcome = yield* (yield* BulkWork).claim(team.reviewer, {
         story_ids: [story("1.4"), story("1.2"), story("1.1"), story("1.3")],
       })
-      expect(outcome.http_status).toBe(200)
+      expect(outcome._tag).toBe("Applied")
       const byId = new Map(outcome.results.map((r) => [r.story_id, r]))
       expect(byId.get(story("1.1"))).toEqual({ story_id: story("1.1"), status: "success" })
       expect(byId.get(story("1.2"))).toMatchObject({
@@ -159,7 +160,7 @@ describe("bulk requests", () => {
             { story_id: "not-a-uuid" },
           ],
         })
-        expect(outcome.http_status).toBe(200)
+        expect(outcome._tag).toBe("Applied")
         const reasons = Object.fromEntries(
           outcome.results.map((r) => [r.story_id, r.status === "success" ? "ok" : (r.code ?? r.reason)]),
         )
@@ -180,7 +181,7 @@ describe("bulk requests", () => {
         // The caller's own story: the orchestrator linked to the implementer's agent.
         const self = new Actor({ ...team.orchestrator, agent_id: team.implementer.agent_id })
         const mine = yield* (yield* BulkWork).verify(self, { stories: [{ story_id: story("1.2") }] })
-        expect(mine).toMatchObject({ http_status: 422, results: [{ code: "self_verify_blocked" }] })
+        expect(mine).toMatchObject({ _tag: "AllRefused", results: [{ code: "self_verify_blocked" }] })
       }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -197,7 +198,7 @@ describe("bulk requests", () => {
       })
       const bulk = yield* BulkWork
       const outcome = yield* Effect.flatMap(request, (batch) => bulk.reject(team.orchestrator, batch))
-      expect(outcome.http_status).toBe(200)
+      expect(outcome._tag).toBe("Applied")
       expect(outcome.results.find((r) => r.story_id === story("1.2"))).toMatchObject({
         reason: "reason is required and cannot be blank",
       })
@@ -227,7 +228,7 @@ describe("bulk requests", () => {
           { story_id: story("1.2"), summary: "old", review_type: "legacy" },
         ],
       })
-      expect(outcome).toMatchObject({ http_status: 200 })
+      expect(outcome).toMatchObject({ _tag: "Applied" })
       expect(outcome.results.every((r) => r.status === "success")).toBe(true)
       const direct = yield* asVerifier(
         team.orchestrator,
