@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Epic, EpicDependency, Story, StoryDependency } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { jsonType, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta } from "../contract/list-meta.js"
@@ -129,4 +129,5 @@ export class DependenciesGroup extends HttpApiGroup.make("dependencies")
       .annotate(OpenApi.Summary, "The project's epics and stories with both sets of edges")
       .pipe(agent),
   )
-  .annotate(OpenApi.Description, "Dependencies between stories and between epics") {}
+  .annotate(OpenApi.Description, "Dependencies between stories and between epics")
+  .annotate(TenantScoped, true) {}

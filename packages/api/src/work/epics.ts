@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { AgentStatus, Epic, EpicProgress, StoryId, StoryNumber, VerifiedStatus } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -131,4 +131,5 @@ export class EpicsGroup extends HttpApiGroup.make("epics")
       .annotate(OpenApi.Summary, "The epic's stories per agent status and per verified status")
       .pipe(reader),
   )
-  .annotate(OpenApi.Description, "Epics of the caller's projects") {}
+  .annotate(OpenApi.Description, "Epics of the caller's projects")
+  .annotate(TenantScoped, true) {}

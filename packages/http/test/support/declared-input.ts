@@ -1,6 +1,6 @@
 import { HttpApi } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Option, Schema, SchemaAST } from "effect"
+import { JSONSchema, Option, Schema, SchemaAST } from "effect"
 
 /**
  * What each endpoint of the API says it accepts, read from its own schemas: the fields of its body
@@ -43,16 +43,23 @@ export interface DeclaredField {
   readonly type: Option.Option<JsonType>
 }
 
-/** The JSON type an AST node declares, looking through `optional`'s `| undefined`. */
+/** The JSON Schema Effect derives for a typed field (its string, number, object… type). */
+const derivedType = (ast: SchemaAST.AST): Option.Option<JsonType> =>
+  Option.flatMap(Option.liftThrowable(() => JSONSchema.make(Schema.make(ast)))(), readJsonType)
+
+/** The JSON type an AST node declares, looking through `optional`'s `| undefined` and `| null`. */
 const declaredType = (ast: SchemaAST.AST): Option.Option<JsonType> => {
   const own = Option.flatMap(SchemaAST.getJSONSchemaAnnotation(ast), readJsonType)
   if (Option.isSome(own)) return own
   if (ast._tag === "Union") {
-    const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
+    const defined = ast.types.filter(
+      (member) =>
+        member._tag !== "UndefinedKeyword" && !(member._tag === "Literal" && member.literal === null),
+    )
     const only = defined[0]
     if (defined.length === 1 && only !== undefined) return declaredType(only)
   }
-  return Option.none()
+  return Option.filter(derivedType(ast), (type) => type.type !== undefined)
 }
 
 /** The fields a request schema declares (through refinements, transformations, unions). */

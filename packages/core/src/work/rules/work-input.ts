@@ -1,9 +1,8 @@
-import { Either, Schema } from "effect"
+import { Either } from "effect"
 import type { FieldErrors } from "../../kernel/domain/errors.js"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
-import { ProjectSlug } from "../domain/project.js"
 import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 import { isStorableJson } from "./patch-fields.js"
 
@@ -75,48 +74,6 @@ const metadataOf = (input: Readonly<Record<string, unknown>>, problems: Problems
   if (!isJsonObject(value)) problems.add("metadata", "must be a JSON object")
   else if (isStorableJson(value, "metadata", problems)) return value
   return {}
-}
-
-/** A valid new project. */
-export interface ProjectInput {
-  readonly name: string
-  readonly slug: string
-  readonly repo_url: string | null
-  readonly description: string | null
-  readonly tech_stack: string | null
-  readonly mission: string | null
-  readonly metadata: JsonObject
-}
-
-const isSlug = Schema.is(ProjectSlug)
-
-/** The mission is trimmed; an empty one is no mission. */
-export const normaliseMission = (value: string | null): string | null => {
-  const trimmed = value?.trim() ?? ""
-  return trimmed === "" ? null : trimmed
-}
-
-export const parseProjectInput = (body: unknown): Either.Either<ProjectInput, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new Problems()
-  const name = requiredText(input, "name", 255, problems)
-  const slug = input.slug
-  if (typeof slug !== "string" || slug === "") problems.add("slug", "can't be blank")
-  else if (slug.length < 2 || slug.length > 63)
-    problems.add("slug", "should be between 2 and 63 character(s)")
-  else if (!isSlug(slug)) {
-    problems.add("slug", "must be lowercase alphanumeric with hyphens, starting and ending with alphanumeric")
-  }
-  const mission = normaliseMission(optionalText(input, "mission", 4000, problems))
-  if (mission !== null && mission.length > 2000)
-    problems.add("mission", "should be at most 2000 character(s)")
-  const fields = {
-    repo_url: optionalText(input, "repo_url", 2000, problems),
-    description: optionalText(input, "description", 50_000, problems),
-    tech_stack: optionalText(input, "tech_stack", 2000, problems),
-  }
-  const metadata = metadataOf(input, problems)
-  return problems.result(() => ({ name, slug: String(slug), ...fields, mission, metadata }))
 }
 
 /** A valid new epic. */

@@ -8,9 +8,11 @@ import { EpicId, ProjectId, type StoryId } from "../../../src/kernel/domain/ids.
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { aTenant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { ProjectPatch } from "../../../src/work/domain/project.js"
 import { Story } from "../../../src/work/domain/story.js"
 import { Epics } from "../../../src/work/ports/epics.js"
 import { Stories } from "../../../src/work/ports/stories.js"
+import { withDecoded } from "../../fixtures/decoded.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { workUseCases } from "../../fixtures/work-use-cases.js"
 
@@ -72,6 +74,9 @@ const settle = (
     }),
   )
 
+/** A project PATCH body decoded as the contract does, handed to `use`. */
+const patched = withDecoded(ProjectPatch)
+
 describe("project use cases", () => {
   it.effect("PATCH changes the writable fields, keeps the slug and audits the difference", () =>
     Effect.gen(function* () {
@@ -79,14 +84,14 @@ describe("project use cases", () => {
       // An unknown status is refused (D26), not dropped.
       expect(
         (yield* Effect.flip(
-          work.projects.updateProject(team.orchestrator, project.id, { name: "X", status: "bogus" }),
+          patched({ name: "X", status: "bogus" }, (patch) =>
+            work.projects.updateProject(team.orchestrator, project.id, patch),
+          ),
         ))._tag,
       ).toBe("ValidationFailed")
-      const updated = yield* work.projects.updateProject(team.orchestrator, project.id, {
-        name: "Shop 2",
-        slug: "other",
-        mission: "  Sell  ",
-      })
+      const updated = yield* patched({ name: "Shop 2", slug: "other", mission: "  Sell  " }, (patch) =>
+        work.projects.updateProject(team.orchestrator, project.id, patch),
+      )
       expect(updated).toMatchObject({ name: "Shop 2", slug: "shop", mission: "Sell", status: "active" })
       expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(updated)
       const entries = yield* audit()
@@ -111,7 +116,11 @@ describe("project use cases", () => {
       const { work, project } = yield* board
       const before = yield* labels()
       expect(
-        yield* failure(work.projects.updateProject(team.orchestrator, project.id, { name: "", metadata: 3 })),
+        yield* failure(
+          patched({ name: "", metadata: 3 }, (patch) =>
+            work.projects.updateProject(team.orchestrator, project.id, patch),
+          ),
+        ),
       ).toEqual({
         status: 422,
         message: "Validation failed",
