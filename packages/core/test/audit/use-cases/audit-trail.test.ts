@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Schema, TestClock } from "effect"
+import { Effect, Either, Layer, Schema, TestClock } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { AuditTrail } from "../../../src/audit/use-cases/audit-trail.js"
@@ -11,6 +11,7 @@ import { Timestamp, now } from "../../../src/kernel/domain/timestamp.js"
 import { freshId } from "../../../src/kernel/ports/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
@@ -133,6 +134,11 @@ const impersonating = new Actor({
 const epochPlus = (seconds: number) =>
   new Date(seconds * 1000).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}000Z`)
 
+/** AuditTrail with every port dying: for checks that must answer before anything is read. */
+const unreachedPorts = AuditTrail.Default.pipe(
+  Layer.provide(Layer.mergeAll(UnitOfWorkTest(), AuditLogTest(), StoriesTest(), TenantsTest())),
+)
+
 const SINCE_REQUIRED = { status: 400, message: "The 'since' parameter is required" }
 const MIN_USER = { status: 403, message: "Insufficient permissions. Required role: user" }
 const IMPERSONATE = { status: 403, message: "Superadmin must use X-Impersonate-Tenant header" }
@@ -248,7 +254,7 @@ describe("GET /changes", () => {
         details: { since: [expect.any(String)] },
       })
       expect(yield* failure(changes(platform, { since: "2026-01-01T00:00:00Z" }))).toEqual(IMPERSONATE)
-    }).pipe(Effect.provide(MemoryLoopctl)),
+    }).pipe(Effect.provide(unreachedPorts)),
   )
 
   it.effect("answers every role the entries after since, oldest first, without old_state or actor_id", () =>
