@@ -104,3 +104,22 @@ export const Metadata = Schema.Record({ key: Schema.String, value: Schema.Unknow
 /** A field a body may leave out (exactly: present with a value, or absent). */
 export const omittable = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
   Schema.optionalWith(schema, { exact: true })
+
+/** The largest value an integer column (epic number, position) holds. */
+export const MAX_STORED_INT = 2_147_483_647
+
+/** The problem of an integer too large for its column. */
+export const tooLargeProblem = `must be less than or equal to ${MAX_STORED_INT}`
+
+/**
+ * A whole number of at least `min` that an integer column holds. Any other value reads as
+ * `problem` (null as blank); one beyond the column as too large.
+ */
+export const StoredInt = (min: number, problem: string) =>
+  Schema.Number.annotations({
+    message: (issue) => (issue.actual === null ? blankProblem : problem),
+  }).pipe(
+    Schema.int({ message: () => problem }),
+    Schema.greaterThanOrEqualTo(min, { message: () => problem }),
+    Schema.lessThanOrEqualTo(MAX_STORED_INT, { message: () => tooLargeProblem }),
+  )

@@ -13,9 +13,6 @@ import { isStorableJson } from "./patch-fields.js"
  * refused here rather than failing on insert.
  */
 
-/** The largest value an integer column (epic number, position) holds. */
-export const MAX_STORED_INT = 2_147_483_647
-
 class Problems {
   readonly fields: Record<string, Array<string>> = {}
   add(field: string, message: string): void {
@@ -74,46 +71,6 @@ const metadataOf = (input: Readonly<Record<string, unknown>>, problems: Problems
   if (!isJsonObject(value)) problems.add("metadata", "must be a JSON object")
   else if (isStorableJson(value, "metadata", problems)) return value
   return {}
-}
-
-/** A valid new epic. */
-export interface EpicInput {
-  readonly number: number
-  readonly title: string
-  readonly description: string | null
-  readonly phase: string | null
-  readonly position: number
-  readonly metadata: JsonObject
-}
-
-const positiveInt = (value: unknown): number | undefined => {
-  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value
-  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined
-}
-
-/** The problem of an integer too large for its column. */
-export const tooLargeProblem = `must be less than or equal to ${MAX_STORED_INT}`
-
-export const parseEpicInput = (body: unknown): Either.Either<EpicInput, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new Problems()
-  const number = positiveInt(input.number)
-  if (input.number === undefined || input.number === null) problems.add("number", "can't be blank")
-  else if (number === undefined) problems.add("number", "must be greater than 0")
-  else if (number > MAX_STORED_INT) problems.add("number", tooLargeProblem)
-  const title = requiredText(input, "title", 500, problems)
-  const description = optionalText(input, "description", 50_000, problems)
-  const phase = optionalText(input, "phase", 255, problems)
-  let position = 0
-  if (input.position !== undefined && input.position !== null) {
-    if (typeof input.position === "number" && Number.isInteger(input.position) && input.position >= 0) {
-      position = input.position
-      if (position > MAX_STORED_INT) problems.add("position", tooLargeProblem)
-    } else problems.add("position", "must be greater than or equal to 0")
-  }
-  const metadata = metadataOf(input, problems)
-  if (number === undefined || problems.any()) return problems.failure()
-  return Either.right({ number, title, description, phase, position, metadata })
 }
 
 /** A valid new story (its epic and project come from the route). */

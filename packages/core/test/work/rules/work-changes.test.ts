@@ -3,9 +3,9 @@ import { Either } from "effect"
 import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
 import { EpicId, ProjectId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
-import { Epic } from "../../../src/work/domain/epic.js"
+import { Epic, EpicPatch } from "../../../src/work/domain/epic.js"
 import { Project, ProjectPatch } from "../../../src/work/domain/project.js"
-import { applyEpicChanges, epicListFilter, parseEpicChanges } from "../../../src/work/rules/epic-changes.js"
+import { applyEpicChanges, epicChanges, epicListFilter } from "../../../src/work/rules/epic-changes.js"
 import {
   applyProjectChanges,
   archiveProject,
@@ -17,6 +17,9 @@ import { decoded } from "../../fixtures/decoded.js"
 
 /** A PATCH body as the contract decodes it, then read as changes. */
 const parseProjectChanges = (body: unknown) => Either.map(decoded(ProjectPatch)(body), projectChanges)
+
+/** An epic PATCH body as the contract decodes it, then read as changes. */
+const parseEpicChanges = (body: unknown) => Either.map(decoded(EpicPatch)(body), epicChanges)
 
 const before = Timestamp.make("2026-01-01T00:00:00.000000Z")
 const later = Timestamp.make("2026-01-02T00:00:00.000001Z")

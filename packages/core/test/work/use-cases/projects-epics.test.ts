@@ -8,6 +8,7 @@ import { EpicId, ProjectId, type StoryId } from "../../../src/kernel/domain/ids.
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { aTenant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { EpicPatch } from "../../../src/work/domain/epic.js"
 import { ProjectPatch } from "../../../src/work/domain/project.js"
 import { Story } from "../../../src/work/domain/story.js"
 import { Epics } from "../../../src/work/ports/epics.js"
@@ -76,6 +77,9 @@ const settle = (
 
 /** A project PATCH body decoded as the contract does, handed to `use`. */
 const patched = withDecoded(ProjectPatch)
+
+/** An epic PATCH body decoded as the contract does, handed to `use`. */
+const epicPatched = withDecoded(EpicPatch)
 
 describe("project use cases", () => {
   it.effect("PATCH changes the writable fields, keeps the slug and audits the difference", () =>
@@ -299,11 +303,9 @@ describe("epic use cases", () => {
   it.effect("PATCH keeps the number, audits the change, refuses bad fields", () =>
     Effect.gen(function* () {
       const { work, first } = yield* board
-      const updated = yield* work.epics.updateEpic(team.orchestrator, first.id, {
-        number: 9,
-        title: "Sign-in",
-        phase: "",
-      })
+      const updated = yield* epicPatched({ number: 9, title: "Sign-in", phase: "" }, (patch) =>
+        work.epics.updateEpic(team.orchestrator, first.id, patch),
+      )
       expect(updated).toMatchObject({ number: 1, title: "Sign-in", phase: null })
       const entries = yield* audit()
       expect(entries[entries.length - 1]).toMatchObject({
@@ -314,13 +316,17 @@ describe("epic use cases", () => {
         old_state: { title: "Accounts" },
         new_state: { title: "Sign-in" },
       })
-      expect(yield* failure(work.epics.updateEpic(team.orchestrator, first.id, { position: "top" }))).toEqual(
-        {
-          status: 422,
-          message: "Validation failed",
-          details: { position: ["must be greater than or equal to 0"] },
-        },
-      )
+      expect(
+        yield* failure(
+          epicPatched({ position: "top" }, (patch) =>
+            work.epics.updateEpic(team.orchestrator, first.id, patch),
+          ),
+        ),
+      ).toEqual({
+        status: 422,
+        message: "Validation failed",
+        details: { position: ["must be greater than or equal to 0"] },
+      })
       expect(yield* failure(work.epics.updateEpic(team.implementer, first.id, { title: "x" }))).toMatchObject(
         {
           status: 403,
