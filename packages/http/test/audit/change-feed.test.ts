@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { type StaffedTenant, backends, call, issueKey, staffedTenant } from "../support/identity-support.js"
+import { backends, call, issueKey, staffedTenant } from "../support/identity-support.js"
+import { madeOnce } from "../support/mothers.js"
 import { collectLogs, realServer, rootKey } from "../support/support.js"
 import { expectStatus, record } from "../support/work-tools-support.js"
 
@@ -109,14 +110,7 @@ const kinds = (body: unknown) => new Set(rows(body).map((row) => String(row.enti
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: (StaffedTenant & { readonly projectId: string }) | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(busyTenant("feed"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = madeOnce(busyTenant("feed"))
 
   layer(server, { timeout: 120_000, excludeTestServices: true })(
     `the change feed by role on ${name}`,

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from "node:crypto"
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { LoopctlApi } from "@loopctl/api"
 import { Agent, Conflict, Forbidden, IssuedApiKey, Tenant } from "@loopctl/core"
 import { Effect, Layer, Schema } from "effect"
 import {
@@ -17,7 +15,8 @@ import {
   storedOccurrences,
   uniqueSlug,
 } from "../support/identity-support.js"
-import { baseUrl, collectLogs, realServer, rootKey } from "../support/support.js"
+import { collectLogs, realServer, rootKey } from "../support/support.js"
+import { typedClient } from "../support/typed-client-support.js"
 
 /**
  * Identity and access through HTTP, on the production stack: the superadmin bootstrapped from
@@ -771,13 +770,7 @@ for (const { name, database } of backends) {
     })
 
     describe("the typed client of @loopctl/http/api", () => {
-      const client = (key: string) =>
-        Effect.flatMap(baseUrl, (url) =>
-          HttpApiClient.make(LoopctlApi, {
-            baseUrl: url,
-            transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(key)),
-          }),
-        ).pipe(Effect.provide(FetchHttpClient.layer))
+      const client = typedClient
 
       it.effect("decodes successes into the core's classes and 403/409 envelopes into its errors", () =>
         Effect.gen(function* () {

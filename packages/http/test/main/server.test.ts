@@ -1,4 +1,3 @@
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { HealthReport, LoopctlApi, routeEntries, routeRules } from "@loopctl/api"
 import { Unauthorized } from "@loopctl/core"
@@ -6,7 +5,6 @@ import { Effect, Layer } from "effect"
 import { httpServerLayer } from "../../src/index.js"
 import {
   type LoggedLine,
-  baseUrl,
   collectLogs,
   databaseUrl,
   impersonations,
@@ -15,6 +13,7 @@ import {
   send,
   withFakeKeys,
 } from "../support/support.js"
+import { typedClient } from "../support/typed-client-support.js"
 
 /**
  * The real server on a random port, spoken to over HTTP: on in-memory PGlite always, and on a
@@ -303,15 +302,7 @@ for (const { name, database } of backends) {
     })
 
     describe("the typed client of @loopctl/http/api", () => {
-      const client = (key?: string) =>
-        Effect.flatMap(baseUrl, (url) =>
-          HttpApiClient.make(LoopctlApi, {
-            baseUrl: url,
-            transformClient: HttpClient.mapRequest((request) =>
-              key === undefined ? request : HttpClientRequest.bearerToken(request, key),
-            ),
-          }),
-        ).pipe(Effect.provide(FetchHttpClient.layer))
+      const client = typedClient
 
       it.effect("decodes a 401 envelope into the core's Unauthorized", () =>
         Effect.gen(function* () {

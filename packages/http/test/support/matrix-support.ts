@@ -9,9 +9,8 @@ import { rootKey } from "./support.js"
  * the gate refuses and the status the endpoint answers where it lets the caller through.
  */
 
-/** Who calls. */
-export const callers = [
-  "none",
+/** Who calls with a key (or a superadmin's headers). */
+export const keyedCallers = [
   "superadmin",
   "impersonating",
   "impersonatingAsAgent",
@@ -19,6 +18,10 @@ export const callers = [
   "orchestrator",
   "agent",
 ] as const
+export type KeyedCallerName = (typeof keyedCallers)[number]
+
+/** Who calls: without a key, or as one of the keyed callers. */
+export const callers = ["none", ...keyedCallers] as const
 export type CallerName = (typeof callers)[number]
 
 /** The request headers of each caller in the tenant under test. */

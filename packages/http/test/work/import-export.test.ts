@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { backends, call, envelope, read, staffedTenant } from "../support/identity-support.js"
-import { headersOf } from "../support/matrix-support.js"
+import {
+  type KeyedCallerName as CallerName,
+  keyedCallers as callers,
+  headersOf,
+} from "../support/matrix-support.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   auditEntries,
@@ -111,17 +115,6 @@ const small = {
   story_dependencies: [{ story: "1.2", depends_on: "1.1" }],
   epic_dependencies: [{ epic: 2, depends_on: 1 }],
 }
-
-/** Who calls (the headers that make them come from matrix-support). */
-const callers = [
-  "superadmin",
-  "impersonating",
-  "impersonatingAsAgent",
-  "user",
-  "orchestrator",
-  "agent",
-] as const
-type CallerName = (typeof callers)[number]
 
 const needsHeader = envelope(403, "Superadmin must use X-Impersonate-Tenant header")
 const importRoles = envelope(403, "This endpoint requires the orchestrator or user or superadmin role")

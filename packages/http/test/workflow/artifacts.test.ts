@@ -2,17 +2,9 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
-import {
-  type Team,
-  advance,
-  auditOf,
-  errorOf,
-  eventsOf,
-  plan,
-  record,
-  team,
-} from "../support/workflow-support.js"
+import { advance, auditOf, errorOf, eventsOf, plan, record, team } from "../support/workflow-support.js"
 
 /**
  * Artifact reports over HTTP, black-box on the real server: agents and orchestrators report
@@ -34,14 +26,7 @@ const data = (body: unknown) => {
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("artifacts"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("artifacts")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`artifacts on ${name}`, (it) => {
     describe("POST /stories/:id/artifacts", () => {

@@ -3,6 +3,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -14,7 +15,6 @@ import {
   eventsAbout,
   plan,
   record,
-  team,
   typesOf,
 } from "../support/workflow-support.js"
 
@@ -55,14 +55,7 @@ const linkRequired = {
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("bulk"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("bulk")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`the bulk endpoints on ${name}`, (it) => {
     describe("the list", () => {

@@ -2,6 +2,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -14,7 +15,6 @@ import {
   plan,
   record,
   storyOf,
-  team,
 } from "../support/workflow-support.js"
 
 /**
@@ -62,14 +62,7 @@ const claimAndRelease = (t: Team, id: string, how: "unclaim" | "force-unclaim") 
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("custody"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("custody")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`custody on ${name}`, (it) => {
     describe("the claim history (D22)", () => {

@@ -3,6 +3,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -62,14 +63,7 @@ const transitionConflict = (
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
   /** One tenant for the file: every test plans its own project, so nothing is shared but the keys. */
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("lifecycle"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("lifecycle")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`the story lifecycle on ${name}`, (it) => {
     describe("the happy path", () => {

@@ -9,6 +9,11 @@ import {
   read,
   staffedTenant,
 } from "../support/identity-support.js"
+import {
+  type KeyedCallerName as CallerName,
+  keyedCallers as callers,
+  headersOf,
+} from "../support/matrix-support.js"
 import { collectLogs, realServer, rootKey } from "../support/support.js"
 import { auditEntries, eventsOf, expectStatus, newProject, record } from "../support/work-tools-support.js"
 
@@ -72,36 +77,6 @@ const saved = (
     save(tenant, project, { state_key, version, state_data }),
     (answer) => read(StateBody, expectStatus(answer, 200, `save ${state_key}@${version}`)).state,
   )
-
-const callers = [
-  "superadmin",
-  "impersonating",
-  "impersonatingAsAgent",
-  "user",
-  "orchestrator",
-  "agent",
-] as const
-type CallerName = (typeof callers)[number]
-
-const headersOf = (who: CallerName | "none", tenant: StaffedTenant): Record<string, string> => {
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  switch (who) {
-    case "none":
-      return {}
-    case "superadmin":
-      return bearer(rootKey)
-    case "impersonating":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id }
-    case "impersonatingAsAgent":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id, "x-effective-role": "agent" }
-    case "user":
-      return bearer(tenant.userKey)
-    case "orchestrator":
-      return bearer(tenant.orchestratorKey)
-    case "agent":
-      return bearer(tenant.workerKey)
-  }
-}
 
 const onlyOrchestrators = envelope(403, "This endpoint requires the orchestrator or superadmin role")
 

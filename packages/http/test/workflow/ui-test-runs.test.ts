@@ -1,15 +1,9 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import {
-  type StaffedTenant,
-  backends,
-  call,
-  envelope,
-  read,
-  staffedTenant,
-} from "../support/identity-support.js"
-import { type Answer, collectLogs, realServer, rootKey } from "../support/support.js"
+import { backends, call, envelope, read, staffedTenant } from "../support/identity-support.js"
+import { keyedCallers as callers, headersOf } from "../support/matrix-support.js"
+import { type Answer, collectLogs, realServer } from "../support/support.js"
 import { auditEntries, eventsOf, expectStatus, newProject, record } from "../support/work-tools-support.js"
 
 /**
@@ -108,36 +102,6 @@ const crash = {
 
 const start = (key: string, project: string, body: unknown = {}) =>
   Effect.map(call("POST", startPath(project), { key, body }), (answer) => runOf(answer, 201))
-
-const callers = [
-  "superadmin",
-  "impersonating",
-  "impersonatingAsAgent",
-  "user",
-  "orchestrator",
-  "agent",
-] as const
-type CallerName = (typeof callers)[number]
-
-const headersOf = (who: CallerName | "none", tenant: StaffedTenant): Record<string, string> => {
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  switch (who) {
-    case "none":
-      return {}
-    case "superadmin":
-      return bearer(rootKey)
-    case "impersonating":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id }
-    case "impersonatingAsAgent":
-      return { ...bearer(rootKey), "x-impersonate-tenant": tenant.id, "x-effective-role": "agent" }
-    case "user":
-      return bearer(tenant.userKey)
-    case "orchestrator":
-      return bearer(tenant.orchestratorKey)
-    case "agent":
-      return bearer(tenant.workerKey)
-  }
-}
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))

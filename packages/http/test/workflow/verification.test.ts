@@ -3,6 +3,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends, call } from "../support/identity-support.js"
+import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
@@ -55,14 +56,7 @@ const rows = (body: Record<string, unknown>) => {
 
 for (const { name, database } of backends) {
   const server = realServer(database).pipe(Layer.provide(collectLogs([])))
-  let shared: Team | undefined
-  const tenant = Effect.suspend(() =>
-    shared === undefined
-      ? Effect.tap(team("verification"), (made) => {
-          shared = made
-        })
-      : Effect.succeed(shared),
-  )
+  const tenant = aTeamForTheFile("verification")
 
   layer(server, { timeout: 180_000, excludeTestServices: true })(`verification on ${name}`, (it) => {
     describe("POST /stories/:id/verify", () => {

@@ -1,0 +1,30 @@
+import { Effect, Option } from "effect"
+import { team } from "./workflow-support.js"
+
+/**
+ * Object mothers of the black-box suites: the fixtures several test files build the same way,
+ * made in one place so each test says only what is particular to it.
+ */
+
+/**
+ * `make` run once: the first run's value is what every later run answers. A suite makes one per
+ * server it starts, so its tests share one fixture (a tenant and its keys) on that server.
+ */
+export const madeOnce = <A, E, R>(make: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  let made = Option.none<A>()
+  return Effect.suspend(() =>
+    Option.match(made, {
+      onSome: (value) => Effect.succeed(value),
+      onNone: () =>
+        Effect.tap(make, (value) => {
+          made = Option.some(value)
+        }),
+    }),
+  )
+}
+
+/**
+ * One `Team` (workflow-support) for a whole test file on one server: every test plans its own project, so
+ * nothing is shared but the tenant and its keys.
+ */
+export const aTeamForTheFile = (label: string) => madeOnce(team(label))
