@@ -1,14 +1,14 @@
 import { Schema } from "effect"
 import {
-  Metadata,
-  RequiredText,
-  Text,
+  RequiredStorableText,
+  StorableMetadata,
+  StorableText,
   atMostProblem,
   blankProblem,
   invalidProblem,
   isUnstorable,
   omittable,
-  orNull,
+  orNullAsOne,
   unstorableProblem,
 } from "../../kernel/domain/fields.js"
 import { ProjectId, TenantId } from "../../kernel/domain/ids.js"
@@ -28,10 +28,10 @@ export const ProjectSlug = Schema.String.annotations({
 )
 
 /** The limits of a project's fields, shared by create and PATCH. */
-export const ProjectName = RequiredText(255)
-export const ProjectRepoUrl = Text(2000)
-export const ProjectDescription = Text(50_000)
-export const ProjectTechStack = Text(2000)
+export const ProjectName = RequiredStorableText(255)
+export const ProjectRepoUrl = StorableText(2000)
+export const ProjectDescription = StorableText(50_000)
+export const ProjectTechStack = StorableText(2000)
 
 /** The most characters a mission keeps, counted after trimming. */
 export const MISSION_MAX = 2000
@@ -55,13 +55,15 @@ export const ProjectCreation = Schema.Struct({
     description:
       "Unique in the tenant and immutable: lowercase alphanumeric with hyphens, 2..63 characters (required)",
   }),
-  repo_url: omittable(orNull(ProjectRepoUrl).annotations({ description: "The repository" })),
-  description: omittable(orNull(ProjectDescription).annotations({ description: "Free text" })),
-  tech_stack: omittable(orNull(ProjectTechStack).annotations({ description: "Free text" })),
+  repo_url: omittable(orNullAsOne(ProjectRepoUrl).annotations({ description: "The repository" })),
+  description: omittable(orNullAsOne(ProjectDescription).annotations({ description: "Free text" })),
+  tech_stack: omittable(orNullAsOne(ProjectTechStack).annotations({ description: "Free text" })),
   mission: omittable(
-    orNull(ProjectMission).annotations({ description: "Trimmed; at most 2000 characters; empty means none" }),
+    orNullAsOne(ProjectMission).annotations({
+      description: "Trimmed; at most 2000 characters; empty means none",
+    }),
   ),
-  metadata: omittable(orNull(Metadata).annotations({ description: "Free-form object" })),
+  metadata: omittable(orNullAsOne(StorableMetadata).annotations({ description: "Free-form object" })),
 }).annotations({ parseOptions: { errors: "all" } })
 export type ProjectCreation = typeof ProjectCreation.Type
 
@@ -75,21 +77,23 @@ const ProjectStatusChoice = ProjectStatus.annotations({
  * the slug is not writable (a body naming it is not refused, the slug is kept).
  */
 export const ProjectPatch = Schema.Struct({
-  name: omittable(orNull(ProjectName).annotations({ description: "New name (cannot be blank)" })),
+  name: omittable(orNullAsOne(ProjectName).annotations({ description: "New name (cannot be blank)" })),
   repo_url: omittable(
-    orNull(ProjectRepoUrl).annotations({ description: "New repository; an empty text clears it" }),
+    orNullAsOne(ProjectRepoUrl).annotations({ description: "New repository; an empty text clears it" }),
   ),
   description: omittable(
-    orNull(ProjectDescription).annotations({ description: "New description; an empty text clears it" }),
+    orNullAsOne(ProjectDescription).annotations({ description: "New description; an empty text clears it" }),
   ),
   tech_stack: omittable(
-    orNull(ProjectTechStack).annotations({ description: "New tech stack; an empty text clears it" }),
+    orNullAsOne(ProjectTechStack).annotations({ description: "New tech stack; an empty text clears it" }),
   ),
-  status: omittable(orNull(ProjectStatusChoice).annotations({ description: "active or archived" })),
+  status: omittable(orNullAsOne(ProjectStatusChoice).annotations({ description: "active or archived" })),
   mission: omittable(
-    orNull(ProjectMission).annotations({ description: "New mission; an empty text clears it" }),
+    orNullAsOne(ProjectMission).annotations({ description: "New mission; an empty text clears it" }),
   ),
-  metadata: omittable(orNull(Metadata).annotations({ description: "Replaces the stored metadata" })),
+  metadata: omittable(
+    orNullAsOne(StorableMetadata).annotations({ description: "Replaces the stored metadata" }),
+  ),
 }).annotations({ parseOptions: { errors: "all" } })
 export type ProjectPatch = typeof ProjectPatch.Type
 
