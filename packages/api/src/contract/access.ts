@@ -50,6 +50,13 @@ export const Access = {
 /** The endpoint annotation that holds its {@link Access}. */
 export class RequiredAccess extends Context.Tag("@loopctl/http/RequiredAccess")<RequiredAccess, Access>() {}
 
+/**
+ * The group annotation of endpoints that act inside one tenant. Their callers are refused (403)
+ * before the body is decoded when they are a superadmin impersonating no tenant (D21), so such a
+ * caller learns that first, whatever it sent.
+ */
+export class TenantScoped extends Context.Tag("@loopctl/api/TenantScoped")<TenantScoped, boolean>() {}
+
 /** How `/routes` writes an access rule: `public`, `any`, `min:user`, `exact:agent`, `exact:agent|orchestrator`. */
 export const describeAccess = (access: Access): string => {
   switch (access._tag) {

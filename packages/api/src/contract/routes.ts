@@ -1,7 +1,7 @@
 import { HttpApi, type HttpApiGroup, OpenApi } from "@effect/platform"
 import { Context, Option } from "effect"
 import type { RouteEntry } from "../system/system.js"
-import { type Access, RequiredAccess, describeAccess } from "./access.js"
+import { type Access, RequiredAccess, TenantScoped, describeAccess } from "./access.js"
 
 /**
  * The route table of an API, read from its definition: one row per endpoint with its method,
@@ -15,6 +15,8 @@ export interface RouteRule {
   readonly path: string
   readonly description: string
   readonly access: Access
+  /** Whether the endpoint acts inside the caller's tenant (see {@link TenantScoped}). */
+  readonly tenantScoped: boolean
 }
 
 /** An endpoint that breaks the declaration rules, and why. */
@@ -43,6 +45,7 @@ export const routeRules = <Id extends string, Groups extends HttpApiGroup.HttpAp
         path: endpoint.path,
         description: description.value,
         access: access.value,
+        tenantScoped: Option.getOrElse(Context.getOption(mergedAnnotations, TenantScoped), () => false),
       })
     },
   })

@@ -1,8 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Epic, EpicDependency, Story, StoryDependency } from "@loopctl/core"
+import {
+  Epic,
+  EpicDependency,
+  Story,
+  StoryDependency,
+  EpicDependencyCreation as WorkEpicDependencyCreation,
+  StoryDependencyCreation as WorkStoryDependencyCreation,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
-import { jsonType, requiredField } from "../contract/body-fields.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta } from "../contract/list-meta.js"
 
@@ -10,16 +16,14 @@ import { PageMeta } from "../contract/list-meta.js"
 const id = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /api/v1/story_dependencies`. */
-export const StoryDependencyCreation = Schema.Struct({
-  story_id: requiredField("The dependent story (required)", jsonType.uuid),
-  depends_on_story_id: requiredField("The story it waits for, in the same project (required)", jsonType.uuid),
-}).annotations({ identifier: "StoryDependencyCreation" })
+export const StoryDependencyCreation = WorkStoryDependencyCreation.annotations({
+  identifier: "StoryDependencyCreation",
+})
 
 /** The body of `POST /api/v1/epic_dependencies`. */
-export const EpicDependencyCreation = Schema.Struct({
-  epic_id: requiredField("The dependent epic (required)", jsonType.uuid),
-  depends_on_epic_id: requiredField("The epic it waits for, in the same project (required)", jsonType.uuid),
-}).annotations({ identifier: "EpicDependencyCreation" })
+export const EpicDependencyCreation = WorkEpicDependencyCreation.annotations({
+  identifier: "EpicDependencyCreation",
+})
 
 /** `{story_dependency:{…}}`. */
 export const StoryDependencyBody = Schema.Struct({ story_dependency: StoryDependency }).annotations({
@@ -129,4 +133,5 @@ export class DependenciesGroup extends HttpApiGroup.make("dependencies")
       .annotate(OpenApi.Summary, "The project's epics and stories with both sets of edges")
       .pipe(agent),
   )
-  .annotate(OpenApi.Description, "Dependencies between stories and between epics") {}
+  .annotate(OpenApi.Description, "Dependencies between stories and between epics")
+  .annotate(TenantScoped, true) {}

@@ -1,8 +1,16 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { AgentStatus, Epic, EpicProgress, StoryId, StoryNumber, VerifiedStatus } from "@loopctl/core"
+import {
+  AgentStatus,
+  Epic,
+  EpicProgress,
+  StoryId,
+  StoryNumber,
+  VerifiedStatus,
+  EpicCreation as WorkEpicCreation,
+  EpicPatch as WorkEpicPatch,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -13,27 +21,11 @@ const epicId = HttpApiSchema.param("id", Schema.String)
 
 const Count = Schema.Int.pipe(Schema.nonNegative())
 
-/** The body of `POST /api/v1/projects/:id/epics`. */
-export const EpicCreation = Schema.Struct({
-  number: requiredField(
-    "A positive integer, unique in the project and immutable (required)",
-    jsonType.integer,
-  ),
-  title: requiredField("At most 500 characters (required)", jsonType.string),
-  description: optionalField("At most 50,000 characters", jsonType.string),
-  phase: optionalField("Free text; the list filters on it", jsonType.string),
-  position: optionalField("An integer ≥ 0 (default 0); the list is ordered by it", jsonType.integer),
-  metadata: optionalField("Free-form object", jsonType.object),
-}).annotations({ identifier: "EpicCreation" })
+/** The body of `POST /api/v1/projects/:id/epics`: the domain's limits of each field. */
+export const EpicCreation = WorkEpicCreation.annotations({ identifier: "EpicCreation" })
 
 /** The body of `PATCH /api/v1/epics/:id`: the writable fields, each optional; null fields and the number are ignored. */
-export const EpicPatch = Schema.Struct({
-  title: optionalField("New title (cannot be blank)", jsonType.string),
-  description: optionalField("New description; an empty text clears it", jsonType.string),
-  phase: optionalField("New phase; an empty text clears it", jsonType.string),
-  position: optionalField("An integer ≥ 0", jsonType.integer),
-  metadata: optionalField("Replaces the stored metadata", jsonType.object),
-}).annotations({ identifier: "EpicPatch" })
+export const EpicPatch = WorkEpicPatch.annotations({ identifier: "EpicPatch" })
 
 /** `{epic:{…}}`. */
 export const EpicBody = Schema.Struct({ epic: Epic }).annotations({ identifier: "EpicBody" })
@@ -131,4 +123,5 @@ export class EpicsGroup extends HttpApiGroup.make("epics")
       .annotate(OpenApi.Summary, "The epic's stories per agent status and per verified status")
       .pipe(reader),
   )
-  .annotate(OpenApi.Description, "Epics of the caller's projects") {}
+  .annotate(OpenApi.Description, "Epics of the caller's projects")
+  .annotate(TenantScoped, true) {}

@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Rules } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -126,4 +126,5 @@ export class ImportExportGroup extends HttpApiGroup.make("importExport")
       .annotate(OpenApi.Summary, "The project's whole breakdown as a document the import endpoint reads back")
       .pipe(requireRole(Access.min("agent"))),
   )
-  .annotate(OpenApi.Description, "Bulk import and export of a project's work breakdown") {}
+  .annotate(OpenApi.Description, "Bulk import and export of a project's work breakdown")
+  .annotate(TenantScoped, true) {}

@@ -1,8 +1,12 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Project, ProjectProgress } from "@loopctl/core"
+import {
+  Project,
+  ProjectProgress,
+  ProjectCreation as WorkProjectCreation,
+  ProjectPatch as WorkProjectPatch,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -12,30 +16,11 @@ const projectId = HttpApiSchema.param("id", Schema.String)
 
 const Count = Schema.Int.pipe(Schema.nonNegative())
 
-/** The body of `POST /api/v1/projects`. */
-export const ProjectCreation = Schema.Struct({
-  name: requiredField("The project's name, at most 255 characters (required)", jsonType.string),
-  slug: requiredField(
-    "Unique in the tenant and immutable: lowercase alphanumeric with hyphens, 2..63 characters (required)",
-    jsonType.string,
-  ),
-  repo_url: optionalField("The repository", jsonType.string),
-  description: optionalField("Free text", jsonType.string),
-  tech_stack: optionalField("Free text", jsonType.string),
-  mission: optionalField("Trimmed; at most 2000 characters; empty means none", jsonType.string),
-  metadata: optionalField("Free-form object", jsonType.object),
-}).annotations({ identifier: "ProjectCreation" })
+/** The body of `POST /api/v1/projects`: the domain's limits of each field. */
+export const ProjectCreation = WorkProjectCreation.annotations({ identifier: "ProjectCreation" })
 
 /** The body of `PATCH /api/v1/projects/:id`: the writable fields, each optional; null fields and the slug are ignored. */
-export const ProjectPatch = Schema.Struct({
-  name: optionalField("New name (cannot be blank)", jsonType.string),
-  repo_url: optionalField("New repository; an empty text clears it", jsonType.string),
-  description: optionalField("New description; an empty text clears it", jsonType.string),
-  tech_stack: optionalField("New tech stack; an empty text clears it", jsonType.string),
-  status: optionalField("active or archived; other values are ignored", jsonType.oneOf("active", "archived")),
-  mission: optionalField("New mission; an empty text clears it", jsonType.string),
-  metadata: optionalField("Replaces the stored metadata", jsonType.object),
-}).annotations({ identifier: "ProjectPatch" })
+export const ProjectPatch = WorkProjectPatch.annotations({ identifier: "ProjectPatch" })
 
 /** `{project:{…}}`. */
 export const ProjectBody = Schema.Struct({ project: Project }).annotations({ identifier: "ProjectBody" })
@@ -120,4 +105,5 @@ export class ProjectsGroup extends HttpApiGroup.make("projects")
       )
       .pipe(reader),
   )
-  .annotate(OpenApi.Description, "Projects of the caller's tenant") {}
+  .annotate(OpenApi.Description, "Projects of the caller's tenant")
+  .annotate(TenantScoped, true) {}

@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { AcceptanceCriterion, ArtifactReport, Story } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { PageMeta } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -262,4 +262,5 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
       .annotate(OpenApi.Summary, "The story's acceptance criteria as rows, ordered by ac_id")
       .pipe(agent),
   )
-  .annotate(OpenApi.Description, "Stories of the caller's tenant and the queues derived from them") {}
+  .annotate(OpenApi.Description, "Stories of the caller's tenant and the queues derived from them")
+  .annotate(TenantScoped, true) {}

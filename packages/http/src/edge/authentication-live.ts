@@ -1,6 +1,6 @@
 import { type HttpApi, type HttpApiGroup, HttpRouter, HttpServerRequest } from "@effect/platform"
-import { type Access, Authentication, checkAccess, routeKey, routeRules } from "@loopctl/api"
-import { type RateLimits, Unauthorized } from "@loopctl/core"
+import { Authentication, type RouteRule, checkAccess, routeKey, routeRules } from "@loopctl/api"
+import { type RateLimits, Rules, Unauthorized } from "@loopctl/core"
 import { Effect, Layer, Option } from "effect"
 import { AuthFailureLimit, countAuthFailure } from "./auth-failure-limit.js"
 import { Authenticator } from "./authenticator.js"
@@ -27,7 +27,8 @@ const headerValue = (value: string | undefined): string | undefined => {
  *    except on admin endpoints (401 "Invalid API key", 403 "Access denied", 404 "Tenant not found");
  *    a refused key counts against the client address, and is 429 once it has too many refusals;
  * 3. the request is counted against its rate limits (429; superadmin requests are exempt);
- * 4. the endpoint's declared access is checked against the caller's role → 403 with the spec's message.
+ * 4. the endpoint's declared access is checked against the caller's role → 403 with the spec's message;
+ * 5. on a tenant-scoped endpoint, a superadmin impersonating no tenant → 403 naming `X-Impersonate-Tenant`.
  *
  * The platform's bearer decoding takes any header suffix as the token, so the header is read
  * here again to enforce the exact prefix.
@@ -42,8 +43,8 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
       const limits = yield* Effect.context<RateLimits>()
       const proxies = yield* ClientAddressPolicy
       const failures = yield* AuthFailureLimit
-      const accessByRoute = new Map<string, Access>(
-        routeRules(api).map((rule) => [routeKey(rule.method, rule.path), rule.access]),
+      const ruleByRoute = new Map<string, RouteRule>(
+        routeRules(api).map((rule) => [routeKey(rule.method, rule.path), rule]),
       )
       return Authentication.of({
         BearerAuth: () =>
@@ -56,8 +57,8 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
             const rawKey = header.slice(bearerScheme.length).trim()
             if (rawKey === "") return yield* new Unauthorized({ message: "Invalid API key" })
             const { route } = yield* HttpRouter.RouteContext
-            const access = accessByRoute.get(routeKey(route.method, route.path))
-            if (access === undefined)
+            const rule = ruleByRoute.get(routeKey(route.method, route.path))
+            if (rule === undefined)
               return yield* Effect.dieMessage(`no access rule for ${route.method} ${route.path}`)
             const onPlatform = route.path.startsWith(adminPrefix)
             const authenticated = yield* authenticator
@@ -77,7 +78,10 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
             const context = yield* Effect.serviceOption(RequestContext)
             if (Option.isSome(context)) context.value.setActor(authenticated.caller)
             yield* Effect.provide(limitRequest(authenticated), limits)
-            return yield* checkAccess(authenticated.caller, access)
+            const caller = yield* checkAccess(authenticated.caller, rule.access)
+            // Before the body is decoded: a superadmin outside every tenant hears that first.
+            if (rule.tenantScoped) yield* Rules.Access.requireTenantScope(caller)
+            return caller
           }),
       })
     }),

@@ -1,5 +1,6 @@
 import { Either, Option } from "effect"
 import { type BadRequest, ValidationFailed } from "../domain/errors.js"
+import { isUnstorable, unstorableProblem } from "../domain/fields.js"
 import { isJsonObject } from "../domain/json.js"
 import { QueryProblems } from "../domain/query-parameters.js"
 
@@ -10,22 +11,7 @@ import { QueryProblems } from "../domain/query-parameters.js"
  * stored: refusing it is a 422, storing it would be a 500 or a changed value.
  */
 
-/** The problem reported for such text. */
-export const unstorableProblem = "must not contain NUL characters or unpaired UTF-16 surrogates"
-
-/** Whether a string holds a NUL or an unpaired surrogate. */
-export const isUnstorable = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit === 0) return true
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1)
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true
-      i++
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) return true
-  }
-  return false
-}
+export { isUnstorable, unstorableProblem } from "../domain/fields.js"
 
 /**
  * The path (`state_data.steps[2].note`) of the first string or object key inside a JSON value

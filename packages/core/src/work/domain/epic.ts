@@ -1,10 +1,58 @@
 import { Schema } from "effect"
+import {
+  RequiredStorableText,
+  StorableMetadata,
+  StorableText,
+  StoredInt,
+  omittable,
+  orNullAsOne,
+} from "../../kernel/domain/fields.js"
 import { EpicId, ProjectId, TenantId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** An epic number: a positive integer, unique within its project and immutable. */
 export const EpicNumber = Schema.Int.pipe(Schema.positive())
+
+/** The limits of an epic's fields, shared by create and PATCH. */
+export const EpicNumberInput = StoredInt(1, "must be greater than 0")
+export const EpicTitle = RequiredStorableText(500)
+export const EpicDescription = StorableText(50_000)
+export const EpicPhase = StorableText(255)
+export const EpicPosition = StoredInt(0, "must be greater than or equal to 0")
+
+/** The body of an epic's creation (its project comes from the route): every problem at once. */
+export const EpicCreation = Schema.Struct({
+  number: EpicNumberInput.annotations({
+    description: "A positive integer, unique in the project and immutable (required)",
+  }),
+  title: EpicTitle.annotations({ description: "At most 500 characters (required)" }),
+  description: omittable(
+    orNullAsOne(EpicDescription).annotations({ description: "At most 50,000 characters" }),
+  ),
+  phase: omittable(orNullAsOne(EpicPhase).annotations({ description: "Free text; the list filters on it" })),
+  position: omittable(
+    orNullAsOne(EpicPosition).annotations({
+      description: "An integer ≥ 0 (default 0); the list is ordered by it",
+    }),
+  ),
+  metadata: omittable(orNullAsOne(StorableMetadata).annotations({ description: "Free-form object" })),
+}).annotations({ parseOptions: { errors: "all" } })
+export type EpicCreation = typeof EpicCreation.Type
+
+/** The body of an epic PATCH: the writable fields, each optional; null fields and the number are ignored. */
+export const EpicPatch = Schema.Struct({
+  title: omittable(orNullAsOne(EpicTitle).annotations({ description: "New title (cannot be blank)" })),
+  description: omittable(
+    orNullAsOne(EpicDescription).annotations({ description: "New description; an empty text clears it" }),
+  ),
+  phase: omittable(orNullAsOne(EpicPhase).annotations({ description: "New phase; an empty text clears it" })),
+  position: omittable(orNullAsOne(EpicPosition).annotations({ description: "An integer ≥ 0" })),
+  metadata: omittable(
+    orNullAsOne(StorableMetadata).annotations({ description: "Replaces the stored metadata" }),
+  ),
+}).annotations({ parseOptions: { errors: "all" } })
+export type EpicPatch = typeof EpicPatch.Type
 
 /** A group of stories inside a project, ordered by position then number. */
 export class Epic extends Schema.Class<Epic>("Epic")({

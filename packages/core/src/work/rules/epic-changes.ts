@@ -1,14 +1,9 @@
-import type { Either } from "effect"
-import type { ValidationFailed } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import { isUnstorable } from "../../kernel/rules/storable-text.js"
-import { Epic } from "../domain/epic.js"
+import { Epic, type EpicCreation, type EpicPatch } from "../domain/epic.js"
 import type { EpicFilter } from "../domain/work-filters.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
-import { metadataPatch, optionalTextPatch, patchBody, requiredTextPatch } from "./patch-fields.js"
-import { MAX_STORED_INT, tooLargeProblem } from "./work-input.js"
 
 /**
  * What an epic PATCH may change, and how the epic list reads its query. The number is immutable:
@@ -28,32 +23,29 @@ const writable = ["title", "description", "phase", "position", "metadata"] as co
   keyof EpicChanges
 >
 
-const positionPatch = (value: unknown, problems: FieldProblems): number | undefined => {
-  if (value === undefined || value === null) return undefined
-  if (!(typeof value === "number" && Number.isSafeInteger(value) && value >= 0))
-    problems.add("position", "must be greater than or equal to 0")
-  else if (value > MAX_STORED_INT) problems.add("position", tooLargeProblem)
-  else return value
-  return undefined
+/** An optional text of a PATCH: a blank one clears the field. */
+const clearedWhenBlank = (text: string): string | null => (text.trim() === "" ? null : text)
+
+/** What a decoded PATCH changes: null fields are no change, a blank optional text clears its field. */
+export const epicChanges = (patch: EpicPatch): EpicChanges => {
+  const changes: { -readonly [K in keyof EpicChanges]: EpicChanges[K] } = {}
+  if (patch.title != null) changes.title = patch.title
+  if (patch.description != null) changes.description = clearedWhenBlank(patch.description)
+  if (patch.phase != null) changes.phase = clearedWhenBlank(patch.phase)
+  if (patch.position != null) changes.position = patch.position
+  if (patch.metadata != null) changes.metadata = patch.metadata
+  return changes
 }
 
-/** The PATCH body of an epic. Null fields are ignored; every problem is reported at once. */
-export const parseEpicChanges = (body: unknown): Either.Either<EpicChanges, ValidationFailed> => {
-  const input = patchBody(body)
-  const problems = new FieldProblems()
-  const changes: { -readonly [K in keyof EpicChanges]: EpicChanges[K] } = {}
-  const title = requiredTextPatch(input.title, "title", 500, problems)
-  if (title !== undefined) changes.title = title
-  const description = optionalTextPatch(input.description, "description", 50_000, problems)
-  if (description !== undefined) changes.description = description
-  const phase = optionalTextPatch(input.phase, "phase", 255, problems)
-  if (phase !== undefined) changes.phase = phase
-  const position = positionPatch(input.position, problems)
-  if (position !== undefined) changes.position = position
-  const metadata = metadataPatch(input.metadata, problems)
-  if (metadata !== undefined) changes.metadata = metadata
-  return problems.result(() => changes)
-}
+/** The fields of a new epic from its decoded creation body; what it leaves out is empty. */
+export const createdEpicFields = (creation: EpicCreation) => ({
+  number: creation.number,
+  title: creation.title,
+  description: creation.description ?? null,
+  phase: creation.phase ?? null,
+  position: creation.position ?? 0,
+  metadata: creation.metadata ?? {},
+})
 
 /** An epic after its changes, and what really changed (for the audit entry). */
 export interface EpicUpdate extends FieldDiff {

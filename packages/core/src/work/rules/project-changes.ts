@@ -1,23 +1,18 @@
 import type { Either } from "effect"
-import type { BadRequest, ValidationFailed } from "../../kernel/domain/errors.js"
+import type { BadRequest } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter, flagParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
-import { Project } from "../domain/project.js"
+import { Project, type ProjectCreation, type ProjectPatch, normaliseMission } from "../domain/project.js"
 import type { ProjectStatus } from "../domain/status.js"
 import type { ProjectFilter } from "../domain/work-filters.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
-import { metadataPatch, optionalTextPatch, patchBody, requiredTextPatch } from "./patch-fields.js"
-import { normaliseMission } from "./work-input.js"
 
 /**
- * What a project PATCH may change, what archiving does, and how the project list reads its
- * query. The slug is immutable: a PATCH naming it is not refused, the slug is simply kept.
+ * What a project PATCH changes, what archiving does, and how the project list reads its query.
+ * The bodies are decoded by the contract (`ProjectCreation`, `ProjectPatch` of the domain). The
+ * slug is immutable: a PATCH naming it is not refused, the slug is simply kept.
  */
-
-const MISSION_MAX = 2000
 
 /** The writable fields of a project, each present only when the PATCH changes it. */
 export interface ProjectChanges {
@@ -40,51 +35,35 @@ const writable = [
   "metadata",
 ] as const satisfies ReadonlyArray<keyof ProjectChanges>
 
-const isProjectStatus = (value: unknown): value is ProjectStatus => value === "active" || value === "archived"
-
-const missionPatch = (value: unknown, problems: FieldProblems): string | null | undefined => {
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== "string") {
-    problems.add("mission", "is invalid")
-    return undefined
-  }
-  const mission = normaliseMission(value)
-  if (mission !== null && mission.length > MISSION_MAX) {
-    problems.add("mission", `should be at most ${MISSION_MAX} character(s)`)
-    return undefined
-  }
-  if (mission !== null && isUnstorable(mission)) {
-    problems.add("mission", unstorableProblem)
-    return undefined
-  }
-  return mission
-}
+/** An optional text of a PATCH: a blank one clears the field. */
+const clearedWhenBlank = (text: string): string | null => (text.trim() === "" ? null : text)
 
 /**
- * The PATCH body of a project. Null fields are ignored, an unknown `status` is refused (D26), and
- * every problem is reported at once (422 `details.<field>`).
+ * What a decoded PATCH changes: null fields are no change, a blank optional text clears its
+ * field, and the mission is trimmed (empty is none).
  */
-export const parseProjectChanges = (body: unknown): Either.Either<ProjectChanges, ValidationFailed> => {
-  const input = patchBody(body)
-  const problems = new FieldProblems()
+export const projectChanges = (patch: ProjectPatch): ProjectChanges => {
   const changes: { -readonly [K in keyof ProjectChanges]: ProjectChanges[K] } = {}
-  const name = requiredTextPatch(input.name, "name", 255, problems)
-  if (name !== undefined) changes.name = name
-  const repo_url = optionalTextPatch(input.repo_url, "repo_url", 2000, problems)
-  if (repo_url !== undefined) changes.repo_url = repo_url
-  const description = optionalTextPatch(input.description, "description", 50_000, problems)
-  if (description !== undefined) changes.description = description
-  const tech_stack = optionalTextPatch(input.tech_stack, "tech_stack", 2000, problems)
-  if (tech_stack !== undefined) changes.tech_stack = tech_stack
-  if (isProjectStatus(input.status)) changes.status = input.status
-  else if (input.status !== undefined && input.status !== null)
-    problems.add("status", "must be one of: active, archived")
-  const mission = missionPatch(input.mission, problems)
-  if (mission !== undefined) changes.mission = mission
-  const metadata = metadataPatch(input.metadata, problems)
-  if (metadata !== undefined) changes.metadata = metadata
-  return problems.result(() => changes)
+  if (patch.name != null) changes.name = patch.name
+  if (patch.repo_url != null) changes.repo_url = clearedWhenBlank(patch.repo_url)
+  if (patch.description != null) changes.description = clearedWhenBlank(patch.description)
+  if (patch.tech_stack != null) changes.tech_stack = clearedWhenBlank(patch.tech_stack)
+  if (patch.status != null) changes.status = patch.status
+  if (patch.mission != null) changes.mission = normaliseMission(patch.mission)
+  if (patch.metadata != null) changes.metadata = patch.metadata
+  return changes
 }
+
+/** The fields of a new project from its decoded creation body; what it leaves out is empty. */
+export const createdProjectFields = (creation: ProjectCreation) => ({
+  name: creation.name,
+  slug: creation.slug,
+  repo_url: creation.repo_url ?? null,
+  description: creation.description ?? null,
+  tech_stack: creation.tech_stack ?? null,
+  mission: normaliseMission(creation.mission ?? null),
+  metadata: creation.metadata ?? {},
+})
 
 /** A project after its changes, and what really changed (for the audit entry). */
 export interface ProjectUpdate extends FieldDiff {

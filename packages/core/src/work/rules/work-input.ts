@@ -1,9 +1,8 @@
-import { Either, Schema } from "effect"
+import { Either } from "effect"
 import type { FieldErrors } from "../../kernel/domain/errors.js"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
-import { ProjectSlug } from "../domain/project.js"
 import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 import { isStorableJson } from "./patch-fields.js"
 
@@ -13,9 +12,6 @@ import { isStorableJson } from "./patch-fields.js"
  * not keep — text with a NUL or an unpaired surrogate, an integer beyond its 32-bit columns — is
  * refused here rather than failing on insert.
  */
-
-/** The largest value an integer column (epic number, position) holds. */
-export const MAX_STORED_INT = 2_147_483_647
 
 class Problems {
   readonly fields: Record<string, Array<string>> = {}
@@ -75,88 +71,6 @@ const metadataOf = (input: Readonly<Record<string, unknown>>, problems: Problems
   if (!isJsonObject(value)) problems.add("metadata", "must be a JSON object")
   else if (isStorableJson(value, "metadata", problems)) return value
   return {}
-}
-
-/** A valid new project. */
-export interface ProjectInput {
-  readonly name: string
-  readonly slug: string
-  readonly repo_url: string | null
-  readonly description: string | null
-  readonly tech_stack: string | null
-  readonly mission: string | null
-  readonly metadata: JsonObject
-}
-
-const isSlug = Schema.is(ProjectSlug)
-
-/** The mission is trimmed; an empty one is no mission. */
-export const normaliseMission = (value: string | null): string | null => {
-  const trimmed = value?.trim() ?? ""
-  return trimmed === "" ? null : trimmed
-}
-
-export const parseProjectInput = (body: unknown): Either.Either<ProjectInput, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new Problems()
-  const name = requiredText(input, "name", 255, problems)
-  const slug = input.slug
-  if (typeof slug !== "string" || slug === "") problems.add("slug", "can't be blank")
-  else if (slug.length < 2 || slug.length > 63)
-    problems.add("slug", "should be between 2 and 63 character(s)")
-  else if (!isSlug(slug)) {
-    problems.add("slug", "must be lowercase alphanumeric with hyphens, starting and ending with alphanumeric")
-  }
-  const mission = normaliseMission(optionalText(input, "mission", 4000, problems))
-  if (mission !== null && mission.length > 2000)
-    problems.add("mission", "should be at most 2000 character(s)")
-  const fields = {
-    repo_url: optionalText(input, "repo_url", 2000, problems),
-    description: optionalText(input, "description", 50_000, problems),
-    tech_stack: optionalText(input, "tech_stack", 2000, problems),
-  }
-  const metadata = metadataOf(input, problems)
-  return problems.result(() => ({ name, slug: String(slug), ...fields, mission, metadata }))
-}
-
-/** A valid new epic. */
-export interface EpicInput {
-  readonly number: number
-  readonly title: string
-  readonly description: string | null
-  readonly phase: string | null
-  readonly position: number
-  readonly metadata: JsonObject
-}
-
-const positiveInt = (value: unknown): number | undefined => {
-  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value
-  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined
-}
-
-/** The problem of an integer too large for its column. */
-export const tooLargeProblem = `must be less than or equal to ${MAX_STORED_INT}`
-
-export const parseEpicInput = (body: unknown): Either.Either<EpicInput, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new Problems()
-  const number = positiveInt(input.number)
-  if (input.number === undefined || input.number === null) problems.add("number", "can't be blank")
-  else if (number === undefined) problems.add("number", "must be greater than 0")
-  else if (number > MAX_STORED_INT) problems.add("number", tooLargeProblem)
-  const title = requiredText(input, "title", 500, problems)
-  const description = optionalText(input, "description", 50_000, problems)
-  const phase = optionalText(input, "phase", 255, problems)
-  let position = 0
-  if (input.position !== undefined && input.position !== null) {
-    if (typeof input.position === "number" && Number.isInteger(input.position) && input.position >= 0) {
-      position = input.position
-      if (position > MAX_STORED_INT) problems.add("position", tooLargeProblem)
-    } else problems.add("position", "must be greater than or equal to 0")
-  }
-  const metadata = metadataOf(input, problems)
-  if (number === undefined || problems.any()) return problems.failure()
-  return Either.right({ number, title, description, phase, position, metadata })
 }
 
 /** A valid new story (its epic and project come from the route). */

@@ -5,7 +5,12 @@ import type { Conflict, NotFound, ValidationFailed } from "../../kernel/domain/e
 import { EpicDependencyId, type ProjectId, StoryDependencyId } from "../../kernel/domain/ids.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
-import { EpicDependency, StoryDependency } from "../domain/dependency.js"
+import {
+  EpicDependency,
+  type EpicDependencyCreation,
+  StoryDependency,
+  type StoryDependencyCreation,
+} from "../domain/dependency.js"
 import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
 import type { Epics } from "../ports/epics.js"
 import type { Projects } from "../ports/projects.js"
@@ -13,8 +18,8 @@ import type { Stories } from "../ports/stories.js"
 import {
   type EpicDependencyInput,
   type StoryDependencyInput,
-  parseEpicDependencyInput,
-  parseStoryDependencyInput,
+  epicDependencyInput,
+  storyDependencyInput,
 } from "../rules/dependency-input.js"
 import { checkNewEpicDependency, checkNewStoryDependency } from "../rules/graph.js"
 import { graphForChange } from "./project-graph.js"
@@ -35,12 +40,13 @@ export interface EdgeStore<Edge, Id> {
  * What differs between story edges and epic edges; the dependency use cases do the rest the
  * same way for both.
  */
-export interface EdgeKind<Input, Edge extends { readonly id: Id }, Id> {
+export interface EdgeKind<Creation, Input, Edge extends { readonly id: Id }, Id> {
   /** The audit log's entity type of the edge. */
   readonly entity_type: "story_dependency" | "epic_dependency"
   /** What a 404 names. */
   readonly noun: "Story dependency" | "Epic dependency"
-  readonly parse: (body: unknown) => Either.Either<Input, ValidationFailed | NotFound>
+  /** The ids of a decoded creation body, after the checks that need no stored rows. */
+  readonly parse: (creation: Creation) => Either.Either<Input, ValidationFailed | NotFound>
   readonly store: Effect.Effect<EdgeStore<Edge, Id>, never, EdgePorts>
   /**
    * Loads both ends (404 when either is unknown in the tenant), checks the edge against the
@@ -61,10 +67,15 @@ export interface EdgeKind<Input, Edge extends { readonly id: Id }, Id> {
 }
 
 /** `story_id` cannot be claimed until `depends_on_story_id` is verified. */
-export const storyEdges: EdgeKind<StoryDependencyInput, StoryDependency, StoryDependencyId> = {
+export const storyEdges: EdgeKind<
+  StoryDependencyCreation,
+  StoryDependencyInput,
+  StoryDependency,
+  StoryDependencyId
+> = {
   entity_type: "story_dependency",
   noun: "Story dependency",
-  parse: parseStoryDependencyInput,
+  parse: storyDependencyInput,
   store: StoryDependencies,
   plan: (actor, input) =>
     Effect.gen(function* () {
@@ -91,10 +102,15 @@ export const storyEdges: EdgeKind<StoryDependencyInput, StoryDependency, StoryDe
 }
 
 /** No story of `epic_id` is ready until every story of `depends_on_epic_id` is verified. */
-export const epicEdges: EdgeKind<EpicDependencyInput, EpicDependency, EpicDependencyId> = {
+export const epicEdges: EdgeKind<
+  EpicDependencyCreation,
+  EpicDependencyInput,
+  EpicDependency,
+  EpicDependencyId
+> = {
   entity_type: "epic_dependency",
   noun: "Epic dependency",
-  parse: parseEpicDependencyInput,
+  parse: epicDependencyInput,
   store: EpicDependencies,
   plan: (actor, input) =>
     Effect.gen(function* () {

@@ -35,16 +35,16 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
       return {
         /**
          * Stores the edge after the checks of workflow.md §4.3, in order: ids given (422), not
-         * the same node (422), both known in the tenant (404), same project, no cycle (the 422
+         * the same node (422), both uuids known in the tenant (404), same project, no cycle (the 422
          * names it in `context.cycle`), no cross-level deadlock, not a duplicate (409).
          */
-        addDependency: <Input, Edge extends { readonly id: Id }, Id extends string>(
-          kind: EdgeKind<Input, Edge, Id>,
+        addDependency: <Creation, Input, Edge extends { readonly id: Id }, Id extends string>(
+          kind: EdgeKind<Creation, Input, Edge, Id>,
           actor: Actor,
-          body: unknown,
+          creation: Creation,
         ) =>
           Effect.gen(function* () {
-            const input = yield* kind.parse(body)
+            const input = yield* kind.parse(creation)
             return yield* as(
               actor,
               "orchestrator",
@@ -61,8 +61,8 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
           }),
 
         /** Removes an edge (404 when the tenant has none of this kind with this id). */
-        removeDependency: <Input, Edge extends { readonly id: Id }, Id extends string>(
-          kind: EdgeKind<Input, Edge, Id>,
+        removeDependency: <Creation, Input, Edge extends { readonly id: Id }, Id extends string>(
+          kind: EdgeKind<Creation, Input, Edge, Id>,
           actor: Actor,
           id: Id,
         ) =>

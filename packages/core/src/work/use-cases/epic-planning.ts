@@ -7,13 +7,12 @@ import { EpicId, type ProjectId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
-import { Epic } from "../domain/epic.js"
+import { Epic, type EpicCreation, type EpicPatch } from "../domain/epic.js"
 import { Epics } from "../ports/epics.js"
 import type { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
-import { applyEpicChanges, epicListFilter, parseEpicChanges } from "../rules/epic-changes.js"
+import { applyEpicChanges, createdEpicFields, epicChanges, epicListFilter } from "../rules/epic-changes.js"
 import { epicCompletions, epicProgress } from "../rules/progress.js"
-import { parseEpicInput } from "../rules/work-input.js"
 import { epicById, projectById, tenantWork } from "./work-access.js"
 import { changed, created, duplicateNumber } from "./work-changes.js"
 
@@ -23,13 +22,13 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
     const as = yield* tenantWork<Projects | Epics | Stories | AuditLog | Outbox | Ids>()
 
     return {
-      createEpic: (actor: Actor, projectId: ProjectId, body: unknown) =>
+      createEpic: (actor: Actor, projectId: ProjectId, creation: EpicCreation) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
             const owner = yield* projectById(projectId)
-            const input = yield* parseEpicInput(body)
+            const input = createdEpicFields(creation)
             const at = yield* now
             const made = new Epic({
               id: yield* freshId(EpicId),
@@ -94,13 +93,13 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
         ),
 
       /** PATCH: title, description, phase, position and metadata; the number is kept. */
-      updateEpic: (actor: Actor, id: EpicId, body: unknown) =>
+      updateEpic: (actor: Actor, id: EpicId, patch: EpicPatch) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
             const current = yield* epicById(id)
-            const changes = yield* parseEpicChanges(body)
+            const changes = epicChanges(patch)
             const update = applyEpicChanges(current, changes, yield* now)
             if (update.changed.length === 0) return current
             yield* Effect.flatMap(Epics, (e) => e.update(update.epic))

@@ -10,7 +10,7 @@ import { ProjectId, type TenantId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
-import { Project } from "../domain/project.js"
+import { Project, type ProjectCreation, type ProjectPatch } from "../domain/project.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
@@ -18,11 +18,11 @@ import { projectProgress } from "../rules/progress.js"
 import {
   applyProjectChanges,
   archiveProject,
-  parseProjectChanges,
+  createdProjectFields,
+  projectChanges,
   projectListFilter,
   reactivates,
 } from "../rules/project-changes.js"
-import { parseProjectInput } from "../rules/work-input.js"
 import { projectById, tenantWork } from "./work-access.js"
 import { changed, created } from "./work-changes.js"
 
@@ -47,9 +47,9 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
     const as = yield* tenantWork<Tenants | Projects | Epics | Stories | AuditLog | Outbox | Ids>()
 
     return {
-      createProject: (actor: Actor, body: unknown) =>
+      createProject: (actor: Actor, creation: ProjectCreation) =>
         Effect.gen(function* () {
-          const input = yield* parseProjectInput(body)
+          const input = createdProjectFields(creation)
           return yield* as(
             actor,
             "orchestrator",
@@ -117,13 +117,13 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
        * PATCH: name, repo_url, description, tech_stack, status, mission and metadata; the slug is
        * kept. Bringing an archived project back counts against the project limit.
        */
-      updateProject: (actor: Actor, id: ProjectId, body: unknown) =>
+      updateProject: (actor: Actor, id: ProjectId, patch: ProjectPatch) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
             const current = yield* projectById(id)
-            const changes = yield* parseProjectChanges(body)
+            const changes = projectChanges(patch)
             if (reactivates(current, changes)) yield* checkProjectLimit(actor.tenant_id)
             const update = applyProjectChanges(current, changes, yield* now)
             if (update.changed.length === 0) return current

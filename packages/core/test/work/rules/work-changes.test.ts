@@ -2,17 +2,24 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { EpicId, ProjectId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
-import { Epic } from "../../../src/work/domain/epic.js"
-import { Project } from "../../../src/work/domain/project.js"
-import { applyEpicChanges, epicListFilter, parseEpicChanges } from "../../../src/work/rules/epic-changes.js"
+import { Epic, EpicPatch } from "../../../src/work/domain/epic.js"
+import { Project, ProjectPatch } from "../../../src/work/domain/project.js"
+import { applyEpicChanges, epicChanges, epicListFilter } from "../../../src/work/rules/epic-changes.js"
 import {
   applyProjectChanges,
   archiveProject,
-  parseProjectChanges,
+  projectChanges,
   projectListFilter,
   reactivates,
 } from "../../../src/work/rules/project-changes.js"
+import { decoded } from "../../fixtures/decoded.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
+
+/** A PATCH body as the contract decodes it, then read as changes. */
+const parseProjectChanges = (body: unknown) => Either.map(decoded(ProjectPatch)(body), projectChanges)
+
+/** An epic PATCH body as the contract decodes it, then read as changes. */
+const parseEpicChanges = (body: unknown) => Either.map(decoded(EpicPatch)(body), epicChanges)
 
 const before = Timestamp.make("2026-01-01T00:00:00.000000Z")
 const later = Timestamp.make("2026-01-02T00:00:00.000001Z")
@@ -102,9 +109,9 @@ describe("project PATCH", () => {
     })
   })
 
-  it("a body that is not an object changes nothing", () => {
-    expect(outcome(parseProjectChanges([1, 2]))).toEqual({ changes: {} })
-    expect(outcome(parseProjectChanges(null))).toEqual({ changes: {} })
+  it("a body that is not an object is refused as a whole", () => {
+    expect(outcome(parseProjectChanges([1, 2]))).toMatchObject({ refused: { status: 422 } })
+    expect(outcome(parseProjectChanges(null))).toMatchObject({ refused: { status: 422 } })
   })
 
   it("records only the fields that really change, and keeps the stored project when none do", () => {

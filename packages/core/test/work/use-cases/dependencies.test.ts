@@ -11,11 +11,13 @@ import {
 } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { EpicDependencyCreation, StoryDependencyCreation } from "../../../src/work/domain/dependency.js"
 import { epicEdges, storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { BulkCompletionRequest } from "../../../src/workflow/domain/bulk.js"
 import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
+import { withDecoded } from "../../fixtures/decoded.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { workUseCases } from "../../fixtures/work-use-cases.js"
@@ -106,7 +108,11 @@ describe("creating a story dependency", () => {
     Effect.gen(function* () {
       const { work, a1, a2, b1, x1 } = yield* board
       const attempt = (body: unknown) =>
-        failure(work.dependencies.addDependency(storyEdges, team.orchestrator, body))
+        failure(
+          withDecoded(StoryDependencyCreation)(body, (creation) =>
+            work.dependencies.addDependency(storyEdges, team.orchestrator, creation),
+          ),
+        )
       expect(yield* attempt({})).toEqual({
         status: 422,
         message: "Validation failed",
@@ -200,7 +206,11 @@ describe("creating an epic dependency", () => {
     Effect.gen(function* () {
       const { work, project, A, B, C, X } = yield* board
       const attempt = (body: unknown) =>
-        failure(work.dependencies.addDependency(epicEdges, team.orchestrator, body))
+        failure(
+          withDecoded(EpicDependencyCreation)(body, (creation) =>
+            work.dependencies.addDependency(epicEdges, team.orchestrator, creation),
+          ),
+        )
       expect(yield* attempt({ epic_id: A.id })).toEqual({
         status: 422,
         message: "Validation failed",

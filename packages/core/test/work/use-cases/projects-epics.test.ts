@@ -8,9 +8,12 @@ import { EpicId, ProjectId, type StoryId } from "../../../src/kernel/domain/ids.
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { aTenant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { EpicPatch } from "../../../src/work/domain/epic.js"
+import { ProjectPatch } from "../../../src/work/domain/project.js"
 import { Story } from "../../../src/work/domain/story.js"
 import { Epics } from "../../../src/work/ports/epics.js"
 import { Stories } from "../../../src/work/ports/stories.js"
+import { withDecoded } from "../../fixtures/decoded.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { workUseCases } from "../../fixtures/work-use-cases.js"
@@ -73,6 +76,12 @@ const settle = (
     }),
   )
 
+/** A project PATCH body decoded as the contract does, handed to `use`. */
+const patched = withDecoded(ProjectPatch)
+
+/** An epic PATCH body decoded as the contract does, handed to `use`. */
+const epicPatched = withDecoded(EpicPatch)
+
 describe("project use cases", () => {
   it.effect("PATCH changes the writable fields, keeps the slug and audits the difference", () =>
     Effect.gen(function* () {
@@ -80,14 +89,14 @@ describe("project use cases", () => {
       // An unknown status is refused (D26), not dropped.
       expect(
         (yield* Effect.flip(
-          work.projects.updateProject(team.orchestrator, project.id, { name: "X", status: "bogus" }),
+          patched({ name: "X", status: "bogus" }, (patch) =>
+            work.projects.updateProject(team.orchestrator, project.id, patch),
+          ),
         ))._tag,
       ).toBe("ValidationFailed")
-      const updated = yield* work.projects.updateProject(team.orchestrator, project.id, {
-        name: "Shop 2",
-        slug: "other",
-        mission: "  Sell  ",
-      })
+      const updated = yield* patched({ name: "Shop 2", slug: "other", mission: "  Sell  " }, (patch) =>
+        work.projects.updateProject(team.orchestrator, project.id, patch),
+      )
       expect(updated).toMatchObject({ name: "Shop 2", slug: "shop", mission: "Sell", status: "active" })
       expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(updated)
       const entries = yield* audit()
@@ -112,7 +121,11 @@ describe("project use cases", () => {
       const { work, project } = yield* board
       const before = yield* labels()
       expect(
-        yield* failure(work.projects.updateProject(team.orchestrator, project.id, { name: "", metadata: 3 })),
+        yield* failure(
+          patched({ name: "", metadata: 3 }, (patch) =>
+            work.projects.updateProject(team.orchestrator, project.id, patch),
+          ),
+        ),
       ).toEqual({
         status: 422,
         message: "Validation failed",
@@ -291,11 +304,9 @@ describe("epic use cases", () => {
   it.effect("PATCH keeps the number, audits the change, refuses bad fields", () =>
     Effect.gen(function* () {
       const { work, first } = yield* board
-      const updated = yield* work.epics.updateEpic(team.orchestrator, first.id, {
-        number: 9,
-        title: "Sign-in",
-        phase: "",
-      })
+      const updated = yield* epicPatched({ number: 9, title: "Sign-in", phase: "" }, (patch) =>
+        work.epics.updateEpic(team.orchestrator, first.id, patch),
+      )
       expect(updated).toMatchObject({ number: 1, title: "Sign-in", phase: null })
       const entries = yield* audit()
       expect(entries[entries.length - 1]).toMatchObject({
@@ -306,13 +317,17 @@ describe("epic use cases", () => {
         old_state: { title: "Accounts" },
         new_state: { title: "Sign-in" },
       })
-      expect(yield* failure(work.epics.updateEpic(team.orchestrator, first.id, { position: "top" }))).toEqual(
-        {
-          status: 422,
-          message: "Validation failed",
-          details: { position: ["must be greater than or equal to 0"] },
-        },
-      )
+      expect(
+        yield* failure(
+          epicPatched({ position: "top" }, (patch) =>
+            work.epics.updateEpic(team.orchestrator, first.id, patch),
+          ),
+        ),
+      ).toEqual({
+        status: 422,
+        message: "Validation failed",
+        details: { position: ["must be greater than or equal to 0"] },
+      })
       expect(yield* failure(work.epics.updateEpic(team.implementer, first.id, { title: "x" }))).toMatchObject(
         {
           status: 403,
