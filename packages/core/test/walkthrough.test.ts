@@ -3,6 +3,7 @@ import { Effect, Either } from "effect"
 import { AuditLog } from "../src/audit/ports/audit-log.js"
 import { Outbox } from "../src/events/ports/outbox.js"
 import { type LoopctlError, errorEnvelope } from "../src/kernel/domain/errors.js"
+import { decodeRequest } from "../src/kernel/domain/fields.js"
 import type { StoryId } from "../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../src/testing/memory/index.js"
@@ -11,6 +12,9 @@ import { Importer } from "../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../src/work/use-cases/project-planning.js"
 import { StoryPlanning } from "../src/work/use-cases/story-planning.js"
 import { WorkQueues } from "../src/work/use-cases/work-queues.js"
+import { ReportRequest } from "../src/workflow/domain/artifact-claim.js"
+import { BulkCompletionRequest } from "../src/workflow/domain/bulk.js"
+import { VerifyRequest } from "../src/workflow/domain/evidence.js"
 import { asImplementer, asVerifier } from "../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../src/workflow/use-cases/verification.js"
@@ -175,10 +179,9 @@ describe("one story from import to verified, with three different agents", () =>
       yield* asImplementer(team.implementer, "start")(lifecycle.start(s11))
       const before = yield* auditActions()
       const refused = yield* failure(
-        asImplementer(
-          team.reviewer,
-          "report",
-        )(lifecycle.report(s11, { artifact: { artifact_type: "test" } })),
+        Effect.flatMap(decodeRequest(ReportRequest)({ artifact: { artifact_type: "test" } }), (request) =>
+          asImplementer(team.reviewer, "report")(lifecycle.report(s11, request)),
+        ),
       )
       expect(refused).toMatchObject({ status: 422, details: { "artifact.path": ["can't be blank"] } })
       const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
@@ -237,7 +240,9 @@ describe("one story from import to verified, with three different agents", () =>
       const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
       expect(
         yield* failure(
-          asVerifier(team.orchestrator, "verify")(verification.verifyAll(story.epic_id, { summary: "x" })),
+          Effect.flatMap(decodeRequest(VerifyRequest)({ summary: "x" }), (request) =>
+            asVerifier(team.orchestrator, "verify")(verification.verifyAll(story.epic_id, request)),
+          ),
         ),
       ).toMatchObject({ status: 422, details: { review_type: ["can't be blank"] } })
       const result = yield* asVerifier(
@@ -251,12 +256,12 @@ describe("one story from import to verified, with three different agents", () =>
         reason: "Story not found",
       })
       expect(
-        yield* failure(asVerifier(team.unlinkedOrchestrator, "verify")(verification.verify(s11, {}))),
+        yield* failure(asVerifier(team.unlinkedOrchestrator, "verify")(verification.verify(s11, evidence))),
       ).toMatchObject({
         status: 400,
       })
       expect(
-        yield* failure(asVerifier(team.implementer, "verify")(verification.verify(s11, {}))),
+        yield* failure(asVerifier(team.implementer, "verify")(verification.verify(s11, evidence))),
       ).toMatchObject({
         status: 403,
         message: "This endpoint requires the orchestrator role",
@@ -281,9 +286,9 @@ describe("one story from import to verified, with three different agents", () =>
   )
 })
 
-import { parseBatch } from "../src/workflow/rules/bulk.js"
 const parseBatchOk = (stories: ReadonlyArray<unknown>) => {
-  const batch = parseBatch({ stories }, "stories")
+  const batch = decodeRequest(BulkCompletionRequest)({ stories })
   if (Either.isLeft(batch)) throw new Error("test batch must be valid")
-  return batch.right
+  return batch.right.stories
 }
+const evidence = { review_type: "team", summary: "checked" }

@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import * as Commands from "@loopctl/core"
 import { Agent } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -12,14 +12,7 @@ import { queryField, queryType } from "../contract/query-fields.js"
 const agentId = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /api/v1/agents/register`. */
-export const AgentRegistration = Schema.Struct({
-  name: requiredField("Unique in the tenant, 1..255 characters (required)", jsonType.string),
-  agent_type: requiredField(
-    "orchestrator or implementer (required)",
-    jsonType.oneOf("orchestrator", "implementer"),
-  ),
-  metadata: optionalField("Free-form object, at most 64KB", jsonType.object),
-}).annotations({ identifier: "AgentRegistration" })
+export const AgentRegistration = Commands.AgentRegistration.annotations({ identifier: "AgentRegistration" })
 
 /** `{agent:{…}}`. */
 export const AgentBody = Schema.Struct({ agent: Agent }).annotations({ identifier: "AgentBody" })

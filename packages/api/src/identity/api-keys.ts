@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import * as Commands from "@loopctl/core"
 import { IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -11,29 +11,10 @@ import { queryField, queryType } from "../contract/query-fields.js"
 const keyId = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /api/v1/api_keys`. */
-export const ApiKeyCreation = Schema.Struct({
-  name: requiredField("A name for the key (required)", jsonType.string),
-  role: requiredField(
-    "user, orchestrator or agent (required; superadmin keys cannot be created here)",
-    jsonType.oneOf("user", "orchestrator", "agent"),
-  ),
-  agent_id: optionalField(
-    "The registered agent an orchestrator or agent key acts as (orchestrator keys that verify need it)",
-    jsonType.uuid,
-  ),
-  expires_at: optionalField(
-    "When the key stops working (ISO-8601); unparseable means never",
-    jsonType.dateTime,
-  ),
-}).annotations({ identifier: "ApiKeyCreation" })
+export const ApiKeyCreation = Commands.ApiKeyCreation.annotations({ identifier: "ApiKeyCreation" })
 
 /** The body of `POST /api/v1/api_keys/:id/rotate`. */
-export const ApiKeyRotation = Schema.Struct({
-  grace_period_hours: optionalField(
-    "How long the old key keeps working: hours, default 24, at most 168",
-    jsonType.integer,
-  ),
-}).annotations({ identifier: "ApiKeyRotation" })
+export const ApiKeyRotation = Commands.ApiKeyRotation.annotations({ identifier: "ApiKeyRotation" })
 
 /** `{api_key:{…}}` of a new key: the only time its raw value is shown. */
 export const IssuedApiKeyBody = Schema.Struct({ api_key: IssuedApiKey }).annotations({

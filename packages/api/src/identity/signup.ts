@@ -1,9 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
+import * as Commands from "@loopctl/core"
 import { Schema } from "effect"
 import { publicEndpoint } from "../contract/access.js"
-import { jsonType, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
-import { payloadStruct } from "../contract/payload.js"
 import { ProvisionedTenantBody } from "./admin.js"
 
 /**
@@ -60,36 +59,8 @@ export const SignupOptions = Schema.Struct({
   publicKey: CreationOptions,
 }).annotations({ identifier: "SignupOptions" })
 
-/** The body of `POST /signup/complete`; the core checks every field (422 with `details`). */
-export const SignupCompletion = payloadStruct({
-  challenge_id: requiredField("The challenge_id from POST /signup/options (required)", jsonType.uuid),
-  name: requiredField("The tenant's name (required)", jsonType.string),
-  slug: requiredField(
-    "Unique, lowercase letters, digits and hyphens, 2..63 characters (required)",
-    jsonType.string,
-  ),
-  email: requiredField("Unique contact address (required)", jsonType.email),
-  authenticators: requiredField("1..5 authenticators, each answering the same challenge (required)", {
-    type: "array",
-    minItems: 1,
-    maxItems: 5,
-    items: {
-      type: "object",
-      required: ["response"],
-      properties: {
-        friendly_name: {
-          type: "string",
-          description: 'Up to 120 characters; default "Primary authenticator" / "Backup authenticator N"',
-        },
-        response: {
-          type: "object",
-          description:
-            "The registration response of navigator.credentials.create(), as JSON (id, rawId, type, response.clientDataJSON, response.attestationObject; binary values base64url)",
-        },
-      },
-    },
-  }),
-})
+/** The body of `POST /signup/complete`: every field is checked at once (422 with `details`). */
+export const SignupCompletion = Commands.SignupCompletion.annotations({ identifier: "SignupCompletion" })
 
 export class SignupGroup extends HttpApiGroup.make("signup")
   .add(

@@ -1,6 +1,6 @@
+import * as Commands from "@loopctl/core"
 import { AgentStatus, JsonObject, TenantId, TenantStatus, Timestamp, VerifiedStatus } from "@loopctl/core"
 import { Schema } from "effect"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 
 /** The wire shapes of tenants beyond the core's `Tenant`: the superadmin's views and the bodies. */
 
@@ -58,28 +58,8 @@ export const PlatformStatsView = Schema.Struct({
   active_agents: Count.annotations({ description: "Active agents seen in the last 24 hours" }),
 }).annotations({ identifier: "PlatformStats" })
 
-const settingsDescription =
-  "Tenant settings, shallow-merged into the stored ones (null stores null). Known keys are checked: " +
-  "rate_limit_requests_per_minute (1..100000), max_* (≥ 1), webhook_* (≥ 1), auto_reset_on_rejection and " +
-  "knowledge_auto_extract (booleans); unknown keys are kept as they are."
-
 /** The body of `POST /api/v1/admin/tenants` (D9): all three of name, slug and email are required. */
-export const TenantCreation = Schema.Struct({
-  name: requiredField("The tenant's name (required)", jsonType.string),
-  slug: requiredField(
-    "Globally unique: lowercase alphanumeric with hyphens, 2..63 characters (required)",
-    jsonType.string,
-  ),
-  email: requiredField("Contact address (required)", jsonType.email),
-  settings: optionalField("Initial settings (optional)", jsonType.object),
-}).annotations({ identifier: "TenantCreation", parseOptions: { errors: "all" } })
+export const TenantCreation = Commands.TenantCreation.annotations({ identifier: "TenantCreation" })
 
 /** The body of `PATCH /api/v1/tenants/me` and `PATCH /api/v1/admin/tenants/:id` — any writable field. */
-export const TenantPatch = Schema.Struct({
-  name: optionalField("New name", jsonType.string),
-  slug: optionalField("New slug (must not be taken)", jsonType.string),
-  email: optionalField("New contact address", jsonType.email),
-  settings: optionalField(settingsDescription, jsonType.object),
-  default_story_budget_millicents: optionalField("A positive integer, or null", jsonType.integer),
-  token_data_retention_days: optionalField("At least 30, or null", jsonType.integer),
-}).annotations({ identifier: "TenantPatch", parseOptions: { errors: "all" } })
+export const TenantPatch = Commands.TenantPatch.annotations({ identifier: "TenantPatch" })

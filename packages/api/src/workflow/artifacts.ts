@@ -1,23 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ArtifactReport } from "@loopctl/core"
+import { ArtifactClaimRequest, ArtifactReport } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { storyIdParam } from "./lifecycle.js"
 
 /** The body of `POST /stories/:id/artifacts`. */
-export const ArtifactBody = Schema.Struct({
-  artifact_type: requiredField(
-    "What was produced: migration, schema, test, route, commit_diff, … (required)",
-    jsonType.string,
-  ),
-  path: requiredField("Where it is (required)", jsonType.string),
-  exists: optionalField("Whether it exists (default true)", { type: "boolean" }),
-  details: optionalField("Free-form object (default {})", jsonType.object),
-}).annotations({ identifier: "ArtifactBody" })
+export const ArtifactBody = ArtifactClaimRequest.annotations({ identifier: "ArtifactBody" })
 
 /** `{artifact_report}`. */
 export const ArtifactReportBody = Schema.Struct({ artifact_report: ArtifactReport }).annotations({

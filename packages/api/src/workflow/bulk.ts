@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { BulkClaimRequest, BulkCompletionRequest, BulkRejectRequest, BulkVerifyRequest } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { optionalField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 
 /** The outcome of one item: success, or an error with its reason (and code when it has one). */
@@ -49,27 +49,17 @@ export const BulkItemsFailedBody = Schema.transform(
   description: "No item succeeded",
 })
 
-const list = (items: string) => optionalField(`${items} (required, 1..50 items)`, { type: "array" })
-
 /** `{story_ids:[…]}`. */
-export const BulkClaimBody = Schema.Struct({ story_ids: list("Story ids to claim") }).annotations({
-  identifier: "BulkClaimBody",
-})
+export const BulkClaimBody = BulkClaimRequest.annotations({ identifier: "BulkClaimBody" })
 
-/** `{stories:[{story_id, summary?, findings?, review_type?}]}`. */
-export const BulkVerifyBody = Schema.Struct({
-  stories: list("{story_id, summary?, findings?, review_type?, result?} items"),
-}).annotations({ identifier: "BulkVerifyBody" })
+/** `{stories:[{story_id, summary?, findings?, review_type?, result?}]}`. */
+export const BulkVerifyBody = BulkVerifyRequest.annotations({ identifier: "BulkVerifyBody" })
 
 /** `{stories:[{story_id, reason, findings?, review_type?}]}`. */
-export const BulkRejectBody = Schema.Struct({
-  stories: list("{story_id, reason, findings?, review_type?} items"),
-}).annotations({ identifier: "BulkRejectBody" })
+export const BulkRejectBody = BulkRejectRequest.annotations({ identifier: "BulkRejectBody" })
 
 /** `{stories:[{story_id, summary?, review_type?}]}`. */
-export const BulkMarkCompleteBody = Schema.Struct({
-  stories: list("{story_id, summary?, review_type?} items"),
-}).annotations({ identifier: "BulkMarkCompleteBody" })
+export const BulkMarkCompleteBody = BulkCompletionRequest.annotations({ identifier: "BulkMarkCompleteBody" })
 
 const orchestrator = requireRole(Access.exact("orchestrator"))
 

@@ -1,8 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { JsonObject, ReviewRecord, Story } from "@loopctl/core"
+import { ContractTerms, JsonObject, ReportRequest, ReviewRecord, ReviewRequest, Story } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 
 /** A story id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
@@ -25,37 +24,13 @@ export const StoryTransitionBody = Schema.Struct({
 }).annotations({ identifier: "StoryTransition" })
 
 /** The body of `POST /stories/:id/contract`. */
-export const ContractBody = Schema.Struct({
-  story_title: optionalField("The story's exact title (required for agent keys)", jsonType.string),
-  ac_count: optionalField(
-    "The story's number of acceptance criteria (required for agent keys)",
-    jsonType.integer,
-  ),
-  skip_contract_check: optionalField("Orchestrator keys only: true skips the title and count check", {
-    type: "boolean",
-  }),
-}).annotations({ identifier: "ContractBody" })
+export const ContractBody = ContractTerms.annotations({ identifier: "ContractBody" })
 
 /** The body of `POST /stories/:id/report`. */
-export const ReportBody = Schema.Struct({
-  artifact: optionalField(
-    "An artifact to record with the report: {artifact_type, path, exists?, details?}",
-    jsonType.object,
-  ),
-}).annotations({ identifier: "ReportBody" })
+export const ReportBody = ReportRequest.annotations({ identifier: "ReportBody" })
 
 /** The body of `POST /stories/:id/review-complete`. */
-export const ReviewCompletionBody = Schema.Struct({
-  review_type: requiredField(
-    "What kind of review, e.g. enhanced, team, adversarial (required)",
-    jsonType.string,
-  ),
-  findings_count: optionalField("Findings confirmed (default 0)", jsonType.integer),
-  fixes_count: optionalField("Findings fixed (default 0)", jsonType.integer),
-  disproved_count: optionalField("Findings disproved (default 0)", jsonType.integer),
-  summary: optionalField("What the review found", jsonType.string),
-  completed_at: optionalField("When the review completed (default now)", jsonType.dateTime),
-}).annotations({ identifier: "ReviewCompletionBody" })
+export const ReviewCompletionBody = ReviewRequest.annotations({ identifier: "ReviewCompletionBody" })
 
 /** `{review_record}`. */
 export const ReviewRecordBody = Schema.Struct({ review_record: ReviewRecord }).annotations({

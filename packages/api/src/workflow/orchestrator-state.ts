@@ -1,8 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { OrchestratorState, Rules } from "@loopctl/core"
+import { OrchestratorState, Rules, SaveRequest } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -12,18 +11,7 @@ import { queryField, queryType } from "../contract/query-fields.js"
 const projectId = HttpApiSchema.param("project_id", Schema.String)
 
 /** The body of `PUT /api/v1/orchestrator/state/:project_id`. */
-export const StateSave = Schema.Struct({
-  state_key: requiredField("The checkpoint slot, 1..255 characters (required), e.g. main", jsonType.string),
-  state_data: requiredField(
-    "The whole state, any JSON object; it replaces the stored one (required)",
-    jsonType.object,
-  ),
-  version: optionalField(
-    "The version last read: 0 (or absent) for a key's first save, else exactly the stored version (409 otherwise)",
-    jsonType.integer,
-  ),
-  expected_version: optionalField("Alias of version", jsonType.integer),
-}).annotations({ identifier: "StateSave" })
+export const StateSave = SaveRequest.annotations({ identifier: "StateSave" })
 
 /** `{state:{…}}`. */
 export const StateBody = Schema.Struct({ state: OrchestratorState }).annotations({ identifier: "StateBody" })

@@ -1,8 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Rules, UiTestRun } from "@loopctl/core"
+import { FindingRequest, RunCompletionRequest, RunStartRequest, UiTestRun } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -15,44 +14,13 @@ const runId = HttpApiSchema.param("id", Schema.String)
 const aliasRunId = HttpApiSchema.param("run_id", Schema.String)
 
 /** The body of a start: the README's `notes` and the original's `guide_reference`, both optional. */
-export const UiTestRunStart = Schema.Struct({
-  notes: optionalField("What this pass is about", jsonType.string),
-  guide_reference: optionalField("The test guide followed, 1..1000 characters", jsonType.string),
-}).annotations({ identifier: "UiTestRunStart" })
-
-const textOrTexts = { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] }
+export const UiTestRunStart = RunStartRequest.annotations({ identifier: "UiTestRunStart" })
 
 /** The body of a finding: the README's fields and the original's. */
-export const UiTestFindingBody = Schema.Struct({
-  severity: requiredField(
-    "blocker, bug or enhancement (README), or critical, high, medium or low (original) (required)",
-    jsonType.oneOf(...Rules.UiTestRun.severities),
-  ),
-  title: optionalField(
-    "Short description (required unless description is given), at most 500 characters",
-    jsonType.string,
-  ),
-  description: optionalField("What was seen (the original's field; stands in for title)", jsonType.string),
-  steps: optionalField("Reproduction steps", textOrTexts),
-  expected: optionalField("Expected behaviour", jsonType.string),
-  actual: optionalField("Actual behaviour", jsonType.string),
-  step: optionalField("The guide step it happened at", { oneOf: [{ type: "string" }, { type: "number" }] }),
-  type: optionalField("A kind of finding, free text", jsonType.string),
-  screenshot_path: optionalField(
-    "Where a screenshot was saved (counts toward screenshots_count)",
-    jsonType.string,
-  ),
-  console_errors: optionalField("Browser console errors", textOrTexts),
-}).annotations({ identifier: "UiTestFindingBody" })
+export const UiTestFindingBody = FindingRequest.annotations({ identifier: "UiTestFindingBody" })
 
 /** The body of a completion. */
-export const UiTestRunCompletion = Schema.Struct({
-  summary: requiredField("What the pass found (required)", jsonType.string),
-  status: optionalField(
-    "passed or failed; when absent, failed if a blocker or critical finding was recorded, else passed",
-    jsonType.oneOf("passed", "failed"),
-  ),
-}).annotations({ identifier: "UiTestRunCompletion" })
+export const UiTestRunCompletion = RunCompletionRequest.annotations({ identifier: "UiTestRunCompletion" })
 
 /** A run under both names clients use: the README's `data` and the original's `ui_test_run`. */
 export const UiTestRunBody = Schema.Struct({ ui_test_run: UiTestRun, data: UiTestRun }).annotations({

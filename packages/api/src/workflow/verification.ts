@@ -1,8 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Story, StoryId, VerificationResult } from "@loopctl/core"
+import {
+  BackfillRequest,
+  RejectRequest,
+  Story,
+  StoryId,
+  VerificationResult,
+  VerifyRequest,
+} from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -12,26 +18,13 @@ import { StoryTransitionBody, storyIdParam } from "./lifecycle.js"
 const epicIdParam = HttpApiSchema.param("id", Schema.String)
 
 /** The body of `POST /stories/:id/verify` and `POST /epics/:id/verify-all`. */
-export const VerifyBody = Schema.Struct({
-  review_type: requiredField("What kind of review backs this verification (required)", jsonType.string),
-  summary: requiredField("What was verified (required, not blank)", jsonType.string),
-  result: optionalField("pass (default) or partial", jsonType.oneOf("pass", "partial")),
-  findings: optionalField("Free-form findings object", jsonType.object),
-}).annotations({ identifier: "VerifyBody" })
+export const VerifyBody = VerifyRequest.annotations({ identifier: "VerifyBody" })
 
 /** The body of `POST /stories/:id/reject`. */
-export const RejectBody = Schema.Struct({
-  reason: requiredField("Why the story is rejected (required, not blank)", jsonType.string),
-  findings: optionalField("Free-form findings object", jsonType.object),
-  review_type: optionalField("What kind of review led to the rejection", jsonType.string),
-}).annotations({ identifier: "RejectBody" })
+export const RejectBody = RejectRequest.annotations({ identifier: "RejectBody" })
 
 /** The body of `POST /stories/:id/backfill`. */
-export const BackfillBody = Schema.Struct({
-  reason: requiredField("Why the work counts as done (required, at most 2000 bytes)", jsonType.string),
-  evidence_url: optionalField("An http(s) link to the evidence, without credentials", jsonType.string),
-  pr_number: optionalField("The pull request that did the work (a positive integer)", jsonType.integer),
-}).annotations({ identifier: "BackfillBody" })
+export const BackfillBody = BackfillRequest.annotations({ identifier: "BackfillBody" })
 
 /** `{story}`: a reject answers the story only. */
 export const StoryBody = Schema.Struct({ story: Story }).annotations({ identifier: "StoryBody" })

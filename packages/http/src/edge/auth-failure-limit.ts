@@ -1,6 +1,6 @@
-import { HttpApp, HttpServerResponse } from "@effect/platform"
-import { RateLimited, RateLimits, Rules } from "@loopctl/core"
-import { Clock, Context, Effect } from "effect"
+import { type RateLimited, type RateLimits, Rules } from "@loopctl/core"
+import { Context, type Effect } from "effect"
+import { admitOrRetryAfter } from "./rate-limiting.js"
 
 /**
  * Failed authentications are limited per client address: a key that is unknown, revoked or
@@ -31,19 +31,4 @@ export const countAuthFailure = (
   address: string,
   perMinute: number,
 ): Effect.Effect<void, RateLimited, RateLimits> =>
-  Effect.gen(function* () {
-    const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
-    const window = Rules.RateLimit.windowAt(nowSeconds, Rules.RateLimit.apiWindowSeconds)
-    const buckets = Rules.RateLimit.authFailureBuckets(address, perMinute)
-    const counts = yield* Effect.flatMap(RateLimits, (limits) => limits.hit(buckets, window.start))
-    const decision = Rules.RateLimit.decide(buckets, counts, window, nowSeconds)
-    if (decision.allowed) return
-    const retryAfter = String(decision.retry_after_seconds)
-    yield* HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", retryAfter)),
-    )
-    return yield* new RateLimited({
-      message: Rules.RateLimit.tooManyRequestsMessage(decision.retry_after_seconds),
-      retry_after_seconds: decision.retry_after_seconds,
-    })
-  })
+  admitOrRetryAfter(Rules.RateLimit.authFailureLimit(address, perMinute))

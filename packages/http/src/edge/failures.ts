@@ -1,5 +1,12 @@
 import { HttpApiError, HttpServerError, type HttpServerResponse } from "@effect/platform"
-import { BadRequest, type FieldErrors, NotFound, PayloadTooLarge, ValidationFailed } from "@loopctl/core"
+import {
+  BadRequest,
+  type FieldErrors,
+  NotFound,
+  PayloadTooLarge,
+  ValidationFailed,
+  fieldErrorsOf,
+} from "@loopctl/core"
 import { Cause, Effect, Option } from "effect"
 import { errorResponse, internalError, isLoopctlError } from "./error-response.js"
 import { RequestContext } from "./request-context.js"
@@ -10,16 +17,12 @@ import { RequestContext } from "./request-context.js"
  * Typed errors an endpoint declares (and that are not core errors) are left to the API's encoder.
  */
 
-/** Field-level details of a schema failure, in the changeset style: `{ field: ["message"] }`. */
-const fieldErrors = (issues: HttpApiError.HttpApiDecodeError["issues"]): FieldErrors => {
-  const details: Record<string, Array<string>> = {}
-  for (const issue of issues) {
-    const field = issue.path.length === 0 ? "body" : issue.path.map(String).join(".")
-    const message = issue._tag === "Missing" ? "can't be blank" : issue.message
-    details[field] = [...(details[field] ?? []), message]
-  }
-  return details
-}
+/**
+ * Field-level details of a schema failure, in the changeset style: `{ field: ["message"] }`. The
+ * message is the failing Schema's `message` annotation; a missing field "can't be blank" (see
+ * `fieldErrorsOf`, which the bodies read in a handler and the bulk items are refused by too).
+ */
+const fieldErrors = (issues: HttpApiError.HttpApiDecodeError["issues"]): FieldErrors => fieldErrorsOf(issues)
 
 /** Whether a body-reading failure was the size limit (the platform reports it as a decode error). */
 const isSizeLimit = (error: HttpServerError.RequestError): boolean =>

@@ -1,18 +1,21 @@
 import { HttpApp, HttpServerResponse } from "@effect/platform"
 import {
   type Authenticated,
-  RateLimited,
-  RateLimits,
+  type RateLimited,
+  type RateLimits,
   Rules,
   type Tenant,
+  admit,
+  countRequest,
   tenantSettings,
 } from "@loopctl/core"
-import { Clock, Effect, Option } from "effect"
+import { Effect, Option } from "effect"
 
 /**
  * Per-key and per-tenant rate limits of authenticated requests (platform.md §6, D14): fixed
  * windows aligned to the UTC minute, counted in the database through the `RateLimits` port so
- * every server process shares the counts. The rules (buckets, decision, message) are the core's.
+ * every server process shares the counts. The limits, the decision and the counting are the core's
+ * one rate limiter (`Rules.RateLimit`, `countRequest`/`admit`); this file only adds the headers.
  */
 
 /** What a request is counted against: its key and its tenant. */
@@ -38,33 +41,45 @@ const rateHeaders = (decision: Rules.RateLimit.RateDecision): Record<string, str
   ...(decision.allowed ? {} : { "retry-after": String(decision.retry_after_seconds) }),
 })
 
+/** Sets `headers` on whatever response the request ends with, so a later 403, 404 or 422 carries them too. */
+const onResponse = (headers: Readonly<Record<string, string>>) =>
+  HttpApp.appendPreResponseHandler((_request, response) =>
+    Effect.succeed(HttpServerResponse.setHeaders(response, headers)),
+  )
+
 /**
- * Counts one request of `authenticated` and decides. The `X-RateLimit-*` headers (and
- * `Retry-After` on a refusal) are attached to whatever response the request ends with, so a
- * later 403, 404 or 422 carries them too. A refusal fails with the core's `RateLimited` (429).
+ * Runs the core's rate limiter on `limit` for a limit that only shows itself when it refuses
+ * (signup, failed authentications): a refusal is the core's `RateLimited` (429) with `Retry-After`.
+ */
+export const admitOrRetryAfter = (
+  limit: Rules.RateLimit.RateLimit,
+): Effect.Effect<void, RateLimited, RateLimits> =>
+  Effect.asVoid(
+    Effect.tapError(admit(limit), (refused) =>
+      onResponse({ "retry-after": String(refused.retry_after_seconds) }),
+    ),
+  )
+
+/**
+ * Counts one request of `authenticated` against the API limit and decides. The `X-RateLimit-*`
+ * headers (and `Retry-After` on a refusal) are attached to whatever response the request ends
+ * with. A refusal fails with the core's `RateLimited` (429).
  */
 export const limitRequest = (authenticated: Authenticated): Effect.Effect<void, RateLimited, RateLimits> =>
   Option.match(countedAs(authenticated), {
     onNone: () => Effect.void,
     onSome: ({ keyId, tenant }) =>
       Effect.gen(function* () {
-        const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
-        const window = Rules.RateLimit.windowAt(nowSeconds, Rules.RateLimit.apiWindowSeconds)
-        const buckets = Rules.RateLimit.apiBuckets(
+        const limit = Rules.RateLimit.apiLimit(
           keyId,
           tenant.id,
           tenantSettings(tenant.settings).rate_limit_requests_per_minute,
         )
-        const counts = yield* Effect.flatMap(RateLimits, (limits) => limits.hit(buckets, window.start))
-        const decision = Rules.RateLimit.decide(buckets, counts, window, nowSeconds)
-        const headers = rateHeaders(decision)
-        yield* HttpApp.appendPreResponseHandler((_request, response) =>
-          Effect.succeed(HttpServerResponse.setHeaders(response, headers)),
-        )
-        if (!decision.allowed)
-          return yield* new RateLimited({
-            message: Rules.RateLimit.tooManyRequestsMessage(decision.retry_after_seconds),
-            retry_after_seconds: decision.retry_after_seconds,
-          })
+        const decision = yield* countRequest(limit)
+        yield* onResponse(rateHeaders(decision))
+        yield* Option.match(Rules.RateLimit.refusal(limit, decision), {
+          onNone: () => Effect.void,
+          onSome: Effect.fail,
+        })
       }),
   })

@@ -1,7 +1,15 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { BulkItemsFailed, LoopctlApi } from "@loopctl/api"
+import {
+  BulkClaimBody,
+  BulkItemsFailed,
+  BulkMarkCompleteBody,
+  BulkRejectBody,
+  BulkVerifyBody,
+  LoopctlApi,
+} from "@loopctl/api"
 import { type BulkOutcome, BulkWork } from "@loopctl/core"
 import { Effect } from "effect"
+import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
 
 /** The core's outcome on the wire: 200 with the results, or the 422 it decided, with them too. */
@@ -16,17 +24,25 @@ const answer = <E, R>(outcome: Effect.Effect<BulkOutcome, E, R>) =>
 export const BulkLive = HttpApiBuilder.group(LoopctlApi, "bulk", (handlers) =>
   Effect.map(BulkWork, (bulk) => {
     return handlers
-      .handle("claim", ({ payload }) =>
-        answer(Effect.flatMap(tenantActor, (actor) => bulk.claim(actor, payload))),
+      .handleRaw("claim", ({ request }) =>
+        Effect.flatMap(decodedBody(BulkClaimBody, request), (batch) =>
+          answer(Effect.flatMap(tenantActor, (actor) => bulk.claim(actor, batch))),
+        ),
       )
-      .handle("verify", ({ payload }) =>
-        answer(Effect.flatMap(tenantActor, (actor) => bulk.verify(actor, payload))),
+      .handleRaw("verify", ({ request }) =>
+        Effect.flatMap(decodedBody(BulkVerifyBody, request), (batch) =>
+          answer(Effect.flatMap(tenantActor, (actor) => bulk.verify(actor, batch))),
+        ),
       )
-      .handle("reject", ({ payload }) =>
-        answer(Effect.flatMap(tenantActor, (actor) => bulk.reject(actor, payload))),
+      .handleRaw("reject", ({ request }) =>
+        Effect.flatMap(decodedBody(BulkRejectBody, request), (batch) =>
+          answer(Effect.flatMap(tenantActor, (actor) => bulk.reject(actor, batch))),
+        ),
       )
-      .handle("markComplete", ({ payload }) =>
-        answer(Effect.flatMap(tenantActor, (actor) => bulk.markComplete(actor, payload))),
+      .handleRaw("markComplete", ({ request }) =>
+        Effect.flatMap(decodedBody(BulkMarkCompleteBody, request), (batch) =>
+          answer(Effect.flatMap(tenantActor, (actor) => bulk.markComplete(actor, batch))),
+        ),
       )
   }),
 )

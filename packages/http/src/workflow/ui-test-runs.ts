@@ -1,6 +1,15 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { type Actor, ProjectId, type UiTestRun, UiTestRunId, UiTesting } from "@loopctl/core"
+import {
+  type Actor,
+  type FindingRequest,
+  ProjectId,
+  type RunCompletionRequest,
+  type RunStartRequest,
+  type UiTestRun,
+  UiTestRunId,
+  UiTesting,
+} from "@loopctl/core"
 import { Effect, Option } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { tenantActor } from "../edge/tenant-scope.js"
@@ -21,7 +30,7 @@ const target = (rawRun: string, rawProject?: string) =>
 /** The handlers of the `uiTestRuns` group: the UiTesting use cases, under the README's paths and the original's. */
 export const UiTestRunsLive = HttpApiBuilder.group(LoopctlApi, "uiTestRuns", (handlers) =>
   Effect.map(UiTesting, (testing) => {
-    const start = (rawProject: string, payload: unknown) =>
+    const start = (rawProject: string, payload: RunStartRequest) =>
       Effect.gen(function* () {
         const actor = yield* tenantActor
         const project = yield* pathId(ProjectId, rawProject)
@@ -37,11 +46,11 @@ export const UiTestRunsLive = HttpApiBuilder.group(LoopctlApi, "uiTestRuns", (ha
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.show(actor, run, project), runBody),
       )
-    const addFinding = (payload: unknown, rawRun: string, rawProject?: string) =>
+    const addFinding = (payload: FindingRequest, rawRun: string, rawProject?: string) =>
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.addFinding(actor, run, payload, project), runBody),
       )
-    const complete = (payload: unknown, rawRun: string, rawProject?: string) =>
+    const complete = (payload: RunCompletionRequest, rawRun: string, rawProject?: string) =>
       Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
         Effect.map(testing.complete(actor, run, payload, project), runBody),
       )

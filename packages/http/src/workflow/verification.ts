@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/api"
+import { LoopctlApi, RejectBody, VerifyBody } from "@loopctl/api"
 import {
   EpicId,
   type Rules,
@@ -11,6 +11,7 @@ import {
 } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
+import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
 
 /** Runs a Verification use case under the verifier policy (orchestrator role, linked agent). */
@@ -23,16 +24,20 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
     const verification = yield* Verification
     const records = yield* StoryRecords
     return handlers
-      .handle("verify", ({ path, payload }) =>
-        asCaller(
-          "verify",
-          Effect.flatMap(pathId(StoryId, path.id), (id) => verification.verify(id, payload)),
+      .handleRaw("verify", ({ path, request }) =>
+        Effect.flatMap(decodedBody(VerifyBody, request), (evidence) =>
+          asCaller(
+            "verify",
+            Effect.flatMap(pathId(StoryId, path.id), (id) => verification.verify(id, evidence)),
+          ),
         ),
       )
-      .handle("reject", ({ path, payload }) =>
-        asCaller(
-          "reject",
-          Effect.flatMap(pathId(StoryId, path.id), (id) => verification.reject(id, payload)),
+      .handleRaw("reject", ({ path, request }) =>
+        Effect.flatMap(decodedBody(RejectBody, request), (rejection) =>
+          asCaller(
+            "reject",
+            Effect.flatMap(pathId(StoryId, path.id), (id) => verification.reject(id, rejection)),
+          ),
         ),
       )
       .handle("forceUnclaim", ({ path }) =>
@@ -44,10 +49,12 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
           Effect.flatMap(pathId(StoryId, path.id), (id) => verification.backfill(id, payload)),
         ),
       )
-      .handle("verifyAll", ({ path, payload }) =>
-        asCaller(
-          "verify",
-          Effect.flatMap(pathId(EpicId, path.id), (id) => verification.verifyAll(id, payload)),
+      .handleRaw("verifyAll", ({ path, request }) =>
+        Effect.flatMap(decodedBody(VerifyBody, request), (evidence) =>
+          asCaller(
+            "verify",
+            Effect.flatMap(pathId(EpicId, path.id), (id) => verification.verifyAll(id, evidence)),
+          ),
         ),
       )
       .handle("verifications", ({ path, urlParams }) =>

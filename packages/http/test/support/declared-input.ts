@@ -1,6 +1,6 @@
 import { HttpApi } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Option, Schema, SchemaAST } from "effect"
+import { JSONSchema, Option, Schema, SchemaAST } from "effect"
 
 /**
  * What each endpoint of the API says it accepts, read from its own schemas: the fields of its body
@@ -43,16 +43,62 @@ export interface DeclaredField {
   readonly type: Option.Option<JsonType>
 }
 
-/** The JSON type an AST node declares, looking through `optional`'s `| undefined`. */
+/** A JSON Schema as `JSONSchema` writes it: `X | null` is an `anyOf` with a `null` member. */
+interface GeneratedType extends JsonType {
+  readonly anyOf?: ReadonlyArray<GeneratedType> | undefined
+}
+
+const GeneratedTypeSchema: Schema.Schema<GeneratedType> = Schema.Struct({
+  type: Schema.optional(Schema.String),
+  format: Schema.optional(Schema.String),
+  enum: Schema.optional(Schema.Array(Schema.String)),
+  minimum: Schema.optional(Schema.Number),
+  maximum: Schema.optional(Schema.Number),
+  oneOf: Schema.optional(Schema.Array(Schema.suspend(() => JsonTypeSchema))),
+  items: Schema.optional(Schema.suspend(() => JsonTypeSchema)),
+  properties: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.suspend(() => JsonTypeSchema) }),
+  ),
+  anyOf: Schema.optional(Schema.Array(Schema.suspend(() => GeneratedTypeSchema))),
+})
+
+/** The type a field must have when it is given: `X | null` is `X` (null is leaving it out, or clearing it). */
+const givenType = (generated: GeneratedType): Option.Option<JsonType> => {
+  if (generated.anyOf === undefined) return Option.some(generated)
+  const members = generated.anyOf.filter((member) => member.type !== "null")
+  const only = members[0]
+  if (members.length === 1 && only !== undefined) return givenType(only)
+  return members.length === 0 ? Option.none() : Option.some({ oneOf: members })
+}
+
+/** The JSON Schema a typed schema generates for itself (the one the OpenAPI document shows). */
+const generatedType = (ast: SchemaAST.AST): Option.Option<JsonType> =>
+  Option.flatMap(
+    Schema.decodeUnknownOption(GeneratedTypeSchema)(
+      JSONSchema.fromAST(ast, { definitions: {}, topLevelReferenceStrategy: "skip" }),
+    ),
+    givenType,
+  )
+
+/**
+ * The JSON type an AST node declares: its `jsonSchema` annotation (documented `Schema.Unknown`
+ * fields, query parameters), looking through `optional`'s `| undefined`, else the JSON Schema
+ * its own type generates.
+ */
 const declaredType = (ast: SchemaAST.AST): Option.Option<JsonType> => {
-  const own = Option.flatMap(SchemaAST.getJSONSchemaAnnotation(ast), readJsonType)
+  // A refinement's own fragment (`{maxLength: 255}`) is no type; the schema's whole one is.
+  const own = Option.filter(
+    Option.flatMap(SchemaAST.getJSONSchemaAnnotation(ast), readJsonType),
+    (type) => type.type !== undefined || type.oneOf !== undefined,
+  )
   if (Option.isSome(own)) return own
   if (ast._tag === "Union") {
     const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
     const only = defined[0]
     if (defined.length === 1 && only !== undefined) return declaredType(only)
+    return generatedType(SchemaAST.Union.make(defined))
   }
-  return Option.none()
+  return ast._tag === "UnknownKeyword" ? Option.none() : generatedType(ast)
 }
 
 /** The fields a request schema declares (through refinements, transformations, unions). */

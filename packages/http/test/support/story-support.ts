@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { Rules, Verification, asVerifier } from "@loopctl/core"
+import { BulkCompletionRequest, Verification, asVerifier, decodeRequest } from "@loopctl/core"
 import { Effect, Either, Schema } from "effect"
 import { expectStatus, record, rows } from "./answers.js"
 import { type StaffedTenant, call, read } from "./identity-support.js"
@@ -63,10 +63,13 @@ export const newStory = (
 export const markVerified = (tenant: StaffedTenant, ...stories: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const orchestrator = yield* actorOf(tenant.orchestratorKey)
-    const batch = Rules.Bulk.parseBatch({ stories: stories.map((story_id) => ({ story_id })) }, "stories")
+    const batch = decodeRequest(BulkCompletionRequest)({ stories: stories.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
     const verification = yield* Verification
-    const done = yield* asVerifier(orchestrator, "mark-complete")(verification.markComplete(batch.right))
+    const done = yield* asVerifier(
+      orchestrator,
+      "mark-complete",
+    )(verification.markComplete(batch.right.stories))
     if (done.results.some((result) => result.status !== "success"))
       throw new Error(`mark-complete: ${JSON.stringify(done.results)}`)
   }).pipe(Effect.orDie)

@@ -7,16 +7,22 @@ import {
   Unauthorized,
   ValidationFailed,
 } from "../../kernel/domain/errors.js"
-import { AgentId, TenantId } from "../../kernel/domain/ids.js"
-import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
-import { BoundedMetadata } from "../../kernel/domain/metadata.js"
+import { type AgentId, TenantId } from "../../kernel/domain/ids.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
 import { type PageQuery, type PageRequest, readPageRequest } from "../../kernel/domain/page.js"
 import { QueryProblems, choiceParameter, flagParameter } from "../../kernel/domain/query-parameters.js"
-import { type Timestamp, parseTimestamp, timestampFromNanos } from "../../kernel/domain/timestamp.js"
+import { type Timestamp, timestampFromNanos } from "../../kernel/domain/timestamp.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import type { Role } from "../../work/domain/status.js"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
-import type { AgentActivity, AgentType } from "../domain/agent.js"
+import type { AgentRegistration as AgentRegistrationCommand } from "../domain/agent-commands.js"
+import { AgentActivity, AgentType } from "../domain/agent.js"
+import {
+  type ApiKeyCreation,
+  type ApiKeyRotation,
+  type CreatableRole,
+  defaultGraceHours,
+} from "../domain/api-key-commands.js"
 import { ApiKey } from "../domain/api-key.js"
 import type { Tenant } from "../domain/tenant.js"
 import { type AgentFilter, type AgentSort, AgentSortFields } from "../ports/agents.js"
@@ -119,20 +125,6 @@ export const requireSuperadmin = (caller: Caller): Either.Either<PlatformActor, 
 
 // --- API key creation (§3.3) --------------------------------------------------------------------
 
-/**
- * The problem of a field that must name one of `choices`: "can't be blank" when it names nothing
- * (the original's changeset message), else the allowed values (D26).
- */
-const choiceProblem = (value: unknown, choices: ReadonlyArray<string>): string =>
-  value === undefined || value === null || (typeof value === "string" && value.trim() === "")
-    ? "can't be blank"
-    : `must be one of: ${choices.join(", ")}`
-
-/** The roles a key may be created with through the API; superadmin keys never are. */
-export const CreatableRole = Schema.Literal("user", "orchestrator", "agent")
-export type CreatableRole = typeof CreatableRole.Type
-const isCreatableRole = Schema.is(CreatableRole)
-
 /** A valid request for a new key. */
 export interface ApiKeyRequest {
   readonly name: string
@@ -149,51 +141,30 @@ export interface KeyAllowance {
   readonly max_api_keys: number
 }
 
-const KEY_NAME_MAX = 255
-
 /**
- * The create rules in the spec's order: a superadmin role is 403 "Forbidden"; a tenant at its
- * key limit gets 422; then the body's fields (name required; role one of user, orchestrator,
- * agent — "can't be blank" when missing, the three when unknown; `expires_at`, when given, an ISO 8601 time after `at` — the
- * original read an unparseable one as "never", which D26 refuses; `agent_id` a uuid, and only on
- * orchestrator and agent keys). Whether the agent exists is the service's next question.
+ * The create rules in the spec's order, on a command whose fields have their shape already: a
+ * superadmin role is 403 "Forbidden"; a tenant at its key limit gets 422; then what needs more
+ * than the field itself (`agent_id` only on orchestrator and agent keys; `expires_at` after
+ * `at`), every such problem at once. Whether the agent exists is the service's next question.
  */
 export const checkApiKeyCreation = (
-  body: unknown,
+  command: ApiKeyCreation,
   allowance: KeyAllowance,
   at: Timestamp,
 ): Either.Either<ApiKeyRequest, Forbidden | ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  if (input.role === "superadmin") return Either.left(new Forbidden({ message: "Forbidden" }))
+  const { role } = command
+  if (role === "superadmin") return Either.left(new Forbidden({ message: "Forbidden" }))
   if (allowance.active_keys >= allowance.max_api_keys)
     return Either.left(
       new ValidationFailed({ message: `API key limit reached (max: ${allowance.max_api_keys})` }),
     )
   const problems = new FieldProblems()
-  const name = typeof input.name === "string" ? input.name : ""
-  if (name.trim() === "") problems.add("name", "can't be blank")
-  else if (name.length > KEY_NAME_MAX) problems.add("name", `should be at most ${KEY_NAME_MAX} character(s)`)
-  const role = isCreatableRole(input.role) ? input.role : null
-  if (role === null) problems.add("role", choiceProblem(input.role, CreatableRole.literals))
-  let agent_id: AgentId | null = null
-  if (input.agent_id !== undefined && input.agent_id !== null) {
-    if (typeof input.agent_id !== "string" || !isUuid(input.agent_id)) problems.add("agent_id", "is invalid")
-    else if (role === "user") problems.add("agent_id", "can only be set on orchestrator and agent keys")
-    else agent_id = AgentId.make(input.agent_id.toLowerCase())
-  }
-  const expires_at = expiryOf(input.expires_at, at, problems)
-  return problems.result(() => ({ name, role: role ?? "user", agent_id, expires_at }))
-}
-
-/** A key's `expires_at`: absent or null is never; otherwise a time with a zone, after `at`. */
-const expiryOf = (value: unknown, at: Timestamp, problems: FieldProblems): Timestamp | null => {
-  if (value === undefined || value === null) return null
-  const expiry = typeof value === "string" ? parseTimestamp(value.trim()) : undefined
-  if (expiry === undefined)
-    problems.add("expires_at", "must be an ISO 8601 time with Z or an offset, e.g. 2027-01-01T00:00:00Z")
-  else if (expiry <= at) problems.add("expires_at", "must be in the future")
-  else return expiry
-  return null
+  const agent_id = command.agent_id ?? null
+  if (agent_id !== null && role === "user")
+    problems.add("agent_id", "can only be set on orchestrator and agent keys")
+  const expires_at = command.expires_at ?? null
+  if (expires_at !== null && expires_at <= at) problems.add("expires_at", "must be in the future")
+  return problems.result(() => ({ name: command.name, role, agent_id, expires_at }))
 }
 
 /** `agent_id` names no agent of the caller's tenant. */
@@ -205,30 +176,8 @@ export const agentRoleTaken = () =>
 
 // --- rotation (§3.4) --------------------------------------------------------------------------
 
-export const DEFAULT_GRACE_HOURS = 24
-export const MAX_GRACE_HOURS = 168
-
-/**
- * `grace_period_hours`: absent or null means the default of 24; otherwise a whole number of
- * hours (a number or a string of digits) from 0 to 168. The original rounded, read leading
- * digits and clamped; D26 refuses such values with a 422 instead of quietly changing them.
- */
-export const graceHours = (value: unknown): Either.Either<number, ValidationFailed> => {
-  if (value === undefined || value === null) return Either.right(DEFAULT_GRACE_HOURS)
-  const read =
-    typeof value === "number"
-      ? value
-      : typeof value === "string" && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : Number.NaN
-  return Number.isInteger(read) && read >= 0 && read <= MAX_GRACE_HOURS
-    ? Either.right(read)
-    : Either.left(
-        ValidationFailed.ofFields({
-          grace_period_hours: [`must be a whole number of hours from 0 to ${MAX_GRACE_HOURS}`],
-        }),
-      )
-}
+/** The grace period a rotation asked for, in hours: 24 unless it says otherwise. */
+export const graceHours = (command: ApiKeyRotation): number => command.grace_period_hours ?? defaultGraceHours
 
 /**
  * Which keys may be rotated: not a revoked one (422), and not one that was rotated already
@@ -297,38 +246,14 @@ export const alreadyBound = (agent: AgentId) =>
     agent_id: agent,
   })
 
-/** A valid registration body. */
-export interface AgentRegistration {
-  readonly name: string
-  readonly agent_type: AgentType
-  readonly metadata: JsonObject
-}
-
-const agentTypes: ReadonlyArray<AgentType> = ["orchestrator", "implementer"]
-const agentActivities: ReadonlyArray<AgentActivity> = ["active", "idle", "deactivated"]
-const fitsMetadata = Schema.is(BoundedMetadata)
-
-/**
- * `{name, agent_type, metadata?}`: a name of 1..255 characters; a type of orchestrator or
- * implementer ("can't be blank" when missing, as in the original; an unknown one names the two,
- * D26); a metadata object of at most 64KB.
- */
-export const parseAgentRegistration = (body: unknown): Either.Either<AgentRegistration, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new FieldProblems()
-  const name = typeof input.name === "string" ? input.name.trim() : ""
-  if (name === "") problems.add("name", "can't be blank")
-  else if (name.length > 255) problems.add("name", "should be at most 255 character(s)")
-  const agent_type = agentTypes.find((type) => type === input.agent_type)
-  if (agent_type === undefined) problems.add("agent_type", choiceProblem(input.agent_type, agentTypes))
-  let metadata: JsonObject = {}
-  if (input.metadata !== undefined && input.metadata !== null) {
-    if (!isJsonObject(input.metadata)) problems.add("metadata", "must be a map")
-    else if (!fitsMetadata(input.metadata)) problems.add("metadata", "must be smaller than 64KB")
-    else metadata = input.metadata
-  }
-  return problems.result(() => ({ name, agent_type: agent_type ?? "implementer", metadata }))
-}
+/** A registration as stored: no metadata means an empty object. */
+export const agentRegistration = (
+  command: AgentRegistrationCommand,
+): { readonly name: string; readonly agent_type: AgentType; readonly metadata: JsonObject } => ({
+  name: command.name,
+  agent_type: command.agent_type,
+  metadata: command.metadata ?? {},
+})
 
 /** Another agent of the tenant has the name (the field key is the original's artefact). */
 export const agentNameTaken = () =>
@@ -341,8 +266,8 @@ export const agentListFilter = (query: {
   readonly sort_by?: unknown
 }): Either.Either<AgentFilter, BadRequest> => {
   const problems = new QueryProblems()
-  const agent_type = choiceParameter(query.agent_type, "agent_type", agentTypes, problems)
-  const status = choiceParameter(query.status, "status", agentActivities, problems)
+  const agent_type = choiceParameter(query.agent_type, "agent_type", AgentType.literals, problems)
+  const status = choiceParameter(query.status, "status", AgentActivity.literals, problems)
   const sort_by: AgentSort = choiceParameter(query.sort_by, "sort_by", AgentSortFields, problems) ?? "name"
   return problems.result(() => ({
     ...(agent_type === undefined ? {} : { agent_type }),

@@ -1,3 +1,5 @@
+import { Option } from "effect"
+import { RateLimited } from "../../kernel/domain/errors.js"
 import { type Caller, isPlatformActor } from "../domain/actor.js"
 
 /**
@@ -47,6 +49,17 @@ export const windowAt = (nowSeconds: number, lengthSeconds: number): RateWindow 
 export interface RateBucket {
   readonly bucket: string
   readonly limit: number
+}
+
+/**
+ * One limit a request is held to: the counters it counts in, the length of their window, and how
+ * its refusal reads. The API, signup and failed authentications are three such limits, decided
+ * by one rule ({@link decide}, {@link refusal}) and counted by one use case (`admit`).
+ */
+export interface RateLimit {
+  readonly buckets: ReadonlyArray<RateBucket>
+  readonly windowSeconds: number
+  readonly refusalMessage: (retryAfterSeconds: number) => string
 }
 
 /** The buckets of an authenticated request: its key first, then its tenant (3× the key limit). */
@@ -112,3 +125,35 @@ export const tooManySignupsMessage = "Too many registration attempts. Please try
 /** The README's 429 message. */
 export const tooManyRequestsMessage = (retryAfterSeconds: number): string =>
   `Too many requests. Retry after ${retryAfterSeconds} seconds.`
+
+/** The limit of an authenticated request (D14): per key per UTC minute, and per tenant. */
+export const apiLimit = (keyId: string, tenantId: string, perKeyLimit: number): RateLimit => ({
+  buckets: apiBuckets(keyId, tenantId, perKeyLimit),
+  windowSeconds: apiWindowSeconds,
+  refusalMessage: tooManyRequestsMessage,
+})
+
+/** The limit of signup attempts (D10): per client address per UTC hour. */
+export const signupLimit = (address: string): RateLimit => ({
+  buckets: signupBuckets(address),
+  windowSeconds: signupWindowSeconds,
+  refusalMessage: () => tooManySignupsMessage,
+})
+
+/** The limit of failed authentications: per client address per UTC minute. */
+export const authFailureLimit = (address: string, perMinute: number): RateLimit => ({
+  buckets: authFailureBuckets(address, perMinute),
+  windowSeconds: apiWindowSeconds,
+  refusalMessage: tooManyRequestsMessage,
+})
+
+/** The 429 of a decision that refused the request, if it did. */
+export const refusal = (limit: RateLimit, decision: RateDecision): Option.Option<RateLimited> =>
+  decision.allowed
+    ? Option.none()
+    : Option.some(
+        new RateLimited({
+          message: limit.refusalMessage(decision.retry_after_seconds),
+          retry_after_seconds: decision.retry_after_seconds,
+        }),
+      )

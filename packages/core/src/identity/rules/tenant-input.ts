@@ -1,83 +1,21 @@
-import { Either, Schema } from "effect"
+import { Either } from "effect"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
-import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
-import { Tenant, TenantEmail, TenantSettings, TenantSlug, type TenantStatus } from "../domain/tenant.js"
+import type { TenantCreation, TenantInput, TenantPatch } from "../domain/tenant-commands.js"
+import { Tenant, type TenantStatus } from "../domain/tenant.js"
 import type { TenantSettingMaxima } from "../ports/platform-limits.js"
 import type { TenantFilter } from "../ports/tenants.js"
 
 /**
- * What a tenant body may say: the creation body of the superadmin path (D9) and the PATCH of
- * `/tenants/me` and `/admin/tenants/:id` (platform.md §1.3), with the Rec's validation of the
- * settings loopctl reads.
+ * What becomes of a tenant command (the shapes and their limits are the domain's
+ * `tenant-commands.ts`): the platform's ceiling on the settings a tenant writes for itself, the
+ * merge of settings, and the audit of what really changed.
  */
-
-const NAME_MAX = 255
-const RETENTION_MAX_DAYS = 36_500
-const isSlug = Schema.is(TenantSlug)
-const isEmail = Schema.is(TenantEmail)
-const slugMessage = "must be lowercase alphanumeric with hyphens, starting and ending with alphanumeric"
-
-const isInteger = (value: unknown): value is number =>
-  typeof value === "number" && Number.isSafeInteger(value)
-
-const nameOf = (value: unknown, problems: FieldProblems): string => {
-  const name = typeof value === "string" ? value.trim() : ""
-  if (name === "") problems.add("name", "can't be blank")
-  else if (name.length > NAME_MAX) problems.add("name", `should be at most ${NAME_MAX} character(s)`)
-  return name
-}
-
-/** Slugs are compared lower-cased and trimmed, as signup does. */
-const slugOf = (value: unknown, problems: FieldProblems): string => {
-  const slug = typeof value === "string" ? value.trim().toLowerCase() : ""
-  if (slug === "") problems.add("slug", "can't be blank")
-  else if (slug.length < 2 || slug.length > 63)
-    problems.add("slug", "should be between 2 and 63 character(s)")
-  else if (!isSlug(slug)) problems.add("slug", slugMessage)
-  return slug
-}
-
-const emailOf = (value: unknown, problems: FieldProblems): string => {
-  const email = typeof value === "string" ? value.trim().toLowerCase() : ""
-  if (email === "") problems.add("email", "can't be blank")
-  else if (email.length > 320 || !isEmail(email)) problems.add("email", "must be a valid email address")
-  return email
-}
-
-const settingRules = TenantSettings.fields
-const atLeastOne = (key: string) => `${key} must be an integer of at least 1`
-
-/** The problem with one provided setting, if any. Null is always accepted (it "deletes" the key). */
-const settingProblem = (key: string, value: unknown): string | undefined => {
-  if (value === null) return undefined
-  switch (key) {
-    case "rate_limit_requests_per_minute":
-      return Schema.is(settingRules.rate_limit_requests_per_minute)(value)
-        ? undefined
-        : `${key} must be an integer between 1 and 100000`
-    case "webhook_max_consecutive_failures":
-    case "webhook_event_retention_days":
-      return isInteger(value) && value >= 1 ? undefined : atLeastOne(key)
-    case "auto_reset_on_rejection":
-    case "knowledge_auto_extract":
-    case "webhook_require_https":
-      return typeof value === "boolean" ? undefined : `${key} must be a boolean`
-    case "anomaly_high_multiplier":
-    case "anomaly_low_multiplier":
-    case "cost_anomaly_high_factor":
-    case "cost_anomaly_low_factor":
-      return Schema.is(settingRules.anomaly_high_multiplier)(value)
-        ? undefined
-        : `${key} must be a positive number`
-    default:
-      return key.startsWith("max_") && !(isInteger(value) && value >= 1) ? atLeastOne(key) : undefined
-  }
-}
 
 /**
  * A usable setting that is still above the platform's maximum for it, if it is one the maxima
@@ -94,53 +32,19 @@ export const maximumProblem = (
     : undefined
 }
 
-/**
- * Checks a settings patch: a JSON object whose known keys hold usable values, within `maxima`
- * when given. Unknown keys are kept as they are. Problems land in `details.settings`.
- */
-const settingsPatchOf = (
-  value: unknown,
-  problems: FieldProblems,
-  maxima?: TenantSettingMaxima,
-): JsonObject => {
-  if (!isJsonObject(value)) {
-    problems.add("settings", "is invalid")
-    return {}
-  }
-  for (const [key, setting] of Object.entries(value)) {
-    const problem =
-      settingProblem(key, setting) ??
-      (maxima === undefined ? undefined : maximumProblem(key, setting, maxima))
-    if (problem !== undefined) problems.add("settings", problem)
-  }
-  return value
-}
-
 /** Provided keys replace stored ones; the others stay (a shallow merge, platform.md §1.3). */
 export const mergeSettings = (current: JsonObject, patch: JsonObject): JsonObject => ({
   ...current,
   ...patch,
 })
 
-/** A valid new tenant (D9). */
-export interface TenantInput {
-  readonly name: string
-  readonly slug: string
-  readonly email: string
-  readonly settings: JsonObject
-}
-
-/** The creation body `{name, slug, email, settings?}`: the three are required (422 `details.<field>`). */
-export const parseTenantCreation = (body: unknown): Either.Either<TenantInput, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new FieldProblems()
-  const name = nameOf(input.name, problems)
-  const slug = slugOf(input.slug, problems)
-  const email = emailOf(input.email, problems)
-  const settings =
-    input.settings === undefined || input.settings === null ? {} : settingsPatchOf(input.settings, problems)
-  return problems.result(() => ({ name, slug, email, settings }))
-}
+/** A new tenant from its creation command: no settings means none. */
+export const tenantInput = (command: TenantCreation): TenantInput => ({
+  name: command.name,
+  slug: command.slug,
+  email: command.email,
+  settings: command.settings ?? {},
+})
 
 /** The writable fields of a tenant, each present only when the PATCH body names it. */
 export interface TenantChanges {
@@ -152,50 +56,26 @@ export interface TenantChanges {
   readonly token_data_retention_days?: number | null
 }
 
-const budgetOf = (value: unknown, problems: FieldProblems): number | null => {
-  if (value === null) return null
-  if (!isInteger(value)) problems.add("default_story_budget_millicents", "must be an integer")
-  else if (value <= 0) problems.add("default_story_budget_millicents", "must be greater than 0")
-  else return value
-  return null
-}
-
-const retentionOf = (value: unknown, problems: FieldProblems): number | null => {
-  if (value === null) return null
-  if (!isInteger(value)) problems.add("token_data_retention_days", "must be an integer")
-  else if (value < 30) problems.add("token_data_retention_days", "must be at least 30 days")
-  else if (value > RETENTION_MAX_DAYS)
-    problems.add("token_data_retention_days", `must be at most ${RETENTION_MAX_DAYS} days`)
-  else return value
-  return null
-}
-
 /**
- * The PATCH body of a tenant. Writable: name, slug, email, settings (a shallow merge onto
- * `current`), default_story_budget_millicents and token_data_retention_days. Any other field
- * (status, id, …) is ignored. Every problem is reported at once. A tenant changing itself passes
- * the platform's `maxima`; the superadmin passes none.
+ * What a PATCH changes: its fields as given, settings shallow-merged onto `current`'s. A tenant
+ * changing itself passes the platform's `maxima`, and a setting above one is refused (422 naming
+ * the setting and the maximum, every such problem at once); the superadmin passes none.
  */
-export const parseTenantUpdate = (
-  body: unknown,
+export const tenantChanges = (
+  patch: TenantPatch,
   current: Tenant,
   maxima?: TenantSettingMaxima,
 ): Either.Either<TenantChanges, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
   const problems = new FieldProblems()
-  const changes: {
-    -readonly [K in keyof TenantChanges]: TenantChanges[K]
-  } = {}
-  if ("name" in input) changes.name = nameOf(input.name, problems)
-  if ("slug" in input) changes.slug = slugOf(input.slug, problems)
-  if ("email" in input) changes.email = emailOf(input.email, problems)
-  if ("settings" in input)
-    changes.settings = mergeSettings(current.settings, settingsPatchOf(input.settings, problems, maxima))
-  if ("default_story_budget_millicents" in input)
-    changes.default_story_budget_millicents = budgetOf(input.default_story_budget_millicents, problems)
-  if ("token_data_retention_days" in input)
-    changes.token_data_retention_days = retentionOf(input.token_data_retention_days, problems)
-  return problems.result(() => changes)
+  const { settings, ...fields } = patch
+  if (settings !== undefined && maxima !== undefined)
+    for (const [key, value] of Object.entries(settings)) {
+      const problem = maximumProblem(key, value, maxima)
+      if (problem !== undefined) problems.add("settings", problem)
+    }
+  return problems.result(() =>
+    settings === undefined ? fields : { ...fields, settings: mergeSettings(current.settings, settings) },
+  )
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)

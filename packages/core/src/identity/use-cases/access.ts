@@ -11,8 +11,11 @@ import type { DuplicateKey } from "../../kernel/ports/storage-errors.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
 import { Actor, type Caller, PlatformActor } from "../domain/actor.js"
+import type { AgentRegistration } from "../domain/agent-commands.js"
 import { Agent } from "../domain/agent.js"
+import type { ApiKeyCreation, ApiKeyRotation } from "../domain/api-key-commands.js"
 import { ApiKey, type PublicApiKey, publicApiKey } from "../domain/api-key.js"
+import type { TenantCreation, TenantPatch } from "../domain/tenant-commands.js"
 import { Tenant, tenantSettings } from "../domain/tenant.js"
 import { Agents } from "../ports/agents.js"
 import { ApiKeys } from "../ports/api-keys.js"
@@ -23,6 +26,7 @@ import {
   agentDoesNotExist,
   agentListFilter,
   agentNameTaken,
+  agentRegistration,
   agentRoleTaken,
   alreadyBound,
   checkAgentRegistration,
@@ -35,7 +39,6 @@ import {
   impersonationTarget,
   invalidKey,
   isKeyUsable,
-  parseAgentRegistration,
   requireSuperadmin,
   resolveKey,
   rotatedKey,
@@ -49,9 +52,9 @@ import {
   applyTenantChanges,
   checkActivation,
   checkSuspension,
-  parseTenantCreation,
-  parseTenantUpdate,
+  tenantChanges,
   tenantFieldTaken,
+  tenantInput,
   tenantListFilter,
 } from "../rules/tenant-input.js"
 import {
@@ -293,11 +296,10 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * D9 (superadmin): a tenant from `{name, slug, email}` and its first key, a `user` key named
        * "default" — one transaction with both audit entries. A taken slug or email is 409.
        */
-      createTenant: (caller: Caller, body: unknown) =>
+      createTenant: (caller: Caller, command: TenantCreation) =>
         Effect.gen(function* () {
           const admin = yield* requireSuperadmin(caller)
-          const input = yield* parseTenantCreation(body)
-          return yield* provisionTenant(input, {
+          return yield* provisionTenant(tenantInput(command), {
             first: Effect.void,
             furnish: (tenant, key) =>
               recordChange(adminIn(admin, tenant.id), null, {
@@ -324,13 +326,13 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * PATCH /tenants/me (min user): the writable fields, settings merged, the rate limit and
        * project allowance no higher than the platform's maxima; audit `tenant/updated`.
        */
-      updateTenant: (actor: Actor, body: unknown) =>
+      updateTenant: (actor: Actor, patch: TenantPatch) =>
         as(
           actor,
           "user",
           Effect.gen(function* () {
             const current = yield* loadTenant(actor.tenant_id)
-            const changes = yield* parseTenantUpdate(body, current, maxima)
+            const changes = yield* tenantChanges(patch, current, maxima)
             const update = applyTenantChanges(current, changes, yield* now)
             if (update.changed.length === 0) return current
             yield* Effect.mapError(tenants.update(update.tenant), tenantFieldTaken)
@@ -372,9 +374,9 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         }).pipe(Effect.provide(ports)),
 
       /** PATCH /admin/tenants/:id: as PATCH /tenants/me (status is not writable); audit `tenant_updated`. */
-      updateTenantAsAdmin: (caller: Caller, id: TenantId, body: unknown) =>
+      updateTenantAsAdmin: (caller: Caller, id: TenantId, patch: TenantPatch) =>
         adminChange(caller, id, (current, at) =>
-          Effect.map(parseTenantUpdate(body, current), (changes) => ({
+          Effect.map(tenantChanges(patch, current), (changes) => ({
             ...applyTenantChanges(current, changes, at),
             action: "tenant_updated",
           })),
@@ -411,7 +413,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * another tenant or of no agent is 422 `details.agent_id`, and a second active key of one
        * agent and role is 422 `details.tenant_id`. The raw key is in the answer and nowhere else.
        */
-      createApiKey: (actor: Actor, body: unknown) =>
+      createApiKey: (actor: Actor, command: ApiKeyCreation) =>
         as(
           actor,
           "user",
@@ -419,7 +421,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             const tenant = yield* loadTenant(actor.tenant_id)
             const at = yield* now
             const request = yield* checkApiKeyCreation(
-              body,
+              command,
               {
                 active_keys: yield* apiKeys.countActive(at),
                 max_api_keys: tenantSettings(tenant.settings).max_api_keys,
@@ -465,7 +467,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * rotated once (then its successor is), and rotating a successor ends the grace of the key
        * before it, so a key and its rotations are never more than two live keys.
        */
-      rotateApiKey: (actor: Actor, id: ApiKeyId, body: unknown) =>
+      rotateApiKey: (actor: Actor, id: ApiKeyId, command: ApiKeyRotation = {}) =>
         as(
           actor,
           "user",
@@ -475,9 +477,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             const current = yield* Effect.flatMap(apiKeys.findForUpdate(id), orElse(notFound))
             yield* checkRotatable(current)
             const at = yield* now
-            const grace = yield* graceHours(
-              typeof body === "object" && body !== null ? Reflect.get(body, "grace_period_hours") : undefined,
-            )
+            const grace = graceHours(command)
             const old = rotatedKey(current, at, grace)
             yield* Effect.catchAll(apiKeys.update(old), keyRefused)
             const minted = yield* mintKey(actor.tenant_id, current, null, at)
@@ -516,10 +516,10 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * with the `agent/registered` audit entry and the `agent.registered` event. A key that is
        * bound already is 409; a taken name is 422 and leaves the key unbound.
        */
-      registerAgent: (actor: Actor, body: unknown) =>
+      registerAgent: (actor: Actor, command: AgentRegistration) =>
         Effect.gen(function* () {
           yield* checkAgentRegistration(actor)
-          const input = yield* parseAgentRegistration(body)
+          const input = agentRegistration(command)
           return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {

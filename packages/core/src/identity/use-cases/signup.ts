@@ -1,7 +1,7 @@
-import { Clock, Effect, Either, Encoding, Option } from "effect"
+import { Effect, Either, Encoding, Option } from "effect"
 import { AuditEntry } from "../../audit/domain/audit-entry.js"
 import { AuditLog } from "../../audit/ports/audit-log.js"
-import { type Conflict, RateLimited, ValidationFailed } from "../../kernel/domain/errors.js"
+import { type Conflict, type RateLimited, ValidationFailed } from "../../kernel/domain/errors.js"
 import { AuditEntryId, type TenantId } from "../../kernel/domain/ids.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import { now } from "../../kernel/domain/timestamp.js"
@@ -13,6 +13,7 @@ import {
   RootAuthenticatorId,
   type VerifiedAuthenticator,
 } from "../domain/root-authenticator.js"
+import type { SignupCompletion } from "../domain/signup-commands.js"
 import type { ApiKeys } from "../ports/api-keys.js"
 import { RateLimits } from "../ports/rate-limits.js"
 import { RootAuthenticators } from "../ports/root-authenticators.js"
@@ -20,22 +21,17 @@ import { Secrets } from "../ports/secrets.js"
 import { SignupChallenge, SignupChallenges } from "../ports/signup-challenges.js"
 import type { Tenants } from "../ports/tenants.js"
 import { secondsAfter } from "../rules/access.js"
-import {
-  decide,
-  signupBuckets,
-  signupWindowSeconds,
-  tooManySignupsMessage,
-  windowAt,
-} from "../rules/rate-limit.js"
+import { signupLimit } from "../rules/rate-limit.js"
 import {
   authenticatorTaken,
   challengeLifetimeSeconds,
   checkDistinct,
   fingerprintOf,
-  parseSignup,
+  signupRequest,
   unknownChallenge,
 } from "../rules/signup-input.js"
 import { type ProvisionedTenant, keyAudit } from "./access-results.js"
+import { admit } from "./rate-limiter.js"
 import { provisionTenant } from "./tenant-provisioning.js"
 
 /**
@@ -116,18 +112,7 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
        * fails with 429 and the seconds until the next hour.
        */
       admit: (address: string): Effect.Effect<void, RateLimited> =>
-        Effect.gen(function* () {
-          const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
-          const window = windowAt(nowSeconds, signupWindowSeconds)
-          const buckets = signupBuckets(address)
-          const counts = yield* rateLimits.hit(buckets, window.start)
-          const decision = decide(buckets, counts, window, nowSeconds)
-          if (!decision.allowed)
-            return yield* new RateLimited({
-              message: tooManySignupsMessage,
-              retry_after_seconds: decision.retry_after_seconds,
-            })
-        }),
+        Effect.asVoid(Effect.provideService(admit(signupLimit(address)), RateLimits, rateLimits)),
 
       /**
        * Stores a fresh registration challenge (made by the WebAuthn library at the edge) for 15
@@ -146,7 +131,7 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
         }).pipe(Effect.provide(ports)),
 
       /**
-       * Completes a signup: checks the body (422 with details), finds its challenge (422 when
+       * Completes a signup: takes a command whose fields the contract checked, finds its challenge (422 when
        * unknown, expired or used), has `verify` check every authenticator's response against it
        * (422 naming what failed), then in one transaction consumes the challenge and stores the
        * active tenant, its authenticators, its "default" user key and the audit entries
@@ -155,11 +140,11 @@ export class Signup extends Effect.Service<Signup>()("@loopctl/core/Signup", {
        * challenge stays usable.
        */
       complete: (
-        body: unknown,
+        command: SignupCompletion,
         verify: VerifyRegistration,
       ): Effect.Effect<ProvisionedTenant, ValidationFailed | Conflict> =>
         Effect.gen(function* () {
-          const request = yield* parseSignup(body)
+          const request = signupRequest(command)
           const at = yield* now
           const challenge = yield* Effect.flatMap(challenges.find(request.challenge_id, at), (found) =>
             Option.match(found, { onNone: () => Effect.fail(unknownChallenge()), onSome: Effect.succeed }),

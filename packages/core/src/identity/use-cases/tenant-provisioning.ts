@@ -6,11 +6,12 @@ import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
 import { ApiKey } from "../domain/api-key.js"
+import type { TenantInput } from "../domain/tenant-commands.js"
 import { Tenant } from "../domain/tenant.js"
 import { ApiKeys } from "../ports/api-keys.js"
 import { Secrets, keyPrefixOf } from "../ports/secrets.js"
 import { Tenants } from "../ports/tenants.js"
-import { type TenantInput, tenantTaken } from "../rules/tenant-input.js"
+import { tenantTaken } from "../rules/tenant-input.js"
 import { type ProvisionedTenant, issued } from "./access-results.js"
 
 /**

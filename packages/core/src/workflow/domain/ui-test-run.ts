@@ -1,4 +1,11 @@
 import { Schema } from "effect"
+import {
+  BoundedText,
+  isBlank,
+  optionalUnless,
+  optionalUnlessBlank,
+  refusing,
+} from "../../kernel/domain/fields.js"
 import { AgentId, ProjectId, TenantId, UiTestRunId } from "../../kernel/domain/ids.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
@@ -105,3 +112,100 @@ export class UiTestRun extends Schema.Class<UiTestRun>("UiTestRun")({
   inserted_at: Timestamp,
   updated_at: Timestamp,
 }) {}
+
+// ---------------------------------------------------------------------------------------------
+// What clients send: the README's fields and the original's, both accepted. Blank optional text
+// reads as not given; every problem is reported at once as `details.<field>` of a 422.
+// ---------------------------------------------------------------------------------------------
+
+/** The longest guide reference, finding title or type. */
+export const guideReferenceMax = 1000
+export const findingTitleMax = 500
+/** The longest free text of a run, a finding or a summary. */
+export const runTextMax = 50_000
+
+const text = (max: number, description: string) =>
+  optionalUnlessBlank(BoundedText(max), { type: "string", description })
+
+/** The body of a start: the README's `notes` and the original's `guide_reference`, both optional. */
+export const RunStartRequest = Schema.Struct({
+  notes: text(runTextMax, "What this pass is about"),
+  guide_reference: text(guideReferenceMax, "The test guide followed, 1..1000 characters"),
+}).annotations({ parseOptions: { errors: "all" } })
+export type RunStartRequest = typeof RunStartRequest.Type
+
+/** Every severity either vocabulary uses: the README's first, then the original's. */
+export const severities = UiTestSeverity.literals
+
+/** A severity: required, in either vocabulary. */
+const Severity = UiTestSeverity.annotations({
+  message: (issue) => ({
+    message: isBlank(issue.actual) ? "can't be blank" : `must be one of: ${severities.join(", ")}`,
+    override: true,
+  }),
+  description: "blocker, bug or enhancement (README), or critical, high, medium or low (original)",
+})
+
+const TextOrTexts = Schema.Union(Schema.String, Schema.Array(Schema.String)).annotations({
+  message: () => ({ message: "must be a string or a list of strings", override: true }),
+})
+const textOrTexts = (description: string) =>
+  optionalUnless(TextOrTexts, (input) => input === undefined || input === null, {
+    description,
+    oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+  })
+
+/**
+ * A finding. `severity` is required; the finding must say what was seen, in a `title` (README)
+ * or a `description` (original). Keys the finding does not know are dropped.
+ */
+export const FindingRequest = Schema.Struct({
+  severity: Severity,
+  title: text(
+    findingTitleMax,
+    "Short description (required unless description is given), at most 500 characters",
+  ),
+  description: text(runTextMax, "What was seen (the original's field; stands in for title)"),
+  steps: textOrTexts("Reproduction steps"),
+  expected: text(runTextMax, "Expected behaviour"),
+  actual: text(runTextMax, "Actual behaviour"),
+  step: optionalUnless(
+    refusing(Schema.Union(Schema.String, Schema.Number), "is invalid"),
+    (input) => input === undefined || input === null,
+    { description: "The guide step it happened at", oneOf: [{ type: "string" }, { type: "number" }] },
+  ),
+  type: text(findingTitleMax, "A kind of finding, free text"),
+  screenshot_path: text(runTextMax, "Where a screenshot was saved (counts toward screenshots_count)"),
+  console_errors: textOrTexts("Browser console errors"),
+})
+  .annotations({ parseOptions: { errors: "all" } })
+  .pipe(
+    Schema.filter(
+      (finding) =>
+        (finding.title ?? null) !== null ||
+        (finding.description ?? null) !== null || { path: ["title"], message: "can't be blank" },
+    ),
+  )
+export type FindingRequest = typeof FindingRequest.Type
+
+/** The summary of a completion: required text. */
+const Summary = Schema.String.annotations({
+  message: (issue) => ({ message: isBlank(issue.actual) ? "can't be blank" : "is invalid", override: true }),
+}).pipe(
+  Schema.filter((summary) => summary.trim() !== "", { message: () => "can't be blank" }),
+  Schema.filter((summary) => [...summary].length <= runTextMax, {
+    message: () => `should be at most ${runTextMax} character(s)`,
+  }),
+)
+
+/** The body of a completion: a summary, and the outcome when the caller states one. */
+export const RunCompletionRequest = Schema.Struct({
+  summary: Summary.annotations({ description: "What the pass found" }),
+  status: optionalUnlessBlank(refusing(UiTestOutcome, "must be one of: passed, failed"), {
+    type: "string",
+    enum: ["passed", "failed"],
+    description:
+      "passed or failed; when absent, failed if a blocker or critical finding was recorded, else passed",
+  }),
+}).annotations({ parseOptions: { errors: "all" } })
+export type RunCompletionRequest = typeof RunCompletionRequest.Type

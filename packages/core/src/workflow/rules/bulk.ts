@@ -1,34 +1,14 @@
-import { Either, Schema } from "effect"
-import { ValidationFailed } from "../../kernel/domain/errors.js"
-import { StoryId } from "../../kernel/domain/ids.js"
-
-/** The most stories one bulk request may name. */
-export const maxBatchSize = 50
-
-/** A batch that passed the size rules; the brand makes callers validate before acting. */
-export type Batch<A> = ReadonlyArray<A> & { readonly __batch: unique symbol }
-
-const isBatch = <A>(items: ReadonlyArray<A>): items is Batch<A> =>
-  items.length > 0 && items.length <= maxBatchSize
+import type { RefusedItem } from "../domain/bulk.js"
 
 /**
- * Checks the list under `key` (`story_ids` or `stories`): present and an array, then 1..50
- * items. Runs before any other check of a bulk endpoint, the agent-link check included.
+ * The items of a bulk request as decoded (1..50 of them, see domain/bulk.ts): each one read, or
+ * refused as it was read.
  */
-export const parseBatch = (
-  body: unknown,
-  key: "story_ids" | "stories",
-): Either.Either<Batch<unknown>, ValidationFailed> => {
-  const list =
-    typeof body === "object" && body !== null && !Array.isArray(body) ? Reflect.get(body, key) : undefined
-  const fail = (message: string) =>
-    Either.left(new ValidationFailed({ message, details: { [key]: [message] } }))
-  if (!Array.isArray(list)) return fail(`${key} is required and must be an array`)
-  const items: ReadonlyArray<unknown> = list
-  if (items.length === 0) return fail(`${key} must not be empty`)
-  if (!isBatch(items)) return fail(`Maximum batch size is ${maxBatchSize} stories`)
-  return Either.right(items)
-}
+export type Batch<A> = ReadonlyArray<A | RefusedItem>
+
+/** Whether an item was refused as it was read. */
+export const isRefused = <A>(item: A | RefusedItem): item is RefusedItem =>
+  typeof item === "object" && item !== null && "_tag" in item && item._tag === "RefusedItem"
 
 /** The outcome of one item of a bulk request; a refusal says why, and its code when it has one. */
 export type BulkItemResult =
@@ -47,16 +27,6 @@ export const sortBulkResults = (results: ReadonlyArray<BulkItemResult>): Readonl
 /** 200 when at least one item succeeded, 422 when all failed. */
 export const bulkHttpStatus = (results: ReadonlyArray<BulkItemResult>): 200 | 422 =>
   results.some((r) => r.status === "success") ? 200 : 422
-
-const decodeStoryId = Schema.decodeUnknownOption(StoryId)
-
-/** The story id an item names (`story_id` in an object, or the item itself), if it is a UUID. */
-export const itemStoryId = (item: unknown): { readonly raw: string; readonly id: StoryId | undefined } => {
-  const raw = typeof item === "object" && item !== null ? Reflect.get(item, "story_id") : item
-  const text = typeof raw === "string" ? raw : String(raw)
-  const id = decodeStoryId(text)
-  return { raw: text, id: id._tag === "Some" ? id.value : undefined }
-}
 
 /** The state each bulk action needs, named in an item's refusal. */
 const requiredStatus: Readonly<Record<string, string>> = {
@@ -93,21 +63,12 @@ export const itemRefusal = (
   return refused(error.message, error.code)
 }
 
-/** Defaults of a bulk verify item, which may leave its evidence out. */
+/** Defaults of a bulk verify item, which may leave its evidence out (or blank). */
 export const bulkVerifyDefaults = { summary: "Verified via bulk operation", review_type: "bulk_verify" }
 
 /** Defaults of a bulk reject item. */
 export const bulkRejectDefaults = { review_type: "bulk_reject" }
 
-const blank = (value: unknown) => typeof value !== "string" || value.trim() === ""
-
-/** A bulk item with its missing (or blank) fields filled from `defaults`. */
-export const withDefaults = (
-  item: unknown,
-  defaults: Readonly<Record<string, string>>,
-): Readonly<Record<string, unknown>> => {
-  const input: Record<string, unknown> =
-    typeof item === "object" && item !== null && !Array.isArray(item) ? { ...item } : {}
-  for (const [key, value] of Object.entries(defaults)) if (blank(input[key])) input[key] = value
-  return input
-}
+/** `text`, or `fallback` when it is missing or blank. */
+export const orDefault = (text: string | null | undefined, fallback: string): string =>
+  text === undefined || text === null || text.trim() === "" ? fallback : text

@@ -1,19 +1,8 @@
-import { Either, Schema } from "effect"
+import { Either } from "effect"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
 import type { Role } from "../../work/domain/status.js"
 import type { Story } from "../../work/domain/story.js"
-
-/**
- * The terms an implementer accepts before claiming: the story's exact title and its number of
- * acceptance criteria, proof that it read the story it is about to take. Values stay `unknown`
- * because a wrong type (`"2"` for 2) is a mismatch to report, not a malformed request.
- */
-export const ContractTerms = Schema.Struct({
-  story_title: Schema.optional(Schema.Unknown),
-  ac_count: Schema.optional(Schema.Unknown),
-  skip_contract_check: Schema.optional(Schema.Unknown),
-})
-export type ContractTerms = typeof ContractTerms.Type
+import type { ContractTerms } from "../domain/contract-terms.js"
 
 /**
  * Whether the title and count must be checked. Agents are always checked. An orchestrator
@@ -29,18 +18,14 @@ export const contractCheckApplies = (role: Role, terms: ContractTerms): boolean 
 const describe = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value))
 
 /**
- * Checks the terms against the story: the title must match exactly, the count numerically. A
- * `skip_contract_check` that is not a boolean is refused (D26) rather than read as "no". When the
- * title does not match, a wrong count is named beside it, so one answer says all that is wrong.
+ * Checks the terms against the story: the title must match exactly, the count numerically. When
+ * the title does not match, a wrong count is named beside it, so one answer says all that is wrong.
  */
 export const checkContract = (
   story: Story,
   terms: ContractTerms,
   role: Role,
 ): Either.Either<void, ValidationFailed> => {
-  const skip = terms.skip_contract_check
-  if (skip !== undefined && skip !== null && typeof skip !== "boolean")
-    return Either.left(ValidationFailed.ofFields({ skip_contract_check: ["must be true or false"] }))
   if (!contractCheckApplies(role, terms)) return Either.void
   const expected = story.acceptance_criteria.length
   const countMatches = typeof terms.ac_count === "number" && terms.ac_count === expected

@@ -6,8 +6,9 @@ import type { JsonObject } from "../../kernel/domain/json.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import type { VerificationOutcome } from "../../work/domain/status.js"
 import { Story } from "../../work/domain/story.js"
+import type { ContractTerms } from "../domain/contract-terms.js"
 import { type BackfillClaim, backfillRecord, backfillRefusal } from "./backfill.js"
-import { type ContractTerms, checkContract } from "./contract.js"
+import { checkContract } from "./contract.js"
 import { isHeldByAgent, isImplementer, withClaimant } from "./custody.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
 import { type GateFailure, type StoryAction, authorize } from "./gates.js"
@@ -550,8 +551,8 @@ const backfill = (
           verified_status: "verified",
           source: "pre_loopctl",
           reason: claim.reason,
-          evidence_url: claim.evidence_url,
-          pr_number: claim.pr_number,
+          evidence_url: claim.evidence_url ?? null,
+          pr_number: claim.pr_number ?? null,
         },
       ),
     ],
@@ -563,8 +564,8 @@ const backfill = (
         actor_id: actor.api_key_id,
         actor_label: actor.label,
         reason: claim.reason,
-        evidence_url: claim.evidence_url,
-        pr_number: claim.pr_number,
+        evidence_url: claim.evidence_url ?? null,
+        pr_number: claim.pr_number ?? null,
       },
     ],
   })

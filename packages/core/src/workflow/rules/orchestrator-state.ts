@@ -1,14 +1,13 @@
 import { Either, Option, Schema } from "effect"
 import type { AuditEntry } from "../../audit/domain/audit-entry.js"
-import { Conflict, type ValidationFailed } from "../../kernel/domain/errors.js"
-import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import { Conflict } from "../../kernel/domain/errors.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
-import { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { firstUnstorable, isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
-import type { OrchestratorState } from "../domain/orchestrator-state.js"
+import { isUnstorable } from "../../kernel/rules/storable-text.js"
+import { type OrchestratorState, type SaveRequest, maxStateKeyLength } from "../domain/orchestrator-state.js"
 
 /**
- * Orchestrator checkpoints: what a save body must hold, whether a save may go ahead given what is
+ * Orchestrator checkpoints: which version a save expects, whether a save may go ahead given what is
  * stored (optimistic concurrency by version), and how the audit trail reads back as the history
  * of one state key.
  */
@@ -19,66 +18,9 @@ export const checkpointRoles = ["orchestrator", "superadmin"] as const
 /** The state key used when a request names none. */
 export const defaultStateKey = "main"
 
-/** The longest state key. */
-export const maxStateKeyLength = 255
-
-/** A checked save body. */
-export interface SaveRequest {
-  readonly state_key: string
-  readonly state_data: JsonObject
-  /** The version the writer last read (0 when it believes nothing is saved yet). */
-  readonly expected_version: number
-}
-
-/** The largest version the checkpoint's integer column holds. */
-const MAX_VERSION = 2_147_483_647
-
-/**
- * `version`, or its alias `expected_version`; absent or null reads as 0. Anything but a whole
- * number from 0 up is a problem naming the field (D26): a string such as "5" or a fraction used
- * to match nothing and read as a conflict.
- */
-const expectedVersionOf = (body: JsonObject, problems: FieldProblems): number => {
-  const field = body.version !== undefined && body.version !== null ? "version" : "expected_version"
-  const given = body[field]
-  if (given === undefined || given === null) return 0
-  if (typeof given === "number" && Number.isInteger(given) && given >= 0 && given <= MAX_VERSION) return given
-  problems.add(field, `must be a whole number from 0 to ${MAX_VERSION}`)
-  return 0
-}
-
-/**
- * Reads a save body. Every field problem is reported at once: `state_key` must be a non-blank
- * text of at most 255 characters, `state_data` a JSON object (any nesting); neither may hold
- * text the database cannot store (reported at its path, e.g. `state_data.log[3]`).
- */
-export const parseSaveRequest = (body: unknown): Either.Either<SaveRequest, ValidationFailed> => {
-  const input = isJsonObject(body) ? body : {}
-  const problems = new FieldProblems()
-  const key = input.state_key
-  if (key === undefined || key === null || (typeof key === "string" && key.trim() === "")) {
-    problems.add("state_key", "can't be blank")
-  } else if (typeof key !== "string") {
-    problems.add("state_key", "is invalid")
-  } else if ([...key].length > maxStateKeyLength) {
-    problems.add("state_key", `should be at most ${maxStateKeyLength} character(s)`)
-  } else if (isUnstorable(key)) {
-    problems.add("state_key", unstorableProblem)
-  }
-  const data = input.state_data
-  if (data === undefined || data === null) problems.add("state_data", "can't be blank")
-  else if (!isJsonObject(data)) problems.add("state_data", "must be a JSON object")
-  else {
-    const unstorable = firstUnstorable(data, "state_data")
-    if (Option.isSome(unstorable)) problems.add(unstorable.value, unstorableProblem)
-  }
-  const expected_version = expectedVersionOf(input, problems)
-  return problems.result(() => ({
-    state_key: typeof key === "string" ? key : "",
-    state_data: isJsonObject(data) ? data : {},
-    expected_version,
-  }))
-}
+/** The version a save expects: `version`, else its alias `expected_version`, else 0 (nothing saved yet). */
+export const expectedVersionOf = (request: SaveRequest): number =>
+  request.version ?? request.expected_version ?? 0
 
 /** The state key a read names: the query's value, or {@link defaultStateKey} when it is absent or blank. */
 export const stateKeyOf = (value: unknown): string =>

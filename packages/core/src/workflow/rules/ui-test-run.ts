@@ -1,65 +1,26 @@
 import { Either } from "effect"
 import { type BadRequest, ValidationFailed } from "../../kernel/domain/errors.js"
-import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { MAX_OFFSET, type PageMeta, readPageRequest } from "../../kernel/domain/page.js"
 import { QueryProblems, choiceParameter, integerParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
 import {
+  type FindingRequest,
+  type RunCompletionRequest,
+  type RunStartRequest,
   UiTestFinding,
   type UiTestOutcome,
   UiTestRun,
   type UiTestRunStatusValue,
-  type UiTestSeverity,
   derivedOutcome,
   severityCounter,
 } from "../domain/ui-test-run.js"
 import type { ListWindow, UiTestRunFilter } from "../ports/ui-test-runs.js"
 
 /**
- * UI test runs: what the start, finding and complete bodies must hold (the README's fields and
- * the original's, both accepted), how a finding and a completion change a run, and how the run
- * list reads its query. Every body problem is reported at once, as `details.<field>` of a 422.
+ * UI test runs: what a start, a finding and a completion record (their requests are decoded by the
+ * Schemas in domain/ui-test-run.ts), how a finding and a completion change a run, and how the run
+ * list reads its query.
  */
-
-const GUIDE_MAX = 1000
-const TITLE_MAX = 500
-const TEXT_MAX = 50_000
-
-const bodyOf = (body: unknown): JsonObject => (isJsonObject(body) ? body : {})
-
-const isBlank = (value: unknown): boolean =>
-  value === undefined || value === null || (typeof value === "string" && value.trim() === "")
-
-/** An optional text field: absent, null or blank → null; anything but text → "is invalid". */
-const optionalText = (input: JsonObject, field: string, max: number, problems: FieldProblems) => {
-  const value = input[field]
-  if (isBlank(value)) return null
-  if (typeof value !== "string") {
-    problems.add(field, "is invalid")
-    return null
-  }
-  if ([...value].length > max) problems.add(field, `should be at most ${max} character(s)`)
-  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
-  return value
-}
-
-/** Text, or a list of texts (reproduction steps, console errors). */
-const textOrTexts = (input: JsonObject, field: string, problems: FieldProblems) => {
-  const value = input[field]
-  if (value === undefined || value === null) return null
-  if (typeof value === "string") {
-    if (isUnstorable(value)) problems.add(field, unstorableProblem)
-    return value
-  }
-  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === "string")) {
-    problems.add(field, "must be a string or a list of strings")
-    return null
-  }
-  if (value.some(isUnstorable)) problems.add(field, unstorableProblem)
-  return value
-}
 
 // ---------------------------------------------------------------------------------------------
 // Start
@@ -71,76 +32,31 @@ export interface RunStart {
   readonly notes: string | null
 }
 
-export const parseRunStart = (body: unknown): Either.Either<RunStart, ValidationFailed> => {
-  const input = bodyOf(body)
-  const problems = new FieldProblems()
-  const guide_reference = optionalText(input, "guide_reference", GUIDE_MAX, problems)
-  const notes = optionalText(input, "notes", TEXT_MAX, problems)
-  return problems.result(() => ({ guide_reference, notes }))
-}
+/** A start leaves out what it does not say. */
+export const runStartOf = (request: RunStartRequest): RunStart => ({
+  guide_reference: request.guide_reference ?? null,
+  notes: request.notes ?? null,
+})
 
 // ---------------------------------------------------------------------------------------------
 // Findings
 // ---------------------------------------------------------------------------------------------
 
-/** Every severity either vocabulary uses: the README's first, then the original's. */
-export const severities: ReadonlyArray<UiTestSeverity> = [
-  "blocker",
-  "bug",
-  "enhancement",
-  "critical",
-  "high",
-  "medium",
-  "low",
-]
-
-const isSeverity = (value: unknown): value is UiTestSeverity =>
-  typeof value === "string" && severities.some((severity) => severity === value)
-
-/**
- * A finding body. `severity` is required, in either vocabulary; the finding must say what was
- * seen, in a `title` (README) or a `description` (original). The other fields are optional;
- * keys the finding does not know are dropped.
- */
-export const parseFinding = (
-  body: unknown,
-  at: Timestamp,
-): Either.Either<UiTestFinding, ValidationFailed> => {
-  const input = bodyOf(body)
-  const problems = new FieldProblems()
-  const severity = input.severity
-  if (isBlank(severity)) problems.add("severity", "can't be blank")
-  else if (!isSeverity(severity)) problems.add("severity", `must be one of: ${severities.join(", ")}`)
-  const title = optionalText(input, "title", TITLE_MAX, problems)
-  const description = optionalText(input, "description", TEXT_MAX, problems)
-  if (title === null && description === null && !problems.fields.title && !problems.fields.description)
-    problems.add("title", "can't be blank")
-  const type = optionalText(input, "type", TITLE_MAX, problems)
-  const expected = optionalText(input, "expected", TEXT_MAX, problems)
-  const actual = optionalText(input, "actual", TEXT_MAX, problems)
-  const screenshot_path = optionalText(input, "screenshot_path", TEXT_MAX, problems)
-  const rawStep = input.step
-  const step = typeof rawStep === "string" || typeof rawStep === "number" ? rawStep : null
-  if (step === null && rawStep !== undefined && rawStep !== null) problems.add("step", "is invalid")
-  const steps = textOrTexts(input, "steps", problems)
-  const console_errors = textOrTexts(input, "console_errors", problems)
-  return problems.result(
-    () =>
-      new UiTestFinding({
-        title,
-        severity: isSeverity(severity) ? severity : null,
-        type,
-        step,
-        steps,
-        expected,
-        actual,
-        description,
-        screenshot_path,
-        console_errors,
-        recorded_at: at,
-      }),
-  )
-}
+/** The finding as recorded, at `at`; what it leaves out is null. */
+export const findingOf = (request: FindingRequest, at: Timestamp): UiTestFinding =>
+  new UiTestFinding({
+    title: request.title ?? null,
+    severity: request.severity,
+    type: request.type ?? null,
+    step: request.step ?? null,
+    steps: request.steps ?? null,
+    expected: request.expected ?? null,
+    actual: request.actual ?? null,
+    description: request.description ?? null,
+    screenshot_path: request.screenshot_path ?? null,
+    console_errors: request.console_errors ?? null,
+    recorded_at: at,
+  })
 
 /** Whether a run still takes findings and may be completed. */
 export const isInProgress = (run: UiTestRun): boolean => run.status === "running"
@@ -193,20 +109,11 @@ export interface RunCompletion {
   readonly summary: string
 }
 
-export const parseCompletion = (body: unknown): Either.Either<RunCompletion, ValidationFailed> => {
-  const input = bodyOf(body)
-  const problems = new FieldProblems()
-  const summary = input.summary
-  if (isBlank(summary)) problems.add("summary", "can't be blank")
-  else if (typeof summary !== "string") problems.add("summary", "is invalid")
-  else if ([...summary].length > TEXT_MAX)
-    problems.add("summary", `should be at most ${TEXT_MAX} character(s)`)
-  else if (isUnstorable(summary)) problems.add("summary", unstorableProblem)
-  const status = input.status
-  const outcome = status === "passed" || status === "failed" ? status : null
-  if (outcome === null && !isBlank(status)) problems.add("status", "must be one of: passed, failed")
-  return problems.result(() => ({ status: outcome, summary: typeof summary === "string" ? summary : "" }))
-}
+/** A completion states its outcome or leaves it to be derived. */
+export const runCompletionOf = (request: RunCompletionRequest): RunCompletion => ({
+  status: request.status ?? null,
+  summary: request.summary,
+})
 
 /**
  * The run closed with its summary. Without a stated outcome it failed when a blocker or

@@ -11,15 +11,15 @@ import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { Projects } from "../../work/ports/projects.js"
-import { OrchestratorState } from "../domain/orchestrator-state.js"
+import { OrchestratorState, type SaveRequest } from "../domain/orchestrator-state.js"
 import { OrchestratorStates } from "../ports/orchestrator-states.js"
 import {
   type StateHistoryEntry,
   auditStateOf,
   checkpointRoles,
+  expectedVersionOf,
   historyEntryOf,
   isSavableStateKey,
-  parseSaveRequest,
   planSave,
   savedAudit,
   staleVersion,
@@ -92,17 +92,16 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
          * version. The body's `version` (alias `expected_version`) must be the stored version, or
          * 0 for a key's first save; otherwise 409. Answers the stored checkpoint.
          */
-        save: (actor: Actor, projectId: ProjectId, body: unknown) =>
+        save: (actor: Actor, projectId: ProjectId, request: SaveRequest) =>
           Effect.gen(function* () {
             yield* requireExactRole(actor, checkpointRoles)
-            const request = yield* parseSaveRequest(body)
             return yield* inTenant(
               actor,
               Effect.gen(function* () {
                 yield* requireProject(projectId)
                 const states = yield* OrchestratorStates
                 const stored = yield* states.find(projectId, request.state_key)
-                const plan = yield* planSave(stored, request.expected_version)
+                const plan = yield* planSave(stored, expectedVersionOf(request))
                 const at = yield* now
                 const saved =
                   plan._tag === "First"

@@ -1,11 +1,10 @@
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import { ArtifactReportId, type StoryId } from "../../kernel/domain/ids.js"
-import { isJsonObject } from "../../kernel/domain/json.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import type { Ids } from "../../kernel/ports/ids.js"
 import { freshId } from "../../kernel/ports/ids.js"
@@ -13,6 +12,9 @@ import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { holdStories } from "../../kernel/use-cases/lock-order.js"
 import type { Story } from "../../work/domain/story.js"
 import { Stories } from "../../work/ports/stories.js"
+import type { ArtifactClaimRequest, ReportRequest } from "../domain/artifact-claim.js"
+import type { ContractTerms } from "../domain/contract-terms.js"
+import type { ReviewRequest } from "../domain/evidence.js"
 import { ArtifactReport } from "../domain/verification.js"
 import { ImplementerCapability } from "../policy/grants.js"
 import {
@@ -20,10 +22,9 @@ import {
   type ReviewRecords,
   type VerificationResults,
 } from "../ports/verification-records.js"
-import { type ArtifactClaim, parseArtifactClaim } from "../rules/artifact.js"
+import { type ArtifactClaim, artifactClaimOf } from "../rules/artifact.js"
 import type { Batch } from "../rules/bulk.js"
-import type { ContractTerms } from "../rules/contract.js"
-import { parseReviewSubmission } from "../rules/evidence.js"
+import { reviewSubmissionOf } from "../rules/evidence.js"
 import { type StoryAction, authorize } from "../rules/gates.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
@@ -117,7 +118,7 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
         act("contract", id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
       claim: (id: StoryId) => act("claim", id, claimCommandFor),
       /** Claims a batch, item by item in one transaction, each as a single claim would. */
-      claimBatch: (batch: Batch<unknown>) =>
+      claimBatch: (batch: Batch<string>) =>
         Effect.gen(function* () {
           const { actor } = yield* ImplementerCapability
           yield* authorize("claim", actor)
@@ -128,38 +129,31 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
         }).pipe(Effect.provide(ports)),
       start: simple("start", StoryCommand.Start()),
       requestReview: simple("request-review", StoryCommand.RequestReview()),
-      /** Report done; an `artifact` in the body is recorded in the same transaction (422 rolls all back). */
-      report: (id: StoryId, body: unknown = {}) => {
-        const artifact =
-          isJsonObject(body) && body.artifact !== undefined && body.artifact !== null
-            ? parseArtifactClaim(body.artifact, "artifact.")
-            : Either.right(null)
+      /** Report done; an `artifact` in the request is recorded in the same transaction. */
+      report: (id: StoryId, request: ReportRequest = {}) => {
+        const artifact = request.artifact ?? null
         return act(
           "report",
           id,
-          () => Effect.as(artifact, StoryCommand.Report()),
+          () => Effect.succeed(StoryCommand.Report()),
           (story, actor) =>
-            Either.match(artifact, {
-              onLeft: () => Effect.void,
-              onRight: (claim) =>
-                // An artifact riding along a report is the implementer's work, whoever reports it.
-                claim === null ? Effect.void : Effect.asVoid(insertArtifact(story, actor, claim, "agent")),
-            }),
+            // An artifact riding along a report is the implementer's work, whoever reports it.
+            artifact === null
+              ? Effect.void
+              : Effect.asVoid(insertArtifact(story, actor, artifactClaimOf(artifact), "agent")),
         )
       },
       unclaim: simple("unclaim", StoryCommand.Unclaim()),
       /** Records a review of a reported story by someone other than its implementer (201). */
-      reviewComplete: (id: StoryId, body: unknown) =>
+      reviewComplete: (id: StoryId, request: ReviewRequest) =>
         Effect.gen(function* () {
           const { actor } = yield* ImplementerCapability
           yield* authorize("review-complete", actor)
           const { review } = yield* uow.transact(
             actor.tenant_id,
             transitionStory(actor, id, () =>
-              Effect.flatMap(now, (at) =>
-                Effect.map(parseReviewSubmission(body, at), (submission) =>
-                  StoryCommand.ReviewComplete({ review: submission }),
-                ),
+              Effect.map(now, (at) =>
+                StoryCommand.ReviewComplete({ review: reviewSubmissionOf(request, at) }),
               ),
             ),
           )
@@ -167,11 +161,11 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
           return { review_record: review }
         }).pipe(Effect.provide(ports)),
       /** Records an artifact report for a story, in any state. */
-      reportArtifact: (id: StoryId, body: unknown) =>
+      reportArtifact: (id: StoryId, request: ArtifactClaimRequest) =>
         Effect.gen(function* () {
           const { actor } = yield* ImplementerCapability
           yield* authorize("report-artifact", actor)
-          const claim = yield* parseArtifactClaim(body)
+          const claim = artifactClaimOf(request)
           return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {

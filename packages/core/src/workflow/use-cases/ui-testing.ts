@@ -14,19 +14,24 @@ import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { Projects } from "../../work/ports/projects.js"
-import { UiTestRun } from "../domain/ui-test-run.js"
+import {
+  type FindingRequest,
+  type RunCompletionRequest,
+  type RunStartRequest,
+  UiTestRun,
+} from "../domain/ui-test-run.js"
 import { UiTestRuns } from "../ports/ui-test-runs.js"
 import {
   type RunListMeta,
   type RunListQueryInput,
   completedRun,
-  parseCompletion,
-  parseFinding,
+  findingOf,
   parseRunListQuery,
-  parseRunStart,
   requireOpenForCompletion,
   requireOpenForFindings,
+  runCompletionOf,
   runListMeta,
+  runStartOf,
   withFinding,
 } from "../rules/ui-test-run.js"
 
@@ -91,10 +96,10 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
 
     return {
       /** Starts a run on a project (201): status running, no findings yet. */
-      start: (actor: Actor, projectId: ProjectId, body: unknown) =>
+      start: (actor: Actor, projectId: ProjectId, request: RunStartRequest) =>
         Effect.gen(function* () {
           yield* requireMinRole(actor, "agent")
-          const input = yield* parseRunStart(body)
+          const input = runStartOf(request)
           return yield* inTenant(
             actor,
             Effect.gen(function* () {
@@ -166,7 +171,7 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
       addFinding: (
         actor: Actor,
         id: UiTestRunId,
-        body: unknown,
+        request: FindingRequest,
         project: Option.Option<ProjectId> = Option.none(),
       ) =>
         inTenant(
@@ -174,9 +179,8 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
           Effect.gen(function* () {
             const run = yield* loadRun(id, project, true)
             const at = yield* now
-            // A finished run is refused whatever the body holds, as in the original.
             yield* requireOpenForFindings(run)
-            const finding = yield* parseFinding(body, at)
+            const finding = findingOf(request, at)
             const updated = yield* withFinding(run, finding, at)
             yield* Effect.flatMap(UiTestRuns, (runs) => runs.update(updated))
             yield* recordChange(actor, run.project_id, {
@@ -203,7 +207,7 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
       complete: (
         actor: Actor,
         id: UiTestRunId,
-        body: unknown,
+        request: RunCompletionRequest,
         project: Option.Option<ProjectId> = Option.none(),
       ) =>
         inTenant(
@@ -212,7 +216,7 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
             const run = yield* loadRun(id, project, true)
             const at = yield* now
             yield* requireOpenForCompletion(run)
-            const completion = yield* parseCompletion(body)
+            const completion = runCompletionOf(request)
             const updated = yield* completedRun(run, completion, at)
             yield* Effect.flatMap(UiTestRuns, (runs) => runs.update(updated))
             yield* recordChange(actor, run.project_id, {

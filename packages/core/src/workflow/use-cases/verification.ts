@@ -11,11 +11,13 @@ import { holdStories, holdStoriesThenEpics } from "../../kernel/use-cases/lock-o
 import type { Story } from "../../work/domain/story.js"
 import { Epics } from "../../work/ports/epics.js"
 import { Stories } from "../../work/ports/stories.js"
+import type { BackfillRequest } from "../domain/backfill.js"
+import type { BulkCompletionItem, BulkRejectItem, BulkVerifyItem } from "../domain/bulk.js"
+import type { RejectRequest, VerifyRequest } from "../domain/evidence.js"
 import { VerifierCapability } from "../policy/grants.js"
 import type { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
-import { parseBackfill } from "../rules/backfill.js"
-import { type Batch, bulkRejectDefaults, bulkVerifyDefaults, withDefaults } from "../rules/bulk.js"
-import { parseCompletion, parseRejection, parseVerifyEvidence } from "../rules/evidence.js"
+import { type Batch, bulkRejectDefaults, bulkVerifyDefaults, orDefault } from "../rules/bulk.js"
+import { completionOf, rejectionOf, verifyEvidenceOf } from "../rules/evidence.js"
 import { type StoryAction, authorize } from "../rules/gates.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
@@ -43,21 +45,24 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
 
     return {
       /** Verifies a reported story that someone else implemented and someone reviewed after the report. */
-      verify: (id: StoryId, body: unknown) =>
+      verify: (id: StoryId, request: VerifyRequest) =>
         Effect.gen(function* () {
           const actor = yield* verifier("verify")
-          const evidence = yield* parseVerifyEvidence(body)
-          const story = yield* uow.transact(actor.tenant_id, verifyStory(actor, id, evidence))
+          const story = yield* uow.transact(
+            actor.tenant_id,
+            verifyStory(actor, id, verifyEvidenceOf(request)),
+          )
           return answer(actor, story)
         }).pipe(Effect.provide(ports)),
 
       /** Rejects a reported or verified story; by default the story goes back to pending. */
-      reject: (id: StoryId, body: unknown) =>
+      reject: (id: StoryId, request: RejectRequest) =>
         Effect.gen(function* () {
           const actor = yield* verifier("reject")
-          // The reason is checked before the story is looked up.
-          const rejection = yield* parseRejection(body)
-          const { decision } = yield* uow.transact(actor.tenant_id, rejectStory(actor, id, rejection))
+          const { decision } = yield* uow.transact(
+            actor.tenant_id,
+            rejectStory(actor, id, rejectionOf(request)),
+          )
           return { story: decision.story }
         }).pipe(Effect.provide(ports)),
 
@@ -73,13 +78,12 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
         }).pipe(Effect.provide(ports)),
 
       /**
-       * Records a story done before loopctl tracked it as verified, with its provenance. The body
-       * is checked before the story is looked up; an identical retry changes nothing.
+       * Records a story done before loopctl tracked it as verified, with its provenance; an
+       * identical retry changes nothing.
        */
-      backfill: (id: StoryId, body: unknown) =>
+      backfill: (id: StoryId, claim: BackfillRequest) =>
         Effect.gen(function* () {
           const actor = yield* verifier("backfill")
-          const claim = yield* parseBackfill(body)
           const { decision } = yield* uow.transact(
             actor.tenant_id,
             transitionStory(actor, id, () => Effect.succeed(StoryCommand.Backfill({ claim }))),
@@ -93,10 +97,10 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
        * Stories without a qualifying review are skipped; other refusals (such as the caller's
        * own stories) are listed with their code.
        */
-      verifyAll: (epicId: EpicId, body: unknown) =>
+      verifyAll: (epicId: EpicId, request: VerifyRequest) =>
         Effect.gen(function* () {
           const actor = yield* verifier("verify")
-          const evidence = yield* parseVerifyEvidence(body)
+          const evidence = verifyEvidenceOf(request)
           return yield* uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
@@ -133,7 +137,7 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
        * the spec's recommendation: self, state and review gates apply). Missing evidence takes the
        * bulk defaults.
        */
-      verifyBatch: (batch: Batch<unknown>) =>
+      verifyBatch: (batch: Batch<BulkVerifyItem>) =>
         Effect.gen(function* () {
           const actor = yield* verifier("verify")
           return yield* uow.transact(
@@ -141,8 +145,14 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
             runBatch(
               batch,
               (id, item) =>
-                Effect.flatMap(parseVerifyEvidence(withDefaults(item, bulkVerifyDefaults)), (evidence) =>
-                  verifyStory(actor, id, evidence),
+                verifyStory(
+                  actor,
+                  id,
+                  verifyEvidenceOf({
+                    ...item,
+                    summary: orDefault(item.summary, bulkVerifyDefaults.summary),
+                    review_type: orDefault(item.review_type, bulkVerifyDefaults.review_type),
+                  }),
                 ),
               // A verify decides its epic's completion, so the epics are held too.
               holdStoriesThenEpics,
@@ -151,7 +161,7 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
         }).pipe(Effect.provide(ports)),
 
       /** Rejects a batch, item by item in one transaction, each as a single reject. */
-      rejectBatch: (batch: Batch<unknown>) =>
+      rejectBatch: (batch: Batch<BulkRejectItem>) =>
         Effect.gen(function* () {
           const actor = yield* verifier("reject")
           return yield* uow.transact(
@@ -159,8 +169,13 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
             runBatch(
               batch,
               (id, item) =>
-                Effect.flatMap(parseRejection(withDefaults(item, bulkRejectDefaults)), (rejection) =>
-                  rejectStory(actor, id, rejection),
+                rejectStory(
+                  actor,
+                  id,
+                  rejectionOf({
+                    ...item,
+                    review_type: orDefault(item.review_type, bulkRejectDefaults.review_type),
+                  }),
                 ),
               holdStories,
             ),
@@ -171,7 +186,7 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
        * Records pre-existing work as verified, item by item in one transaction: a refused item
        * (unknown, or the caller's own story) writes nothing and does not stop the others.
        */
-      markComplete: (batch: Batch<unknown>) =>
+      markComplete: (batch: Batch<BulkCompletionItem>) =>
         Effect.gen(function* () {
           const actor = yield* verifier("mark-complete")
           return yield* uow.transact(
@@ -180,9 +195,7 @@ export class Verification extends Effect.Service<Verification>()("@loopctl/core/
               batch,
               (id, item) =>
                 transitionStory(actor, id, () =>
-                  Effect.map(parseCompletion(item), (completion) =>
-                    StoryCommand.MarkComplete({ completion }),
-                  ),
+                  Effect.succeed(StoryCommand.MarkComplete({ completion: completionOf(item) })),
                 ),
               holdStories,
             ),

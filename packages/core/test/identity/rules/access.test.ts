@@ -1,18 +1,26 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Option } from "effect"
 import { Actor, PlatformActor } from "../../../src/identity/domain/actor.js"
-import { ApiKey } from "../../../src/identity/domain/api-key.js"
-import { Tenant, type TenantStatus } from "../../../src/identity/domain/tenant.js"
+import { AgentRegistration } from "../../../src/identity/domain/agent-commands.js"
 import {
-  MAX_GRACE_HOURS,
+  ApiKeyCreation,
+  ApiKeyRotation,
+  maxGraceHours,
+} from "../../../src/identity/domain/api-key-commands.js"
+import { ApiKey } from "../../../src/identity/domain/api-key.js"
+import { TenantCreation, TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
+import { Tenant, type TenantStatus } from "../../../src/identity/domain/tenant.js"
+import type { TenantSettingMaxima } from "../../../src/identity/ports/platform-limits.js"
+import {
+  type KeyAllowance,
   agentListFilter,
+  agentRegistration,
   checkAgentRegistration,
-  checkApiKeyCreation,
+  checkApiKeyCreation as checkCommand,
   checkTenantAccess,
   effectiveRole,
-  graceHours,
+  graceHours as graceOf,
   impersonationTarget,
-  parseAgentRegistration,
   requireSuperadmin,
   requireTenantScope,
   resolveKey,
@@ -24,8 +32,8 @@ import {
   checkActivation,
   checkSuspension,
   mergeSettings,
-  parseTenantCreation,
-  parseTenantUpdate,
+  tenantChanges,
+  tenantInput,
   tenantListFilter,
 } from "../../../src/identity/rules/tenant-input.js"
 import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
@@ -33,7 +41,19 @@ import { AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
 import { isUnstorable } from "../../../src/kernel/rules/storable-text.js"
 import type { Role } from "../../../src/work/domain/status.js"
+import { decodeCommand } from "../../fixtures/commands.js"
 import { actor, arbRole } from "../../fixtures/stories.js"
+
+/** The bodies as the contract decodes them, then the rules: what a client gets for each body. */
+const checkApiKeyCreation = (body: unknown, allowance: KeyAllowance, at: Timestamp) =>
+  Either.flatMap(decodeCommand(ApiKeyCreation)(body), (command) => checkCommand(command, allowance, at))
+const graceHours = (value: unknown) =>
+  Either.map(decodeCommand(ApiKeyRotation)(value === undefined ? {} : { grace_period_hours: value }), graceOf)
+const parseAgentRegistration = (body: unknown) =>
+  Either.map(decodeCommand(AgentRegistration)(body), agentRegistration)
+const parseTenantCreation = (body: unknown) => Either.map(decodeCommand(TenantCreation)(body), tenantInput)
+const parseTenantUpdate = (body: unknown, current: Tenant, maxima?: TenantSettingMaxima) =>
+  Either.flatMap(decodeCommand(TenantPatch)(body), (patch) => tenantChanges(patch, current, maxima))
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`
 const tenantId = TenantId.make(uuid(1))
@@ -233,10 +253,22 @@ describe("API key creation", () => {
   })
 
   it.prop(
-    "the rules apply in the spec's order: superadmin 403, then the limit, then the fields",
+    "the body's shape first (the contract), then the spec's order: superadmin 403, the limit, the rest",
     [arbName, arbKeyRole, arbAgentRef, arbExpiry, arbAllowance],
     ([name, role, agent_id, expires_at, allowance]) => {
       const outcome = checkApiKeyCreation({ name, role, agent_id, expires_at }, allowance, at)
+      const shapeOk =
+        typeof name === "string" &&
+        name.trim() !== "" &&
+        name.length <= 255 &&
+        (role === "user" || role === "orchestrator" || role === "agent" || role === "superadmin") &&
+        (agent_id === undefined || agent_id === null || agent_id === uuid(7)) &&
+        (expires_at === undefined || expires_at === null || typeof expires_at === "string") &&
+        expires_at !== "soon"
+      if (!shapeOk) {
+        expect(Either.isLeft(outcome) && outcome.left._tag).toBe("ValidationFailed")
+        return
+      }
       if (role === "superadmin") {
         expect(Either.isLeft(outcome) && errorEnvelope(outcome.left).error).toEqual({
           status: 403,
@@ -302,10 +334,10 @@ describe("rotation", () => {
     ([value]) => {
       const hours = graceHours(value)
       const whole =
-        typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_GRACE_HOURS
+        typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= maxGraceHours
       if (whole) expect(hours).toEqual(Either.right(value))
       if (Either.isRight(hours))
-        expect(Number.isInteger(hours.right) && hours.right >= 0 && hours.right <= MAX_GRACE_HOURS).toBe(true)
+        expect(Number.isInteger(hours.right) && hours.right >= 0 && hours.right <= maxGraceHours).toBe(true)
       else expect(Object.keys(detailsOf(hours))).toEqual(["grace_period_hours"])
     },
   )

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
+import { TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
 import { Tenant } from "../../../src/identity/domain/tenant.js"
 import type { TenantSettingMaxima } from "../../../src/identity/ports/platform-limits.js"
-import { maximumProblem, parseTenantUpdate } from "../../../src/identity/rules/tenant-input.js"
+import { maximumProblem, tenantChanges } from "../../../src/identity/rules/tenant-input.js"
 import { TenantId } from "../../../src/kernel/domain/ids.js"
 import { timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
+import { decodeCommand } from "../../fixtures/commands.js"
+
+/** A PATCH body as the contract decodes it, then the rule. */
+const parseTenantUpdate = (body: unknown, current: Tenant, maxima?: TenantSettingMaxima) =>
+  Either.flatMap(decodeCommand(TenantPatch)(body), (patch) => tenantChanges(patch, current, maxima))
 
 /** The platform's ceiling on the settings a tenant writes for itself. */
 

@@ -3,7 +3,10 @@ import { Effect, Either, Option, TestClock } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { Outbox } from "../../../src/events/ports/outbox.js"
 import { type Actor, type Caller, PlatformActor } from "../../../src/identity/domain/actor.js"
+import { AgentRegistration } from "../../../src/identity/domain/agent-commands.js"
+import { ApiKeyCreation, ApiKeyRotation } from "../../../src/identity/domain/api-key-commands.js"
 import { ApiKey, type IssuedApiKey } from "../../../src/identity/domain/api-key.js"
+import { TenantCreation, TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
 import { ApiKeys } from "../../../src/identity/ports/api-keys.js"
 import { Secrets } from "../../../src/identity/ports/secrets.js"
 import { requireTenantScope } from "../../../src/identity/rules/access.js"
@@ -12,6 +15,14 @@ import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/err
 import { type AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { commandOf } from "../../fixtures/commands.js"
+
+/** Bodies as the contract decodes them before a use case sees them. */
+const keyCommand = commandOf(ApiKeyCreation)
+const rotationCommand = commandOf(ApiKeyRotation)
+const agentCommand = commandOf(AgentRegistration)
+const tenantCommand = commandOf(TenantCreation)
+const patchCommand = commandOf(TenantPatch)
 
 const ROOT_KEY = "root-key-for-the-access-tests"
 const page = { page: 1, page_size: 20 }
@@ -55,7 +66,8 @@ const platform = Effect.gen(function* () {
 const keyFor = (user: Actor, role: "user" | "orchestrator" | "agent", body: Record<string, unknown> = {}) =>
   Effect.gen(function* () {
     const access = yield* Access
-    const issued: IssuedApiKey = yield* access.createApiKey(user, { name: `${role}-key`, role, ...body })
+    const command = yield* keyCommand({ name: `${role}-key`, role, ...body })
+    const issued: IssuedApiKey = yield* access.createApiKey(user, command)
     return { issued, actor: yield* actorOf(issued.raw_key) }
   })
 
@@ -63,7 +75,7 @@ const keyFor = (user: Actor, role: "user" | "orchestrator" | "agent", body: Reco
 const registered = (user: Actor, name: string, agent_type = "implementer") =>
   Effect.gen(function* () {
     const { issued, actor } = yield* keyFor(user, "agent")
-    const agent = yield* (yield* Access).registerAgent(actor, { name, agent_type })
+    const agent = yield* (yield* Access).registerAgent(actor, yield* agentCommand({ name, agent_type }))
     return { agent, issued, actor: yield* actorOf(issued.raw_key) }
   })
 
@@ -143,7 +155,9 @@ describe("tenant creation (D9)", () => {
         status: 403,
         message: "This endpoint requires the superadmin role",
       })
-      expect(yield* failure(access.createTenant(root, { name: " " }))).toMatchObject({
+      expect(
+        yield* failure(Effect.flatMap(tenantCommand({ name: " " }), (c) => access.createTenant(root, c))),
+      ).toMatchObject({
         status: 422,
         details: { name: ["can't be blank"], slug: ["can't be blank"], email: ["can't be blank"] },
       })
@@ -168,14 +182,16 @@ describe("authentication", () => {
       // D26: an expiry already past is refused; a key reaches its expiry as the clock moves on.
       expect(
         yield* failure(
-          access.createApiKey(user, { name: "old", role: "agent", expires_at: "1969-01-01T00:00:00Z" }),
+          Effect.flatMap(
+            keyCommand({ name: "old", role: "agent", expires_at: "1969-01-01T00:00:00Z" }),
+            (c) => access.createApiKey(user, c),
+          ),
         ),
       ).toMatchObject({ status: 422, details: { expires_at: ["must be in the future"] } })
-      const expired = yield* access.createApiKey(user, {
-        name: "old",
-        role: "agent",
-        expires_at: "1970-01-01T01:00:00Z",
-      })
+      const expired = yield* access.createApiKey(
+        user,
+        yield* keyCommand({ name: "old", role: "agent", expires_at: "1970-01-01T01:00:00Z" }),
+      )
       yield* TestClock.adjust("2 hours")
       expect(yield* failure(authenticate(expired.raw_key))).toEqual({
         status: 401,
@@ -274,7 +290,9 @@ describe("API keys", () => {
         status: 403,
         message: "Forbidden",
       })
-      expect(yield* failure(access.createApiKey(user, { role: "agent" }))).toMatchObject({
+      expect(
+        yield* failure(Effect.flatMap(keyCommand({ role: "agent" }), (c) => access.createApiKey(user, c))),
+      ).toMatchObject({
         status: 422,
         details: { name: ["can't be blank"] },
       })
@@ -355,7 +373,11 @@ describe("API keys", () => {
       expect((yield* actorOf(issued.raw_key)).agent_id).toBe(agent.id)
       expect((yield* actorOf(rotated.new_key.raw_key)).agent_id).toBe(agent.id)
       expect(
-        yield* failure(access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 500 })),
+        yield* failure(
+          Effect.flatMap(rotationCommand({ grace_period_hours: 500 }), (c) =>
+            access.rotateApiKey(user, rotated.new_key.id, c),
+          ),
+        ),
       ).toMatchObject({ status: 422, details: { grace_period_hours: [expect.any(String)] } })
       const again = yield* access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 168 })
       expect(again.old_key_expires_at).toBe("1970-01-08T00:00:00.000000Z")
@@ -452,7 +474,13 @@ describe("agents", () => {
         message: "This endpoint requires the agent role",
       })
       const { actor: fresh } = yield* keyFor(user, "agent")
-      expect(yield* failure(access.registerAgent(fresh, { name: "r", agent_type: "robot" }))).toMatchObject({
+      expect(
+        yield* failure(
+          Effect.flatMap(agentCommand({ name: "r", agent_type: "robot" }), (c) =>
+            access.registerAgent(fresh, c),
+          ),
+        ),
+      ).toMatchObject({
         status: 422,
         details: { agent_type: ["must be one of: orchestrator, implementer"] },
       })
@@ -511,16 +539,29 @@ describe("tenants", () => {
     Effect.gen(function* () {
       const { access, user, root, tenant } = yield* platform
       yield* access.updateTenant(user, { settings: { rate_limit_requests_per_minute: 500 } })
-      const merged = yield* access.updateTenant(user, { settings: { max_projects: 5 }, status: "suspended" })
+      const merged = yield* access.updateTenant(
+        user,
+        yield* patchCommand({ settings: { max_projects: 5 }, status: "suspended" }),
+      )
       expect(merged.settings).toEqual({ rate_limit_requests_per_minute: 500, max_projects: 5 })
       expect(merged.status).toBe("active")
       expect(
-        yield* failure(access.updateTenant(user, { settings: { knowledge_auto_extract: "yes" } })),
+        yield* failure(
+          Effect.flatMap(patchCommand({ settings: { knowledge_auto_extract: "yes" } }), (c) =>
+            access.updateTenant(user, c),
+          ),
+        ),
       ).toMatchObject({
         status: 422,
         details: { settings: ["knowledge_auto_extract must be a boolean"] },
       })
-      expect(yield* failure(access.updateTenant(user, { token_data_retention_days: 10 }))).toMatchObject({
+      expect(
+        yield* failure(
+          Effect.flatMap(patchCommand({ token_data_retention_days: 10 }), (c) =>
+            access.updateTenant(user, c),
+          ),
+        ),
+      ).toMatchObject({
         status: 422,
         details: { token_data_retention_days: ["must be at least 30 days"] },
       })
@@ -558,10 +599,11 @@ describe("tenants", () => {
         status: 404,
         message: "Not found",
       })
-      const updated = yield* access.updateTenantAsAdmin(root, tenant.id, {
-        settings: { a: 1 },
-        status: "suspended",
-      })
+      const updated = yield* access.updateTenantAsAdmin(
+        root,
+        tenant.id,
+        yield* patchCommand({ settings: { a: 1 }, status: "suspended" }),
+      )
       expect(updated).toMatchObject({ status: "active", settings: { a: 1 } })
       expect((yield* auditOf(tenant.id)).map((e) => e.action)).toContain("tenant_updated")
       const stats = yield* access.stats(root)

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option, TestClock } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { VerifiedAuthenticator } from "../../../src/identity/domain/root-authenticator.js"
+import { SignupCompletion } from "../../../src/identity/domain/signup-commands.js"
 import { RootAuthenticators } from "../../../src/identity/ports/root-authenticators.js"
 import { Tenants } from "../../../src/identity/ports/tenants.js"
 import { Access } from "../../../src/identity/use-cases/access.js"
@@ -11,6 +12,7 @@ import type { TenantId } from "../../../src/kernel/domain/ids.js"
 import type { JsonObject } from "../../../src/kernel/domain/json.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { commandOf } from "../../fixtures/commands.js"
 
 /** The error envelope of a failing effect, or `{status: 201}` when it succeeds. */
 const outcome = <A, R>(effect: Effect.Effect<A, LoopctlError, R>) =>
@@ -56,7 +58,11 @@ const body = (challenge_id: string, overrides: JsonObject = {}): JsonObject => (
 
 const open = Effect.flatMap(Signup, (signup) => signup.openCeremony(CHALLENGE))
 
-const complete = (payload: unknown) => Effect.flatMap(Signup, (signup) => signup.complete(payload, verify))
+/** A body as the contract decodes it, then the use case. */
+const complete = (payload: unknown) =>
+  Effect.flatMap(Effect.zip(Signup, commandOf(SignupCompletion)(payload)), ([signup, command]) =>
+    signup.complete(command, verify),
+  )
 
 const inTenant = <A, E, R>(tenant: TenantId, work: Effect.Effect<A, E, R>) =>
   Effect.flatMap(UnitOfWork, (uow) => uow.transact(tenant, work))

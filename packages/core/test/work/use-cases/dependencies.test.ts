@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import {
   EpicDependencyId,
   type EpicId,
@@ -11,8 +12,8 @@ import {
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { epicEdges, storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
+import { BulkCompletionRequest } from "../../../src/workflow/domain/bulk.js"
 import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
-import { parseBatch } from "../../../src/workflow/rules/bulk.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { makeTeam } from "../../fixtures/team.js"
@@ -76,9 +77,9 @@ const epicEdge = (epic_id: EpicId, depends_on_epic_id: EpicId) =>
 /** Marks stories verified through the verifier's mark-complete, as an orchestrator would. */
 const verify = (...ids: ReadonlyArray<StoryId>) =>
   Effect.flatMap(Verification, (verification) => {
-    const batch = parseBatch({ stories: ids.map((story_id) => ({ story_id })) }, "stories")
+    const batch = decodeRequest(BulkCompletionRequest)({ stories: ids.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
-    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right))
+    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right.stories))
   })
 
 const missing = "00000000-0000-4000-8000-00000000dead"

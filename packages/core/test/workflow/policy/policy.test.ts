@@ -13,10 +13,11 @@ import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { actor, agentA, agentC } from "../../fixtures/stories.js"
 
 const storyId = StoryId.make("00000000-0000-4000-8000-00000000ffff")
+const evidence = { review_type: "team", summary: "checked" }
 
 describe("authorization in the type system", () => {
   it("a verifier use case without the verifier policy does not compile", () => {
-    const program = Effect.flatMap(Verification, (v) => v.verify(storyId, {}))
+    const program = Effect.flatMap(Verification, (v) => v.verify(storyId, evidence))
     // @ts-expect-error VerifierCapability is still required: the policy was not applied.
     const unchecked: Effect.Effect<unknown, unknown, Verification> = program
     const checked: Effect.Effect<unknown, unknown, Verification> = asVerifier(
@@ -41,7 +42,7 @@ describe("authorization in the type system", () => {
       const outcome = yield* Effect.either(asImplementer(actor("agent", agentA), "verify")(Effect.succeed(1)))
       expect(Either.isLeft(outcome)).toBe(true)
       const refused = yield* Effect.flip(
-        asVerifier(actor("agent", agentA), "verify")(verification.verify(storyId, {})),
+        asVerifier(actor("agent", agentA), "verify")(verification.verify(storyId, evidence)),
       )
       expect(errorEnvelope(refused).error.status).toBe(403)
     }).pipe(Effect.provide(MemoryLoopctl)),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import { errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import type { Story } from "../../../src/work/domain/story.js"
-import { type BackfillClaim, parseBackfill } from "../../../src/workflow/rules/backfill.js"
+import { BackfillRequest } from "../../../src/workflow/domain/backfill.js"
+import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
 import { aStory, actor, agentA, agentC, at, storyIn } from "../../fixtures/stories.js"
 
@@ -19,10 +21,12 @@ const backfill = (story: Story, who = orchestrator, with_: BackfillClaim = claim
     onRight: (decision) => decision,
   })
 
+const parseBackfill = decodeRequest(BackfillRequest)
+
 describe("backfill body", () => {
   it("trims the reason and accepts a numeric pr_number string", () => {
     expect(parseBackfill({ reason: "  done before  ", pr_number: "232" })).toEqual(
-      Either.right({ reason: "done before", evidence_url: null, pr_number: 232 }),
+      Either.right({ reason: "done before", pr_number: 232 }),
     )
   })
 

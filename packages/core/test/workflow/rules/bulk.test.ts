@@ -1,13 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import {
-  bulkHttpStatus,
-  itemRefusal,
-  maxBatchSize,
-  parseBatch,
-  sortBulkResults,
-  withDefaults,
-} from "../../../src/workflow/rules/bulk.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { BulkClaimRequest, BulkRejectRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
+import { bulkHttpStatus, itemRefusal, orDefault, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
 import { actor, agentA, agentB, at, storyIn } from "../../fixtures/stories.js"
 
@@ -20,19 +15,21 @@ describe("bulk lists", () => {
   it.each([
     [{}, "story_ids is required and must be an array"],
     [{ story_ids: "a" }, "story_ids is required and must be an array"],
-    [[], "story_ids is required and must be an array"],
     [{ story_ids: [] }, "story_ids must not be empty"],
     [{ story_ids: Array.from({ length: maxBatchSize + 1 }, () => "x") }, "Maximum batch size is 50 stories"],
   ])("refuses %j", (body, message) => {
-    const parsed = parseBatch(body, "story_ids")
+    const parsed = decodeRequest(BulkClaimRequest)(body)
     expect(Either.isLeft(parsed) && parsed.left).toMatchObject({ message, details: { story_ids: [message] } })
   })
 
+  it("refuses a body that is not an object", () => {
+    expect(Either.isLeft(decodeRequest(BulkClaimRequest)([]))).toBe(true)
+  })
+
   it("accepts 1..50 items", () => {
-    expect(Either.isRight(parseBatch({ stories: [{ story_id: "x" }] }, "stories"))).toBe(true)
-    expect(Either.isRight(parseBatch({ stories: Array.from({ length: 50 }, () => ({})) }, "stories"))).toBe(
-      true,
-    )
+    const parseBatch = decodeRequest(BulkRejectRequest)
+    expect(Either.isRight(parseBatch({ stories: [{ story_id: "x" }] }))).toBe(true)
+    expect(Either.isRight(parseBatch({ stories: Array.from({ length: 50 }, () => ({})) }))).toBe(true)
   })
 
   it("answers 200 when one item succeeded and 422 when none did, results by story id", () => {
@@ -46,15 +43,31 @@ describe("bulk lists", () => {
   })
 
   it("fills blank or missing fields from the defaults and keeps the rest", () => {
-    expect(
-      withDefaults({ story_id: "s", summary: "  ", findings: { a: 1 } }, { summary: "S", review_type: "T" }),
-    ).toEqual({
-      story_id: "s",
-      summary: "S",
-      review_type: "T",
-      findings: { a: 1 },
-    })
-    expect(withDefaults("s", { review_type: "T" })).toEqual({ review_type: "T" })
+    expect(orDefault("  ", "S")).toBe("S")
+    expect(orDefault(undefined, "S")).toBe("S")
+    expect(orDefault(null, "S")).toBe("S")
+    expect(orDefault("given", "S")).toBe("given")
+  })
+
+  it("refuses an item that does not read on its own, naming why", () => {
+    const items = Either.getOrThrow(
+      decodeRequest(BulkRejectRequest)({
+        stories: [
+          { story_id: "00000000-0000-4000-8000-000000000001", reason: " " },
+          { story_id: "not-a-uuid", reason: 5 },
+          { story_id: "00000000-0000-4000-8000-000000000002", reason: "fails CI" },
+        ],
+      }),
+    ).stories
+    expect(items).toEqual([
+      {
+        _tag: "RefusedItem",
+        story_id: "00000000-0000-4000-8000-000000000001",
+        reason: "reason is required and cannot be blank",
+      },
+      { _tag: "RefusedItem", story_id: "not-a-uuid", reason: "Story not found" },
+      { story_id: "00000000-0000-4000-8000-000000000002", reason: "fails CI" },
+    ])
   })
 })
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Option } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { AuditEntryId, OrchestratorStateId, ProjectId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
-import { OrchestratorState } from "../../../src/workflow/domain/orchestrator-state.js"
+import { OrchestratorState, SaveRequest } from "../../../src/workflow/domain/orchestrator-state.js"
 import {
   auditStateOf,
+  expectedVersionOf,
   historyEntryOf,
-  parseSaveRequest,
   planSave,
   stateKeyOf,
 } from "../../../src/workflow/rules/orchestrator-state.js"
@@ -26,10 +27,11 @@ const stored = (version: number) =>
     updated_at: at,
   })
 
+const parseSaveRequest = decodeRequest(SaveRequest)
 const expectedOf = (body: unknown) =>
-  Either.getOrThrowWith(parseSaveRequest(body), (error) => new Error(error.message)).expected_version
+  expectedVersionOf(Either.getOrThrowWith(parseSaveRequest(body), (error) => new Error(error.message)))
 
-describe("parseSaveRequest", () => {
+describe("the save request", () => {
   it("reads version, its alias expected_version, and absent as 0", () => {
     const base = { state_key: "main", state_data: {} }
     expect(expectedOf({ ...base, version: 5 })).toBe(5)

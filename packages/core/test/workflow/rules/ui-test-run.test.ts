@@ -1,16 +1,23 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { ProjectId, TenantId, UiTestRunId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
-import { UiTestRun, type UiTestSeverity } from "../../../src/workflow/domain/ui-test-run.js"
+import {
+  FindingRequest,
+  RunCompletionRequest,
+  RunStartRequest,
+  UiTestRun,
+  type UiTestSeverity,
+  severities,
+} from "../../../src/workflow/domain/ui-test-run.js"
 import {
   completedRun,
-  parseCompletion,
-  parseFinding,
+  findingOf,
   parseRunListQuery,
-  parseRunStart,
+  runCompletionOf,
   runListMeta,
-  severities,
+  runStartOf,
   withFinding,
 } from "../../../src/workflow/rules/ui-test-run.js"
 
@@ -38,6 +45,12 @@ const openRun = new UiTestRun({
 
 const right = <A, E extends { readonly message: string }>(either: Either.Either<A, E>): A =>
   Either.getOrThrowWith(either, (error) => new Error(error.message))
+
+const parseFinding = (body: unknown, now: Timestamp) =>
+  Either.map(decodeRequest(FindingRequest)(body), (request) => findingOf(request, now))
+const parseCompletion = (body: unknown) =>
+  Either.map(decodeRequest(RunCompletionRequest)(body), runCompletionOf)
+const parseRunStart = (body: unknown) => Either.map(decodeRequest(RunStartRequest)(body), runStartOf)
 
 const finding = (severity: UiTestSeverity, screenshot = false) =>
   right(parseFinding({ severity, title: "seen", ...(screenshot ? { screenshot_path: "/s.png" } : {}) }, at))

@@ -3,6 +3,7 @@ import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import { Actor } from "../../../src/identity/domain/actor.js"
 import { type LoopctlError, errorEnvelope } from "../../../src/kernel/domain/errors.js"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import type { StoryId } from "../../../src/kernel/domain/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
@@ -11,8 +12,12 @@ import { Importer } from "../../../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { StoryRecords } from "../../../src/work/use-cases/story-records.js"
+import {
+  BulkCompletionRequest,
+  BulkRejectRequest,
+  BulkVerifyRequest,
+} from "../../../src/workflow/domain/bulk.js"
 import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
-import { parseBatch } from "../../../src/workflow/rules/bulk.js"
 import { BulkWork } from "../../../src/workflow/use-cases/bulk-work.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
@@ -77,14 +82,20 @@ const reviewed = (id: StoryId) =>
   )
 
 describe("bulk requests", () => {
-  it.effect("check the role, then the list, then the agent link", () =>
+  it.effect("check the list (as decoded), the role, then the agent link", () =>
     Effect.gen(function* () {
       const bulk = yield* BulkWork
-      expect(yield* failure(bulk.verify(team.implementer, {}))).toEqual({
+      expect(yield* failure(bulk.verify(team.implementer, { stories: [{ story_id: "x" }] }))).toEqual({
         status: 403,
         message: "This endpoint requires the orchestrator role",
       })
-      expect(yield* failure(bulk.verify(team.unlinkedOrchestrator, { stories: [] }))).toMatchObject({
+      expect(
+        yield* failure(
+          Effect.flatMap(decodeRequest(BulkVerifyRequest)({ stories: [] }), (request) =>
+            bulk.verify(team.unlinkedOrchestrator, request),
+          ),
+        ),
+      ).toMatchObject({
         status: 422,
         message: "stories must not be empty",
       })
@@ -178,12 +189,14 @@ describe("bulk requests", () => {
       const story = yield* seeded
       yield* reported(story("1.1"))
       yield* reported(story("1.2"))
-      const outcome = yield* (yield* BulkWork).reject(team.orchestrator, {
+      const request = decodeRequest(BulkRejectRequest)({
         stories: [
           { story_id: story("1.1"), reason: "broken" },
           { story_id: story("1.2"), reason: "  " },
         ],
       })
+      const bulk = yield* BulkWork
+      const outcome = yield* Effect.flatMap(request, (batch) => bulk.reject(team.orchestrator, batch))
       expect(outcome.http_status).toBe(200)
       expect(outcome.results.find((r) => r.story_id === story("1.2"))).toMatchObject({
         reason: "reason is required and cannot be blank",
@@ -221,7 +234,8 @@ describe("bulk requests", () => {
         "mark-complete",
       )(
         (yield* Verification).markComplete(
-          Either.getOrThrow(parseBatch({ stories: [{ story_id: story("1.3") }] }, "stories")),
+          Either.getOrThrow(decodeRequest(BulkCompletionRequest)({ stories: [{ story_id: story("1.3") }] }))
+            .stories,
         ),
       )
       expect(direct.results).toEqual([{ story_id: story("1.3"), status: "success" }])

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, TestClock } from "effect"
+import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
+import { FindingRequest } from "../../../src/workflow/domain/ui-test-run.js"
 import { UiTestRuns } from "../../../src/workflow/ports/ui-test-runs.js"
 import { OrchestratorCheckpoints } from "../../../src/workflow/use-cases/orchestrator-checkpoints.js"
 import { UiTesting } from "../../../src/workflow/use-cases/ui-testing.js"
@@ -73,7 +75,11 @@ describe("UiTesting", () => {
       const run = yield* testing.start(team.implementer, id, { notes: "smoke" })
       expect(run).toMatchObject({ status: "running", started_by_agent_id: team.implementer.agent_id })
       yield* testing.addFinding(team.reviewer, run.id, { severity: "blocker", title: "Cannot pay" })
-      const refused = yield* Effect.flip(testing.addFinding(team.reviewer, run.id, { title: "no severity" }))
+      const refused = yield* Effect.flip(
+        Effect.flatMap(decodeRequest(FindingRequest)({ title: "no severity" }), (finding) =>
+          testing.addFinding(team.reviewer, run.id, finding),
+        ),
+      )
       expect(refused).toMatchObject({ _tag: "ValidationFailed", details: { severity: ["can't be blank"] } })
       const done = yield* testing.complete(team.orchestrator, run.id, { summary: "blocked" })
       expect(done).toMatchObject({ status: "failed", findings_count: 1, critical_count: 1 })
