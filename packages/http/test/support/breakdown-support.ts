@@ -1,7 +1,11 @@
-import { Access, Importer, ProjectId, Rules } from "@loopctl/core"
+import { Importer, ProjectId } from "@loopctl/core"
 import { Effect, Schema } from "effect"
-import { call, read } from "./identity-support.js"
+import { expectStatus, record, rows } from "./answers.js"
+import { actorOf, call, read } from "./identity-support.js"
 import type { Answer } from "./support.js"
+
+/** The shared readers, for the suites that import them from here. */
+export { expectStatus, record, rows }
 
 /**
  * Helpers of the project and epic tests: projects and epics made through the API, stories
@@ -39,13 +43,6 @@ export const epicFields = [
   "updated_at",
 ]
 
-/** A JSON value as an object (fails the test when it is not one). */
-export const record = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error(`not an object: ${JSON.stringify(value)}`)
-  return Object.fromEntries(Object.entries(value))
-}
-
 /** The keys of an object, sorted. */
 export const keysOf = (value: unknown): ReadonlyArray<string> => Object.keys(record(value)).sort()
 
@@ -55,19 +52,6 @@ export const field = (answer: Answer, key: string): Record<string, unknown> =>
 
 /** The `details` of an error answer. */
 export const detailsOf = (answer: Answer): Record<string, unknown> => record(field(answer, "error").details)
-
-/** The `data` rows of a list answer. */
-export const rows = (answer: Answer): ReadonlyArray<Record<string, unknown>> => {
-  const data = record(answer.body).data
-  if (!Array.isArray(data)) throw new Error(`no data array: ${answer.text}`)
-  return data.map(record)
-}
-
-/** Fails the test with the answer when its status is not the expected one. */
-export const expectStatus = (answer: Answer, status: number): Answer => {
-  if (answer.status !== status) throw new Error(`expected ${status}, got ${answer.status}: ${answer.text}`)
-  return answer
-}
 
 const Created = Schema.Struct({ id: Schema.String })
 
@@ -88,9 +72,7 @@ export const newEpic = (key: string, projectId: string, body: Readonly<Record<st
 /** Imports a breakdown into a project through the core's Importer, as the key's caller. */
 export const importInto = (rawKey: string, projectId: string, breakdown: unknown) =>
   Effect.gen(function* () {
-    const access = yield* Access
-    const { caller } = yield* access.authenticate(rawKey)
-    const actor = yield* Rules.Access.requireTenantScope(caller)
+    const actor = yield* actorOf(rawKey)
     return yield* (yield* Importer).importProject(actor, ProjectId.make(projectId), breakdown)
   }).pipe(Effect.orDie)
 

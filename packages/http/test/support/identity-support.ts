@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { HttpServer } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
+import { Access, Rules } from "@loopctl/core"
 import { Effect, Schema } from "effect"
 import { type Answer, databaseUrl, pgliteBackend, postgresBackend, rootKey, send } from "./support.js"
 
@@ -43,6 +44,12 @@ export const call = (
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
+
+/** The caller behind a raw key, as the core's use cases take it. */
+export const actorOf = (rawKey: string) =>
+  Effect.flatMap(Access, (access) =>
+    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
+  ).pipe(Effect.orDie)
 
 /** Reads an answer's body with `schema` (extra keys are allowed); a mismatch fails the test. */
 export const read = <A, I>(schema: Schema.Schema<A, I>, answer: Answer): A =>

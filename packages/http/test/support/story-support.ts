@@ -1,27 +1,19 @@
 import { randomUUID } from "node:crypto"
-import { Access, BulkCompletionRequest, Rules, Verification, asVerifier, decodeRequest } from "@loopctl/core"
+import { BulkCompletionRequest, Verification, asVerifier, decodeRequest } from "@loopctl/core"
 import { Effect, Either, Schema } from "effect"
+import { expectStatus, record, rows } from "./answers.js"
 import { type StaffedTenant, call, read } from "./identity-support.js"
+import { actorOf } from "./identity-support.js"
 import type { Answer } from "./support.js"
+
+/** The shared readers, for the suites that import them from here. */
+export { actorOf, expectStatus, record, rows }
 
 /**
  * Helpers of the story and dependency suites: a project with epics made through the API, stories
  * created through the API, statuses moved through the core's Verification on the server's own
  * layer, and readers of the answers.
  */
-
-/** The caller behind a raw key, as the core's use cases take it. */
-export const actorOf = (rawKey: string) =>
-  Effect.flatMap(Access, (access) =>
-    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
-  ).pipe(Effect.orDie)
-
-/** Fails the test with the answer when its status is not `status`. */
-export const expectStatus = (answer: Answer, status: number, what: string): Answer => {
-  if (answer.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`)
-  return answer
-}
 
 const Created = Schema.Struct({ id: Schema.String })
 
@@ -81,19 +73,6 @@ export const markVerified = (tenant: StaffedTenant, ...stories: ReadonlyArray<st
     if (done.results.some((result) => result.status !== "success"))
       throw new Error(`mark-complete: ${JSON.stringify(done.results)}`)
   }).pipe(Effect.orDie)
-
-/** A JSON object (fails the test otherwise). */
-export const record = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object")
-  return Object.fromEntries(Object.entries(value))
-}
-
-/** The `data` rows of a list answer. */
-export const rows = (answer: Answer): ReadonlyArray<Record<string, unknown>> => {
-  const data = record(answer.body).data
-  if (!Array.isArray(data)) throw new Error(`no data array in ${answer.text}`)
-  return data.map(record)
-}
 
 /** The `meta` of a list answer. */
 export const metaOf = (answer: Answer) => record(record(answer.body).meta)

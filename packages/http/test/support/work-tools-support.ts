@@ -1,32 +1,28 @@
 import { randomUUID } from "node:crypto"
 import {
-  Access,
   AuditLog,
   EpicDependencies,
   Epics,
   Outbox,
   ProjectId,
   ProjectPlanning,
-  Rules,
   Stories,
   StoryDependencies,
   TenantId,
   UnitOfWork,
 } from "@loopctl/core"
 import { Effect } from "effect"
-import type { Answer } from "./support.js"
+import { expectStatus, record } from "./answers.js"
+import { actorOf } from "./identity-support.js"
+
+/** The shared readers, for the suites that import them from here. */
+export { actorOf, expectStatus, record }
 
 /**
  * Fixtures of the import/export, orchestrator state and UI test run suites: projects made through
  * the core on the server's own layer, and what the server stored for a tenant (row counts, audit
  * entries, outbox events), read through the core's ports.
  */
-
-/** The caller behind a raw key, as the core's use cases take it. */
-export const actorOf = (rawKey: string) =>
-  Effect.flatMap(Access, (access) =>
-    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
-  ).pipe(Effect.orDie)
 
 /** A new empty project of the key's tenant, made through the core. */
 export const newProject = (userKey: string) =>
@@ -79,16 +75,3 @@ export const eventsOf = (tenant: string) =>
       (entries) => entries.map((entry) => entry.event),
     ),
   )
-
-/** A JSON object (fails the test otherwise). */
-export const record = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object")
-  return Object.fromEntries(Object.entries(value))
-}
-
-/** Fails the test with the answer when its status is not `status`. */
-export const expectStatus = (answer: Answer, status: number, what: string): Answer => {
-  if (answer.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`)
-  return answer
-}

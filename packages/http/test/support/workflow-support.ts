@@ -1,19 +1,14 @@
 import { randomUUID } from "node:crypto"
 import type { HttpServer } from "@effect/platform"
-import {
-  Access,
-  Importer,
-  Outbox,
-  ProjectId,
-  ProjectPlanning,
-  Rules,
-  Stories,
-  TenantId,
-  UnitOfWork,
-} from "@loopctl/core"
+import { Importer, Outbox, ProjectId, ProjectPlanning, Stories, TenantId, UnitOfWork } from "@loopctl/core"
 import { Effect, Schema } from "effect"
+import { expectStatus, record } from "./answers.js"
 import { type StaffedTenant, call, issueKey, read, registerAgent, staffedTenant } from "./identity-support.js"
+import { actorOf } from "./identity-support.js"
 import type { Answer } from "./support.js"
+
+/** The shared readers, for the suites that import them from here. */
+export { actorOf, expectStatus, record }
 
 /**
  * Fixtures of the story workflow tests: a tenant whose keys play every part of the trust model,
@@ -64,12 +59,6 @@ export const team = (label: string) =>
       unlinkedAgentKey: unlinkedAgent.raw,
     } satisfies Team
   })
-
-/** The caller behind a raw key, as the core's use cases take it. */
-export const actorOf = (rawKey: string) =>
-  Effect.flatMap(Access, (access) =>
-    Effect.flatMap(access.authenticate(rawKey), ({ caller }) => Rules.Access.requireTenantScope(caller)),
-  ).pipe(Effect.orDie)
 
 /** Story ids by number, epic ids by number, and the project. */
 export interface Plan {
@@ -135,13 +124,6 @@ export const titleOf = (number: string) => `Story ${number}`
 export const act = (key: string, id: string, action: string, body?: unknown) =>
   call("POST", `/api/v1/stories/${id}/${action}`, body === undefined ? { key } : { key, body })
 
-/** Fails the test with the answer when its status is not `status`. */
-export const expectStatus = (answer: Answer, status: number, what: string): Answer => {
-  if (answer.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.status} ${answer.text}`)
-  return answer
-}
-
 /** The states a story can be driven into through the API. */
 export type Target =
   | "contracted"
@@ -190,12 +172,6 @@ export const advance = (t: Team, id: string, target: Target, from?: Exclude<Targ
       )
     }
   })
-
-/** A JSON object (fails the test otherwise). */
-export const record = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object")
-  return Object.fromEntries(Object.entries(value))
-}
 
 /** The `error` object of an envelope. */
 export const errorOf = (answer: Answer) => record(record(answer.body).error)
