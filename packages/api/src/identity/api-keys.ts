@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import * as Commands from "@loopctl/core"
 import { IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -74,4 +74,5 @@ export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
       .annotate(OpenApi.Summary, "Rotate a key: a new key now, the old one works for a grace period")
       .pipe(user),
   )
-  .annotate(OpenApi.Description, "API keys of the caller's tenant") {}
+  .annotate(OpenApi.Description, "API keys of the caller's tenant")
+  .annotate(TenantScoped, true) {}
