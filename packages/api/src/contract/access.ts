@@ -57,6 +57,13 @@ export class RequiredAccess extends Context.Tag("@loopctl/http/RequiredAccess")<
  */
 export class TenantScoped extends Context.Tag("@loopctl/api/TenantScoped")<TenantScoped, boolean>() {}
 
+/**
+ * The annotation of endpoints whose answer carries a secret (a raw API key). Every answer of such
+ * an endpoint, a refusal of its body included, is marked `Cache-Control: no-store` (D29), so the
+ * mark is set before the body is decoded.
+ */
+export class CarriesSecret extends Context.Tag("@loopctl/api/CarriesSecret")<CarriesSecret, boolean>() {}
+
 /** How `/routes` writes an access rule: `public`, `any`, `min:user`, `exact:agent`, `exact:agent|orchestrator`. */
 export const describeAccess = (access: Access): string => {
   switch (access._tag) {

@@ -1,7 +1,7 @@
 import { HttpApi, type HttpApiGroup, OpenApi } from "@effect/platform"
 import { Context, Option } from "effect"
 import type { RouteEntry } from "../system/system.js"
-import { type Access, RequiredAccess, TenantScoped, describeAccess } from "./access.js"
+import { type Access, CarriesSecret, RequiredAccess, TenantScoped, describeAccess } from "./access.js"
 
 /**
  * The route table of an API, read from its definition: one row per endpoint with its method,
@@ -17,6 +17,8 @@ export interface RouteRule {
   readonly access: Access
   /** Whether the endpoint acts inside the caller's tenant (see {@link TenantScoped}). */
   readonly tenantScoped: boolean
+  /** Whether its answers carry a secret (see {@link CarriesSecret}). */
+  readonly carriesSecret: boolean
 }
 
 /** An endpoint that breaks the declaration rules, and why. */
@@ -46,6 +48,7 @@ export const routeRules = <Id extends string, Groups extends HttpApiGroup.HttpAp
         description: description.value,
         access: access.value,
         tenantScoped: Option.getOrElse(Context.getOption(mergedAnnotations, TenantScoped), () => false),
+        carriesSecret: Option.getOrElse(Context.getOption(mergedAnnotations, CarriesSecret), () => false),
       })
     },
   })

@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { IssuedApiKey, Tenant, TenantId } from "@loopctl/core"
 import { Schema } from "effect"
 import { AuditRowView, auditFilterFields } from "../audit/audit.js"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, CarriesSecret, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -79,6 +79,7 @@ export class AdminGroup extends HttpApiGroup.make("admin")
       .addSuccess(ProvisionedTenantBody, { status: 201 })
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Create a tenant and its first user key (the raw key is shown only here)")
+      .annotate(CarriesSecret, true)
       .pipe(superadmin),
   )
   .add(

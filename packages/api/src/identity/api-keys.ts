@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import * as Commands from "@loopctl/core"
 import { IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { Access, CarriesSecret, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -52,6 +52,7 @@ export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
       .setPayload(ApiKeyCreation)
       .addSuccess(IssuedApiKeyBody, { status: 201 })
       .annotate(OpenApi.Summary, "Create a user, orchestrator or agent key (the raw key is shown only here)")
+      .annotate(CarriesSecret, true)
       .pipe(user),
   )
   .add(
@@ -72,6 +73,7 @@ export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
       .setPayload(ApiKeyRotation)
       .addSuccess(RotatedApiKeyBody, { status: 201 })
       .annotate(OpenApi.Summary, "Rotate a key: a new key now, the old one works for a grace period")
+      .annotate(CarriesSecret, true)
       .pipe(user),
   )
   .annotate(OpenApi.Description, "API keys of the caller's tenant")

@@ -7,6 +7,7 @@ import { Authenticator } from "./authenticator.js"
 import { ClientAddressPolicy, clientAddress } from "./client-address.js"
 import { limitRequest } from "./rate-limiting.js"
 import { RequestContext } from "./request-context.js"
+import { carriesSecret } from "./secret-response.js"
 
 const bearerScheme = "Bearer"
 
@@ -60,6 +61,7 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
             const rule = ruleByRoute.get(routeKey(route.method, route.path))
             if (rule === undefined)
               return yield* Effect.dieMessage(`no access rule for ${route.method} ${route.path}`)
+            if (rule.carriesSecret) yield* carriesSecret
             const onPlatform = route.path.startsWith(adminPrefix)
             const authenticated = yield* authenticator
               .authenticate(
