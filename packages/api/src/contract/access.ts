@@ -1,5 +1,5 @@
 import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
-import { type Caller, Forbidden, type Role, Rules, isPlatformActor } from "@loopctl/core"
+import { type Caller, type Forbidden, type Policy, RoleRule, checkRole } from "@loopctl/core"
 import { Context, Either } from "effect"
 import { Authentication } from "./authentication.js"
 
@@ -19,36 +19,34 @@ export interface Public {
   readonly _tag: "Public"
 }
 
-/** The rules that need a key — any role, a minimum role, or an exact set of roles. */
-export type Authenticated = AnyRole | MinRole | ExactRoles
+/** The rules that need a key: any role, or a role rule of the core (a minimum role, or exact roles). */
+export type Authenticated = AnyRole | RoleRule
 
 /** Any valid key. */
 export interface AnyRole {
   readonly _tag: "AnyRole"
 }
 
-/** The role or a higher one. */
-export interface MinRole {
-  readonly _tag: "MinRole"
-  readonly role: Role
-}
-
-/** Only the listed roles, compared strictly. */
-export interface ExactRoles {
-  readonly _tag: "ExactRoles"
-  readonly roles: readonly [Role, ...Array<Role>]
-}
-
 /** Constructors of {@link Access}. */
 export const Access = {
   public: { _tag: "Public" } satisfies Public,
   anyRole: { _tag: "AnyRole" } satisfies AnyRole,
-  min: (role: Role): MinRole => ({ _tag: "MinRole", role }),
-  exact: (role: Role, ...more: Array<Role>): ExactRoles => ({ _tag: "ExactRoles", roles: [role, ...more] }),
+  min: RoleRule.min,
+  exact: RoleRule.exact,
 } as const
 
 /** The endpoint annotation that holds its {@link Access}. */
 export class RequiredAccess extends Context.Tag("@loopctl/http/RequiredAccess")<RequiredAccess, Access>() {}
+
+/**
+ * The endpoint annotation that holds the policy of the one action it performs. The middleware
+ * checks that policy's role gate before the body is decoded and records it, so the handler's
+ * `policyUse` of the same policy does not check the role again.
+ */
+export class RequiredPolicy extends Context.Tag("@loopctl/api/RequiredPolicy")<
+  RequiredPolicy,
+  Policy<string, unknown>
+>() {}
 
 /**
  * The group annotation of endpoints that act inside one tenant. Their callers are refused (403)
@@ -88,16 +86,8 @@ export const checkAccess = (caller: Caller, access: Access): Either.Either<Calle
     case "Public":
     case "AnyRole":
       return Either.right(caller)
-    case "MinRole":
-      return isPlatformActor(caller) ? Either.right(caller) : Rules.Roles.requireMinRole(caller, access.role)
-    case "ExactRoles":
-      if (!isPlatformActor(caller)) return Rules.Roles.requireExactRole(caller, access.roles)
-      // The core's role rules take a tenant actor; this is their exact-role refusal for a platform caller.
-      return access.roles.includes("superadmin")
-        ? Either.right(caller)
-        : Either.left(
-            new Forbidden({ message: `This endpoint requires the ${access.roles.join(" or ")} role` }),
-          )
+    default:
+      return checkRole(caller, access)
   }
 }
 
@@ -160,3 +150,37 @@ export const requireRole =
     >,
   ) =>
     endpoint.middleware(Authentication).annotate(RequiredAccess, access)
+
+/**
+ * Puts an endpoint behind the API key middleware for the one action it performs: its declared
+ * access is the action policy's role rule, so each role list is written once, in the core's
+ * action table.
+ */
+export const requireAction =
+  (p: Policy<string, unknown>) =>
+  <
+    Name extends string,
+    Method extends HttpMethod.HttpMethod,
+    Path,
+    UrlParams,
+    Payload,
+    Headers,
+    Success,
+    Error,
+    R,
+    RE,
+  >(
+    endpoint: HttpApiEndpoint.HttpApiEndpoint<
+      Name,
+      Method,
+      Path,
+      UrlParams,
+      Payload,
+      Headers,
+      Success,
+      Error,
+      R,
+      RE
+    >,
+  ) =>
+    requireRole(p.role)(endpoint).annotate(RequiredPolicy, p)

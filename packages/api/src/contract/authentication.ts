@@ -1,14 +1,14 @@
 import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "@effect/platform"
-import type { Caller } from "@loopctl/core"
-import { Context, Schema } from "effect"
+import { CurrentActor } from "@loopctl/core"
+import { Schema } from "effect"
 import { Enveloped } from "./errors.js"
 
 /**
- * The caller of an authenticated endpoint, as the API key middleware resolved it: a tenant's
- * actor (an impersonating superadmin included) or a superadmin outside every tenant. Tenant-scoped
- * handlers narrow it with the core's `Rules.Access.requireTenantScope`.
+ * The caller of an authenticated endpoint, as the API key middleware resolved it (the core's
+ * `CurrentActor`: a tenant's actor or a superadmin outside every tenant, with the role gate the
+ * middleware already passed). Tenant-scoped handlers narrow it with `Rules.Access.requireTenantScope`.
  */
-export class CurrentActor extends Context.Tag("@loopctl/http/CurrentActor")<CurrentActor, Caller>() {}
+export { CurrentActor }
 
 /**
  * The API key scheme: `Authorization: Bearer lc_…` (the only form the seed README uses). A

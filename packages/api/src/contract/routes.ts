@@ -1,7 +1,15 @@
 import { HttpApi, type HttpApiGroup, OpenApi } from "@effect/platform"
+import type { Policy } from "@loopctl/core"
 import { Context, Option } from "effect"
 import type { RouteEntry } from "../system/system.js"
-import { type Access, CarriesSecret, RequiredAccess, TenantScoped, describeAccess } from "./access.js"
+import {
+  type Access,
+  CarriesSecret,
+  RequiredAccess,
+  RequiredPolicy,
+  TenantScoped,
+  describeAccess,
+} from "./access.js"
 
 /**
  * The route table of an API, read from its definition: one row per endpoint with its method,
@@ -19,6 +27,8 @@ export interface RouteRule {
   readonly tenantScoped: boolean
   /** Whether its answers carry a secret (see {@link CarriesSecret}). */
   readonly carriesSecret: boolean
+  /** The policy of the action it performs, when it declares one (see {@link RequiredPolicy}). */
+  readonly policy: Option.Option<Policy<string, unknown>>
 }
 
 /** An endpoint that breaks the declaration rules, and why. */
@@ -49,6 +59,7 @@ export const routeRules = <Id extends string, Groups extends HttpApiGroup.HttpAp
         access: access.value,
         tenantScoped: Option.getOrElse(Context.getOption(mergedAnnotations, TenantScoped), () => false),
         carriesSecret: Option.getOrElse(Context.getOption(mergedAnnotations, CarriesSecret), () => false),
+        policy: Context.getOption(endpoint.annotations, RequiredPolicy),
       })
     },
   })

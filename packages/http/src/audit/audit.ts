@@ -9,14 +9,14 @@ export const AuditLive = HttpApiBuilder.group(LoopctlApi, "audit", (handlers) =>
   Effect.map(AuditTrail, (trail) =>
     handlers
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (caller) => trail.list(caller, urlParams)),
+        Effect.flatMap(CurrentActor, ({ caller }) => trail.list(caller, urlParams)),
       )
       .handle("changes", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (caller) => trail.changes(caller, urlParams)),
+        Effect.flatMap(CurrentActor, ({ caller }) => trail.changes(caller, urlParams)),
       )
       .handle("storyHistory", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const caller = yield* CurrentActor
+          const { caller } = yield* CurrentActor
           const story = yield* pathId(StoryId, path.id)
           return yield* trail.storyHistory(caller, story, urlParams)
         }),

@@ -1,6 +1,6 @@
 import { type HttpApi, type HttpApiGroup, HttpRouter, HttpServerRequest } from "@effect/platform"
 import { Authentication, type RouteRule, checkAccess, routeKey, routeRules } from "@loopctl/api"
-import { type RateLimits, Rules, Unauthorized } from "@loopctl/core"
+import { type RateLimits, Rules, Unauthorized, acting, admitRole } from "@loopctl/core"
 import { Effect, Layer, Option } from "effect"
 import { AuthFailureLimit, countAuthFailure } from "./auth-failure-limit.js"
 import { Authenticator } from "./authenticator.js"
@@ -80,10 +80,14 @@ export const AuthenticationLive = <Id extends string, Groups extends HttpApiGrou
             const context = yield* Effect.serviceOption(RequestContext)
             if (Option.isSome(context)) context.value.setActor(authenticated.caller)
             yield* Effect.provide(limitRequest(authenticated), limits)
+            // The role gate runs here, before the body is decoded, so a caller without the role hears
+            // 403 whatever it sent. With an action policy it is that policy's role gate, recorded so
+            // the handler's policyUse does not check it again.
+            if (Option.isSome(rule.policy)) return yield* admitRole(rule.policy.value, authenticated.caller)
             const caller = yield* checkAccess(authenticated.caller, rule.access)
             // Before the body is decoded: a superadmin outside every tenant hears that first.
             if (rule.tenantScoped) yield* Rules.Access.requireTenantScope(caller)
-            return caller
+            return acting(caller)
           }),
       })
     }),

@@ -8,5 +8,5 @@ import { Effect } from "effect"
  */
 export const tenantActor: Effect.Effect<Actor, Forbidden, CurrentActor> = Effect.flatMap(
   CurrentActor,
-  (caller) => Rules.Access.requireTenantScope(caller),
+  ({ caller }) => Rules.Access.requireTenantScope(caller),
 )

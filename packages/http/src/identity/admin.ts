@@ -8,7 +8,7 @@ import { carriesSecret } from "../edge/secret-response.js"
 /** Runs an admin action on the tenant the path names; answers `{tenant:{…}}`. */
 const onTenant = <A, E, R>(rawId: string, act: (caller: Caller, id: TenantId) => Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const caller = yield* CurrentActor
+    const { caller } = yield* CurrentActor
     const id = yield* pathId(TenantId, rawId)
     return { tenant: yield* act(caller, id) }
   })
@@ -20,12 +20,12 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       .handle("createTenant", ({ payload }) =>
         Effect.zipRight(
           carriesSecret,
-          Effect.flatMap(CurrentActor, (caller) => access.createTenant(caller, payload)),
+          Effect.flatMap(CurrentActor, ({ caller }) => access.createTenant(caller, payload)),
         ),
       )
       .handle("listTenants", ({ urlParams }) =>
         Effect.gen(function* () {
-          const caller = yield* CurrentActor
+          const { caller } = yield* CurrentActor
           return yield* access.listTenants(caller, urlParams, yield* pageRequest(urlParams))
         }),
       )
@@ -36,8 +36,13 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       .handle("suspendTenant", ({ path }) => onTenant(path.id, access.suspendTenant))
       .handle("activateTenant", ({ path }) => onTenant(path.id, access.activateTenant))
       .handle("audit", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, (caller) => trail.listPlatform(caller, urlParams)),
+        Effect.flatMap(CurrentActor, ({ caller }) => trail.listPlatform(caller, urlParams)),
       )
-      .handle("stats", () => Effect.map(Effect.flatMap(CurrentActor, access.stats), (stats) => ({ stats }))),
+      .handle("stats", () =>
+        Effect.map(
+          Effect.flatMap(CurrentActor, ({ caller }) => access.stats(caller)),
+          (stats) => ({ stats }),
+        ),
+      ),
   ),
 )

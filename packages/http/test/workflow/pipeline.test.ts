@@ -105,7 +105,7 @@ class ProbeApi extends HttpApi.make("probe")
   .addError(Enveloped.InternalServerError)
   .addError(Enveloped.Unavailable) {}
 
-const whoami = Effect.map(CurrentActor, (caller) => ({
+const whoami = Effect.map(CurrentActor, ({ caller }) => ({
   role: isPlatformActor(caller) ? "superadmin" : caller.role,
   key_name: caller.key_name,
 }))
