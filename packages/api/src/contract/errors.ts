@@ -80,9 +80,9 @@ const reasonPhrases: Readonly<Record<number, string>> = {
   503: "Service Unavailable",
 }
 
-/** The fields of an error class that go on the wire: all of them but `_tag`. */
-const wireFields = (fields: Schema.Struct.Fields): Schema.Struct.Fields =>
-  Object.fromEntries(Object.entries(fields).filter(([key]) => key !== "_tag"))
+/** The fields of an error class that go on the wire: all of them but `_tag` and those kept off it. */
+const wireFields = (fields: Schema.Struct.Fields, offWire: ReadonlySet<string>): Schema.Struct.Fields =>
+  Object.fromEntries(Object.entries(fields).filter(([key]) => key !== "_tag" && !offWire.has(key)))
 
 /**
  * The envelope schema of one error class. The inner object holds `status` and the class's fields
@@ -91,12 +91,15 @@ const wireFields = (fields: Schema.Struct.Fields): Schema.Struct.Fields =>
  */
 export const enveloped = <Self, Encoded extends ErrorFields, Tag extends keyof typeof errorStatus>(
   ErrorClass: EnvelopedErrorClass<Self, Encoded, Tag>,
+  /** Fields of the class that a server reads but never sends (they are dropped when encoding). */
+  offWire: ReadonlyArray<string> = [],
 ) => {
   const tag = ErrorClass._tag
   const status = errorStatus[tag]
+  const kept = new Set(offWire)
   const body = Schema.extend(
     Schema.Struct({ status: Schema.Literal(status) }),
-    Schema.encodedSchema(Schema.Struct(wireFields(ErrorClass.fields))),
+    Schema.encodedSchema(Schema.Struct(wireFields(ErrorClass.fields, kept))),
   ).annotations({ parseOptions: { onExcessProperty: "error" } })
   return Schema.transform(Schema.Struct({ error: body }), ErrorClass, {
     strict: false,
@@ -106,7 +109,8 @@ export const enveloped = <Self, Encoded extends ErrorFields, Tag extends keyof t
     },
     encode: (encoded) => {
       const { _tag, message, ...fields } = encoded
-      return { error: { status, message, ...fields } }
+      const sent = Object.fromEntries(Object.entries(fields).filter(([key]) => !kept.has(key)))
+      return { error: { status, message, ...sent } }
     },
   }).annotations({
     ...HttpApiSchema.annotations({ status }),
@@ -123,7 +127,8 @@ export const Enveloped = {
   Forbidden: enveloped(Forbidden),
   NotFound: enveloped(NotFound),
   Conflict: enveloped(Conflict),
-  TransitionConflict: enveloped(TransitionConflict),
+  // The steps a refusal names are worded into its hints by the server (see http's story routes).
+  TransitionConflict: enveloped(TransitionConflict, ["first_steps"]),
   PayloadTooLarge: enveloped(PayloadTooLarge),
   ValidationFailed: enveloped(ValidationFailed),
   RateLimited: enveloped(RateLimited),

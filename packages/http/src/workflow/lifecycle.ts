@@ -4,6 +4,7 @@ import { type Rules, StoryId, StoryLifecycle, asImplementer } from "@loopctl/cor
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { tenantActor } from "../edge/tenant-scope.js"
+import { type TransitionAnswer, transitionView } from "./story-action-routes.js"
 
 /**
  * Runs a StoryLifecycle use case for the caller: the implementer policy grants the capability
@@ -18,24 +19,30 @@ const asCaller = <A, E, R>(
     asImplementer(actor, action)(Effect.flatMap(pathId(StoryId, rawId), use)),
   )
 
+/** A transition's answer with its suggested actions routed. */
+const routed = <E, R>(transition: Effect.Effect<TransitionAnswer, E, R>) =>
+  Effect.map(transition, transitionView)
+
 /** The handlers of the `lifecycle` group: StoryLifecycle for the authenticated caller. */
 export const LifecycleLive = HttpApiBuilder.group(LoopctlApi, "lifecycle", (handlers) =>
   Effect.map(StoryLifecycle, (lifecycle) =>
     handlers
       .handle("contract", ({ path, payload }) =>
-        asCaller("contract", path.id, (id) => lifecycle.contract(id, payload)),
+        routed(asCaller("contract", path.id, (id) => lifecycle.contract(id, payload))),
       )
-      .handle("claim", ({ path }) => asCaller("claim", path.id, lifecycle.claim))
-      .handle("start", ({ path }) => asCaller("start", path.id, lifecycle.start))
-      .handle("startWork", ({ path }) => asCaller("start", path.id, lifecycle.start))
-      .handle("requestReview", ({ path }) => asCaller("request-review", path.id, lifecycle.requestReview))
+      .handle("claim", ({ path }) => routed(asCaller("claim", path.id, lifecycle.claim)))
+      .handle("start", ({ path }) => routed(asCaller("start", path.id, lifecycle.start)))
+      .handle("startWork", ({ path }) => routed(asCaller("start", path.id, lifecycle.start)))
+      .handle("requestReview", ({ path }) =>
+        routed(asCaller("request-review", path.id, lifecycle.requestReview)),
+      )
       .handle("report", ({ path, payload }) =>
-        asCaller("report", path.id, (id) => lifecycle.report(id, payload)),
+        routed(asCaller("report", path.id, (id) => lifecycle.report(id, payload))),
       )
       .handle("reportDone", ({ path, payload }) =>
-        asCaller("report", path.id, (id) => lifecycle.report(id, payload)),
+        routed(asCaller("report", path.id, (id) => lifecycle.report(id, payload))),
       )
-      .handle("unclaim", ({ path }) => asCaller("unclaim", path.id, lifecycle.unclaim))
+      .handle("unclaim", ({ path }) => routed(asCaller("unclaim", path.id, lifecycle.unclaim)))
       .handle("reviewComplete", ({ path, payload }) =>
         asCaller("review-complete", path.id, (id) => lifecycle.reviewComplete(id, payload)),
       ),

@@ -13,6 +13,7 @@ import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
+import { transitionView } from "./story-action-routes.js"
 
 /** Runs a Verification use case under the verifier policy (orchestrator role, linked agent). */
 const asCaller = <A, E, R>(action: Rules.Gates.StoryAction, use: Effect.Effect<A, E, R>) =>
@@ -28,7 +29,9 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
         Effect.flatMap(decodedBody(VerifyBody, request), (evidence) =>
           asCaller(
             "verify",
-            Effect.flatMap(pathId(StoryId, path.id), (id) => verification.verify(id, evidence)),
+            Effect.flatMap(pathId(StoryId, path.id), (id) =>
+              Effect.map(verification.verify(id, evidence), transitionView),
+            ),
           ),
         ),
       )
@@ -41,12 +44,19 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
         ),
       )
       .handle("forceUnclaim", ({ path }) =>
-        asCaller("force-unclaim", Effect.flatMap(pathId(StoryId, path.id), verification.forceUnclaim)),
+        asCaller(
+          "force-unclaim",
+          Effect.flatMap(pathId(StoryId, path.id), (id) =>
+            Effect.map(verification.forceUnclaim(id), transitionView),
+          ),
+        ),
       )
       .handle("backfill", ({ path, payload }) =>
         asCaller(
           "backfill",
-          Effect.flatMap(pathId(StoryId, path.id), (id) => verification.backfill(id, payload)),
+          Effect.flatMap(pathId(StoryId, path.id), (id) =>
+            Effect.map(verification.backfill(id, payload), transitionView),
+          ),
         ),
       )
       .handleRaw("verifyAll", ({ path, request }) =>

@@ -89,6 +89,12 @@ export class TransitionConflict extends Schema.TaggedError<TransitionConflict>()
   hints: Schema.Array(Schema.String),
   context: TransitionContext,
   remediation: Schema.optional(Schema.Struct({ learn_more: Schema.String })),
+  /**
+   * The actions (named as `attempted_action` names them) the caller has to take first, in order,
+   * when the refusal points to them. The core names no routes: a transport words these steps as
+   * calls in `message` and `hints`, and does not send the field itself.
+   */
+  first_steps: Schema.optional(Schema.Array(Schema.String)),
 }) {}
 
 /** The body is larger than the server accepts. */

@@ -13,7 +13,15 @@ import { checkContract } from "./contract.js"
 import { isHeldByAgent, isImplementer, withClaimant } from "./custody.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
 import { type GateFailure, type StoryAction, authorize } from "./gates.js"
-import { conflict, inProgress, invalid, notAssignee, requiredState, selfBlocked } from "./refusals.js"
+import {
+  conflict,
+  inProgress,
+  invalid,
+  notAssignee,
+  requiredState,
+  selfBlocked,
+  stepsFirst,
+} from "./refusals.js"
 
 /**
  * The story state machine. `authorize` (rules/gates.ts) is the gate checked before the story is
@@ -178,13 +186,9 @@ export const decide = (
     Claim: ({ blockers }) => {
       if (story.agent_status === "pending") {
         return Either.left(
-          conflict(
-            story,
-            action,
-            "must_contract_first",
-            "Story must be contracted before claiming. Call POST /stories/:id/contract first.",
-            ["Call POST /stories/:id/contract first"],
-          ),
+          stepsFirst(story, action, "must_contract_first", "Story must be contracted before claiming.", [
+            "contract",
+          ]),
         )
       }
       if (story.agent_status !== "contracted") return Either.left(invalid(story, action))
@@ -220,24 +224,15 @@ export const decide = (
     Start: () => {
       if (story.agent_status === "pending") {
         return Either.left(
-          conflict(
-            story,
-            action,
-            "must_contract_first",
-            "Story must be contracted before claiming. Call POST /stories/:id/contract first.",
-            ["Call POST /stories/:id/contract, then /claim, first"],
-          ),
+          stepsFirst(story, action, "must_contract_first", "Story must be contracted before claiming.", [
+            "contract",
+            "claim",
+          ]),
         )
       }
       if (story.agent_status === "contracted") {
         return Either.left(
-          conflict(
-            story,
-            action,
-            "must_claim_first",
-            "Story must be claimed before starting. Call POST /stories/:id/claim first.",
-            ["Call POST /stories/:id/claim first"],
-          ),
+          stepsFirst(story, action, "must_claim_first", "Story must be claimed before starting.", ["claim"]),
         )
       }
       if (story.agent_status !== "assigned") return Either.left(invalid(story, action))

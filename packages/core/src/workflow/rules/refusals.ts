@@ -13,6 +13,7 @@ export const conflict = (
   message: string,
   hints: ReadonlyArray<string>,
   remediation?: { readonly learn_more: string },
+  firstSteps?: ReadonlyArray<StoryAction>,
 ) =>
   new TransitionConflict({
     message,
@@ -26,7 +27,20 @@ export const conflict = (
       attempted_action: action,
     },
     ...(remediation === undefined ? {} : { remediation }),
+    ...(firstSteps === undefined ? {} : { first_steps: firstSteps }),
   })
+
+/**
+ * A refusal until the caller has taken `steps`, in order: `reason` says why, and the transport
+ * words the steps as the calls to make (the hints, and the end of the message).
+ */
+export const stepsFirst = (
+  story: Story,
+  action: StoryAction,
+  code: "must_contract_first" | "must_claim_first",
+  reason: string,
+  steps: readonly [StoryAction, ...ReadonlyArray<StoryAction>],
+) => conflict(story, action, code, reason, [], undefined, steps)
 
 /** What each action needs the story to be, said as a hint. */
 export const requiredState: { readonly [A in StoryAction]: string } = {
@@ -72,16 +86,26 @@ export const selfBlocked = (story: Story, action: StoryAction, kind: "report" | 
   )
 }
 
-/** Mark-complete or backfill of work an agent still holds: it has to finish its review chain (D23). */
+/**
+ * Mark-complete or backfill of work an agent still holds: it has to finish its review chain
+ * (D23) — reported by another agent, reviewed, then verified — which the transport words as calls.
+ */
 export const inProgress = (story: Story, action: StoryAction) =>
   conflict(
     story,
     action,
     "story_in_progress",
     `Cannot ${action}: the story is in progress (agent_status='${story.agent_status}', verified_status='${story.verified_status}', assigned to agent ${story.assigned_agent_id ?? "unknown"}). Work an agent holds is completed through its review chain, not marked done.`,
-    [
-      "Use the review chain: another agent reports it done (POST /stories/:id/report), a reviewer records POST /stories/:id/review-complete, then a different orchestrator calls POST /stories/:id/verify",
-    ],
+    [],
+    undefined,
+    reviewChain,
   )
+
+/** The review chain, in order: what completes work an agent holds. */
+export const reviewChain: readonly [StoryAction, ...ReadonlyArray<StoryAction>] = [
+  "report",
+  "review-complete",
+  "verify",
+]
 
 export const notAssignee = () => new Forbidden({ message: "Forbidden" })

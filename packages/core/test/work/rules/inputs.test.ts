@@ -161,13 +161,17 @@ describe("artifacts", () => {
 
 describe("next actions", () => {
   it.prop("suggest only what the caller could do next", [arbStory, arbRole], ([story, role]) => {
-    const names = nextActions(story, role).map((a) => a.action)
+    const suggested = nextActions(story, role)
+    const names = suggested.map((a) => a.action)
+    // What to do, its body and conditions; how to call it is the transport's to say.
+    for (const next of suggested)
+      expect(Object.keys(next).sort()).toEqual(["action", "preconditions", "required_body"])
     if (names.includes("verify")) {
       expect(story.agent_status).toBe("reported_done")
       expect(story.verified_status).toBe("unverified")
       expect(["orchestrator", "user"]).toContain(role)
     }
-    if (names.includes("start") || names.includes("request_review")) expect(role).toBe("agent")
+    if (names.includes("start") || names.includes("request-review")) expect(role).toBe("agent")
     if (story.agent_status === "pending") expect(names).toEqual(["contract"])
   })
 })

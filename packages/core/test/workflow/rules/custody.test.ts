@@ -247,7 +247,9 @@ describe("work in progress (D23)", () => {
         message: expect.stringContaining(`Cannot ${action}`),
         current_state: state,
         attempted_action: action,
-        hints: [expect.stringContaining("review-complete")],
+        // The review chain as steps; the transport words them as calls.
+        hints: [],
+        first_steps: ["report", "review-complete", "verify"],
         context: {
           current_agent_status: state,
           current_verified_status: "unverified",

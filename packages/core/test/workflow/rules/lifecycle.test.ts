@@ -137,22 +137,36 @@ const orchestrator = actor("orchestrator", agentC)
 const terms = { story_title: "Add the login page", ac_count: 2 }
 
 describe("transition error bodies", () => {
-  it("claim on a pending story is must_contract_first", () => {
+  it("claim on a pending story is must_contract_first, naming the step to take first and no route", () => {
     expect(
       body(storyIn("pending"), StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } }), agent),
     ).toEqual({
       error: {
         status: 409,
         code: "must_contract_first",
-        message: "Story must be contracted before claiming. Call POST /stories/:id/contract first.",
+        message: "Story must be contracted before claiming.",
         current_state: "pending",
         attempted_action: "claim",
-        hints: ["Call POST /stories/:id/contract first"],
+        // The transport words the steps as calls; the core leaves the hints to it.
+        hints: [],
+        first_steps: ["contract"],
         context: {
           current_agent_status: "pending",
           current_verified_status: "unverified",
           attempted_action: "claim",
         },
+      },
+    })
+  })
+
+  it("start on a pending story names both steps, contract then claim", () => {
+    expect(body(storyIn("pending"), StoryCommand.Start(), agent)).toMatchObject({
+      error: {
+        status: 409,
+        code: "must_contract_first",
+        message: "Story must be contracted before claiming.",
+        hints: [],
+        first_steps: ["contract", "claim"],
       },
     })
   })
@@ -200,8 +214,10 @@ describe("transition error bodies", () => {
       error: {
         status: 409,
         code: "must_claim_first",
+        message: "Story must be claimed before starting.",
         current_state: "contracted",
         attempted_action: "start",
+        first_steps: ["claim"],
       },
     })
   })
