@@ -3,9 +3,9 @@ import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
+import { isUnstorable, unstorableMessage } from "../../kernel/domain/storable.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
 import type { TenantCreation, TenantInput, TenantPatch } from "../domain/tenant-commands.js"
 import type { TenantFilter } from "../domain/tenant-filter.js"
 import type { TenantSettingMaxima } from "../domain/tenant-setting-maxima.js"
@@ -140,7 +140,7 @@ export const tenantListFilter = (query: {
   const problems = new QueryProblems()
   const status = choiceParameter(query.status, "status", tenantStatuses, problems)
   const search = typeof query.search === "string" ? query.search.trim() : ""
-  if (isUnstorable(search)) problems.add("search", unstorableProblem)
+  if (isUnstorable(search)) problems.add("search", unstorableMessage)
   return problems.result(() => ({
     ...(status === undefined ? {} : { status }),
     ...(search === "" ? {} : { search }),

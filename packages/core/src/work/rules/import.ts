@@ -2,7 +2,8 @@ import { Either, Option, Schema } from "effect"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
-import { firstUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import { unstorableMessage } from "../../kernel/domain/storable.js"
+import { firstUnstorable } from "../../kernel/rules/storable-text.js"
 import { EpicNumber } from "../domain/epic.js"
 import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 
@@ -706,7 +707,7 @@ const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, 
   for (const epic of epics) {
     for (const field of storedEpicFields) {
       const found = firstUnstorable(epic.fields[field], `epics[${epic.index}].${field}`)
-      if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+      if (Option.isSome(found)) return fail(found.value, unstorableMessage)
     }
     for (const story of epic.stories) {
       for (const field of storedStoryFields) {
@@ -714,7 +715,7 @@ const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, 
           story.fields[field],
           `epics[${epic.index}].stories[${story.index}].${field}`,
         )
-        if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+        if (Option.isSome(found)) return fail(found.value, unstorableMessage)
       }
     }
   }

@@ -1,7 +1,8 @@
 import { Option } from "effect"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import { isUnstorable, unstorableMessage } from "../../kernel/domain/storable.js"
 import type { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { firstUnstorable, isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import { firstUnstorable } from "../../kernel/rules/storable-text.js"
 
 /**
  * Readers of the fields of a PATCH body (projects, epics). A field that is absent or null is no
@@ -24,7 +25,7 @@ export const requiredTextPatch = (
   if (typeof value !== "string") problems.add(field, "is invalid")
   else if (isBlank(value)) problems.add(field, "can't be blank")
   else if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
-  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
+  else if (isUnstorable(value)) problems.add(field, unstorableMessage)
   else return value
   return undefined
 }
@@ -40,7 +41,7 @@ export const optionalTextPatch = (
   if (typeof value !== "string") problems.add(field, "is invalid")
   else if (isBlank(value)) return null
   else if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
-  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
+  else if (isUnstorable(value)) problems.add(field, unstorableMessage)
   else return value
   return undefined
 }
@@ -63,7 +64,7 @@ export const isStorableJson = (
   problems: Pick<FieldProblems, "add">,
 ): boolean => {
   const found = firstUnstorable(value, field)
-  if (Option.isSome(found)) problems.add(found.value, unstorableProblem)
+  if (Option.isSome(found)) problems.add(found.value, unstorableMessage)
   return Option.isNone(found)
 }
 

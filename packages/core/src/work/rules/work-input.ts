@@ -2,7 +2,7 @@ import { Either } from "effect"
 import type { FieldErrors } from "../../kernel/domain/errors.js"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
-import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import { isUnstorable, unstorableMessage } from "../../kernel/domain/storable.js"
 import { type StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 import { isStorableJson } from "./patch-fields.js"
 
@@ -44,7 +44,7 @@ const requiredText = (
     return ""
   }
   if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
-  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
+  else if (isUnstorable(value)) problems.add(field, unstorableMessage)
   return value
 }
 
@@ -61,7 +61,7 @@ const optionalText = (
     return null
   }
   if (value.length > max) problems.add(field, `should be at most ${max} character(s)`)
-  else if (isUnstorable(value)) problems.add(field, unstorableProblem)
+  else if (isUnstorable(value)) problems.add(field, unstorableMessage)
   return value
 }
 

@@ -37,8 +37,8 @@ import {
   tenantListFilter,
 } from "../../../src/identity/rules/tenant-input.js"
 import { AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
+import { isUnstorable } from "../../../src/kernel/domain/storable.js"
 import { Timestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
-import { isUnstorable } from "../../../src/kernel/rules/storable-text.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { decodeCommand } from "../../fixtures/commands.js"
 import { actor, arbRole } from "../../fixtures/stories.js"
