@@ -1,6 +1,5 @@
 import {
   Importer,
-  ProjectId,
   ProjectPlanning,
   Tenant,
   type TenantId,
@@ -53,6 +52,6 @@ export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, cou
         },
       ],
     })
-    const ready = yield* queues.readyStories(team.user, ProjectId.make(project.id))
+    const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id })
     return { project, stories: ready.map((s) => s.id) }
   })

@@ -66,7 +66,9 @@ export const walkthrough = Effect.gen(function* () {
       },
     ],
   })
-  const [story] = yield* queues.readyStories(cast.owner, project.id)
+  const {
+    data: [story],
+  } = yield* queues.readyQueue(cast.owner, { project_id: project.id })
   if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
   yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
 

@@ -42,7 +42,7 @@ const seeded = Effect.gen(function* () {
   const queues = yield* WorkQueues
   const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
   const imported = yield* (yield* Importer).importProject(team.user, project.id, breakdown)
-  const ready = yield* queues.readyStories(team.user, project.id)
+  const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id })
   const stories = yield* Effect.flatMap(Stories, (s) =>
     UnitOfWork.pipe(Effect.flatMap((uow) => uow.transact(team.tenant_id, s.listAllByProject(project.id)))),
   )
@@ -140,7 +140,9 @@ describe("one story from import to verified, with three different agents", () =>
       expect(verified.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
 
       const queues = yield* WorkQueues
-      const nowReady = yield* queues.readyStories(team.user, verified.story.project_id)
+      const { data: nowReady } = yield* queues.readyQueue(team.user, {
+        project_id: verified.story.project_id,
+      })
       expect(nowReady.map((s) => s.number)).toEqual([])
       yield* asImplementer(implementer, "claim")(lifecycle.claim(s12))
 
@@ -280,7 +282,7 @@ describe("one story from import to verified, with three different agents", () =>
       expect(yield* failure(projectPlanning.getProject(other.user, project.id))).toMatchObject({
         status: 404,
       })
-      expect(yield* queues.readyStories(other.user, project.id)).toEqual([])
+      expect((yield* queues.readyQueue(other.user, { project_id: project.id })).data).toEqual([])
       expect(yield* auditActions(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )

@@ -14,6 +14,7 @@ import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { insertInBatches } from "./batches.js"
 import { countOf, pageWindow, selectPage } from "./paging.js"
+import { blockersOfStories, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
 
@@ -114,6 +115,7 @@ export const EpicsSql = Layer.effect(
 export const StoriesSql = Layer.effect(
   Stories,
   Effect.map(SqlClient.SqlClient, (sql) => {
+    const { waitsForStory, waitsForEpic } = readinessConditions(sql)
     const many = (statement: Effect.Effect<ReadonlyArray<Readonly<Record<string, unknown>>>, unknown>) =>
       Effect.flatMap(Effect.orDie(statement), T.stories.decode)
     const listRange = (project: ProjectId, filter: StoryFilter, range: RowRange) => {
@@ -171,31 +173,49 @@ export const StoriesSql = Layer.effect(
             GROUP BY epic_id, agent_status, verified_status`),
           decodeStatusCounts,
         ),
-      // Readiness as two anti-joins through the edge indexes: no unverified direct prerequisite,
-      // and no unverified story in an epic this story's epic depends on.
-      readyPage: (scope, page) => {
-        const where = sql.and([
-          sql`s.agent_status = 'pending'`,
-          ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
-          ...(scope.epic_id === undefined ? [] : [sql`s.epic_id = ${scope.epic_id}`]),
-          sql`NOT EXISTS (
-                SELECT 1 FROM story_dependencies d
-                JOIN stories p ON p.tenant_id = d.tenant_id AND p.id = d.depends_on_story_id
-                WHERE d.tenant_id = s.tenant_id AND d.story_id = s.id AND p.verified_status <> 'verified')`,
-          sql`NOT EXISTS (
-                SELECT 1 FROM epic_dependencies e
-                JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
-                WHERE e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id AND p.verified_status <> 'verified')`,
-        ])
-        return selectPage(sql, {
+      // Readiness (core rules/readiness.ts) as two anti-joins through the edge indexes: pending,
+      // no unverified direct prerequisite, no unverified story in a prerequisite epic.
+      readyPage: (scope, page) =>
+        selectPage(sql, {
           columns: sql`s.*`,
           from: sql`stories s`,
-          where,
+          where: sql.and([
+            sql`s.agent_status = 'pending'`,
+            ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
+            ...(scope.epic_id === undefined ? [] : [sql`s.epic_id = ${scope.epic_id}`]),
+            sql`NOT ${waitsForStory}`,
+            sql`NOT ${waitsForEpic}`,
+          ]),
           orderBy: sql`s.sort_key, s.id`,
           window: pageWindow(page),
           decode: T.stories.decode,
-        })
-      },
+        }),
+      // The same two conditions the other way round (any status), then the page's blockers.
+      blockedPage: (scope, page) =>
+        Effect.gen(function* () {
+          const blocked = yield* selectPage(sql, {
+            columns: sql`s.*`,
+            from: sql`stories s`,
+            where: sql.and([
+              ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
+              sql`(${waitsForStory} OR ${waitsForEpic})`,
+            ]),
+            orderBy: sql`s.sort_key, s.id`,
+            window: pageWindow(page),
+            decode: T.stories.decode,
+          })
+          const blockers = yield* blockersOfStories(
+            sql,
+            blocked.items.map((story) => story.id),
+          )
+          return {
+            items: blocked.items.map((story) => ({
+              story,
+              blocking_dependencies: blockers.get(story.id) ?? [],
+            })),
+            total_count: blocked.total_count,
+          }
+        }),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const rows = yield* Effect.orDie(sql`

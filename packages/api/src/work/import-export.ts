@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Rules } from "@loopctl/core"
+import { Rules, ImportDocument as WorkImportDocument } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
@@ -9,70 +9,18 @@ import { queryField, queryType } from "../contract/query-fields.js"
 /** A project id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const projectId = HttpApiSchema.param("id", Schema.String)
 
-const storyRef = { type: "string", description: 'A story number, e.g. "1.1"' }
-const epicRef = { type: "integer", description: "An epic number" }
-
 /**
- * The import document. The core checks all of it (and answers 422 naming the first problem's
- * path), so the server passes the body on as it came; this schema only documents it.
+ * The import document, typed with the epic and story field Schemas of the domain. The server
+ * hands the body to the core's import rule as sent, which reads it step by step and answers the
+ * first problem with a 422 naming its path (its message as the original printed it).
  */
-export const ImportDocument = Schema.Unknown.annotations({
+export const ImportDocument = WorkImportDocument.annotations({
   identifier: "ImportDocument",
   description:
     "epics[] (each with number, title and stories[] with number, title, acceptance_criteria, …), " +
     "story_dependencies[] {story, depends_on}, epic_dependencies[] {epic, depends_on}. " +
     "A fresh import may start stories as reported done or verified with " +
     "initial_agent_status / initial_verified_status; a merge never changes statuses.",
-  jsonSchema: {
-    type: "object",
-    properties: {
-      epics: {
-        type: "array",
-        maxItems: Rules.Import.maxImportEpics,
-        items: {
-          type: "object",
-          required: ["number", "title"],
-          properties: {
-            number: epicRef,
-            title: { type: "string" },
-            description: { type: "string" },
-            phase: { type: "string" },
-            position: { type: "integer" },
-            metadata: { type: "object" },
-            stories: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["number", "title"],
-                properties: {
-                  number: storyRef,
-                  title: { type: "string" },
-                  description: { type: "string" },
-                  acceptance_criteria: { type: "array", items: { type: "object" } },
-                  estimated_hours: { type: "number" },
-                  metadata: { type: "object" },
-                  initial_agent_status: { type: "string", enum: [...Rules.Import.initialAgentStatuses] },
-                  initial_verified_status: {
-                    type: "string",
-                    enum: [...Rules.Import.initialVerifiedStatuses],
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-      story_dependencies: {
-        type: "array",
-        items: { type: "object", properties: { story: storyRef, depends_on: storyRef } },
-      },
-      epic_dependencies: {
-        type: "array",
-        items: { type: "object", properties: { epic: epicRef, depends_on: epicRef } },
-      },
-      merge: { type: "string", enum: ["true"], description: "The same as ?merge=true" },
-    },
-  },
 })
 
 /** The query of an import: `merge=true` merges into what the project holds. */

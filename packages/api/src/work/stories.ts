@@ -1,8 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { AcceptanceCriterion, ArtifactReport, Story } from "@loopctl/core"
+import {
+  AcceptanceCriterion,
+  ArtifactReport,
+  Story,
+  ProjectStoryCreation as WorkProjectStoryCreation,
+  StoryCreation as WorkStoryCreation,
+  StoryPatch as WorkStoryPatch,
+} from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, TenantScoped, requireRole } from "../contract/access.js"
-import { jsonType, optionalField, requiredField } from "../contract/body-fields.js"
 import { PageMeta } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -10,45 +16,20 @@ import { queryField, queryType } from "../contract/query-fields.js"
 /** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const id = HttpApiSchema.param("id", Schema.String)
 
-/** The fields of a story create body; the core validates them and answers 422 per field. */
-const storyFields = {
-  number: requiredField('"M" or "M.m", each part 0..9999, unique in the project (required)', jsonType.string),
-  title: requiredField("1..500 characters (required)", jsonType.string),
-  description: optionalField("At most 50,000 characters", jsonType.string),
-  acceptance_criteria: optionalField("An array of objects, stored as sent (default [])", {
-    type: "array",
-    items: { type: "object" },
-  }),
-  estimated_hours: optionalField("A number or a numeric string; anything else is dropped", {
-    type: "number",
-  }),
-  metadata: optionalField("Free-form object", jsonType.object),
-}
+/** The body of `POST /api/v1/epics/:id/stories`: the domain's limits of each field. */
+export const StoryCreation = WorkStoryCreation.annotations({ identifier: "StoryCreation" })
 
-/** The body of `POST /api/v1/epics/:id/stories`. */
-export const StoryCreation = Schema.Struct(storyFields).annotations({ identifier: "StoryCreation" })
-
-/** The body of `POST /api/v1/projects/:id/stories`: a story and the number of its epic. */
-export const ProjectStoryCreation = Schema.Struct({
-  epic_number: requiredField("The number of the project's epic the story goes into (required)", {
-    type: "integer",
-  }),
-  ...storyFields,
-}).annotations({ identifier: "ProjectStoryCreation" })
+/**
+ * The body of `POST /api/v1/projects/:id/stories`: a story and the number of its epic. A body
+ * without a usable `epic_number` is refused with a message saying so (its refusal summary), so
+ * the server decodes it in the handler.
+ */
+export const ProjectStoryCreation = WorkProjectStoryCreation.annotations({
+  identifier: "ProjectStoryCreation",
+})
 
 /** The body of `PATCH /api/v1/stories/:id`. Statuses, number and epic are not writable and are ignored. */
-export const StoryChangesBody = Schema.Struct({
-  title: optionalField("1..500 characters", jsonType.string),
-  description: optionalField("At most 50,000 characters; a blank one clears it", jsonType.string),
-  acceptance_criteria: optionalField("Replaces the stored array (objects, stored as sent)", {
-    type: "array",
-    items: { type: "object" },
-  }),
-  estimated_hours: optionalField("A number or a numeric string; anything else is ignored", {
-    type: "number",
-  }),
-  metadata: optionalField("Replaces the stored object", jsonType.object),
-}).annotations({ identifier: "StoryChanges" })
+export const StoryChangesBody = WorkStoryPatch.annotations({ identifier: "StoryChanges" })
 
 /** `{story:{…}}`. */
 export const SingleStory = Schema.Struct({ story: Story }).annotations({ identifier: "SingleStory" })

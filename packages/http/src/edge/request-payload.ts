@@ -14,6 +14,14 @@ export const decodedBody = <A, I>(
 ): Effect.Effect<A, BadRequest | ValidationFailed> => Effect.flatten(bodyAsRead(schema, request))
 
 /**
+ * The JSON body of `request` as it was sent, for a use case that reads a document itself in its
+ * own order and answers its first problem (the import).
+ */
+export const sentBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<unknown, BadRequest> =>
+  // The edge has read the body already (see request-body.ts), so it is JSON.
+  Effect.mapError(request.json, () => new BadRequest({ message: "Malformed request body" }))
+
+/**
  * The body of `request` as `schema` reads it, or its 422, for a use case that refuses some
  * requests whatever their body holds (a finding on a finished run) before it looks at the body.
  */
@@ -21,8 +29,4 @@ export const bodyAsRead = <A, I>(
   schema: Schema.Schema<A, I>,
   request: HttpServerRequest.HttpServerRequest,
 ): Effect.Effect<Either.Either<A, ValidationFailed>, BadRequest> =>
-  request.json.pipe(
-    // The edge has read the body already (see request-body.ts), so it is JSON.
-    Effect.mapError(() => new BadRequest({ message: "Malformed request body" })),
-    Effect.map((body) => decodeRequest(schema)(body)),
-  )
+  Effect.map(sentBody(request), (body) => decodeRequest(schema)(body))

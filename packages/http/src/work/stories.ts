@@ -1,8 +1,9 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/api"
+import { LoopctlApi, ProjectStoryCreation } from "@loopctl/api"
 import { EpicId, ProjectId, StoryId, StoryPlanning, WorkQueues } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
+import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
 
 /** The handlers of the `stories` group: the StoryPlanning and WorkQueues use cases on the caller's tenant. */
@@ -16,11 +17,13 @@ export const StoriesLive = HttpApiBuilder.group(LoopctlApi, "stories", (handlers
           return { story: yield* stories.createStory(actor, epic, payload) }
         }),
       )
-      .handle("createInProject", ({ path, payload }) =>
+      // Read here, so that a refusal naming `epic_number` carries its own message.
+      .handleRaw("createInProject", ({ path, request }) =>
         Effect.gen(function* () {
+          const creation = yield* decodedBody(ProjectStoryCreation, request)
           const actor = yield* tenantActor
           const project = yield* pathId(ProjectId, path.id)
-          return { story: yield* stories.createStoryInProject(actor, project, payload) }
+          return { story: yield* stories.createStoryInProject(actor, project, creation) }
         }),
       )
       .handle("listOfEpic", ({ path, urlParams }) =>

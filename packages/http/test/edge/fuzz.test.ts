@@ -3,7 +3,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { expect, layer } from "@effect/vitest"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { LoopctlApi, routeRules } from "@loopctl/api"
-import { Access, EpicPlanning, ProjectPlanning, Rules, StoryPlanning } from "@loopctl/core"
+import { Access, EpicPlanning, ProjectPlanning, Rules, StoryNumber, StoryPlanning } from "@loopctl/core"
 import { Effect, FastCheck, Layer, Option } from "effect"
 import {
   type DeclaredField,
@@ -303,7 +303,7 @@ const setUp = Effect.gen(function* () {
   })
   const epic = yield* epicPlanning.createEpic(actor, project.id, { number: 1, title: "Epic" })
   const story = yield* storyPlanning.createStory(actor, epic.id, {
-    number: "1.1",
+    number: StoryNumber.make("1.1"),
     title: "Story",
     acceptance_criteria: [{ id: "AC-1", description: "it works" }],
   })

@@ -1,5 +1,5 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { Epic, Forbidden, Project, ReviewRecord, Story, TransitionConflict } from "@loopctl/core"
+import { Epic, Forbidden, Project, ReviewRecord, Story, StoryNumber, TransitionConflict } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { backends } from "../support/identity-support.js"
 import { collectLogs, realServer } from "../support/support.js"
@@ -42,7 +42,7 @@ for (const { name, database } of backends) {
             const created = yield* user.stories.create({
               path: { id: epic.id },
               payload: {
-                number: "1.1",
+                number: StoryNumber.make("1.1"),
                 title: "Pay by card",
                 acceptance_criteria: [{ id: "AC-1", description: "a card payment succeeds" }],
               },

@@ -13,15 +13,18 @@ import { type FieldErrors, ValidationFailed } from "./errors.js"
  */
 export const RefusalSummaryId: unique symbol = Symbol.for("@loopctl/core/RefusalSummary")
 
-/** Chooses a refused body's message from its `details` (each failed field with its messages). */
-export type RefusalSummary = (details: FieldErrors) => string | undefined
+/**
+ * Chooses a refused body's message from its `details` (each failed field with its messages) and,
+ * when a message quotes what was sent (`Epic number abc not found`), the body itself.
+ */
+export type RefusalSummary = (details: FieldErrors, input?: unknown) => string | undefined
 
 /** The refusal summary a schema declares, if any. */
 export const refusalSummaryOf = (ast: SchemaAST.AST): RefusalSummary | undefined => {
   const annotation = ast.annotations[RefusalSummaryId]
   return typeof annotation === "function"
-    ? (details) => {
-        const message: unknown = annotation(details)
+    ? (details, input) => {
+        const message: unknown = annotation(details, input)
         return typeof message === "string" ? message : undefined
       }
     : undefined
@@ -49,7 +52,7 @@ export const fieldErrorsOf = (issues: ReadonlyArray<ParseResult.ArrayFormatterIs
 /** The 422 of a body `ast` refused: every field's problem, and the Schema's summary message if it has one. */
 export const refusalOf = (error: ParseResult.ParseError, ast: SchemaAST.AST): ValidationFailed => {
   const details = fieldErrorsOf(ParseResult.ArrayFormatter.formatErrorSync(error))
-  const summary = refusalSummaryOf(ast)?.(details)
+  const summary = refusalSummaryOf(ast)?.(details, error.issue.actual)
   return summary === undefined
     ? ValidationFailed.ofFields(details)
     : new ValidationFailed({ message: summary, details })

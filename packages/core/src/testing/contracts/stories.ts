@@ -40,6 +40,7 @@ import {
   seedBoard,
   within,
 } from "./fixtures.js"
+import { storyQueueCases } from "./story-queues.js"
 
 const insertStories = (stories: ReadonlyArray<Story>) =>
   Effect.flatMap(Stories, (repo) => repo.insert(stories))
@@ -653,6 +654,7 @@ export const storiesContract: ContractSuite<
         yield* expectEqual(foreign, { items: [], total_count: 0 }, "another tenant's ready queue")
       }),
     ),
+    ...storyQueueCases,
     contractCase(
       "another tenant's unit of work sees none of the stories",
       Effect.gen(function* () {

@@ -11,7 +11,7 @@ import { EpicDependencies, StoryDependencies } from "../../work/ports/dependenci
 import { Epics } from "../../work/ports/epics.js"
 import { Projects } from "../../work/ports/projects.js"
 import { type StatusScope, Stories } from "../../work/ports/stories.js"
-import { makeWorkGraph, readySet } from "../../work/rules/graph.js"
+import { blockedSet, makeWorkGraph, readySet } from "../../work/rules/graph.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
 
 /** Memory implementations of the work-breakdown repositories. */
@@ -21,6 +21,17 @@ const byPosition = (a: Epic, b: Epic) => a.position - b.position || a.number - b
 const bySortKey = (a: Story, b: Story) => a.sort_key - b.sort_key
 const byInsertion = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
   a.inserted_at.localeCompare(b.inserted_at) || a.id.localeCompare(b.id)
+
+const byLinkOrder = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
+  a.inserted_at < b.inserted_at
+    ? -1
+    : a.inserted_at > b.inserted_at
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0
 
 const putAll = <A extends { readonly id: string }>(map: HashMap.HashMap<string, A>, rows: ReadonlyArray<A>) =>
   rows.reduce((acc, row) => HashMap.set(acc, row.id, row), map)
@@ -217,6 +228,15 @@ export const StoriesMemory = Layer.effect(
             (filter.verified_status === undefined || s.verified_status === filter.verified_status),
         ),
       )
+    // The tenant's whole graph, its edges in link order (inserted_at, then id as a store's
+    // uuid order has it: plain code-unit order) as the port promises.
+    const tenantGraph = Effect.gen(function* () {
+      return makeWorkGraph({
+        stories: yield* db.rows((t) => t.stories),
+        storyDependencies: [...(yield* db.rows((t) => t.storyDependencies))].sort(byLinkOrder),
+        epicDependencies: [...(yield* db.rows((t) => t.epicDependencies))].sort(byLinkOrder),
+      })
+    })
     return Stories.of({
       insert: (stories) =>
         Effect.zipRight(
@@ -270,20 +290,26 @@ export const StoriesMemory = Layer.effect(
         ),
       // The reference: the core's own readiness rule over the tenant's whole graph.
       readyPage: (scope, page) =>
-        Effect.gen(function* () {
-          const graph = makeWorkGraph({
-            stories: yield* db.rows((t) => t.stories),
-            storyDependencies: yield* db.rows((t) => t.storyDependencies),
-            epicDependencies: yield* db.rows((t) => t.epicDependencies),
-          })
-          const ready = readySet(graph).filter(
-            (s) =>
-              (scope.project_id === undefined || s.project_id === scope.project_id) &&
-              (scope.epic_id === undefined || s.epic_id === scope.epic_id),
-          )
+        Effect.map(tenantGraph, (graph) =>
           // readySet keeps the graph's order: sort_key, then id.
-          return pageOf(ready, page)
-        }),
+          pageOf(
+            readySet(graph).filter(
+              (s) =>
+                (scope.project_id === undefined || s.project_id === scope.project_id) &&
+                (scope.epic_id === undefined || s.epic_id === scope.epic_id),
+            ),
+            page,
+          ),
+        ),
+      blockedPage: (scope, page) =>
+        Effect.map(tenantGraph, (graph) =>
+          pageOf(
+            blockedSet(graph).filter(
+              (b) => scope.project_id === undefined || b.story.project_id === scope.project_id,
+            ),
+            page,
+          ),
+        ),
       prerequisitesOf: (story) =>
         Effect.gen(function* () {
           const stories = yield* db.rows((t) => t.stories)

@@ -55,6 +55,7 @@ export const StoriesTest = makeTestLayer(Stories, (unstubbed) => ({
   listByEpic: unstubbed.method("listByEpic"),
   listAllByProject: unstubbed.method("listAllByProject"),
   readyPage: unstubbed.method("readyPage"),
+  blockedPage: unstubbed.method("blockedPage"),
   prerequisitesOf: unstubbed.method("prerequisitesOf"),
   tallyByEpic: unstubbed.method("tallyByEpic"),
   countByStatus: unstubbed.method("countByStatus"),

@@ -2,6 +2,7 @@ import { Context, type Effect, type Option } from "effect"
 import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { EpicId, ProjectId, StoryId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged, RowRange } from "../../kernel/domain/page.js"
+import type { BlockedStory } from "../domain/blocked-story.js"
 import type { StatusCount } from "../domain/progress.js"
 import type { Story } from "../domain/story.js"
 import type { StoryFilter } from "../domain/work-filters.js"
@@ -10,6 +11,11 @@ import type { StoryFilter } from "../domain/work-filters.js"
 export interface ReadyScope {
   readonly project_id?: ProjectId
   readonly epic_id?: EpicId
+}
+
+/** Where a blocked queue looks: one project, or (none given) the whole tenant. */
+export interface BlockedScope {
+  readonly project_id?: ProjectId
 }
 
 /** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
@@ -64,6 +70,15 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
      * without loading the project's graph.
      */
     readonly readyPage: (scope: ReadyScope, page: PageRequest) => Effect.Effect<Paged<Story>>
+    /**
+     * One page of the blocked queue, ordered by sort_key then id: stories in the scope, in any
+     * status, with at least one blocker (an unverified direct prerequisite, or an unverified story
+     * of an epic their epic depends on), each with its blockers: the direct ones in link order
+     * (edge inserted_at, id), then each prerequisite epic's (epic edge inserted_at, id) by sort_key
+     * then id, each story once where it first appears. Answered by the store without loading the
+     * project's graph.
+     */
+    readonly blockedPage: (scope: BlockedScope, page: PageRequest) => Effect.Effect<Paged<BlockedStory>>
     readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
     /** How many stories the epic has, and how many of them are verified. */
     readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>

@@ -1,14 +1,15 @@
 import { Either, Option } from "effect"
 import { Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import type { EpicId, StoryId } from "../../kernel/domain/ids.js"
-import type { ClaimBlockers } from "../../workflow/rules/lifecycle.js"
+import type { BlockedStory } from "../domain/blocked-story.js"
 import type { EpicDependency, StoryDependency } from "../domain/dependency.js"
 import type { Epic } from "../domain/epic.js"
 import type { Story } from "../domain/story.js"
+import { type Prerequisites, blockersAmong, isReady } from "./readiness.js"
 
 /**
  * The dependency graph: refusing edges that would make it unsatisfiable (cycles, cross-level
- * deadlocks), and deciding which stories may be picked up (ready) or are held back (blocked).
+ * deadlocks), and applying the readiness rule (rules/readiness.ts) to a whole loaded graph.
  * Every function is pure and takes the rows the caller already loaded; looking them up (and
  * answering 404 for unknown ids) is the service's job.
  */
@@ -268,21 +269,17 @@ export const checkNewEpicDependency = (
 }
 
 // ---------------------------------------------------------------------------------------------
-// Readiness
+// Readiness over a whole graph: the one predicate of rules/readiness.ts, applied to every story
 // ---------------------------------------------------------------------------------------------
-
-/** A story counts as done for its dependents only once verified; reported_done is not enough. */
-export const isSatisfied = (story: Pick<Story, "verified_status">): boolean =>
-  story.verified_status === "verified"
 
 /** Orders stories by sort_key, then id so that equal keys (across epics or projects) stay stable. */
 export const bySortKey = (a: Pick<Story, "id" | "sort_key">, b: Pick<Story, "id" | "sort_key">): number =>
   a.sort_key - b.sort_key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 /**
- * Stories and their edges indexed once, so readiness questions cost time proportional to the
- * edges they touch. Build it with `makeWorkGraph`; `S` is whatever story shape the caller holds
- * (a full `Story` or a projection), and the answers hand the same values back.
+ * Stories and their edges indexed once, so that each story's prerequisites are found in time
+ * proportional to the edges it touches. Build it with `makeWorkGraph`; `S` is whatever story
+ * shape the caller holds (a full `Story` or a projection), and the answers hand the same values back.
  */
 export interface WorkGraph<S extends GraphStory = GraphStory> {
   /** Every story, by sort_key then id. */
@@ -292,8 +289,8 @@ export interface WorkGraph<S extends GraphStory = GraphStory> {
   readonly prerequisiteStories: ReadonlyMap<StoryId, ReadonlyArray<S>>
   /** The prerequisite epics of each epic, once each, in link order. */
   readonly prerequisiteEpics: ReadonlyMap<EpicId, ReadonlyArray<EpicId>>
-  /** The stories of each epic that are not verified yet, by sort_key then id. */
-  readonly unverifiedByEpic: ReadonlyMap<EpicId, ReadonlyArray<S>>
+  /** The stories of each epic, by sort_key then id. */
+  readonly storiesByEpic: ReadonlyMap<EpicId, ReadonlyArray<S>>
 }
 
 const pushTo = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
@@ -306,7 +303,8 @@ const pushTo = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
  * Indexes stories and edges. Epics need not be given: a story names its epic, and an epic with
  * no stories has nothing left to verify. Edges naming a story the graph does not hold are
  * dropped (as a database join would), so pass every story the edges can reach — normally the
- * whole project. O((N + E) log N) for N stories and E edges, the log from the one sort.
+ * whole project. Link order is the order the edges are given in. O((N + E) log N) for N stories
+ * and E edges, the log from the one sort.
  */
 export const makeWorkGraph = <S extends GraphStory>(input: {
   readonly stories: Iterable<S>
@@ -315,10 +313,10 @@ export const makeWorkGraph = <S extends GraphStory>(input: {
 }): WorkGraph<S> => {
   const stories = [...input.stories].sort(bySortKey)
   const storyById = new Map<StoryId, S>()
-  const unverifiedByEpic = new Map<EpicId, Array<S>>()
+  const storiesByEpic = new Map<EpicId, Array<S>>()
   for (const story of stories) {
     storyById.set(story.id, story)
-    if (!isSatisfied(story)) pushTo(unverifiedByEpic, story.epic_id, story)
+    pushTo(storiesByEpic, story.epic_id, story)
   }
   const prerequisiteStories = new Map<StoryId, Array<S>>()
   const seenStoryLinks = new Set<string>()
@@ -337,111 +335,53 @@ export const makeWorkGraph = <S extends GraphStory>(input: {
     seenEpicLinks.add(key)
     pushTo(prerequisiteEpics, link.epic_id, link.depends_on_epic_id)
   }
-  return { stories, storyById, prerequisiteStories, prerequisiteEpics, unverifiedByEpic }
-}
-
-const unverifiedDirect = <S extends GraphStory>(
-  story: Pick<Story, "id">,
-  graph: WorkGraph<S>,
-): ReadonlyArray<S> =>
-  (graph.prerequisiteStories.get(story.id) ?? []).filter((prerequisite) => !isSatisfied(prerequisite))
-
-const unverifiedEpicCount = <S extends GraphStory>(epicId: EpicId, graph: WorkGraph<S>): number => {
-  let count = 0
-  for (const prerequisite of graph.prerequisiteEpics.get(epicId) ?? []) {
-    count += graph.unverifiedByEpic.get(prerequisite)?.length ?? 0
-  }
-  return count
-}
-
-const unverifiedEpicStories = <S extends GraphStory>(epicId: EpicId, graph: WorkGraph<S>): ReadonlyArray<S> =>
-  (graph.prerequisiteEpics.get(epicId) ?? []).flatMap(
-    (prerequisite) => graph.unverifiedByEpic.get(prerequisite) ?? [],
-  )
-
-/** Direct blockers first, then the epic-level ones, each story once. */
-const mergeBlockers = <S extends GraphStory>(
-  direct: ReadonlyArray<S>,
-  viaEpics: ReadonlyArray<S>,
-): ReadonlyArray<S> => {
-  if (direct.length === 0) return viaEpics
-  const listed = new Set<StoryId>(direct.map((story) => story.id))
-  return [...direct, ...viaEpics.filter((story) => !listed.has(story.id))]
+  return { stories, storyById, prerequisiteStories, prerequisiteEpics, storiesByEpic }
 }
 
 /**
- * What keeps a story from being ready: its unverified direct prerequisites (in link order), then
- * every unverified story of each epic its epic depends on (epic link order, each epic's stories
- * by sort_key). A story appearing both ways is listed once, where it first appears.
+ * Each story's prerequisites as the readiness rule reads them: its direct prerequisites in link
+ * order, then the stories of its epic's prerequisite epics (epic link order, each epic's stories
+ * by sort_key). The epic side is worked out once per epic and shared by its stories.
  */
-export const blockersOf = <S extends GraphStory>(
-  story: Pick<Story, "id" | "epic_id">,
-  graph: WorkGraph<S>,
-): ReadonlyArray<S> =>
-  mergeBlockers(unverifiedDirect(story, graph), unverifiedEpicStories(story.epic_id, graph))
-
-/**
- * The two counts the claim check reports: unverified direct prerequisites, and unverified
- * stories across the prerequisite epics of the story's epic (each counted on its own side).
- */
-export const claimBlockers = <S extends GraphStory>(
-  story: Pick<Story, "id" | "epic_id">,
-  graph: WorkGraph<S>,
-): ClaimBlockers => ({
-  stories: unverifiedDirect(story, graph).length,
-  epic_stories: unverifiedEpicCount(story.epic_id, graph),
-})
-
-/**
- * Stories an agent may pick up: pending (whatever the verifier said, so a rejected and reset
- * story comes back) and with no blocker. Ordered by sort_key, optionally only one epic's.
- * O(N + E) over the built graph: each story and each of its links is looked at once, and the
- * epic-level answer is worked out once per epic.
- */
-export const readySet = <S extends GraphStory>(
-  graph: WorkGraph<S>,
-  filter: { readonly epicId?: EpicId } = {},
-): ReadonlyArray<S> => {
-  const epicBlocked = new Map<EpicId, boolean>()
-  const isEpicBlocked = (epicId: EpicId): boolean => {
-    const known = epicBlocked.get(epicId)
-    if (known !== undefined) return known
-    const blocked = unverifiedEpicCount(epicId, graph) > 0
-    epicBlocked.set(epicId, blocked)
-    return blocked
-  }
-  return graph.stories.filter(
-    (story) =>
-      story.agent_status === "pending" &&
-      (filter.epicId === undefined || story.epic_id === filter.epicId) &&
-      !isEpicBlocked(story.epic_id) &&
-      (graph.prerequisiteStories.get(story.id) ?? []).every(isSatisfied),
-  )
-}
-
-/** A story that waits for others, with what it waits for (the wire's item shape). */
-export interface BlockedStory<S> {
-  readonly story: S
-  readonly blocking_dependencies: ReadonlyArray<S>
-}
-
-/**
- * Stories in any status, verified ones included, that have at least one blocker, by sort_key,
- * each with its blockers as `blockersOf` lists them. Linear in N + E plus the size of the lists
- * returned (each epic's share is computed once and shared).
- */
-export const blockedSet = <S extends GraphStory>(graph: WorkGraph<S>): ReadonlyArray<BlockedStory<S>> => {
+const prerequisitesIn = <S extends GraphStory>(graph: WorkGraph<S>) => {
   const viaEpic = new Map<EpicId, ReadonlyArray<S>>()
   const epicShare = (epicId: EpicId): ReadonlyArray<S> => {
     const known = viaEpic.get(epicId)
     if (known !== undefined) return known
-    const share = unverifiedEpicStories(epicId, graph)
+    const share = (graph.prerequisiteEpics.get(epicId) ?? []).flatMap(
+      (prerequisite) => graph.storiesByEpic.get(prerequisite) ?? [],
+    )
     viaEpic.set(epicId, share)
     return share
   }
+  return (story: Pick<Story, "id" | "epic_id">): Prerequisites<S> => ({
+    stories: graph.prerequisiteStories.get(story.id) ?? [],
+    epic_stories: epicShare(story.epic_id),
+  })
+}
+
+/** The stories `isReady` accepts, by sort_key then id, optionally only one epic's. */
+export const readySet = <S extends GraphStory>(
+  graph: WorkGraph<S>,
+  filter: { readonly epicId?: EpicId } = {},
+): ReadonlyArray<S> => {
+  const prerequisitesOf = prerequisitesIn(graph)
+  return graph.stories.filter(
+    (story) =>
+      (filter.epicId === undefined || story.epic_id === filter.epicId) &&
+      isReady(story, prerequisitesOf(story)),
+  )
+}
+
+/**
+ * Stories in any status, verified ones included, that have at least one blocker, by sort_key
+ * then id, each with its blockers as `blockersAmong` lists them.
+ */
+export const blockedSet = <S extends GraphStory>(graph: WorkGraph<S>): ReadonlyArray<BlockedStory<S>> => {
+  const prerequisitesOf = prerequisitesIn(graph)
   const blocked: Array<BlockedStory<S>> = []
   for (const story of graph.stories) {
-    const blocking = mergeBlockers(unverifiedDirect(story, graph), epicShare(story.epic_id))
+    const blocking = blockersAmong(prerequisitesOf(story))
     if (blocking.length > 0) blocked.push({ story, blocking_dependencies: blocking })
   }
   return blocked

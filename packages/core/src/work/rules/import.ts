@@ -1,10 +1,17 @@
-import { Either, Option, Schema } from "effect"
+import { Either, Option, ParseResult, Schema } from "effect"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
+import { fieldErrorsOf } from "../../kernel/domain/refusal.js"
 import { unstorableMessage } from "../../kernel/domain/storable.js"
 import { firstUnstorable } from "../../kernel/rules/storable-text.js"
 import { EpicNumber } from "../domain/epic.js"
+import {
+  ImportedEpicFields,
+  ImportedStoryFields,
+  maxImportEpics,
+  maxImportStories,
+} from "../domain/import-document.js"
 import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-number.js"
 
 /**
@@ -16,10 +23,12 @@ import { StoryNumber, decodeStoryNumber, sortKeyOf } from "../domain/story-numbe
  * Nothing here reads the database: whatever the project already holds comes in `options`.
  */
 
-/** The most epics one import may carry. */
-export const maxImportEpics = 500
-/** The most stories one import may carry, counted over all its epics. */
-export const maxImportStories = 5000
+export {
+  initialAgentStatuses,
+  initialVerifiedStatuses,
+  maxImportEpics,
+  maxImportStories,
+} from "../domain/import-document.js"
 
 // ---------------------------------------------------------------------------------------------
 // The plan
@@ -206,19 +215,9 @@ export const normaliseCriterion = (item: JsonObject): JsonObject => {
  * unverified. The defaults may be named too (`pending`, `unverified`); any other value is refused
  * where the story is read (D26), not ignored.
  */
-/** The values a story's `initial_agent_status` may name. */
-export const initialAgentStatuses = ["pending", "reported_done"] as const
-
-/** The values a story's `initial_verified_status` may name (`pass` is a synonym of verified). */
-export const initialVerifiedStatuses = ["unverified", "verified", "pass"] as const
-
-/** Absent, null, or one of `choices`. */
-const listedOrNil = (value: unknown, choices: ReadonlyArray<string>): Parsed<unknown> =>
-  isNil(value) || choices.some((choice) => choice === value)
-    ? Either.right(value)
-    : Either.left(`must be one of: ${choices.join(", ")}`)
-
-export const initialStatusOf = (story: JsonObject): InitialStatus | null => {
+export const initialStatusOf = (
+  story: Pick<ImportedStoryFields, "initial_agent_status" | "initial_verified_status">,
+): InitialStatus | null => {
   const verified = story.initial_verified_status
   if (verified === "verified" || verified === "pass") {
     return { agent_status: "reported_done", verified_status: "verified" }
@@ -495,86 +494,50 @@ const checkDuplicates = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void
 // Step 8: field rules (the original's changesets), then dependencies
 // ---------------------------------------------------------------------------------------------
 
-type Parsed<A> = Either.Either<A, string>
-
 const invalid = "is invalid"
 
-const textOf = (value: unknown, max: number): Parsed<string> => {
-  if (typeof value !== "string") return Either.left(invalid)
-  return [...value].length > max ? Either.left(`should be at most ${max} character(s)`) : Either.right(value)
-}
-
-const requiredText = (value: unknown, max: number): Parsed<string> =>
-  typeof value === "string" && value.trim() === "" ? Either.left("can't be blank") : textOf(value, max)
-
-const optionalText = (value: unknown, max: number): Parsed<string | null> =>
-  isNil(value) ? Either.right(null) : textOf(value, max)
-
-const metadataOf = (value: unknown): Parsed<JsonObject> =>
-  isNil(value) ? Either.right({}) : isJsonObject(value) ? Either.right(value) : Either.left(invalid)
-
-const positionOf = (value: unknown, index: number): Parsed<number> => {
-  if (isNil(value)) return Either.right(index)
-  const position = integerOf(value)
-  if (position === undefined) return Either.left(invalid)
-  return position < 0 ? Either.left("must be greater than or equal to 0") : Either.right(position)
-}
-
-const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
-
-/** Hours: a number, or a string holding one (as a decimal column casts it); never below 0 (D26). */
-const hoursOf = (value: unknown): Parsed<number | null> => {
-  if (isNil(value)) return Either.right(null)
-  const hours = typeof value === "string" && decimal.test(value) ? Number(value) : value
-  if (!(typeof hours === "number" && Number.isFinite(hours))) return Either.left(invalid)
-  return hours < 0 ? Either.left("must be greater than or equal to 0") : Either.right(hours)
-}
-
-const storyNumberOf = (value: unknown): Parsed<StoryNumber> =>
-  typeof value === "string" ? decodeStoryNumber(value) : Either.left(invalid)
-
-const criteriaOf = (value: unknown): ReadonlyArray<JsonObject> =>
-  Array.isArray(value) ? value.filter(isJsonObject).map(normaliseCriterion) : []
+/** An integer sent as text (`"3"`) is read as the integer, as the original's casts did. */
+const integerText = (value: unknown): unknown =>
+  typeof value === "string" && /^[+-]?\d+$/.test(value) ? Number(value) : value
 
 /**
  * Every field problem of one entity in a single 422, fields in alphabetical order, messages
  * joined with "; " like the original's changeset errors.
  */
-const fieldFailure = (path: string, fields: Readonly<Record<string, Parsed<unknown>>>): ValidationFailed => {
-  const problems = Object.entries(fields)
-    .flatMap(([field, parsed]) => (Either.isLeft(parsed) ? [[`${path}.${field}`, parsed.left] as const] : []))
+const fieldFailure = (path: string, error: ParseResult.ParseError): ValidationFailed => {
+  const problems = Object.entries(fieldErrorsOf(ParseResult.ArrayFormatter.formatErrorSync(error)))
+    .map(([field, messages]) => [`${path}.${field}`, messages] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return new ValidationFailed({
-    message: problems.map(([field, problem]) => `${field}: ${problem}`).join("; "),
-    details: Object.fromEntries(problems.map(([field, problem]) => [field, [problem]])),
+    message: problems
+      .flatMap(([field, messages]) => messages.map((problem) => `${field}: ${problem}`))
+      .join("; "),
+    details: Object.fromEntries(problems),
   })
 }
 
+const decodeEpicFields = Schema.decodeUnknownEither(ImportedEpicFields)
+const decodeStoryFields = Schema.decodeUnknownEither(ImportedStoryFields)
+
 const planEpic = (epic: NumberedEpic): Either.Either<PlannedEpic, ValidationFailed> => {
   const raw = epic.fields
-  const fields = {
-    title: requiredText(raw.title, 500),
-    description: optionalText(raw.description, 50_000),
-    phase: optionalText(raw.phase, Number.POSITIVE_INFINITY),
-    position: positionOf(raw.position, epic.index),
-    metadata: metadataOf(raw.metadata),
-  }
-  return Either.all(fields).pipe(
-    Either.mapLeft(() => fieldFailure(`epics[${epic.index}]`, fields)),
+  const fields = Object.hasOwn(raw, "position") ? { ...raw, position: integerText(raw.position) } : raw
+  return decodeEpicFields(fields).pipe(
+    Either.mapLeft((error) => fieldFailure(`epics[${epic.index}]`, error)),
     Either.map(({ title, description, phase, position, metadata }) => ({
       number: epic.number,
       title,
-      description,
-      phase,
-      position,
-      metadata,
+      description: description ?? null,
+      phase: phase ?? null,
+      position: position ?? epic.index,
+      metadata: metadata ?? {},
       // A merge writes only what the payload gave, never a default.
       update: {
         title,
-        ...(description === null ? {} : { description }),
-        ...(phase === null ? {} : { phase }),
-        ...(isNil(raw.position) ? {} : { position }),
-        ...(isNil(raw.metadata) ? {} : { metadata }),
+        ...(description == null ? {} : { description }),
+        ...(phase == null ? {} : { phase }),
+        ...(position == null ? {} : { position }),
+        ...(metadata == null ? {} : { metadata }),
       },
     })),
   )
@@ -586,38 +549,35 @@ const planStory = (
   merge: boolean,
 ): Either.Either<PlannedStory, ValidationFailed> => {
   const raw = story.fields
-  const fields = {
-    number: storyNumberOf(story.number),
-    title: requiredText(raw.title, 500),
-    description: optionalText(raw.description, 50_000),
-    estimated_hours: hoursOf(raw.estimated_hours),
-    metadata: metadataOf(raw.metadata),
-    initial_agent_status: listedOrNil(raw.initial_agent_status, initialAgentStatuses),
-    initial_verified_status: listedOrNil(raw.initial_verified_status, initialVerifiedStatuses),
-  }
   const acceptance_criteria = criteriaOf(raw.acceptance_criteria)
-  return Either.all(fields).pipe(
-    Either.mapLeft(() => fieldFailure(`epics[${epic.index}].stories[${story.index}]`, fields)),
-    Either.map(({ number, title, description, estimated_hours, metadata }) => ({
-      epic_number: epic.number,
-      number,
-      sort_key: sortKeyOf(number),
-      title,
-      description,
-      acceptance_criteria,
-      estimated_hours,
-      metadata,
-      initial: merge ? null : initialStatusOf(raw),
-      update: {
+  return decodeStoryFields({ ...raw, number: story.number }).pipe(
+    Either.mapLeft((error) => fieldFailure(`epics[${epic.index}].stories[${story.index}]`, error)),
+    Either.map((fields) => {
+      const { number, title, description, estimated_hours, metadata } = fields
+      return {
+        epic_number: epic.number,
+        number,
+        sort_key: sortKeyOf(number),
         title,
-        ...(description === null ? {} : { description }),
-        ...(isNil(raw.acceptance_criteria) ? {} : { acceptance_criteria }),
-        ...(estimated_hours === null ? {} : { estimated_hours }),
-        ...(isNil(raw.metadata) ? {} : { metadata }),
-      },
-    })),
+        description: description ?? null,
+        acceptance_criteria,
+        estimated_hours: estimated_hours ?? null,
+        metadata: metadata ?? {},
+        initial: merge ? null : initialStatusOf(fields),
+        update: {
+          title,
+          ...(description == null ? {} : { description }),
+          ...(isNil(raw.acceptance_criteria) ? {} : { acceptance_criteria }),
+          ...(estimated_hours == null ? {} : { estimated_hours }),
+          ...(metadata == null ? {} : { metadata }),
+        },
+      }
+    }),
   )
 }
+
+const criteriaOf = (value: unknown): ReadonlyArray<JsonObject> =>
+  Array.isArray(value) ? value.filter(isJsonObject).map(normaliseCriterion) : []
 
 /** One end of a dependency: the first of the key and its alias that is present, or a 422. */
 const endOf = (item: Fields, path: string, keys: readonly [string, string]) => {

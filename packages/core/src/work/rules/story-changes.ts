@@ -1,18 +1,9 @@
-import type { Either } from "effect"
-import type { ValidationFailed } from "../../kernel/domain/errors.js"
-import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import type { JsonObject } from "../../kernel/domain/json.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import { FieldProblems } from "../../kernel/rules/field-problems.js"
+import type { StoryCreation, StoryPatch } from "../domain/story-commands.js"
+import { sortKeyOf } from "../domain/story-number.js"
 import { Story } from "../domain/story.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"
-import {
-  isStorableJson,
-  metadataPatch,
-  optionalTextPatch,
-  patchBody,
-  requiredTextPatch,
-} from "./patch-fields.js"
-import { hoursOf } from "./work-input.js"
 
 /**
  * What a story PATCH may change (workflow.md §1.3): its text, acceptance criteria, estimate and
@@ -38,40 +29,28 @@ const writable = [
   "metadata",
 ] as const satisfies ReadonlyArray<keyof StoryChanges>
 
-/** Acceptance criteria replace the stored array, kept verbatim; each item must be an object. */
-const criteriaPatch = (value: unknown, problems: FieldProblems): ReadonlyArray<JsonObject> | undefined => {
-  if (value === undefined || value === null) return undefined
-  if (Array.isArray(value)) {
-    const items: ReadonlyArray<unknown> = value
-    if (items.every(isJsonObject)) {
-      return isStorableJson(items, "acceptance_criteria", problems) ? items.filter(isJsonObject) : undefined
-    }
-  }
-  problems.add("acceptance_criteria", "must be an array of objects")
-  return undefined
+/** What a decoded PATCH changes: null fields are no change, a blank description clears it. */
+export const storyChanges = (patch: StoryPatch): StoryChanges => {
+  const changes: { -readonly [K in keyof StoryChanges]: StoryChanges[K] } = {}
+  if (patch.title != null) changes.title = patch.title
+  if (patch.description != null)
+    changes.description = patch.description.trim() === "" ? null : patch.description
+  if (patch.acceptance_criteria != null) changes.acceptance_criteria = patch.acceptance_criteria
+  if (patch.estimated_hours != null) changes.estimated_hours = patch.estimated_hours
+  if (patch.metadata != null) changes.metadata = patch.metadata
+  return changes
 }
 
-/**
- * The PATCH body of a story. Null fields are ignored, a blank description clears it, hours that
- * are not a number of at least 0 are refused (as on create), and every problem is reported at
- * once (422 `details.<field>`).
- */
-export const parseStoryChanges = (body: unknown): Either.Either<StoryChanges, ValidationFailed> => {
-  const input = patchBody(body)
-  const problems = new FieldProblems()
-  const changes: { -readonly [K in keyof StoryChanges]: StoryChanges[K] } = {}
-  const title = requiredTextPatch(input.title, "title", 500, problems)
-  if (title !== undefined) changes.title = title
-  const description = optionalTextPatch(input.description, "description", 50_000, problems)
-  if (description !== undefined) changes.description = description
-  const criteria = criteriaPatch(input.acceptance_criteria, problems)
-  if (criteria !== undefined) changes.acceptance_criteria = criteria
-  const hours = hoursOf(input.estimated_hours, problems)
-  if (hours !== null) changes.estimated_hours = hours
-  const metadata = metadataPatch(input.metadata, problems)
-  if (metadata !== undefined) changes.metadata = metadata
-  return problems.result(() => changes)
-}
+/** The fields of a new story from its decoded creation body; what it leaves out is empty. */
+export const createdStoryFields = (creation: StoryCreation) => ({
+  number: creation.number,
+  sort_key: sortKeyOf(creation.number),
+  title: creation.title,
+  description: creation.description ?? null,
+  acceptance_criteria: creation.acceptance_criteria ?? [],
+  estimated_hours: creation.estimated_hours ?? null,
+  metadata: creation.metadata ?? {},
+})
 
 /** A story after its changes, and what really changed (for the audit entry). */
 export interface StoryUpdate extends FieldDiff {

@@ -9,14 +9,15 @@ import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
 import type { Epic } from "../domain/epic.js"
+import type { ProjectStoryCreation, StoryCreation, StoryPatch } from "../domain/story-commands.js"
 import { newStory } from "../domain/story.js"
 import { StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
 import { acceptanceCriteriaOf } from "../rules/acceptance-criteria.js"
-import { applyStoryChanges, parseStoryChanges } from "../rules/story-changes.js"
-import { epicNumbered, parseStoryPlacement } from "../rules/story-placement.js"
+import { applyStoryChanges, createdStoryFields, storyChanges } from "../rules/story-changes.js"
+import { epicNumbered } from "../rules/story-placement.js"
 import {
   type EpicStoryQueryInput,
   type StoryListQueryInput,
@@ -24,7 +25,6 @@ import {
   parseStoryListQuery,
   rangeMeta,
 } from "../rules/story-query.js"
-import { parseStoryInput } from "../rules/work-input.js"
 import { epicById, orNotFound, projectById, storyById, tenantWork } from "./work-access.js"
 import { changed, created, duplicateNumber } from "./work-changes.js"
 import { wholeList } from "./work-lists.js"
@@ -32,17 +32,16 @@ import { wholeList } from "./work-lists.js"
 /** How many artifacts `GET /stories/:id` shows: the first 20. */
 const DETAIL_ARTIFACTS: PageRequest = { page: 1, page_size: 20 }
 
-/** A new pending story in `owner` from a create body; a duplicate number is a 422. */
-const insertStory = (actor: Actor, owner: Epic, body: unknown) =>
+/** A new pending story in `owner` from a decoded create body; a duplicate number is a 422. */
+const insertStory = (actor: Actor, owner: Epic, creation: StoryCreation) =>
   Effect.gen(function* () {
-    const input = yield* parseStoryInput(body)
     const made = newStory(
       {
         id: yield* freshId(StoryId),
         tenant_id: actor.tenant_id,
         project_id: owner.project_id,
         epic_id: owner.id,
-        ...input,
+        ...createdStoryFields(creation),
       },
       yield* now,
     )
@@ -77,24 +76,23 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
     >()
 
     return {
-      createStory: (actor: Actor, epicId: EpicId, body: unknown) =>
+      createStory: (actor: Actor, epicId: EpicId, creation: StoryCreation) =>
         as(
           actor,
           "orchestrator",
-          Effect.flatMap(epicById(epicId), (owner) => insertStory(actor, owner, body)),
+          Effect.flatMap(epicById(epicId), (owner) => insertStory(actor, owner, creation)),
         ),
 
       /** Creates a story in the project's epic named by `epic_number` (422 when none is). */
-      createStoryInProject: (actor: Actor, projectId: ProjectId, body: unknown) =>
+      createStoryInProject: (actor: Actor, projectId: ProjectId, creation: ProjectStoryCreation) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
             yield* projectById(projectId)
-            const number = yield* parseStoryPlacement(body)
             const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
-            const owner = yield* epicNumbered(epics, number)
-            return yield* insertStory(actor, owner, body)
+            const owner = yield* epicNumbered(epics, creation.epic_number)
+            return yield* insertStory(actor, owner, creation)
           }),
         ),
 
@@ -163,15 +161,14 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
        * PATCH: title, description, acceptance criteria, estimate and metadata. The row is held
        * while it is rewritten, so a transition committing meanwhile is never overwritten.
        */
-      updateStory: (actor: Actor, id: StoryId, body: unknown) =>
+      updateStory: (actor: Actor, id: StoryId, patch: StoryPatch) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
             const stories = yield* Stories
             const current = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
-            const changes = yield* parseStoryChanges(body)
-            const update = applyStoryChanges(current, changes, yield* now)
+            const update = applyStoryChanges(current, storyChanges(patch), yield* now)
             if (update.changed.length === 0) return current
             yield* stories.update(update.story)
             yield* recordChange(

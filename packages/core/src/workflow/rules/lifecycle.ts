@@ -6,6 +6,7 @@ import type { JsonObject } from "../../kernel/domain/json.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import type { VerificationOutcome } from "../../work/domain/status.js"
 import { Story } from "../../work/domain/story.js"
+import { type BlockerCounts, isHeldBack } from "../../work/rules/readiness.js"
 import type { ContractTerms } from "../domain/contract-terms.js"
 import { type BackfillClaim, backfillRecord, backfillRefusal } from "./backfill.js"
 import { checkContract } from "./contract.js"
@@ -21,10 +22,7 @@ import { conflict, inProgress, invalid, notAssignee, requiredState, selfBlocked 
  */
 
 /** Unverified prerequisites counted for a claim: direct story edges, and stories of prerequisite epics. */
-export interface ClaimBlockers {
-  readonly stories: number
-  readonly epic_stories: number
-}
+export type ClaimBlockers = BlockerCounts
 
 /** A request to move a story, with what the service loaded for it. */
 export type StoryCommand = Data.TaggedEnum<{
@@ -190,7 +188,7 @@ export const decide = (
         )
       }
       if (story.agent_status !== "contracted") return Either.left(invalid(story, action))
-      if (blockers.stories > 0 || blockers.epic_stories > 0) {
+      if (isHeldBack(blockers)) {
         const hints = [
           ...(blockers.stories > 0 ? [`Story has ${blockers.stories} unverified dependency(ies)`] : []),
           ...(blockers.epic_stories > 0
@@ -570,12 +568,3 @@ const backfill = (
     ],
   })
 }
-
-/** Counts the unverified prerequisites a claim must wait for (a story is done for others once verified). */
-export const claimBlockersOf = (prerequisites: {
-  readonly stories: ReadonlyArray<Pick<Story, "verified_status">>
-  readonly epic_stories: ReadonlyArray<Pick<Story, "verified_status">>
-}): ClaimBlockers => ({
-  stories: prerequisites.stories.filter((s) => s.verified_status !== "verified").length,
-  epic_stories: prerequisites.epic_stories.filter((s) => s.verified_status !== "verified").length,
-})

@@ -9,9 +9,10 @@ import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import type { Story } from "../../work/domain/story.js"
 import { Stories } from "../../work/ports/stories.js"
+import { blockerCounts } from "../../work/rules/readiness.js"
 import { ReviewRecord, VerificationResult } from "../domain/verification.js"
 import { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
-import { type Decision, StoryCommand, claimBlockersOf, decide } from "../rules/lifecycle.js"
+import { type Decision, StoryCommand, decide } from "../rules/lifecycle.js"
 
 /** The ports one story transition touches. */
 export type TransitionPorts = Stories | ReviewRecords | VerificationResults | AuditLog | Outbox | Ids
@@ -86,5 +87,5 @@ export const transitionStory = <E, R>(
 export const claimCommandFor = (story: Story) =>
   Effect.map(
     Effect.flatMap(Stories, (stories) => stories.prerequisitesOf(story)),
-    (prerequisites) => StoryCommand.Claim({ blockers: claimBlockersOf(prerequisites) }),
+    (prerequisites) => StoryCommand.Claim({ blockers: blockerCounts(prerequisites) }),
   )

@@ -12,6 +12,7 @@ import { freshId } from "../../../src/kernel/ports/ids.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
+import { StoryNumber } from "../../../src/work/domain/story-number.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
@@ -308,13 +309,13 @@ describe("GET /changes", () => {
       const epic = yield* epicPlanning.createEpic(team.user, project.id, { number: 2, title: "Billing" })
       for (const n of ["2.1", "2.2"])
         yield* storyPlanning.createStory(team.user, epic.id, {
-          number: n,
+          number: StoryNumber.make(n),
           title: `Story ${n}`,
           acceptance_criteria: [],
         })
       yield* tick
       yield* storyPlanning.createStory(team.user, epic.id, {
-        number: "2.3",
+        number: StoryNumber.make("2.3"),
         title: "Story 2.3",
         acceptance_criteria: [],
       })

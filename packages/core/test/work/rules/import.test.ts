@@ -256,9 +256,9 @@ describe("validateImport — the messages of §5.2, in order", () => {
     )
     expectRejection(
       { epics: [epic(1, [story(1.1)])] },
-      "epics[0].stories[0].number: is invalid",
+      "epics[0].stories[0].number: must be in format 'major.minor' or 'major'",
       "epics[0].stories[0].number",
-      "is invalid",
+      "must be in format 'major.minor' or 'major'",
     )
   })
 
@@ -275,7 +275,7 @@ describe("validateImport — the messages of §5.2, in order", () => {
       ],
     })
     expect(error.details).toEqual({
-      "epics[0].stories[0].estimated_hours": ["must be greater than or equal to 0"],
+      "epics[0].stories[0].estimated_hours": ["must be a number of hours of at least 0"],
       "epics[0].stories[0].initial_agent_status": ["must be one of: pending, reported_done"],
       "epics[0].stories[0].initial_verified_status": ["must be one of: unverified, verified, pass"],
     })
@@ -302,12 +302,12 @@ describe("validateImport — the messages of §5.2, in order", () => {
       epics: [epic(1, [story("1.1"), story("x.y", { title: "t".repeat(501), estimated_hours: "lots" })])],
     })
     expect(error.message).toBe(
-      "epics[0].stories[1].estimated_hours: is invalid; " +
+      "epics[0].stories[1].estimated_hours: must be a number of hours of at least 0; " +
         "epics[0].stories[1].number: must be in format 'major.minor' or 'major'; " +
         "epics[0].stories[1].title: should be at most 500 character(s)",
     )
     expect(error.details).toEqual({
-      "epics[0].stories[1].estimated_hours": ["is invalid"],
+      "epics[0].stories[1].estimated_hours": ["must be a number of hours of at least 0"],
       "epics[0].stories[1].number": ["must be in format 'major.minor' or 'major'"],
       "epics[0].stories[1].title": ["should be at most 500 character(s)"],
     })
@@ -328,9 +328,9 @@ describe("validateImport — the messages of §5.2, in order", () => {
     )
     expectRejection(
       { epics: [epic(1, [], { metadata: [1] })] },
-      "epics[0].metadata: is invalid",
+      "epics[0].metadata: must be a JSON object",
       "epics[0].metadata",
-      "is invalid",
+      "must be a JSON object",
     )
   })
 
@@ -477,9 +477,9 @@ describe("validateImport — the messages of §5.2, in order", () => {
     // Epic field rules run before any story's.
     expectRejection(
       { epics: [epic(1, [story("US-1")]), epic(2, [], { position: "first" })] },
-      "epics[1].position: is invalid",
+      "epics[1].position: must be greater than or equal to 0",
       "epics[1].position",
-      "is invalid",
+      "must be greater than or equal to 0",
     )
     // Story dependencies before epic dependencies; a cycle before a duplicate pair.
     expectRejection(
@@ -608,24 +608,22 @@ describe("initial statuses (D7)", () => {
   it("'verified' and 'pass' are synonyms for reported done and verified", () => {
     expect(initialStatusOf({ initial_verified_status: "verified" })).toEqual(rdv)
     expect(initialStatusOf({ initial_verified_status: "pass" })).toEqual(rdv)
-    expect(
-      initialStatusOf({ initial_verified_status: "pass", initial_agent_status: "implementing" }),
-    ).toEqual(rdv)
+    expect(initialStatusOf({ initial_verified_status: "pass", initial_agent_status: "pending" })).toEqual(rdv)
   })
 
   it("initial_agent_status reported_done alone means reported done, unverified", () => {
     expect(initialStatusOf({ initial_agent_status: "reported_done" })).toEqual(rdu)
     expect(
-      initialStatusOf({ initial_agent_status: "reported_done", initial_verified_status: "rejected" }),
+      initialStatusOf({ initial_agent_status: "reported_done", initial_verified_status: "unverified" }),
     ).toEqual(rdu)
   })
 
-  it("anything else is ignored", () => {
+  it("the defaults, null or nothing are no override (other values are refused as the story is read)", () => {
     expect(initialStatusOf({})).toBeNull()
     expect(
-      initialStatusOf({ initial_agent_status: "implementing", initial_verified_status: "VERIFIED" }),
+      initialStatusOf({ initial_agent_status: "pending", initial_verified_status: "unverified" }),
     ).toBeNull()
-    expect(initialStatusOf({ initial_agent_status: true, initial_verified_status: 1 })).toBeNull()
+    expect(initialStatusOf({ initial_agent_status: null, initial_verified_status: null })).toBeNull()
   })
 
   it("reaches the plan in fresh mode, for any role, and never in merge mode", () => {

@@ -4,7 +4,6 @@ import { requireExactRole, requireMinRole } from "../../../src/identity/rules/ro
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import type { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import type { Role } from "../../../src/work/domain/status.js"
-import { parseStoryInput } from "../../../src/work/rules/work-input.js"
 import { ArtifactClaimRequest } from "../../../src/workflow/domain/artifact-claim.js"
 import type { BulkItemResult } from "../../../src/workflow/domain/bulk-outcome.js"
 import { BulkClaimRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
@@ -170,41 +169,5 @@ describe("next actions", () => {
     }
     if (names.includes("start") || names.includes("request_review")) expect(role).toBe("agent")
     if (story.agent_status === "pending") expect(names).toEqual(["contract"])
-  })
-})
-
-describe("story input", () => {
-  const arbNumber = FastCheck.tuple(
-    FastCheck.nat(9999),
-    FastCheck.option(FastCheck.nat(999), { nil: undefined }),
-  )
-  it.prop(
-    "valid numbers parse and their sort keys follow (major, minor) order",
-    [arbNumber, arbNumber],
-    ([a, b]) => {
-      const parse = ([major, minor]: readonly [number, number | undefined]) =>
-        Either.getOrThrow(
-          parseStoryInput({ number: minor === undefined ? `${major}` : `${major}.${minor}`, title: "t" }),
-        )
-      const [x, y] = [parse(a), parse(b)]
-      const order = a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0)
-      expect(Math.sign(x.sort_key - y.sort_key)).toBe(Math.sign(order))
-    },
-  )
-  it.prop(
-    "numbers that are not M or M.m are refused with the format message",
-    [FastCheck.string().filter((s) => !/^\d+(\.\d+)?$/.test(s))],
-    ([number]) => {
-      const outcome = parseStoryInput({ number, title: "t" })
-      expect(Either.isLeft(outcome)).toBe(true)
-    },
-  )
-  it("US-1.1 and 1.10000 are refused with the spec's messages", () => {
-    expect(parseStoryInput({ number: "US-1.1", title: "t" })).toMatchObject({
-      left: { details: { number: ["must be in format 'major.minor' or 'major'"] } },
-    })
-    expect(parseStoryInput({ number: "1.10000", title: "t" })).toMatchObject({
-      left: { details: { number: ["each part must be a non-negative integer less than 10000"] } },
-    })
   })
 })

@@ -20,7 +20,7 @@ import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { withDecoded } from "../../fixtures/decoded.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
-import { workUseCases } from "../../fixtures/work-use-cases.js"
+import { createStory, workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**
  * The dependency use cases of the work context on the in-memory ports: the create checks of
@@ -56,7 +56,7 @@ const board = Effect.gen(function* () {
   const B = yield* epic(2)
   const C = yield* epic(3)
   const story = (owner: EpicId, number: string) =>
-    work.stories.createStory(team.orchestrator, owner, { number, title: `Story ${number}` })
+    createStory(work, team.orchestrator, owner, { number, title: `Story ${number}` })
   const a1 = yield* story(A.id, "1.1")
   const a2 = yield* story(A.id, "1.2")
   const b1 = yield* story(B.id, "2.1")

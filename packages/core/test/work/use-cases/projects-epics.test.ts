@@ -16,7 +16,7 @@ import { Stories } from "../../../src/work/ports/stories.js"
 import { withDecoded } from "../../fixtures/decoded.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
-import { workUseCases } from "../../fixtures/work-use-cases.js"
+import { createStory, workUseCases } from "../../fixtures/work-use-cases.js"
 
 /**
  * The project and epic use cases of the work context on the in-memory ports: roles, validation,
@@ -223,7 +223,7 @@ describe("project use cases", () => {
       const empty = yield* work.projects.projectProgress(team.implementer, project.id)
       expect(empty).toMatchObject({ total_stories: 0, total_epics: 2, verification_percentage: 0 })
       const story = (epic: EpicId, number: string, estimated_hours?: number) =>
-        work.stories.createStory(team.orchestrator, epic, {
+        createStory(work, team.orchestrator, epic, {
           number,
           title: `Story ${number}`,
           ...(estimated_hours === undefined ? {} : { estimated_hours }),
@@ -339,11 +339,11 @@ describe("epic use cases", () => {
   it.effect("DELETE needs the user role, removes the epic with its stories and audits it", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const doomed = yield* work.stories.createStory(team.orchestrator, first.id, {
+      const doomed = yield* createStory(work, team.orchestrator, first.id, {
         number: "1.1",
         title: "Sign up",
       })
-      yield* work.stories.createStory(team.orchestrator, second.id, { number: "2.1", title: "Pay" })
+      yield* createStory(work, team.orchestrator, second.id, { number: "2.1", title: "Pay" })
       expect(yield* failure(work.epics.deleteEpic(team.orchestrator, first.id))).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",

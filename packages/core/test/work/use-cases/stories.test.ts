@@ -20,7 +20,12 @@ import { ArtifactReport, VerificationResult } from "../../../src/workflow/domain
 import { ArtifactReports, VerificationResults } from "../../../src/workflow/ports/verification-records.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
-import { workUseCases } from "../../fixtures/work-use-cases.js"
+import {
+  createStory,
+  createStoryInProject,
+  updateStory,
+  workUseCases,
+} from "../../fixtures/work-use-cases.js"
 
 /**
  * The story use cases of the work context on the in-memory ports: create (under an epic or by epic
@@ -57,7 +62,7 @@ const board = Effect.gen(function* () {
   const e1 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
   const e2 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 2, title: "Payments" })
   const story = (epic: EpicId, number: string, extra: JsonObject = {}) =>
-    work.stories.createStory(team.orchestrator, epic, { number, title: `Story ${number}`, ...extra })
+    createStory(work, team.orchestrator, epic, { number, title: `Story ${number}`, ...extra })
   const s11 = yield* story(e1.id, "1.1", {
     acceptance_criteria: [{ criterion: "renders" }, { id: "AC-0", description: "first" }],
   })
@@ -100,7 +105,7 @@ describe("creating stories", () => {
       const { work, e1, e2 } = yield* board
       const before = yield* labels
       expect(
-        yield* failure(work.stories.createStory(team.orchestrator, e2.id, { number: "1.1", title: "x" })),
+        yield* failure(createStory(work, team.orchestrator, e2.id, { number: "1.1", title: "x" })),
       ).toEqual({
         status: 422,
         message: "Validation failed",
@@ -110,15 +115,15 @@ describe("creating stories", () => {
           ],
         },
       })
-      expect(
-        yield* failure(work.stories.createStory(team.orchestrator, e1.id, { number: "US-1.1" })),
-      ).toMatchObject({
-        status: 422,
-        details: {
-          number: ["must be in format 'major.minor' or 'major'"],
-          title: ["can't be blank"],
+      expect(yield* failure(createStory(work, team.orchestrator, e1.id, { number: "US-1.1" }))).toMatchObject(
+        {
+          status: 422,
+          details: {
+            number: ["must be in format 'major.minor' or 'major'"],
+            title: ["can't be blank"],
+          },
         },
-      })
+      )
       expect(yield* labels).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -126,19 +131,19 @@ describe("creating stories", () => {
   it.effect("by epic number under a project: integer or numeric string; missing or unknown is a 422", () =>
     Effect.gen(function* () {
       const { work, project, e2 } = yield* board
-      const made = yield* work.stories.createStoryInProject(team.orchestrator, project.id, {
+      const made = yield* createStoryInProject(work, team.orchestrator, project.id, {
         epic_number: "2",
         number: "2.2",
         title: "Refunds",
       })
       expect(made).toMatchObject({ epic_id: e2.id, project_id: project.id, number: "2.2" })
       const missing = yield* failure(
-        work.stories.createStoryInProject(team.orchestrator, project.id, { number: "2.3", title: "x" }),
+        createStoryInProject(work, team.orchestrator, project.id, { number: "2.3", title: "x" }),
       )
       expect(missing).toMatchObject({ status: 422, details: { epic_number: ["can't be blank"] } })
       expect(String(Reflect.get(missing, "message"))).toMatch(/^`epic_number` is required\./)
       const unknown = yield* failure(
-        work.stories.createStoryInProject(team.orchestrator, project.id, {
+        createStoryInProject(work, team.orchestrator, project.id, {
           epic_number: 9,
           number: "9.1",
           title: "x",
@@ -149,7 +154,7 @@ describe("creating stories", () => {
       const elsewhere = ProjectId.make("00000000-0000-4000-8000-00000000abcd")
       expect(
         yield* failure(
-          work.stories.createStoryInProject(team.orchestrator, elsewhere, {
+          createStoryInProject(work, team.orchestrator, elsewhere, {
             epic_number: 1,
             number: "1.5",
             title: "x",
@@ -163,7 +168,7 @@ describe("creating stories", () => {
     Effect.gen(function* () {
       const { work, e1 } = yield* board
       expect(
-        yield* failure(work.stories.createStory(team.implementer, e1.id, { number: "1.7", title: "x" })),
+        yield* failure(createStory(work, team.implementer, e1.id, { number: "1.7", title: "x" })),
       ).toEqual({ status: 403, message: "Insufficient permissions. Required role: orchestrator" })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -251,7 +256,7 @@ describe("the story detail", () => {
       const work = yield* workUseCases
       const project = yield* work.projects.createProject(team.orchestrator, { name: "Plain", slug: "plain" })
       const epic = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "E" })
-      const story = yield* work.stories.createStory(team.orchestrator, epic.id, { number: "1", title: "S" })
+      const story = yield* createStory(work, team.orchestrator, epic.id, { number: "1", title: "S" })
       expect((yield* work.stories.storyDetail(team.user, story.id)).project_mission).toBeNull()
       expect(yield* failure(work.stories.storyDetail(makeTeam(2).user, story.id))).toEqual({
         status: 404,
@@ -420,7 +425,7 @@ describe("PATCH a story", () => {
     () =>
       Effect.gen(function* () {
         const { work, s11, e2 } = yield* board
-        const updated = yield* work.stories.updateStory(team.orchestrator, s11.id, {
+        const updated = yield* updateStory(work, team.orchestrator, s11.id, {
           title: "Sign up",
           description: "The form",
           acceptance_criteria: [{ criterion: "new" }],
@@ -478,10 +483,10 @@ describe("PATCH a story", () => {
     () =>
       Effect.gen(function* () {
         const { work, s12 } = yield* board
-        const described = yield* work.stories.updateStory(team.orchestrator, s12.id, { description: "text" })
+        const described = yield* updateStory(work, team.orchestrator, s12.id, { description: "text" })
         const before = yield* labels
         const refused = yield* Effect.flip(
-          work.stories.updateStory(team.orchestrator, s12.id, {
+          updateStory(work, team.orchestrator, s12.id, {
             estimated_hours: "many",
             description: "new",
           }),
@@ -490,14 +495,14 @@ describe("PATCH a story", () => {
           status: 422,
           details: { estimated_hours: ["must be a number of hours of at least 0"] },
         })
-        const same = yield* work.stories.updateStory(team.orchestrator, s12.id, {
+        const same = yield* updateStory(work, team.orchestrator, s12.id, {
           title: null,
           description: "text",
           agent_status: "verified",
         })
         expect(same).toEqual(described)
         expect(yield* labels).toEqual(before)
-        const cleared = yield* work.stories.updateStory(team.orchestrator, s12.id, { description: "  " })
+        const cleared = yield* updateStory(work, team.orchestrator, s12.id, { description: "  " })
         expect(cleared.description).toBeNull()
         expect(cleared.estimated_hours).toBe(2.5)
       }).pipe(Effect.provide(MemoryLoopctl)),
@@ -509,7 +514,7 @@ describe("PATCH a story", () => {
       const before = yield* labels
       expect(
         yield* failure(
-          work.stories.updateStory(team.orchestrator, s11.id, {
+          updateStory(work, team.orchestrator, s11.id, {
             title: "",
             description: 5,
             acceptance_criteria: ["text"],
@@ -527,7 +532,7 @@ describe("PATCH a story", () => {
         },
       })
       expect(
-        yield* failure(work.stories.updateStory(team.orchestrator, s11.id, { title: "x".repeat(501) })),
+        yield* failure(updateStory(work, team.orchestrator, s11.id, { title: "x".repeat(501) })),
       ).toMatchObject({ status: 422, details: { title: ["should be at most 500 character(s)"] } })
       expect(yield* work.stories.getStory(team.user, s11.id)).toEqual(s11)
       expect(yield* labels).toEqual(before)
@@ -537,18 +542,12 @@ describe("PATCH a story", () => {
   it.effect("agents may not PATCH; unknown stories are 404", () =>
     Effect.gen(function* () {
       const { work, s11 } = yield* board
-      expect(
-        yield* failure(work.stories.updateStory(team.implementer, s11.id, { title: "x" })),
-      ).toMatchObject({
+      expect(yield* failure(updateStory(work, team.implementer, s11.id, { title: "x" }))).toMatchObject({
         status: 403,
       })
       expect(
         yield* failure(
-          work.stories.updateStory(
-            team.orchestrator,
-            StoryId.make("00000000-0000-4000-8000-0000000000ff"),
-            {},
-          ),
+          updateStory(work, team.orchestrator, StoryId.make("00000000-0000-4000-8000-0000000000ff"), {}),
         ),
       ).toEqual({ status: 404, message: "Story not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -639,7 +638,7 @@ describe("acceptance criteria", () => {
   it.effect("keeps an item's own status, evidence, verified_at and verification criterion when valid", () =>
     Effect.gen(function* () {
       const { work, s21 } = yield* board
-      yield* work.stories.updateStory(team.orchestrator, s21.id, {
+      yield* updateStory(work, team.orchestrator, s21.id, {
         acceptance_criteria: [
           {
             id: "B",
