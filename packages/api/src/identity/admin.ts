@@ -1,12 +1,12 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { IssuedApiKey, Tenant, TenantId } from "@loopctl/core"
+import { IssuedApiKey, Tenant, TenantId, TenantStatus } from "@loopctl/core"
 import { Schema } from "effect"
 import { AuditRowView, auditFilterFields } from "../audit/audit.js"
 import { Access, CarriesSecret, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { queryField, queryType } from "../contract/query-fields.js"
+import { choiceQuery, queryField, queryType, textQuery } from "../contract/query-fields.js"
 import {
   PlatformStatsView,
   TenantCreation,
@@ -58,11 +58,8 @@ export const TenantList = Schema.Struct({
 
 /** The superadmin's tenant list query. */
 export const TenantListQuery = payloadStruct({
-  status: queryField(
-    "active, suspended, deactivated or pending_enrollment",
-    queryType.oneOf("active", "suspended", "deactivated", "pending_enrollment"),
-  ),
-  search: queryField("Case-insensitive substring of the name or the slug", queryType.text),
+  status: choiceQuery("active, suspended, deactivated or pending_enrollment", TenantStatus.literals),
+  search: textQuery("Case-insensitive substring of the name or the slug"),
   ...pageQueryFields,
 })
 

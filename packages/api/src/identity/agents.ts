@@ -1,12 +1,12 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import * as Commands from "@loopctl/core"
-import { Agent } from "@loopctl/core"
+import { Agent, AgentActivity, AgentSortFields, AgentType } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { queryField, queryType } from "../contract/query-fields.js"
+import { choiceQuery } from "../contract/query-fields.js"
 
 /** An agent id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const agentId = HttpApiSchema.param("id", Schema.String)
@@ -29,11 +29,11 @@ export const AgentList = Schema.Struct({
 
 /** The agent list query. */
 export const AgentListQuery = payloadStruct({
-  agent_type: queryField("orchestrator or implementer", queryType.oneOf("orchestrator", "implementer")),
-  status: queryField("active, idle or deactivated", queryType.oneOf("active", "idle", "deactivated")),
-  sort_by: queryField(
+  agent_type: choiceQuery("orchestrator or implementer", AgentType.literals),
+  status: choiceQuery("active, idle or deactivated", AgentActivity.literals),
+  sort_by: choiceQuery(
     "name (default), agent_type, status, last_seen_at or inserted_at; always ascending",
-    queryType.oneOf("name", "agent_type", "status", "last_seen_at", "inserted_at"),
+    AgentSortFields,
   ),
   ...pageQueryFields,
 })

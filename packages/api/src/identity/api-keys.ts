@@ -5,7 +5,7 @@ import { Schema } from "effect"
 import { Access, CarriesSecret, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { queryField, queryType } from "../contract/query-fields.js"
+import { flagQuery } from "../contract/query-fields.js"
 
 /** A key id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const keyId = HttpApiSchema.param("id", Schema.String)
@@ -33,7 +33,7 @@ export const ApiKeyList = Schema.Struct({
 
 /** The key list query. */
 export const ApiKeyListQuery = payloadStruct({
-  include_revoked: queryField("true (or 1) lists revoked keys too", queryType.flag),
+  include_revoked: flagQuery("true (or 1) lists revoked keys too"),
   ...pageQueryFields,
 })
 

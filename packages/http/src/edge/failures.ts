@@ -1,4 +1,5 @@
 import { HttpApiError, HttpServerError, type HttpServerResponse } from "@effect/platform"
+import { refusedParameters } from "@loopctl/api"
 import {
   BadRequest,
   type FieldErrors,
@@ -6,6 +7,7 @@ import {
   PayloadTooLarge,
   ValidationFailed,
   fieldErrorsOf,
+  invalidQuery,
 } from "@loopctl/core"
 import { Cause, Effect, Option } from "effect"
 import { errorResponse, internalError, isLoopctlError } from "./error-response.js"
@@ -31,8 +33,15 @@ const isSizeLimit = (error: HttpServerError.RequestError): boolean =>
 /** The envelope error for a failure the platform raised, if it is one the server knows. */
 const knownFailure = (error: unknown) => {
   if (isLoopctlError(error)) return Option.some(error)
-  if (error instanceof HttpApiError.HttpApiDecodeError)
-    return Option.some(ValidationFailed.ofFields(fieldErrors(error.issues)))
+  if (error instanceof HttpApiError.HttpApiDecodeError) {
+    // A typed query parameter the contract refused is a 400 naming it, as the core's readers answer.
+    const parameters = refusedParameters(error.issues)
+    return Option.some(
+      parameters === undefined
+        ? ValidationFailed.ofFields(fieldErrors(error.issues))
+        : invalidQuery(parameters),
+    )
+  }
   if (HttpServerError.isServerError(error)) {
     if (error._tag === "RouteNotFound") return Option.some(new NotFound({ message: "Not found" }))
     if (error._tag === "RequestError" && error.reason === "Decode")

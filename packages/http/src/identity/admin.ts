@@ -26,7 +26,8 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       .handle("listTenants", ({ urlParams }) =>
         Effect.gen(function* () {
           const { caller } = yield* CurrentActor
-          return yield* access.listTenants(caller, urlParams, yield* pageRequest(urlParams))
+          const { status, search } = urlParams
+          return yield* access.listTenants(caller, { status, search }, yield* pageRequest(urlParams))
         }),
       )
       .handle("showTenant", ({ path }) => onTenant(path.id, access.getTenantDetail))

@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Access, ApiKeyId, Rules, pageMeta, pageOf } from "@loopctl/core"
+import { Access, ApiKeyId, pageMeta, pageOf, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { carriesSecret } from "../edge/secret-response.js"
@@ -28,8 +28,10 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
           const actor = yield* tenantActor
-          const { include_revoked, page: request } = yield* Rules.Access.apiKeyListQuery(urlParams, keyPages)
-          const keys = yield* access.listApiKeys(actor, { include_revoked })
+          const request = yield* pageRequest(urlParams, keyPages)
+          const keys = yield* access.listApiKeys(actor, {
+            include_revoked: urlParams.include_revoked ?? false,
+          })
           const page = pageOf(keys, request)
           return { api_keys: page.items, data: page.items, meta: pageMeta(request, page.total_count) }
         }),

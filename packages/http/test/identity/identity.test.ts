@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import { Agent, Conflict, Forbidden, IssuedApiKey, Tenant } from "@loopctl/core"
 import { Effect, Layer, Schema } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import {
   backends,
   call,
@@ -26,7 +27,7 @@ import { typedClient } from "../support/typed-client-support.js"
  */
 
 const rawKeyShape = /^lc_[A-Za-z0-9_-]{40}$/
-const timestamp = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+const timestamp = expect.stringMatching(microsTimestamp)
 const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
 
 const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))

@@ -4,6 +4,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { Effect, Layer, Schema } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import {
   backends,
   call,
@@ -29,7 +30,7 @@ import { type Answer, collectLogs, loopbackProxy, realServer, rootKey, send } fr
  */
 
 const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
-const timestamp = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+const timestamp = expect.stringMatching(microsTimestamp)
 
 /** Addresses from a documentation range (RFC 5737), a new one for every case. */
 let lastAddress = 0

@@ -27,3 +27,6 @@ export const expectStatus = (answer: Answer, status: number, what?: string): Ans
     )
   return answer
 }
+
+/** A timestamp as the wire writes it: ISO-8601 in UTC with microseconds. */
+export const microsTimestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/

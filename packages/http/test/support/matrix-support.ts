@@ -119,3 +119,28 @@ export const checkRow = <Fixture extends { readonly tenant: StaffedTenant }>(
       }
     }
   })
+
+/**
+ * The rows a work item (`/api/v1/projects/:id`, `/api/v1/epics/:id`) answers alike: read by any
+ * role; an empty PATCH, which changes nothing, by an orchestrator or above; a DELETE of
+ * `unknownId`, so that nothing is removed, 404 for a user or above; its progress for any role.
+ */
+export const workItemRows = <Fixture>(
+  collection: "projects" | "epics",
+  idOf: (fixture: Fixture) => string,
+  unknownId: string,
+): ReadonlyArray<MatrixRow<Fixture>> => {
+  const route = `/api/v1/${collection}/:id`
+  const item = (fixture: Fixture) => `/api/v1/${collection}/${idOf(fixture)}`
+  return [
+    { method: "GET", route, path: item, expect: anyTenantRole(200) },
+    { method: "PATCH", route, path: item, body: {}, expect: orchestratorOrAbove(200) },
+    { method: "DELETE", route, path: () => `/api/v1/${collection}/${unknownId}`, expect: userOrAbove(404) },
+    {
+      method: "GET",
+      route: `${route}/progress`,
+      path: (fixture) => `${item(fixture)}/progress`,
+      expect: anyTenantRole(200),
+    },
+  ]
+}

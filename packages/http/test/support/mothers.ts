@@ -1,5 +1,6 @@
+import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Option } from "effect"
-import { team } from "./workflow-support.js"
+import { type Team, actorOf, team } from "./workflow-support.js"
 
 /**
  * Object mothers of the black-box suites: the fixtures several test files build the same way,
@@ -28,3 +29,9 @@ export const madeOnce = <A, E, R>(make: Effect.Effect<A, E, R>): Effect.Effect<A
  * nothing is shared but the tenant and its keys.
  */
 export const aTeamForTheFile = (label: string) => madeOnce(team(label))
+
+/** The story as the core has it now, read as the team's user (to check what a refusal left alone). */
+export const storedStory = (t: Team, id: string) =>
+  Effect.flatMap(actorOf(t.userKey), (user) =>
+    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
+  ).pipe(Effect.orDie)

@@ -2,6 +2,7 @@ import { HttpApi } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { DependenciesGroup, routeRules } from "@loopctl/api"
 import { Effect, Layer } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "../support/identity-support.js"
 import {
   type MatrixRow,
@@ -31,8 +32,6 @@ import { collectLogs, realServer } from "../support/support.js"
  * messages), removal and the lists, the ready and blocked queues as verification changes them,
  * the project's graph, and who may call each endpoint.
  */
-
-const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 
 /** A project with epics A (1), B (2), C (3) and stories a1, a2 (in A), b1 (in B), c1 (in C). */
 const board = (label: string) =>
@@ -76,7 +75,7 @@ for (const { name, database } of backends) {
               tenant_id: tenant.id,
               story_id: a2,
               depends_on_story_id: a1,
-              inserted_at: expect.stringMatching(timestamp),
+              inserted_at: expect.stringMatching(microsTimestamp),
             })
             // Across epics inside one project is fine; ids in upper case name the same stories.
             const across = yield* storyEdge(tenant, { story_id: b1.toUpperCase(), depends_on_story_id: a2 })
@@ -199,7 +198,7 @@ for (const { name, database } of backends) {
               tenant_id: tenant.id,
               epic_id: A,
               depends_on_epic_id: B,
-              inserted_at: expect.stringMatching(timestamp),
+              inserted_at: expect.stringMatching(microsTimestamp),
             })
             expectStatus(yield* epicEdge(tenant, { epic_id: B, depends_on_epic_id: C }), 201, "B → C")
             expect((yield* epicEdge(tenant, { epic_id: C, depends_on_epic_id: A })).body).toEqual(

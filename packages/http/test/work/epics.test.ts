@@ -29,7 +29,7 @@ import {
   anyTenantRole,
   checkRow,
   orchestratorOrAbove,
-  userOrAbove,
+  workItemRows,
 } from "../support/matrix-support.js"
 import { collectLogs, realServer } from "../support/support.js"
 
@@ -100,32 +100,7 @@ const matrix: ReadonlyArray<MatrixRow<Fixture>> = [
     path: (f) => `/api/v1/projects/${f.projectId}/epics`,
     expect: anyTenantRole(200),
   },
-  {
-    method: "GET",
-    route: "/api/v1/epics/:id",
-    path: (f) => `/api/v1/epics/${f.epicId}`,
-    expect: anyTenantRole(200),
-  },
-  {
-    method: "PATCH",
-    route: "/api/v1/epics/:id",
-    path: (f) => `/api/v1/epics/${f.epicId}`,
-    body: {},
-    expect: orchestratorOrAbove(200),
-  },
-  // An unknown id, so that nothing is deleted.
-  {
-    method: "DELETE",
-    route: "/api/v1/epics/:id",
-    path: () => `/api/v1/epics/${unknownId}`,
-    expect: userOrAbove(404),
-  },
-  {
-    method: "GET",
-    route: "/api/v1/epics/:id/progress",
-    path: (f) => `/api/v1/epics/${f.epicId}/progress`,
-    expect: anyTenantRole(200),
-  },
+  ...workItemRows<Fixture>("epics", (f) => f.epicId, unknownId),
 ]
 
 for (const { name, database } of backends) {

@@ -30,7 +30,7 @@ import {
   anyTenantRole,
   checkRow,
   orchestratorOrAbove,
-  userOrAbove,
+  workItemRows,
 } from "../support/matrix-support.js"
 import { collectLogs, realServer } from "../support/support.js"
 
@@ -92,33 +92,7 @@ const matrix: ReadonlyArray<MatrixRow<Fixture>> = [
     expect: orchestratorOrAbove(422),
   },
   { method: "GET", route: "/api/v1/projects", path: () => "/api/v1/projects", expect: anyTenantRole(200) },
-  {
-    method: "GET",
-    route: "/api/v1/projects/:id",
-    path: (f) => `/api/v1/projects/${f.projectId}`,
-    expect: anyTenantRole(200),
-  },
-  // An empty PATCH changes nothing.
-  {
-    method: "PATCH",
-    route: "/api/v1/projects/:id",
-    path: (f) => `/api/v1/projects/${f.projectId}`,
-    body: {},
-    expect: orchestratorOrAbove(200),
-  },
-  // An unknown id, so that nothing is archived.
-  {
-    method: "DELETE",
-    route: "/api/v1/projects/:id",
-    path: () => `/api/v1/projects/${unknownId}`,
-    expect: userOrAbove(404),
-  },
-  {
-    method: "GET",
-    route: "/api/v1/projects/:id/progress",
-    path: (f) => `/api/v1/projects/${f.projectId}/progress`,
-    expect: anyTenantRole(200),
-  },
+  ...workItemRows<Fixture>("projects", (f) => f.projectId, unknownId),
 ]
 
 for (const { name, database } of backends) {

@@ -2,6 +2,7 @@ import { HttpApi } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { StoriesGroup, routeRules } from "@loopctl/api"
 import { Effect, Layer } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import { type StaffedTenant, backends, call, envelope, staffedTenant } from "../support/identity-support.js"
 import {
   type MatrixRow,
@@ -32,8 +33,6 @@ import { collectLogs, realServer } from "../support/support.js"
  * queues, acceptance criteria, their 4xx answers and who may call each. Tests make their own
  * tenants; projects and epics are made through the API.
  */
-
-const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 
 /** A tenant with a project (mission set) and epics 1 and 2. */
 const board = (label: string) =>
@@ -93,8 +92,8 @@ for (const { name, database } of backends) {
             rejected_at: null,
             rejection_reason: null,
             metadata: { size: "M" },
-            inserted_at: expect.stringMatching(timestamp),
-            updated_at: expect.stringMatching(timestamp),
+            inserted_at: expect.stringMatching(microsTimestamp),
+            updated_at: expect.stringMatching(microsTimestamp),
           })
           const id = String(story.id)
           const prerequisite = yield* newStory(tenant, e1, "1.0")
@@ -145,7 +144,7 @@ for (const { name, database } of backends) {
             ...story,
             title: "Sign up, properly",
             estimated_hours: 4,
-            updated_at: expect.stringMatching(timestamp),
+            updated_at: expect.stringMatching(microsTimestamp),
           })
 
           const deleted = yield* call("DELETE", `/api/v1/stories/${id}`, { key: tenant.userKey })

@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import { backends, call } from "../support/identity-support.js"
-import { aTeamForTheFile } from "../support/mothers.js"
+import { aTeamForTheFile, storedStory } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
   act,
-  actorOf,
   advance,
   auditActions,
   auditOf,
@@ -28,14 +27,6 @@ import {
  * the happy path with its audit entries and events, then tables of wrong states, identity gates
  * and invalid bodies, each of which must change nothing.
  */
-
-const micros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
-
-/** The story as the core has it now (read as the tenant's user). */
-const stored = (t: Team, id: string) =>
-  Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
-  ).pipe(Effect.orDie)
 
 /** The actions suggested in a transition answer. */
 const nextActionsOf = (body: unknown) => {
@@ -99,7 +90,7 @@ for (const { name, database } of backends) {
           expect(storyOf(claimed)).toMatchObject({
             agent_status: "assigned",
             assigned_agent_id: t.implementerAgentId,
-            assigned_at: expect.stringMatching(micros),
+            assigned_at: expect.stringMatching(microsTimestamp),
           })
           expect(nextActionsOf(claimed.body)).toEqual(["start"])
 
@@ -118,7 +109,7 @@ for (const { name, database } of backends) {
             verified_status: "unverified",
             assigned_agent_id: t.implementerAgentId,
             reported_by_agent_id: t.otherAgentId,
-            reported_done_at: expect.stringMatching(micros),
+            reported_done_at: expect.stringMatching(microsTimestamp),
           })
           expect(nextActionsOf(reported.body)).toEqual([])
 
@@ -140,9 +131,9 @@ for (const { name, database } of backends) {
             fixes_count: 1,
             disproved_count: 1,
             summary: "two findings, settled",
-            completed_at: expect.stringMatching(micros),
-            inserted_at: expect.stringMatching(micros),
-            updated_at: expect.stringMatching(micros),
+            completed_at: expect.stringMatching(microsTimestamp),
+            inserted_at: expect.stringMatching(microsTimestamp),
+            updated_at: expect.stringMatching(microsTimestamp),
           })
 
           const verified = yield* act(t.orchestratorKey, id, "verify", {
@@ -153,7 +144,7 @@ for (const { name, database } of backends) {
           expect(storyOf(verified)).toMatchObject({
             agent_status: "reported_done",
             verified_status: "verified",
-            verified_at: expect.stringMatching(micros),
+            verified_at: expect.stringMatching(microsTimestamp),
           })
           expect(record(verified.body).next_actions).toEqual([])
 
@@ -270,7 +261,7 @@ for (const { name, database } of backends) {
           )
           expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
           const winner = answers.find((a) => a.status === 200)
-          expect((yield* stored(t, id)).assigned_agent_id).toBe(
+          expect((yield* storedStory(t, id)).assigned_agent_id).toBe(
             winner === undefined ? null : storyOf(winner).assigned_agent_id,
           )
           expect(yield* auditActions(t, id)).toEqual(["story/status_changed", "story/status_changed"])
@@ -322,7 +313,7 @@ for (const { name, database } of backends) {
             message: "Validation failed",
             details: { "artifact.path": ["can't be blank"] },
           })
-          expect((yield* stored(t, bad)).agent_status).toBe("implementing")
+          expect((yield* storedStory(t, bad)).agent_status).toBe("implementing")
           expect(yield* auditActions(t, bad)).toEqual(before)
           const none = yield* call("GET", `/api/v1/stories/${bad}/artifacts`, { key: t.userKey })
           expect(record(none.body).data).toEqual([])
@@ -502,7 +493,7 @@ for (const { name, database } of backends) {
           const ids = yield* states(t)
           const before = new Map<string, unknown>()
           for (const [state, id] of Object.entries(ids))
-            before.set(state, JSON.stringify(yield* stored(t, id)))
+            before.set(state, JSON.stringify(yield* storedStory(t, id)))
           const auditBefore = yield* auditOf(t, ids.P)
           for (const row of table) {
             for (const state of allStates) {
@@ -529,7 +520,7 @@ for (const { name, database } of backends) {
             }
           }
           for (const [state, id] of Object.entries(ids)) {
-            expect(JSON.stringify(yield* stored(t, id)), state).toBe(before.get(state))
+            expect(JSON.stringify(yield* storedStory(t, id)), state).toBe(before.get(state))
           }
           expect(yield* auditOf(t, ids.P)).toEqual(auditBefore)
         }),
@@ -584,7 +575,7 @@ for (const { name, database } of backends) {
             attempted_action: "claim",
             hints: ["Story has 1 unverified dependency(ies)"],
           })
-          expect((yield* stored(t, second)).agent_status).toBe("contracted")
+          expect((yield* storedStory(t, second)).agent_status).toBe("contracted")
           yield* advance(t, first, "verified", "reported_done")
           expect((yield* act(t.implementerKey, second, "claim")).status).toBe(200)
         }),
@@ -602,7 +593,9 @@ for (const { name, database } of backends) {
             yield* advance(t, assigned, "assigned")
             yield* advance(t, implementing, "implementing")
             yield* advance(t, reported, "reported_done")
-            const before = yield* Effect.all([assigned, implementing, reported].map((id) => stored(t, id)))
+            const before = yield* Effect.all(
+              [assigned, implementing, reported].map((id) => storedStory(t, id)),
+            )
             const selfReport = {
               status: 409,
               code: "self_report_blocked",
@@ -652,9 +645,9 @@ for (const { name, database } of backends) {
             const unlinked = yield* act(t.unlinkedAgentKey, q.story("1.1"), "claim")
             expect(unlinked.status).toBe(422)
             expect(errorOf(unlinked)).toMatchObject(agentIdRequired)
-            expect(yield* Effect.all([assigned, implementing, reported].map((id) => stored(t, id)))).toEqual(
-              before,
-            )
+            expect(
+              yield* Effect.all([assigned, implementing, reported].map((id) => storedStory(t, id))),
+            ).toEqual(before)
           }),
       )
 
@@ -686,7 +679,7 @@ for (const { name, database } of backends) {
             expect(answer.status, JSON.stringify(body)).toBe(422)
             expect(errorOf(answer), JSON.stringify(body)).toMatchObject({ status: 422, ...expected })
           }
-          expect((yield* stored(t, id)).agent_status).toBe("pending")
+          expect((yield* storedStory(t, id)).agent_status).toBe("pending")
           expect(yield* auditActions(t, id)).toEqual([])
           // No criteria and ac_count 0 is a match.
           const none = yield* act(t.implementerKey, p.story("1.2"), "contract", {
@@ -772,7 +765,7 @@ for (const { name, database } of backends) {
               expect(errorOf(answer).status).toBe(404)
             }
           }
-          expect((yield* stored(theirs, foreign)).agent_status).toBe("pending")
+          expect((yield* storedStory(theirs, foreign)).agent_status).toBe("pending")
         }),
       )
     })

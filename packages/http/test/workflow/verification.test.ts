@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, StoryPlanning } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { microsTimestamp } from "../support/answers.js"
 import { backends, call } from "../support/identity-support.js"
-import { aTeamForTheFile } from "../support/mothers.js"
+import { aTeamForTheFile, storedStory } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
 import {
   type Team,
   act,
-  actorOf,
   advance,
   auditActions,
   auditOf,
@@ -28,18 +27,12 @@ import {
  * once-only epic completion.
  */
 
-const micros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 const evidence = { review_type: "enhanced_review", summary: "checked every criterion" }
 const linkRequired = {
   status: 400,
   message:
     "Orchestrator API key must be linked to a registered agent. Register an agent and create the key with its agent_id.",
 }
-
-const stored = (t: Team, id: string) =>
-  Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
-  ).pipe(Effect.orDie)
 
 /** The verification results of a story, newest first. */
 const resultsOf = (t: Team, id: string, query = "") =>
@@ -77,7 +70,7 @@ for (const { name, database } of backends) {
             expect(verified.status).toBe(200)
             expect(storyOf(verified)).toMatchObject({
               verified_status: "verified",
-              verified_at: expect.stringMatching(micros),
+              verified_at: expect.stringMatching(microsTimestamp),
               rejected_at: null,
               rejection_reason: null,
             })
@@ -94,8 +87,8 @@ for (const { name, database } of backends) {
                 findings: { checked: 3 },
                 review_type: "enhanced_review",
                 iteration: 1,
-                inserted_at: expect.stringMatching(micros),
-                updated_at: expect.stringMatching(micros),
+                inserted_at: expect.stringMatching(microsTimestamp),
+                updated_at: expect.stringMatching(microsTimestamp),
               },
             ])
             expect((yield* auditActions(t, id)).at(-1)).toBe("story/verified")
@@ -227,7 +220,7 @@ for (const { name, database } of backends) {
               expect(answer.status, JSON.stringify(expected)).toBe(expected.status)
               expect(errorOf(answer)).toMatchObject(expected)
             }
-            expect((yield* stored(t, reviewed)).verified_status).toBe("unverified")
+            expect((yield* storedStory(t, reviewed)).verified_status).toBe("unverified")
             expect(rows(yield* resultsOf(t, reviewed))).toEqual([])
           }),
       )
@@ -255,7 +248,7 @@ for (const { name, database } of backends) {
               assigned_agent_id: null,
               assigned_at: null,
               reported_done_at: null,
-              rejected_at: expect.stringMatching(micros),
+              rejected_at: expect.stringMatching(microsTimestamp),
               rejection_reason: "tests fail",
             })
             expect(rows(yield* resultsOf(t, id))).toMatchObject([
@@ -334,7 +327,7 @@ for (const { name, database } of backends) {
           expect(errorOf(yield* act(t.unlinkedOrchestratorKey, reported, "reject", { reason: "x" }))).toEqual(
             linkRequired,
           )
-          expect((yield* stored(t, reported)).verified_status).toBe("unverified")
+          expect((yield* storedStory(t, reported)).verified_status).toBe("unverified")
         }),
       )
 
@@ -430,9 +423,9 @@ for (const { name, database } of backends) {
           expect(storyOf(done)).toMatchObject({
             agent_status: "reported_done",
             verified_status: "verified",
-            reported_done_at: expect.stringMatching(micros),
-            verified_at: expect.stringMatching(micros),
-            metadata: { backfill: { ...body, backfilled_at: expect.stringMatching(micros) } },
+            reported_done_at: expect.stringMatching(microsTimestamp),
+            verified_at: expect.stringMatching(microsTimestamp),
+            metadata: { backfill: { ...body, backfilled_at: expect.stringMatching(microsTimestamp) } },
           })
           expect(yield* auditActions(t, fresh)).toEqual(["story/backfilled"])
           expect((yield* auditOf(t, fresh))[0]?.new_state).toMatchObject({
@@ -503,7 +496,7 @@ for (const { name, database } of backends) {
             expect(answer.status, JSON.stringify(expected)).toBe(422)
             expect(errorOf(answer)).toMatchObject({ status: 422, ...expected })
           }
-          expect((yield* stored(t, contracted)).agent_status).toBe("contracted")
+          expect((yield* storedStory(t, contracted)).agent_status).toBe("contracted")
           expect(errorOf(yield* act(t.orchestratorKey, randomUUID(), "backfill", body)).status).toBe(404)
           // Exact orchestrator with a linked agent (D23); users and agents are refused.
           const q = yield* plan(t, [{ number: 1, stories: [{ number: "1.1" }] }])
@@ -574,7 +567,7 @@ for (const { name, database } of backends) {
             const missing = yield* verifyAll(t.orchestratorKey, p.epic(1), { summary: "x" })
             expect(missing.status).toBe(422)
             expect(errorOf(missing).details).toEqual({ review_type: ["can't be blank"] })
-            expect((yield* stored(t, p.story("1.1"))).verified_status).toBe("unverified")
+            expect((yield* storedStory(t, p.story("1.1"))).verified_status).toBe("unverified")
 
             const own = yield* verifyAll(t.selfOrchestratorKey, p.epic(1), evidence)
             expect(record(own.body)).toMatchObject({
@@ -620,7 +613,7 @@ for (const { name, database } of backends) {
             const last = p.story("1.3")
             yield* act(t.orchestratorKey, last, "reject", { reason: "regressed" })
             yield* advance(t, last, "verified")
-            expect((yield* stored(t, last)).verified_status).toBe("verified")
+            expect((yield* storedStory(t, last)).verified_status).toBe("verified")
             expect(yield* completions()).toHaveLength(1)
             expect(yield* auditActions(t, p.epic(1))).toEqual(["epic/completed"])
 

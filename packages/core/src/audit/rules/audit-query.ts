@@ -8,8 +8,8 @@ import {
   timeParameter,
   timeProblem,
 } from "../../kernel/domain/query-parameters.js"
+import { isUnstorable } from "../../kernel/domain/storable.js"
 import { type Timestamp, parseTimestamp } from "../../kernel/domain/timestamp.js"
-import { isUnstorable } from "../../kernel/rules/storable-text.js"
 import { AuditActorType } from "../domain/audit-entry.js"
 import type { AuditFilter, ChangeFilter } from "../domain/audit-filter.js"
 

@@ -1,13 +1,14 @@
 import { Schema, Struct } from "effect"
 import { ProjectId, TenantId, WebhookEventId, WebhookId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 import { EventType } from "./events.js"
 
 /** Where deliveries are POSTed: an http(s) URL of at most 2048 characters. */
 export const WebhookUrl = Schema.String.pipe(
   Schema.pattern(/^https?:\/\//i, { message: () => "must use HTTPS or HTTP scheme" }),
-  Schema.maxLength(2048),
+  maxCharacters(2048),
 )
 
 /** The shared signing secret as shown once to its owner: 32 random bytes in lowercase hex. */

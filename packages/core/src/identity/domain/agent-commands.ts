@@ -1,10 +1,13 @@
 import { Schema } from "effect"
-import { MetadataObject, RequiredText, oneOf, optionalNullable } from "../../kernel/domain/fields.js"
+import { blankMessage, oneOf } from "../../kernel/domain/fields.js"
+import { MetadataObject } from "../../kernel/domain/json-fields.js"
+import { optionalNullable } from "../../kernel/domain/optional-fields.js"
+import { RequiredText } from "../../kernel/domain/text-fields.js"
 
 /** What an agent registration may say (platform.md §5). */
 
 /** An agent's name: unique in its tenant, 1..255 characters, stored trimmed. */
-export const AgentName = RequiredText(255)
+export const AgentName = RequiredText({ max: 255, trim: true, notText: blankMessage })
 
 /** `POST /api/v1/agents/register`: "can't be blank" for a missing type, the two types for an unknown one. */
 export const AgentRegistration = Schema.Struct({

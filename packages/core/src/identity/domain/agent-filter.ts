@@ -10,3 +10,10 @@ export interface AgentFilter {
   readonly status?: AgentActivity
   readonly sort_by: AgentSort
 }
+
+/** The agent list's query as the contract decodes it: each filter and the order, when given. */
+export interface AgentListQuery {
+  readonly agent_type?: AgentType | undefined
+  readonly status?: AgentActivity | undefined
+  readonly sort_by?: AgentSort | undefined
+}

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { AgentId, TenantId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** What a registered agent does: orchestrate (verify others' work) or implement stories. */
@@ -18,7 +19,7 @@ export type AgentActivity = typeof AgentActivity.Type
 export class Agent extends Schema.Class<Agent>("Agent")({
   id: AgentId,
   tenant_id: TenantId,
-  name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)),
+  name: Schema.String.pipe(Schema.minLength(1), maxCharacters(255)),
   agent_type: AgentType,
   status: AgentActivity,
   last_seen_at: Schema.NullOr(Timestamp),

@@ -1,18 +1,13 @@
 import { Schema } from "effect"
-import {
-  Instant,
-  LowercaseUuid,
-  RequiredText,
-  oneOf,
-  optionalNullable,
-  overridingMessage,
-} from "../../kernel/domain/fields.js"
+import { Instant, LowercaseUuid, blankMessage, oneOf, overridingMessage } from "../../kernel/domain/fields.js"
 import { AgentId } from "../../kernel/domain/ids.js"
+import { optionalNullable } from "../../kernel/domain/optional-fields.js"
+import { RequiredText } from "../../kernel/domain/text-fields.js"
 
 /** What a request for an API key, or for its rotation, may say (platform.md §3.3, §3.4). */
 
 /** A key's name: required, at most 255 characters, kept as written. */
-export const ApiKeyName = RequiredText(255, { trim: false })
+export const ApiKeyName = RequiredText({ max: 255, notText: blankMessage })
 
 /** The roles a key may be created with through the API; superadmin keys never are. */
 export const CreatableRole = Schema.Literal("user", "orchestrator", "agent")

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { TenantId } from "../../kernel/domain/ids.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** The id of a tenant's root authenticator (a uuid). */
@@ -12,7 +13,7 @@ export const Base64Url = Schema.String.pipe(
 )
 
 /** A friendly name a person gives an authenticator, so they can tell their keys apart. */
-export const AuthenticatorName = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(120))
+export const AuthenticatorName = Schema.String.pipe(Schema.minLength(1), maxCharacters(120))
 
 /** How an authenticator attested its key (`none`, `packed`, `tpm`, …). */
 export const AttestationFormat = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(32))

@@ -1,6 +1,8 @@
 import { Schema } from "effect"
-import { atMostCharacters, blankMessage, namesNothing, nullOr } from "../../kernel/domain/fields.js"
+import { blankMessage, invalidMessage, namesNothing } from "../../kernel/domain/fields.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { nullOr } from "../../kernel/domain/optional-fields.js"
+import { TextField } from "../../kernel/domain/text-fields.js"
 import { tenantIdentityFields } from "./tenant-commands.js"
 
 /**
@@ -17,19 +19,16 @@ const friendlyNameMax = 120
 
 /** The challenge a signup answers: "can't be blank" when it names nothing, "is invalid" when not a uuid. */
 export const ChallengeId = Schema.String.annotations({
-  message: (issue) => (namesNothing(issue.actual) ? blankMessage : "is invalid"),
+  message: (issue) => (namesNothing(issue.actual) ? blankMessage : invalidMessage),
 }).pipe(
   Schema.filter((value) => value !== "" || blankMessage),
-  Schema.compose(Schema.UUID.annotations({ message: () => "is invalid" })),
+  Schema.compose(Schema.UUID.annotations({ message: () => invalidMessage })),
   Schema.annotations({ jsonSchema: { type: "string", format: "uuid" } }),
 )
 
 /** A friendly name: blank or absent takes the default (which depends on the position). */
 const FriendlyName = nullOr(
-  Schema.String.annotations({ message: () => "must be a string" }).pipe(
-    Schema.compose(Schema.Trim),
-    Schema.maxLength(friendlyNameMax, { message: () => atMostCharacters(friendlyNameMax) }),
-  ),
+  TextField({ max: friendlyNameMax, trim: true, notText: "must be a string" }),
 ).annotations({
   description: 'Up to 120 characters; default "Primary authenticator" / "Backup authenticator N"',
 })
@@ -44,14 +43,14 @@ export const Enrollment = Schema.Struct({
         "The registration response of navigator.credentials.create(), as JSON (id, rawId, type, response.clientDataJSON, response.attestationObject; binary values base64url)",
     }),
   ),
-}).annotations({ message: () => "is invalid" })
+}).annotations({ message: () => invalidMessage })
 export type Enrollment = typeof Enrollment.Type
 
 const enrollAtLeastOne = "Enroll at least one authenticator"
 
 /** The authenticators of a signup: 1..5 of them. */
 export const Enrollments = Schema.Array(Enrollment)
-  .annotations({ message: (issue) => (namesNothing(issue.actual) ? enrollAtLeastOne : "is invalid") })
+  .annotations({ message: (issue) => (namesNothing(issue.actual) ? enrollAtLeastOne : invalidMessage) })
   .pipe(
     Schema.minItems(1, { message: () => enrollAtLeastOne }),
     Schema.maxItems(maxAuthenticators, {

@@ -1,12 +1,8 @@
 import { Schema } from "effect"
-import {
-  RequiredText,
-  blankMessage,
-  nullOr,
-  optionalNullable,
-  overridingMessage,
-} from "../../kernel/domain/fields.js"
+import { blankMessage, invalidMessage, overridingMessage } from "../../kernel/domain/fields.js"
 import { type JsonObject, JsonObject as JsonObjectSchema } from "../../kernel/domain/json.js"
+import { nullOr, omittable, optionalNullable } from "../../kernel/domain/optional-fields.js"
+import { RequiredText, characterCount } from "../../kernel/domain/text-fields.js"
 import { TenantSettings } from "./tenant.js"
 
 /**
@@ -16,7 +12,7 @@ import { TenantSettings } from "./tenant.js"
  */
 
 /** A tenant's name: 1..255 characters, stored trimmed. */
-export const TenantName = RequiredText(255)
+export const TenantName = RequiredText({ max: 255, trim: true, notText: blankMessage })
 
 const slugMessage = "must be lowercase alphanumeric with hyphens, starting and ending with alphanumeric"
 
@@ -30,7 +26,8 @@ const foldedText = Schema.String.annotations({ message: () => blankMessage }).pi
 /** A tenant slug as written: 2..63 lowercase letters, digits and hyphens, alphanumeric at both ends. */
 export const TenantSlugInput = foldedText.pipe(
   Schema.filter(
-    (slug) => (slug.length >= 2 && slug.length <= 63) || "should be between 2 and 63 character(s)",
+    (slug) =>
+      (characterCount(slug) >= 2 && characterCount(slug) <= 63) || "should be between 2 and 63 character(s)",
   ),
   Schema.filter((slug) => /^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(slug) || slugMessage),
 )
@@ -39,7 +36,8 @@ export const TenantSlugInput = foldedText.pipe(
 export const TenantEmailInput = foldedText.pipe(
   Schema.filter(
     (email) =>
-      (email.length <= 320 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) || "must be a valid email address",
+      (characterCount(email) <= 320 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) ||
+      "must be a valid email address",
   ),
 )
 
@@ -80,7 +78,7 @@ export const settingProblem = (key: string, value: unknown): string | undefined 
  * A settings patch: a JSON object ("is invalid" otherwise) whose known keys hold usable values;
  * unknown keys are kept as they are. Every problem is a message of `details.settings`.
  */
-export const SettingsPatch = JsonObjectSchema.annotations(overridingMessage(() => "is invalid")).pipe(
+export const SettingsPatch = JsonObjectSchema.annotations(overridingMessage(() => invalidMessage)).pipe(
   Schema.filter((settings) =>
     Object.entries(settings).flatMap(([key, value]) => {
       const problem = settingProblem(key, value)
@@ -145,25 +143,20 @@ export interface TenantInput {
  * id and other fields are ignored). Budget and retention may be null, which clears them.
  */
 export const TenantPatch = Schema.Struct({
-  name: Schema.optionalWith(TenantName.annotations({ description: "New name" }), { exact: true }),
-  slug: Schema.optionalWith(TenantSlugInput.annotations({ description: "New slug (must not be taken)" }), {
-    exact: true,
-  }),
-  email: Schema.optionalWith(
+  name: omittable(TenantName.annotations({ description: "New name" })),
+  slug: omittable(TenantSlugInput.annotations({ description: "New slug (must not be taken)" })),
+  email: omittable(
     TenantEmailInput.annotations({
       description: "New contact address",
       jsonSchema: { type: "string", format: "email" },
     }),
-    { exact: true },
   ),
-  settings: Schema.optionalWith(SettingsPatch, { exact: true }),
-  default_story_budget_millicents: Schema.optionalWith(
+  settings: omittable(SettingsPatch),
+  default_story_budget_millicents: omittable(
     nullOr(StoryBudget).annotations({ description: "A positive integer, or null" }),
-    { exact: true },
   ),
-  token_data_retention_days: Schema.optionalWith(
+  token_data_retention_days: omittable(
     nullOr(RetentionDays).annotations({ description: "At least 30, or null" }),
-    { exact: true },
   ),
 }).annotations({ parseOptions: { errors: "all" } })
 export type TenantPatch = typeof TenantPatch.Type

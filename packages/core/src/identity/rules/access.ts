@@ -1,23 +1,14 @@
 import { Either, Option, Schema } from "effect"
-import {
-  type BadRequest,
-  Conflict,
-  Forbidden,
-  NotFound,
-  Unauthorized,
-  ValidationFailed,
-} from "../../kernel/domain/errors.js"
+import { Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed } from "../../kernel/domain/errors.js"
 import { type AgentId, TenantId } from "../../kernel/domain/ids.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
-import { type PageQuery, type PageRequest, readPageRequest } from "../../kernel/domain/page.js"
-import { QueryProblems, choiceParameter, flagParameter } from "../../kernel/domain/query-parameters.js"
 import { type Timestamp, timestampFromNanos } from "../../kernel/domain/timestamp.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
 import type { Role } from "../../work/domain/status.js"
 import { type Actor, type Caller, PlatformActor, isPlatformActor } from "../domain/actor.js"
 import type { AgentRegistration as AgentRegistrationCommand } from "../domain/agent-commands.js"
-import { type AgentFilter, type AgentSort, AgentSortFields } from "../domain/agent-filter.js"
-import { AgentActivity, AgentType } from "../domain/agent.js"
+import type { AgentFilter, AgentListQuery } from "../domain/agent-filter.js"
+import type { AgentType } from "../domain/agent.js"
 import {
   type ApiKeyCreation,
   type ApiKeyRotation,
@@ -259,30 +250,9 @@ export const agentRegistration = (
 export const agentNameTaken = () =>
   ValidationFailed.ofFields({ tenant_id: ["has already been taken for this tenant"] })
 
-/** The agent list query: filters and order must name known values (400 otherwise); by name by default. */
-export const agentListFilter = (query: {
-  readonly agent_type?: unknown
-  readonly status?: unknown
-  readonly sort_by?: unknown
-}): Either.Either<AgentFilter, BadRequest> => {
-  const problems = new QueryProblems()
-  const agent_type = choiceParameter(query.agent_type, "agent_type", AgentType.literals, problems)
-  const status = choiceParameter(query.status, "status", AgentActivity.literals, problems)
-  const sort_by: AgentSort = choiceParameter(query.sort_by, "sort_by", AgentSortFields, problems) ?? "name"
-  return problems.result(() => ({
-    ...(agent_type === undefined ? {} : { agent_type }),
-    ...(status === undefined ? {} : { status }),
-    sort_by,
-  }))
-}
-
-/** The key list query: `include_revoked` (true/1 lists revoked keys too) and the page. */
-export const apiKeyListQuery = (
-  query: PageQuery & { readonly include_revoked?: unknown },
-  paging: { readonly page_size: number; readonly max: number },
-): Either.Either<{ readonly include_revoked: boolean; readonly page: PageRequest }, BadRequest> => {
-  const problems = new QueryProblems()
-  const include_revoked = flagParameter(query.include_revoked, "include_revoked", problems) ?? false
-  const page = readPageRequest(query, paging, problems)
-  return problems.result(() => ({ include_revoked, page }))
-}
+/** The agent list's filter for a decoded query: only the filters it names, by name by default. */
+export const agentListFilter = (query: AgentListQuery): AgentFilter => ({
+  ...(query.agent_type === undefined ? {} : { agent_type: query.agent_type }),
+  ...(query.status === undefined ? {} : { status: query.status }),
+  sort_by: query.sort_by ?? "name",
+})

@@ -1,15 +1,12 @@
 import { Either } from "effect"
 import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
-import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
+import { Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
-import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import { FieldProblems } from "../../kernel/rules/field-problems.js"
-import { isUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
 import type { TenantCreation, TenantInput, TenantPatch } from "../domain/tenant-commands.js"
-import type { TenantFilter } from "../domain/tenant-filter.js"
 import type { TenantSettingMaxima } from "../domain/tenant-setting-maxima.js"
-import { Tenant, type TenantStatus } from "../domain/tenant.js"
+import { Tenant } from "../domain/tenant.js"
 
 /**
  * What becomes of a tenant command (the shapes and their limits are the domain's
@@ -121,31 +118,6 @@ export const checkActivation = (tenant: Tenant): Either.Either<Tenant, Validatio
   tenant.status === "active"
     ? Either.left(new ValidationFailed({ message: "Tenant is already active" }))
     : Either.right(tenant)
-
-const tenantStatuses: ReadonlyArray<TenantStatus> = [
-  "active",
-  "suspended",
-  "deactivated",
-  "pending_enrollment",
-]
-
-/**
- * The superadmin's list query: a blank search is no filter; a status must be a tenant status, and
- * a search must be text the store can hold (400 otherwise, D25/D26).
- */
-export const tenantListFilter = (query: {
-  readonly status?: unknown
-  readonly search?: unknown
-}): Either.Either<TenantFilter, BadRequest> => {
-  const problems = new QueryProblems()
-  const status = choiceParameter(query.status, "status", tenantStatuses, problems)
-  const search = typeof query.search === "string" ? query.search.trim() : ""
-  if (isUnstorable(search)) problems.add("search", unstorableProblem)
-  return problems.result(() => ({
-    ...(status === undefined ? {} : { status }),
-    ...(search === "" ? {} : { search }),
-  }))
-}
 
 /** A PATCH that renames the tenant to a slug another tenant holds. */
 export const slugTaken = () => ValidationFailed.ofFields({ slug: ["has already been taken"] })

@@ -12,10 +12,12 @@ import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
 import { Actor, type Caller, PlatformActor } from "../domain/actor.js"
 import type { AgentRegistration } from "../domain/agent-commands.js"
+import type { AgentListQuery } from "../domain/agent-filter.js"
 import { Agent } from "../domain/agent.js"
 import type { ApiKeyCreation, ApiKeyRotation } from "../domain/api-key-commands.js"
 import { ApiKey, type PublicApiKey, publicApiKey } from "../domain/api-key.js"
 import type { TenantCreation, TenantPatch } from "../domain/tenant-commands.js"
+import type { TenantFilter } from "../domain/tenant-filter.js"
 import { Tenant, tenantSettings } from "../domain/tenant.js"
 import { Agents } from "../ports/agents.js"
 import { ApiKeys } from "../ports/api-keys.js"
@@ -55,7 +57,6 @@ import {
   tenantChanges,
   tenantFieldTaken,
   tenantInput,
-  tenantListFilter,
 } from "../rules/tenant-input.js"
 import {
   type Authenticated,
@@ -354,14 +355,10 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         ),
 
       /** GET /admin/tenants: filtered by `status` and `search`, ordered by name, with counts. */
-      listTenants: (
-        caller: Caller,
-        query: { readonly status?: unknown; readonly search?: unknown },
-        page: PageRequest,
-      ) =>
+      listTenants: (caller: Caller, filter: TenantFilter, page: PageRequest) =>
         Effect.gen(function* () {
           yield* requireSuperadmin(caller)
-          const found = yield* tenants.list(yield* tenantListFilter(query), page)
+          const found = yield* tenants.list(filter, page)
           const data = found.items.map(({ tenant, counts }) => tenantSummary(tenant, counts))
           return { data, meta: pageMeta(page, found.total_count) } satisfies Listed<TenantSummary>
         }).pipe(Effect.provide(ports)),
@@ -564,16 +561,12 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         }).pipe(Effect.provide(ports)),
 
       /** GET /agents (min orchestrator): filtered by type and status, ordered by `sort_by`. */
-      listAgents: (
-        actor: Actor,
-        query: { readonly agent_type?: unknown; readonly status?: unknown; readonly sort_by?: unknown },
-        page: PageRequest,
-      ) =>
+      listAgents: (actor: Actor, query: AgentListQuery, page: PageRequest) =>
         as(
           actor,
           "orchestrator",
           Effect.gen(function* () {
-            const found = yield* agents.list(yield* agentListFilter(query), page)
+            const found = yield* agents.list(agentListFilter(query), page)
             return { data: found.items, meta: pageMeta(page, found.total_count) } satisfies Listed<Agent>
           }),
         ),

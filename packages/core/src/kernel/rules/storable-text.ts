@@ -1,17 +1,10 @@
 import { Either, Option } from "effect"
 import { type BadRequest, ValidationFailed } from "../domain/errors.js"
-import { isUnstorable, unstorableProblem } from "../domain/fields.js"
 import { isJsonObject } from "../domain/json.js"
 import { QueryProblems } from "../domain/query-parameters.js"
+import { isUnstorable, unstorableMessage } from "../domain/storable.js"
 
-/**
- * Text the database cannot keep. Postgres refuses the NUL character in text and jsonb, and a
- * UTF-16 surrogate without its pair has no UTF-8 form (jsonb refuses it; text would silently turn
- * it into U+FFFD). JSON can carry both (`"\u0000"`, `"\ud800"`), so input is checked before it is
- * stored: refusing it is a 422, storing it would be a 500 or a changed value.
- */
-
-export { isUnstorable, unstorableProblem } from "../domain/fields.js"
+/** Where in a request body or query the text the database cannot keep (domain/storable.ts) is. */
 
 /**
  * The path (`state_data.steps[2].note`) of the first string or object key inside a JSON value
@@ -74,7 +67,7 @@ export const checkStorableBody = (body: unknown): Either.Either<unknown, Validat
   const details: Record<string, Array<string>> = {}
   for (const path of paths) {
     const field = path.startsWith(".") ? path.slice(1) : path
-    details[field === "" ? "body" : field] = [unstorableProblem]
+    details[field === "" ? "body" : field] = [unstorableMessage]
   }
   return Either.left(ValidationFailed.ofFields(details))
 }
@@ -85,8 +78,8 @@ export const checkStorableQuery = (
 ): Either.Either<void, BadRequest> => {
   const problems = new QueryProblems()
   for (const [name, value] of parameters) {
-    if (isUnstorable(name)) problems.add("query", `a parameter name ${unstorableProblem}`)
-    else if (isUnstorable(value)) problems.add(name, unstorableProblem)
+    if (isUnstorable(name)) problems.add("query", `a parameter name ${unstorableMessage}`)
+    else if (isUnstorable(value)) problems.add(name, unstorableMessage)
   }
   return problems.result(() => undefined)
 }

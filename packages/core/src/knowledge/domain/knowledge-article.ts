@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { ArticleId, ArticleLinkId, ProjectId, TenantId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** The five kinds of knowledge the wiki holds; every article has exactly one. */
@@ -56,8 +57,8 @@ export class Article extends Schema.Class<Article>("Article")({
   id: ArticleId,
   tenant_id: TenantId,
   project_id: Schema.NullOr(ProjectId),
-  title: NonBlank.pipe(Schema.maxLength(500)),
-  body: NonBlank.pipe(Schema.maxLength(100_000)),
+  title: NonBlank.pipe(maxCharacters(500)),
+  body: NonBlank.pipe(maxCharacters(100_000)),
   category: ArticleCategory,
   status: ArticleStatus,
   tags: ArticleTags,

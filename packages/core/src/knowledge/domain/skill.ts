@@ -9,6 +9,7 @@ import {
   VerificationResultId,
 } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** A skill in use, or one retired by DELETE (skills are archived, never removed). */
@@ -29,7 +30,7 @@ export class Skill extends Schema.Class<Skill>("Skill")({
   id: SkillId,
   tenant_id: TenantId,
   project_id: Schema.NullOr(ProjectId),
-  name: NonBlank.pipe(Schema.maxLength(255)),
+  name: NonBlank.pipe(maxCharacters(255)),
   description: Schema.NullOr(Schema.String),
   current_version: SkillVersionNumber,
   status: SkillStatus,

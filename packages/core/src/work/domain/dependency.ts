@@ -1,6 +1,6 @@
 import { Schema } from "effect"
-import { blankProblem, invalidProblem } from "../../kernel/domain/fields.js"
 import { EpicDependencyId, EpicId, StoryDependencyId, StoryId, TenantId } from "../../kernel/domain/ids.js"
+import { RequiredText } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** `story_id` cannot be claimed until `depends_on_story_id` is verified. */
@@ -26,10 +26,7 @@ export class EpicDependency extends Schema.Class<EpicDependency>("EpicDependency
  * read as an id by the core, after the self-dependency check: a text that is no uuid names
  * nothing (404, like an unknown id).
  */
-export const EdgeEnd = Schema.String.annotations({
-  message: (issue) => (issue.actual === null ? blankProblem : invalidProblem),
-  jsonSchema: { type: "string", format: "uuid" },
-}).pipe(Schema.filter((text) => text.trim() !== "", { message: () => blankProblem }))
+export const EdgeEnd = RequiredText().annotations({ jsonSchema: { type: "string", format: "uuid" } })
 
 /** The body of a story edge's creation: `story_id` waits for `depends_on_story_id`. */
 export const StoryDependencyCreation = Schema.Struct({

@@ -1,5 +1,7 @@
 import { Schema } from "effect"
-import { StorableMetadata, omittable, orNullAsOne, overridingMessage } from "../../kernel/domain/fields.js"
+import { overridingMessage } from "../../kernel/domain/fields.js"
+import { JsonObjectField } from "../../kernel/domain/json-fields.js"
+import { nullOr, omittable } from "../../kernel/domain/optional-fields.js"
 import { EpicDescription, EpicNumberInput, EpicPhase, EpicPosition, EpicTitle } from "./epic.js"
 import {
   AcceptanceCriteriaInput,
@@ -35,10 +37,10 @@ const listed = <const Choices extends readonly [string, ...Array<string>]>(choic
 /** The fields of an imported epic that the import's field rules read (its number is read before). */
 export const ImportedEpicFields = Schema.Struct({
   title: EpicTitle,
-  description: omittable(orNullAsOne(EpicDescription)),
-  phase: omittable(orNullAsOne(EpicPhase)),
-  position: omittable(orNullAsOne(EpicPosition)),
-  metadata: omittable(orNullAsOne(StorableMetadata)),
+  description: omittable(nullOr(EpicDescription)),
+  phase: omittable(nullOr(EpicPhase)),
+  position: omittable(nullOr(EpicPosition)),
+  metadata: omittable(nullOr(JsonObjectField)),
 }).annotations({ parseOptions: { errors: "all" } })
 export type ImportedEpicFields = typeof ImportedEpicFields.Type
 
@@ -49,11 +51,11 @@ export type ImportedEpicFields = typeof ImportedEpicFields.Type
 export const ImportedStoryFields = Schema.Struct({
   number: StoryNumberInput,
   title: StoryTitle,
-  description: omittable(orNullAsOne(StoryDescription)),
-  estimated_hours: omittable(orNullAsOne(EstimatedHours)),
-  metadata: omittable(orNullAsOne(StoryMetadata)),
-  initial_agent_status: omittable(orNullAsOne(listed(initialAgentStatuses))),
-  initial_verified_status: omittable(orNullAsOne(listed(initialVerifiedStatuses))),
+  description: omittable(nullOr(StoryDescription)),
+  estimated_hours: omittable(nullOr(EstimatedHours)),
+  metadata: omittable(nullOr(StoryMetadata)),
+  initial_agent_status: omittable(nullOr(listed(initialAgentStatuses))),
+  initial_verified_status: omittable(nullOr(listed(initialVerifiedStatuses))),
 }).annotations({ parseOptions: { errors: "all" } })
 export type ImportedStoryFields = typeof ImportedStoryFields.Type
 
@@ -61,7 +63,7 @@ export type ImportedStoryFields = typeof ImportedStoryFields.Type
 export const ImportedStory = Schema.Struct({
   ...ImportedStoryFields.fields,
   acceptance_criteria: omittable(
-    orNullAsOne(AcceptanceCriteriaInput).annotations({
+    nullOr(AcceptanceCriteriaInput).annotations({
       description:
         'Objects, e.g. {"id": "AC-1", "description": "Feature works"}; description is stored as criterion',
     }),

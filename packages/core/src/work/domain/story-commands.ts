@@ -1,16 +1,11 @@
 import { Either, ParseResult, Schema } from "effect"
 import type { FieldErrors } from "../../kernel/domain/errors.js"
-import {
-  RefusalSummaryId,
-  RequiredStorableText,
-  StorableMetadata,
-  StorableText,
-  blankProblem,
-  omittable,
-  orNullAsOne,
-  overridingMessage,
-} from "../../kernel/domain/fields.js"
+import { blankMessage, overridingMessage } from "../../kernel/domain/fields.js"
+import { JsonObjectField } from "../../kernel/domain/json-fields.js"
 import { JsonObject, isJsonObject } from "../../kernel/domain/json.js"
+import { nullOr, omittable } from "../../kernel/domain/optional-fields.js"
+import { RefusalSummaryId } from "../../kernel/domain/refusal.js"
+import { RequiredText, TextField } from "../../kernel/domain/text-fields.js"
 import { StoryNumber, decodeStoryNumber, storyNumberMessages } from "./story-number.js"
 
 /**
@@ -18,20 +13,20 @@ import { StoryNumber, decodeStoryNumber, storyNumberMessages } from "./story-num
  * each field with the same Schema, so they refuse the same values with the same words.
  */
 
-/** The most characters (UTF-16 units, as JavaScript and the original count them) a title holds. */
+/** The most characters (code points, as the column's CHECK counts them; see characterCount) a title holds. */
 export const STORY_TITLE_MAX = 500
 
 /** The most characters a description holds. */
 export const STORY_DESCRIPTION_MAX = 50_000
 
 /** A story's title: not blank, at most 500 characters, storable. */
-export const StoryTitle = RequiredStorableText(STORY_TITLE_MAX)
+export const StoryTitle = RequiredText({ max: STORY_TITLE_MAX })
 
 /** A story's description: text of at most 50,000 characters. */
-export const StoryDescription = StorableText(STORY_DESCRIPTION_MAX)
+export const StoryDescription = TextField({ max: STORY_DESCRIPTION_MAX })
 
 /** A story's metadata: a free-form JSON object. */
-export const StoryMetadata = StorableMetadata
+export const StoryMetadata = JsonObjectField
 
 /**
  * A story number as a body sends it: `"M"` or `"M.m"` (an integer is read as its text, as the
@@ -39,14 +34,14 @@ export const StoryMetadata = StorableMetadata
  */
 export const StoryNumberInput = Schema.transformOrFail(
   Schema.Union(Schema.String, Schema.Number).annotations(
-    overridingMessage((issue) => (issue.actual === null ? blankProblem : storyNumberMessages.format)),
+    overridingMessage((issue) => (issue.actual === null ? blankMessage : storyNumberMessages.format)),
   ),
   Schema.typeSchema(StoryNumber),
   {
     strict: true,
     decode: (value, _, ast) =>
       value === ""
-        ? ParseResult.fail(new ParseResult.Type(ast, value, blankProblem))
+        ? ParseResult.fail(new ParseResult.Type(ast, value, blankMessage))
         : Either.match(decodeStoryNumber(value), {
             onLeft: (problem) => ParseResult.fail(new ParseResult.Type(ast, value, problem)),
             onRight: ParseResult.succeed,
@@ -92,20 +87,18 @@ const storyCreationFields = {
     description: '"M" or "M.m", each part 0..9999, unique in the project (required)',
   }),
   title: StoryTitle.annotations({ description: "1..500 characters (required)" }),
-  description: omittable(
-    orNullAsOne(StoryDescription).annotations({ description: "At most 50,000 characters" }),
-  ),
+  description: omittable(nullOr(StoryDescription).annotations({ description: "At most 50,000 characters" })),
   acceptance_criteria: omittable(
-    orNullAsOne(AcceptanceCriteriaInput).annotations({
+    nullOr(AcceptanceCriteriaInput).annotations({
       description: "An array of objects, stored as sent (default [])",
     }),
   ),
   estimated_hours: omittable(
-    orNullAsOne(EstimatedHours).annotations({
+    nullOr(EstimatedHours).annotations({
       description: "A number of hours of at least 0, or text holding one",
     }),
   ),
-  metadata: omittable(orNullAsOne(StoryMetadata).annotations({ description: "Free-form object" })),
+  metadata: omittable(nullOr(StoryMetadata).annotations({ description: "Free-form object" })),
 }
 
 /** The body of a story's creation in an epic (the epic comes from the route): every problem at once. */
@@ -123,14 +116,14 @@ export const notAnEpicProblem = "does not name an epic of this project"
  */
 export const EpicNumberReference = Schema.transformOrFail(
   Schema.Union(Schema.Number, Schema.String).annotations(
-    overridingMessage((issue) => (issue.actual === null ? blankProblem : notAnEpicProblem)),
+    overridingMessage((issue) => (issue.actual === null ? blankMessage : notAnEpicProblem)),
   ),
   Schema.Int.pipe(Schema.positive()),
   {
     strict: true,
     decode: (value, _, ast) => {
       if (typeof value === "string" && value.trim() === "")
-        return ParseResult.fail(new ParseResult.Type(ast, value, blankProblem))
+        return ParseResult.fail(new ParseResult.Type(ast, value, blankMessage))
       const number = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value
       return typeof number === "number" && Number.isSafeInteger(number) && number > 0
         ? ParseResult.succeed(number)
@@ -155,7 +148,7 @@ export const epicNumberNotFoundMessage = (number: unknown) =>
 const placementSummary = (details: FieldErrors, input?: unknown): string | undefined => {
   const problems = details.epic_number
   if (problems === undefined) return undefined
-  if (problems.includes(blankProblem)) return epicNumberRequiredMessage
+  if (problems.includes(blankMessage)) return epicNumberRequiredMessage
   return epicNumberNotFoundMessage(isJsonObject(input) ? input.epic_number : undefined)
 }
 
@@ -174,20 +167,20 @@ export type ProjectStoryCreation = typeof ProjectStoryCreation.Type
  * not refused, they are kept), so the trust model's fields move only through the lifecycle.
  */
 export const StoryPatch = Schema.Struct({
-  title: omittable(orNullAsOne(StoryTitle).annotations({ description: "1..500 characters" })),
+  title: omittable(nullOr(StoryTitle).annotations({ description: "1..500 characters" })),
   description: omittable(
-    orNullAsOne(StoryDescription).annotations({
+    nullOr(StoryDescription).annotations({
       description: "At most 50,000 characters; a blank one clears it",
     }),
   ),
   acceptance_criteria: omittable(
-    orNullAsOne(AcceptanceCriteriaInput).annotations({
+    nullOr(AcceptanceCriteriaInput).annotations({
       description: "Replaces the stored array (objects, stored as sent)",
     }),
   ),
   estimated_hours: omittable(
-    orNullAsOne(EstimatedHours).annotations({ description: "A number of hours of at least 0" }),
+    nullOr(EstimatedHours).annotations({ description: "A number of hours of at least 0" }),
   ),
-  metadata: omittable(orNullAsOne(StoryMetadata).annotations({ description: "Replaces the stored object" })),
+  metadata: omittable(nullOr(StoryMetadata).annotations({ description: "Replaces the stored object" })),
 }).annotations({ parseOptions: { errors: "all" } })
 export type StoryPatch = typeof StoryPatch.Type

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { AgentId, EpicId, ProjectId, StoryId, TenantId } from "../../kernel/domain/ids.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 import { AgentStatus, VerifiedStatus } from "./status.js"
 import { StoryNumber } from "./story-number.js"
@@ -21,8 +22,8 @@ export class Story extends Schema.Class<Story>("Story")({
   epic_id: EpicId,
   number: StoryNumber,
   sort_key: Schema.Int,
-  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)),
-  description: Schema.NullOr(Schema.String.pipe(Schema.maxLength(50_000))),
+  title: Schema.String.pipe(Schema.minLength(1), maxCharacters(500)),
+  description: Schema.NullOr(Schema.String.pipe(maxCharacters(50_000))),
   acceptance_criteria: Schema.Array(AcceptanceCriterionItem),
   estimated_hours: Schema.NullOr(Schema.Number),
   agent_status: AgentStatus,

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../../kernel/domain/json.js"
+import { isUnstorable } from "../../kernel/domain/storable.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
-import { isUnstorable } from "../../kernel/rules/storable-text.js"
 import { Epic, type EpicCreation, type EpicPatch } from "../domain/epic.js"
 import type { EpicFilter } from "../domain/work-filters.js"
 import { type FieldDiff, diffFields } from "./field-changes.js"

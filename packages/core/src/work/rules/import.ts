@@ -1,9 +1,10 @@
 import { Either, Option, ParseResult, Schema } from "effect"
 import { type BadRequest, Conflict, ValidationFailed } from "../../kernel/domain/errors.js"
-import { fieldErrorsOf } from "../../kernel/domain/fields.js"
 import { type JsonObject, isJsonObject } from "../../kernel/domain/json.js"
 import { QueryProblems, choiceParameter } from "../../kernel/domain/query-parameters.js"
-import { firstUnstorable, unstorableProblem } from "../../kernel/rules/storable-text.js"
+import { fieldErrorsOf } from "../../kernel/domain/refusal.js"
+import { unstorableMessage } from "../../kernel/domain/storable.js"
+import { firstUnstorable } from "../../kernel/rules/storable-text.js"
 import { EpicNumber } from "../domain/epic.js"
 import {
   ImportedEpicFields,
@@ -666,7 +667,7 @@ const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, 
   for (const epic of epics) {
     for (const field of storedEpicFields) {
       const found = firstUnstorable(epic.fields[field], `epics[${epic.index}].${field}`)
-      if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+      if (Option.isSome(found)) return fail(found.value, unstorableMessage)
     }
     for (const story of epic.stories) {
       for (const field of storedStoryFields) {
@@ -674,7 +675,7 @@ const checkStorable = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void, 
           story.fields[field],
           `epics[${epic.index}].stories[${story.index}].${field}`,
         )
-        if (Option.isSome(found)) return fail(found.value, unstorableProblem)
+        if (Option.isSome(found)) return fail(found.value, unstorableMessage)
       }
     }
   }

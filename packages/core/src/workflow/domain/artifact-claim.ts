@@ -1,12 +1,8 @@
 import { Schema } from "effect"
-import {
-  Flag,
-  JsonObjectField,
-  NonBlankText,
-  nullableObject,
-  objectOf,
-  optionalOrNull,
-} from "../../kernel/domain/fields.js"
+import { Flag, objectOf } from "../../kernel/domain/fields.js"
+import { JsonObjectField } from "../../kernel/domain/json-fields.js"
+import { nullableObject, optionalOrNull } from "../../kernel/domain/optional-fields.js"
+import { NonBlankText } from "../../kernel/domain/text-fields.js"
 
 /**
  * What an artifact report says was produced, as sent (alone, or riding along a report); the

@@ -1,6 +1,8 @@
 import { Schema } from "effect"
-import { NonBlankText, Text, optionalOrNull, refusing } from "../../kernel/domain/fields.js"
+import { refusing } from "../../kernel/domain/fields.js"
 import { utf8Length } from "../../kernel/domain/metadata.js"
+import { optionalOrNull } from "../../kernel/domain/optional-fields.js"
+import { NonBlankText, Text } from "../../kernel/domain/text-fields.js"
 
 /**
  * What a backfill request says about work done before loopctl tracked it: why it counts as

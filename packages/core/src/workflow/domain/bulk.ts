@@ -1,13 +1,9 @@
 import { Either, JSONSchema, ParseResult, Schema } from "effect"
-import {
-  RefusalSummaryId,
-  Text,
-  fieldErrorsOf,
-  optionalOrNull,
-  refusalSummaryOf,
-  refusingType,
-} from "../../kernel/domain/fields.js"
+import { refusingType } from "../../kernel/domain/fields.js"
 import { StoryId } from "../../kernel/domain/ids.js"
+import { optionalOrNull } from "../../kernel/domain/optional-fields.js"
+import { RefusalSummaryId, fieldErrorsOf, refusalSummaryOf } from "../../kernel/domain/refusal.js"
+import { Text } from "../../kernel/domain/text-fields.js"
 import { CompletionRequest, RejectRequest, VerifyRequest } from "./evidence.js"
 
 /**

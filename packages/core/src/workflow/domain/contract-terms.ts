@@ -1,6 +1,7 @@
 import { Schema } from "effect"
-import { optionalOrNull, refusing } from "../../kernel/domain/fields.js"
+import { refusing } from "../../kernel/domain/fields.js"
 import { AnyJson } from "../../kernel/domain/json.js"
+import { optionalOrNull } from "../../kernel/domain/optional-fields.js"
 
 /**
  * The terms an implementer accepts before claiming: the story's exact title and its number of

@@ -1,13 +1,10 @@
 import { Schema } from "effect"
 import type { FieldErrors } from "../../kernel/domain/errors.js"
-import {
-  JsonObjectField,
-  NonBlankText,
-  RefusalSummaryId,
-  Text,
-  optionalOrNull,
-  refusing,
-} from "../../kernel/domain/fields.js"
+import { maxStoredInt, refusing } from "../../kernel/domain/fields.js"
+import { JsonObjectField } from "../../kernel/domain/json-fields.js"
+import { optionalOrNull } from "../../kernel/domain/optional-fields.js"
+import { RefusalSummaryId } from "../../kernel/domain/refusal.js"
+import { NonBlankText, Text } from "../../kernel/domain/text-fields.js"
 import { TimestampFromIso } from "../../kernel/domain/timestamp.js"
 
 /**
@@ -50,7 +47,7 @@ export const RejectRequest = Schema.Struct({
 export type RejectRequest = typeof RejectRequest.Type
 
 /** The largest count the review record's integer columns hold. */
-export const maxReviewCount = 2_147_483_647
+export const maxReviewCount = maxStoredInt
 
 /** A count of findings: a whole number from 0 up to what the column holds. */
 export const ReviewCount = refusing(

@@ -1,14 +1,17 @@
 import { Schema } from "effect"
-import { JsonObjectField, namesNothing, optionalOrNull, refusing } from "../../kernel/domain/fields.js"
+import { blankMessage, maxStoredInt, namesNothing, refusing } from "../../kernel/domain/fields.js"
 import { OrchestratorStateId, ProjectId, TenantId } from "../../kernel/domain/ids.js"
+import { JsonObjectField } from "../../kernel/domain/json-fields.js"
 import { JsonObject } from "../../kernel/domain/json.js"
+import { optionalOrNull } from "../../kernel/domain/optional-fields.js"
+import { RequiredText, maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** The longest state key. */
 export const maxStateKeyLength = 255
 
 /** The name of one checkpoint slot within a project (`main` unless the orchestrator picks another). */
-export const StateKey = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(maxStateKeyLength))
+export const StateKey = Schema.String.pipe(Schema.minLength(1), maxCharacters(maxStateKeyLength))
 
 /**
  * An orchestrator's saved checkpoint for a project, one per `state_key`. Each save replaces
@@ -26,7 +29,7 @@ export class OrchestratorState extends Schema.Class<OrchestratorState>("Orchestr
 }) {}
 
 /** The largest version the checkpoint's integer column holds. */
-export const maxStateVersion = 2_147_483_647
+export const maxStateVersion = maxStoredInt
 
 /** The version a writer last read: a whole number from 0 (nothing saved yet). */
 const ExpectedVersion = refusing(
@@ -38,7 +41,7 @@ const ExpectedVersion = refusing(
 const required = <S extends Schema.Annotable.All>(schema: S, otherwise: string): Schema.Annotable.Self<S> =>
   schema.annotations({
     message: (issue) => ({
-      message: namesNothing(issue.actual) ? "can't be blank" : otherwise,
+      message: namesNothing(issue.actual) ? blankMessage : otherwise,
       override: true,
     }),
   })
@@ -49,19 +52,9 @@ const required = <S extends Schema.Annotable.All>(schema: S, otherwise: string):
  * null reads as 0; a string such as "5" or a fraction is refused, D26).
  */
 export const SaveRequest = Schema.Struct({
-  state_key: Schema.String.annotations({
-    message: (issue) => ({
-      message: namesNothing(issue.actual) ? "can't be blank" : "is invalid",
-      override: true,
-    }),
-  })
-    .pipe(
-      Schema.filter((key) => key.trim() !== "", { message: () => "can't be blank" }),
-      Schema.filter((key) => [...key].length <= maxStateKeyLength, {
-        message: () => `should be at most ${maxStateKeyLength} character(s)`,
-      }),
-    )
-    .annotations({ description: "The checkpoint slot, 1..255 characters, e.g. main" }),
+  state_key: RequiredText({ max: maxStateKeyLength }).annotations({
+    description: "The checkpoint slot, 1..255 characters, e.g. main",
+  }),
   state_data: required(JsonObjectField, "must be a JSON object").annotations({
     description: "The whole state, any JSON object; it replaces the stored one",
   }),

@@ -1,12 +1,8 @@
 import { Schema } from "effect"
-import {
-  BoundedText,
-  namesNothing,
-  optionalUnless,
-  optionalUnlessBlank,
-  refusing,
-} from "../../kernel/domain/fields.js"
+import { oneOf, refusing } from "../../kernel/domain/fields.js"
 import { AgentId, ProjectId, TenantId, UiTestRunId } from "../../kernel/domain/ids.js"
+import { optionalUnless, optionalUnlessBlank } from "../../kernel/domain/optional-fields.js"
+import { RequiredText, TextField, maxCharacters } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
 
 /** The states a run is in, as loopctl writes them: `running` until completed. */
@@ -99,7 +95,7 @@ export class UiTestRun extends Schema.Class<UiTestRun>("UiTestRun")({
   project_id: ProjectId,
   started_by_agent_id: Schema.NullOr(AgentId),
   status: UiTestRunStatus,
-  guide_reference: Schema.NullOr(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1000))),
+  guide_reference: Schema.NullOr(Schema.String.pipe(Schema.minLength(1), maxCharacters(1000))),
   notes: Schema.NullOr(Schema.String),
   findings: Schema.Array(UiTestFinding),
   summary: Schema.NullOr(Schema.String),
@@ -125,7 +121,7 @@ export const findingTitleMax = 500
 export const runTextMax = 50_000
 
 const text = (max: number, description: string) =>
-  optionalUnlessBlank(BoundedText(max), { type: "string", description })
+  optionalUnlessBlank(TextField({ max }), { type: "string", description })
 
 /** The body of a start: the README's `notes` and the original's `guide_reference`, both optional. */
 export const RunStartRequest = Schema.Struct({
@@ -138,11 +134,7 @@ export type RunStartRequest = typeof RunStartRequest.Type
 export const severities = UiTestSeverity.literals
 
 /** A severity: required, in either vocabulary. */
-const Severity = UiTestSeverity.annotations({
-  message: (issue) => ({
-    message: namesNothing(issue.actual) ? "can't be blank" : `must be one of: ${severities.join(", ")}`,
-    override: true,
-  }),
+const Severity = oneOf(severities).annotations({
   description: "blocker, bug or enhancement (README), or critical, high, medium or low (original)",
 })
 
@@ -189,17 +181,7 @@ export const FindingRequest = Schema.Struct({
 export type FindingRequest = typeof FindingRequest.Type
 
 /** The summary of a completion: required text. */
-const Summary = Schema.String.annotations({
-  message: (issue) => ({
-    message: namesNothing(issue.actual) ? "can't be blank" : "is invalid",
-    override: true,
-  }),
-}).pipe(
-  Schema.filter((summary) => summary.trim() !== "", { message: () => "can't be blank" }),
-  Schema.filter((summary) => [...summary].length <= runTextMax, {
-    message: () => `should be at most ${runTextMax} character(s)`,
-  }),
-)
+const Summary = RequiredText({ max: runTextMax })
 
 /** The body of a completion: a summary, and the outcome when the caller states one. */
 export const RunCompletionRequest = Schema.Struct({

@@ -2,8 +2,9 @@ import { Either, Option, Schema } from "effect"
 import type { AuditEntry } from "../../audit/domain/audit-entry.js"
 import { Conflict } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
+import { isUnstorable } from "../../kernel/domain/storable.js"
+import { characterCount } from "../../kernel/domain/text-fields.js"
 import { Timestamp } from "../../kernel/domain/timestamp.js"
-import { isUnstorable } from "../../kernel/rules/storable-text.js"
 import { type OrchestratorState, type SaveRequest, maxStateKeyLength } from "../domain/orchestrator-state.js"
 
 /**
@@ -28,7 +29,7 @@ export const stateKeyOf = (value: unknown): string =>
 
 /** Whether a key could have been saved at all; one that could not names no state, so is not looked up. */
 export const isSavableStateKey = (key: string): boolean =>
-  [...key].length <= maxStateKeyLength && !isUnstorable(key)
+  characterCount(key) <= maxStateKeyLength && !isUnstorable(key)
 
 /** How a save goes ahead: the first save of a key, or the next version of a stored one. */
 export type SavePlan =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import {
   ProjectStoryCreation,
   STORY_TITLE_MAX,
@@ -40,11 +40,12 @@ describe("story title", () => {
       expect(detailsOf(patch({ title }))).toEqual(problem)
     },
   )
-  it("the boundary counts UTF-16 units: 500 pass, 501 do not", () => {
+  it("the boundary counts characters (code points): 500 pass, 501 do not", () => {
     expect(Either.isRight(create({ number: "1", title: "x".repeat(500) }))).toBe(true)
     expect(Either.isLeft(create({ number: "1", title: "x".repeat(501) }))).toBe(true)
-    // An astral character is two units, as JavaScript and the original count it.
-    expect(Either.isLeft(create({ number: "1", title: "😀".repeat(251) }))).toBe(true)
+    // An astral character is one character, as the column's CHECK (length(title) <= 500) counts it.
+    expect(Either.isRight(create({ number: "1", title: "😀".repeat(500) }))).toBe(true)
+    expect(Either.isLeft(create({ number: "1", title: "😀".repeat(501) }))).toBe(true)
   })
   it("a blank or missing title can't be blank; null on PATCH is no change", () => {
     expect(detailsOf(create({ number: "1" }))).toEqual({ title: ["can't be blank"] })

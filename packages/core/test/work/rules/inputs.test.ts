@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import { requireExactRole, requireMinRole } from "../../../src/identity/rules/roles.js"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import type { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { ArtifactClaimRequest } from "../../../src/workflow/domain/artifact-claim.js"

@@ -2,13 +2,13 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import {
   EpicDependencyId,
   type EpicId,
   StoryDependencyId,
   type StoryId,
 } from "../../../src/kernel/domain/ids.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { EpicDependencyCreation, StoryDependencyCreation } from "../../../src/work/domain/dependency.js"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import { BackfillRequest } from "../../../src/workflow/domain/backfill.js"
 import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"

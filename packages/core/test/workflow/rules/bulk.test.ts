@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { BulkClaimRequest, BulkRejectRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
 import { bulkOutcome, itemRefusal, orDefault, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
 import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Option } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { AuditEntryId, OrchestratorStateId, ProjectId, TenantId } from "../../../src/kernel/domain/ids.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import { OrchestratorState, SaveRequest } from "../../../src/workflow/domain/orchestrator-state.js"
 import {

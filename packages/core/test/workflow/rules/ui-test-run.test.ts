@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
 import { ProjectId, TenantId, UiTestRunId } from "../../../src/kernel/domain/ids.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { Timestamp } from "../../../src/kernel/domain/timestamp.js"
 import {
   FindingRequest,

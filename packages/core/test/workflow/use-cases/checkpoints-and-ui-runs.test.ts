@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, TestClock } from "effect"
-import { decodeRequest } from "../../../src/kernel/domain/fields.js"
+import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
