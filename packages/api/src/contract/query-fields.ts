@@ -8,7 +8,7 @@ import { Schema } from "effect"
 export const queryField = (description: string, type: Readonly<Record<string, unknown>>) =>
   Schema.optional(Schema.String.annotations({ description, jsonSchema: { ...type, description } }))
 
-/** JSON Schema fragments for query parameters (see also `jsonType` of the body fields). */
+/** JSON Schema fragments for query parameters. */
 export const queryType = {
   text: { type: "string" },
   uuid: { type: "string", format: "uuid" },

@@ -14,7 +14,7 @@ import { Stories } from "../ports/stories.js"
 import { applyEpicChanges, createdEpicFields, epicChanges, epicListFilter } from "../rules/epic-changes.js"
 import { epicCompletions, epicProgress } from "../rules/progress.js"
 import { epicById, projectById, tenantWork } from "./work-access.js"
-import { changed, created, duplicateNumber } from "./work-changes.js"
+import { changed, created, duplicateNumber, savedChange } from "./work-changes.js"
 
 /** The epics of a project: creating, reading, changing and deleting them, and their progress. */
 export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/EpicPlanning", {
@@ -99,16 +99,19 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
           "orchestrator",
           Effect.gen(function* () {
             const current = yield* epicById(id)
-            const changes = epicChanges(patch)
-            const update = applyEpicChanges(current, changes, yield* now)
-            if (update.changed.length === 0) return current
-            yield* Effect.flatMap(Epics, (e) => e.update(update.epic))
-            yield* recordChange(
+            const { epic, ...diff } = applyEpicChanges(current, epicChanges(patch), yield* now)
+            return yield* savedChange(
               actor,
-              current.project_id,
-              changed("epic", current.id, "updated", update.old_state, update.new_state),
+              {
+                entity_type: "epic",
+                action: "updated",
+                project_id: current.project_id,
+                current,
+                next: epic,
+                diff,
+              },
+              (next) => Effect.flatMap(Epics, (e) => e.update(next)),
             )
-            return update.epic
           }),
         ),
 

@@ -24,7 +24,10 @@ import {
   reactivates,
 } from "../rules/project-changes.js"
 import { projectById, tenantWork } from "./work-access.js"
-import { changed, created } from "./work-changes.js"
+import { created, savedChange } from "./work-changes.js"
+
+/** Writes a changed project. */
+const saveProject = (project: Project) => Effect.flatMap(Projects, (p) => p.update(project))
 
 /** 422 once the tenant has as many active projects as its settings allow. */
 const checkProjectLimit = (tenantId: TenantId) =>
@@ -125,15 +128,19 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
             const current = yield* projectById(id)
             const changes = projectChanges(patch)
             if (reactivates(current, changes)) yield* checkProjectLimit(actor.tenant_id)
-            const update = applyProjectChanges(current, changes, yield* now)
-            if (update.changed.length === 0) return current
-            yield* Effect.flatMap(Projects, (p) => p.update(update.project))
-            yield* recordChange(
+            const { project, ...diff } = applyProjectChanges(current, changes, yield* now)
+            return yield* savedChange(
               actor,
-              current.id,
-              changed("project", current.id, "updated", update.old_state, update.new_state),
+              {
+                entity_type: "project",
+                action: "updated",
+                project_id: current.id,
+                current,
+                next: project,
+                diff,
+              },
+              saveProject,
             )
-            return update.project
           }),
         ),
 
@@ -144,15 +151,19 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
           "user",
           Effect.gen(function* () {
             const current = yield* projectById(id)
-            const update = archiveProject(current, yield* now)
-            if (update.changed.length === 0) return current
-            yield* Effect.flatMap(Projects, (p) => p.update(update.project))
-            yield* recordChange(
+            const { project, ...diff } = archiveProject(current, yield* now)
+            return yield* savedChange(
               actor,
-              current.id,
-              changed("project", current.id, "archived", update.old_state, update.new_state),
+              {
+                entity_type: "project",
+                action: "archived",
+                project_id: current.id,
+                current,
+                next: project,
+                diff,
+              },
+              saveProject,
             )
-            return update.project
           }),
         ),
 

@@ -26,7 +26,7 @@ import {
   rangeMeta,
 } from "../rules/story-query.js"
 import { epicById, orNotFound, projectById, storyById, tenantWork } from "./work-access.js"
-import { changed, created, duplicateNumber } from "./work-changes.js"
+import { changed, created, duplicateNumber, savedChange } from "./work-changes.js"
 import { wholeList } from "./work-lists.js"
 
 /** How many artifacts `GET /stories/:id` shows: the first 20. */
@@ -168,15 +168,19 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
           Effect.gen(function* () {
             const stories = yield* Stories
             const current = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
-            const update = applyStoryChanges(current, storyChanges(patch), yield* now)
-            if (update.changed.length === 0) return current
-            yield* stories.update(update.story)
-            yield* recordChange(
+            const { story, ...diff } = applyStoryChanges(current, storyChanges(patch), yield* now)
+            return yield* savedChange(
               actor,
-              current.project_id,
-              changed("story", current.id, "updated", update.old_state, update.new_state),
+              {
+                entity_type: "story",
+                action: "updated",
+                project_id: current.project_id,
+                current,
+                next: story,
+                diff,
+              },
+              stories.update,
             )
-            return update.story
           }),
         ),
 
