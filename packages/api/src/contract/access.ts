@@ -19,7 +19,7 @@ export interface Public {
   readonly _tag: "Public"
 }
 
-/** The rules that need a key: any role, or a role rule of the core (a minimum role, or exact roles). */
+/** The rules that need a key: every role, or a role rule of the core (a minimum role, or exact roles). */
 export type Authenticated = AnyRole | RoleRule
 
 /** Any valid key. */

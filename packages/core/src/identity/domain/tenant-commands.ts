@@ -139,7 +139,7 @@ export interface TenantInput {
 }
 
 /**
- * The PATCH of a tenant: any writable field, each present only when the body names it (status,
+ * The PATCH of a tenant: each writable field, each present only when the body names it (status,
  * id and other fields are ignored). Budget and retention may be null, which clears them.
  */
 export const TenantPatch = Schema.Struct({

@@ -43,7 +43,7 @@ export const maxCharacters =
 
 /** How a text field reads what it is given. */
 export interface TextReading {
-  /** The most characters it holds; none: any length. */
+  /** The most characters it holds; none: no length limit. */
   readonly max?: number
   /** Stored without surrounding whitespace; `max` then counts the trimmed text. */
   readonly trim?: boolean

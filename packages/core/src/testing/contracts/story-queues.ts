@@ -18,6 +18,7 @@ import { Projects } from "../../work/ports/projects.js"
 import { type BlockedScope, Stories } from "../../work/ports/stories.js"
 import { blockedSet, makeWorkGraph, readySet } from "../../work/rules/graph.js"
 import { isReady } from "../../work/rules/readiness.js"
+import { byLinkOrder } from "../link-order.js"
 import { type ContractCase, contractCase, expectEqual } from "./contract.js"
 import {
   aProject,
@@ -271,17 +272,6 @@ const storeBoard = (board: RandomBoard) =>
     return { tenant, project, epics, stories, storyDependencies, epicDependencies }
   })
 
-const byLink = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
-  a.inserted_at < b.inserted_at
-    ? -1
-    : a.inserted_at > b.inserted_at
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0
-
 const randomGraphsCase = contractCase(
   `readyPage, blockedPage and prerequisitesOf agree with the readiness rule on ${GRAPHS} random graphs`,
   Effect.forEach(FastCheck.sample(randomBoard, { seed: SEED, numRuns: GRAPHS }), (board, run) =>
@@ -291,8 +281,8 @@ const randomGraphsCase = contractCase(
       // The rule's answer, with edges in link order as the port defines it.
       const graph = makeWorkGraph({
         stories: stored.stories,
-        storyDependencies: [...stored.storyDependencies].sort(byLink),
-        epicDependencies: [...stored.epicDependencies].sort(byLink),
+        storyDependencies: [...stored.storyDependencies].sort(byLinkOrder),
+        epicDependencies: [...stored.epicDependencies].sort(byLinkOrder),
       })
       const whole = { page: 1, page_size: 500 }
       yield* within(

@@ -12,6 +12,7 @@ import { Epics } from "../../work/ports/epics.js"
 import { Projects } from "../../work/ports/projects.js"
 import { type StatusScope, Stories } from "../../work/ports/stories.js"
 import { blockedSet, makeWorkGraph, readySet } from "../../work/rules/graph.js"
+import { byLinkOrder } from "../link-order.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
 
 /** Memory implementations of the work-breakdown repositories. */
@@ -21,17 +22,6 @@ const byPosition = (a: Epic, b: Epic) => a.position - b.position || a.number - b
 const bySortKey = (a: Story, b: Story) => a.sort_key - b.sort_key
 const byInsertion = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
   a.inserted_at.localeCompare(b.inserted_at) || a.id.localeCompare(b.id)
-
-const byLinkOrder = <A extends { readonly inserted_at: string; readonly id: string }>(a: A, b: A) =>
-  a.inserted_at < b.inserted_at
-    ? -1
-    : a.inserted_at > b.inserted_at
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0
 
 const putAll = <A extends { readonly id: string }>(map: HashMap.HashMap<string, A>, rows: ReadonlyArray<A>) =>
   rows.reduce((acc, row) => HashMap.set(acc, row.id, row), map)
