@@ -1,5 +1,5 @@
 import type { NextActionView } from "@loopctl/api"
-import { type Rules, type Story, TransitionConflict } from "@loopctl/core"
+import { type Rules, type Story, type StoryAction, TransitionConflict } from "@loopctl/core"
 
 /**
  * Where each story action is served. The core says what can be done next (a transition's
@@ -8,7 +8,7 @@ import { type Rules, type Story, TransitionConflict } from "@loopctl/core"
  */
 
 /** The actions served on one story (mark-complete is served in bulk only). */
-type RoutedAction = Exclude<Rules.Gates.StoryAction, "mark-complete">
+type RoutedAction = Exclude<StoryAction, "mark-complete">
 
 /** The last path segment of each action's route, `POST /api/v1/stories/:id/<segment>`. */
 const segments: { readonly [A in RoutedAction]: string } = {
