@@ -14,6 +14,8 @@ export interface RoundTripCounter {
   readonly url: string
   /** Round trips since the relay started (or since the last `reset`). */
   readonly count: () => number
+  /** The statements sent since the last `reset`, in order (for reading where the trips go). */
+  readonly statements: () => ReadonlyArray<string>
   /** Starts counting from zero. */
   readonly reset: () => void
 }
@@ -21,13 +23,21 @@ export interface RoundTripCounter {
 /** The first byte of the client messages that make the client wait: `Q` (Query) and `S` (Sync). */
 const Query = 0x51
 const Sync = 0x53
+/** `P` (Parse) carries the text of an extended-protocol statement after its name. */
+const Parse = 0x50
+
+/** The NUL-terminated string of `message` that starts at `from`. */
+const cString = (message: Buffer, from: number): string => {
+  const end = message.indexOf(0, from)
+  return message.toString("utf8", from, end === -1 ? message.length : end)
+}
 
 /**
  * Reads the client's byte stream message by message. The start-up packet (and an SSL or GSS
  * request before it) has no type byte, only a length; every later message is a type byte and a
  * length that counts itself but not the type byte.
  */
-const clientReader = (onWait: () => void) => {
+const clientReader = (onWait: () => void, onStatement: (text: string) => void) => {
   let pending: Buffer = Buffer.alloc(0)
   let started = false
   return (chunk: Buffer) => {
@@ -48,15 +58,17 @@ const clientReader = (onWait: () => void) => {
       if (pending.length < length + 1) return
       const type = pending[0]
       if (type === Query || type === Sync) onWait()
+      if (type === Query) onStatement(cString(pending, 5))
+      if (type === Parse) onStatement(cString(pending, 5 + Buffer.byteLength(cString(pending, 5)) + 1))
       pending = pending.subarray(length + 1)
     }
   }
 }
 
 /** Relays one client connection to Postgres, counting what the client waits for. */
-const relay = (client: Socket, target: URL, onWait: () => void) => {
+const relay = (client: Socket, target: URL, onWait: () => void, onStatement: (text: string) => void) => {
   const server = connect(Number(target.port || "5432"), target.hostname)
-  const read = clientReader(onWait)
+  const read = clientReader(onWait, onStatement)
   client.on("data", (chunk: Buffer) => {
     read(chunk)
     server.write(chunk)
@@ -78,10 +90,18 @@ export const roundTripCounter = (databaseUrl: string) =>
     Effect.promise(async () => {
       const target = new URL(databaseUrl)
       let count = 0
+      let statements: Array<string> = []
       const listener = createServer((client) =>
-        relay(client, target, () => {
-          count += 1
-        }),
+        relay(
+          client,
+          target,
+          () => {
+            count += 1
+          },
+          (text) => {
+            statements.push(text)
+          },
+        ),
       )
       await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve))
       const address = listener.address()
@@ -92,8 +112,10 @@ export const roundTripCounter = (databaseUrl: string) =>
       const counter: RoundTripCounter = {
         url: url.toString(),
         count: () => count,
+        statements: () => statements,
         reset: () => {
           count = 0
+          statements = []
         },
       }
       return { counter, listener }

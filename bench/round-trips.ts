@@ -19,10 +19,13 @@ export class RoundTripBenchmarkFailed extends Data.TaggedError("RoundTripBenchma
 /** Where to count. */
 export interface RoundTripOptions {
   readonly databaseUrl: Option.Option<string>
+  /** BENCH_ROUND_TRIP_SQL=true prints each call's statements under its count. */
+  readonly statements: boolean
 }
 
 export const roundTripOptions = Config.all({
   databaseUrl: Config.option(Config.string("DATABASE_URL")),
+  statements: Config.boolean("BENCH_ROUND_TRIP_SQL").pipe(Config.withDefault(false)),
 })
 
 /** What one kind of call is, and what it may cost. */
@@ -30,6 +33,8 @@ export interface CountedCall {
   readonly call: string
   readonly kind: "read" | "transition" | "other"
   readonly roundTrips: number
+  /** What was sent, statement by statement (a prepared statement's text once, when it is parsed). */
+  readonly statements: ReadonlyArray<string>
 }
 
 /** The standards' budgets: a read at most 3 round trips, a transition at most 5. */
@@ -155,7 +160,7 @@ const measure = Effect.gen(function* () {
       const [name, kind, method, path, key, body, status] = call
       counter.reset()
       yield* benchRequest(base, method, path, key, body, status)
-      return { call: name, kind, roundTrips: counter.count() }
+      return { call: name, kind, roundTrips: counter.count(), statements: counter.statements() }
     })
 
   // Warm-up: a whole loop on a story of its own, and each standalone call once.
@@ -172,7 +177,11 @@ const measure = Effect.gen(function* () {
 /** The counter the server's database connections go through, for `measure`. */
 class CurrentCounter extends Effect.Tag("bench/CurrentCounter")<
   CurrentCounter,
-  { readonly reset: () => void; readonly count: () => number }
+  {
+    readonly reset: () => void
+    readonly count: () => number
+    readonly statements: () => ReadonlyArray<string>
+  }
 >() {}
 
 /** Counts the round trips of each call on a fresh database behind a relay to `databaseUrl`. */
@@ -198,7 +207,10 @@ export const runRoundTripBenchmark = (options: RoundTripOptions) =>
   })
 
 /** The report: one line per call, with its budget and whether it is kept. */
-export const formatRoundTrips = (calls: ReadonlyArray<CountedCall>): ReadonlyArray<string> => [
+export const formatRoundTrips = (
+  calls: ReadonlyArray<CountedCall>,
+  withStatements = false,
+): ReadonlyArray<string> => [
   "round trips per request (Postgres wire: Query + Sync messages)",
   ...calls.map((c) => {
     const budget = budgetOf(c.kind)
@@ -208,6 +220,9 @@ export const formatRoundTrips = (calls: ReadonlyArray<CountedCall>): ReadonlyArr
         : c.roundTrips <= budget
           ? `  (budget ${budget}: kept)`
           : `  (budget ${budget}: OVER)`
-    return `  ${c.call.padEnd(26)} ${String(c.roundTrips).padStart(3)}${verdict}`
+    const line = `  ${c.call.padEnd(26)} ${String(c.roundTrips).padStart(3)}${verdict}`
+    return withStatements
+      ? [line, ...c.statements.map((text) => `      ${text.replace(/\s+/g, " ").slice(0, 160)}`)].join("\n")
+      : line
   }),
 ]

@@ -23,7 +23,7 @@ const benchmarks: ReadonlyArray<Benchmark> = [
       const options = yield* Effect.mapError(roundTripOptions, (error) => ({
         message: `invalid configuration: ${String(error)}`,
       }))
-      return formatRoundTrips(yield* runRoundTripBenchmark(options))
+      return formatRoundTrips(yield* runRoundTripBenchmark(options), options.statements)
     }),
   },
   {
