@@ -1,9 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Schema, TestClock } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
+import { AuditActions } from "../../../src/audit/policy/audit-actions.js"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
+import {
+  type AuditQueryInput,
+  type ChangesQueryInput,
+  type HistoryQueryInput,
+  parseChangesQuery,
+} from "../../../src/audit/rules/audit-query.js"
 import { AuditTrail } from "../../../src/audit/use-cases/audit-trail.js"
-import { Actor, PlatformActor } from "../../../src/identity/domain/actor.js"
+import { Actor, type Caller, PlatformActor } from "../../../src/identity/domain/actor.js"
 import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { AuditEntryId, StoryId, TokenUsageReportId } from "../../../src/kernel/domain/ids.js"
 import type { JsonObject } from "../../../src/kernel/domain/json.js"
@@ -20,6 +27,7 @@ import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js
 import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
 import { asImplementer } from "../../../src/workflow/policy/grants.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
@@ -112,12 +120,18 @@ const failure = <A, R>(effect: Effect.Effect<A, LoopctlError, R>) =>
   )
 
 const trail = AuditTrail
-const list = (who: Parameters<AuditTrail["list"]>[0], query: Parameters<AuditTrail["list"]>[1] = {}) =>
-  Effect.flatMap(trail, (t) => t.list(who, query))
-const changes = (who: Parameters<AuditTrail["changes"]>[0], query: Parameters<AuditTrail["changes"]>[1]) =>
-  Effect.flatMap(trail, (t) => t.changes(who, query))
-const history = (who: Parameters<AuditTrail["storyHistory"]>[0], story: StoryId, query = {}) =>
-  Effect.flatMap(trail, (t) => t.storyHistory(who, story, query))
+/** Each read as `who` performs it, under its action's policy. */
+const list = (who: Caller, query: AuditQueryInput = {}) =>
+  Effect.flatMap(trail, (t) => performAs(who, AuditActions.list)(t.list(query)))
+/** As the server runs it: the query (`since` first) is parsed before the policy judges the caller. */
+const changes = (who: Caller, query: ChangesQueryInput) =>
+  Effect.flatMap(trail, (t) =>
+    Effect.flatMap(parseChangesQuery(query), (parsed) =>
+      performAs(who, AuditActions.changes)(t.changes(parsed)),
+    ),
+  )
+const history = (who: Caller, story: StoryId, query: HistoryQueryInput = {}) =>
+  Effect.flatMap(trail, (t) => performAs(who, AuditActions.storyHistory)(t.storyHistory(story, query)))
 
 const platform = new PlatformActor({ api_key_id: team.user.api_key_id, key_name: "root" })
 const impersonating = new Actor({
