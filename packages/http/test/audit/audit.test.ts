@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import {
   Access,
+  IdentityActions,
   Importer,
   ProjectPlanning,
   Rules,
@@ -9,7 +10,9 @@ import {
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
+  actingAs,
   asImplementer,
+  policyUse,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import {
@@ -52,15 +55,18 @@ const organisation = Effect.gen(function* () {
   const access = yield* Access
   const root = (yield* access.authenticate(rootKey)).caller
   const slug = `audit-${randomUUID().slice(0, 8)}`
-  const made = yield* access.createTenant(root, { name: slug, slug, email: `${slug}@example.com` })
+  const made = yield* access
+    .createTenant({ name: slug, slug, email: `${slug}@example.com` })
+    .pipe(policyUse(IdentityActions.createTenant), actingAs(root))
   const userKey = made.api_key.raw_key
   const user = yield* actorOf(userKey)
-  const agentKey = (yield* access.createApiKey(user, { name: "implementer", role: "agent" })).raw_key
-  const agent = yield* access.registerAgent(yield* actorOf(agentKey), {
-    name: "implementer",
-    agent_type: "implementer",
-  })
-  const orchestratorKey = (yield* access.createApiKey(user, { name: "lead", role: "orchestrator" })).raw_key
+  const newKey = (name: string, role: "agent" | "orchestrator") =>
+    access.createApiKey({ name, role }).pipe(policyUse(IdentityActions.createApiKey), actingAs(user))
+  const agentKey = (yield* newKey("implementer", "agent")).raw_key
+  const agent = yield* access
+    .registerAgent({ name: "implementer", agent_type: "implementer" })
+    .pipe(policyUse(IdentityActions.registerAgent), actingAs(yield* actorOf(agentKey)))
+  const orchestratorKey = (yield* newKey("lead", "orchestrator")).raw_key
   return {
     tenant: made.tenant,
     agent,
