@@ -6,6 +6,7 @@
  */
 import { Console, Effect, LogLevel, Logger } from "effect"
 import { formatHttpResults, httpBenchmarkOptions, runHttpBenchmark } from "./http.js"
+import { formatRoundTrips, roundTripOptions, runRoundTripBenchmark } from "./round-trips.js"
 import { formatStoreResults, runStoreBenchmark, storeBenchmarkOptions } from "./store.js"
 import { formatWorkResults, runWorkBenchmark, workBenchmarkOptions } from "./work.js"
 
@@ -16,6 +17,15 @@ interface Benchmark {
 }
 
 const benchmarks: ReadonlyArray<Benchmark> = [
+  {
+    name: "round-trips",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(roundTripOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatRoundTrips(yield* runRoundTripBenchmark(options), options.statements)
+    }),
+  },
   {
     name: "store",
     run: Effect.gen(function* () {

@@ -19,6 +19,7 @@ import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { Access, IdentityActions, actingAs, policyUse } from "@loopctl/core"
 import { Config, Data, Effect, Option, Schema } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
+import { benchRequest, decodedAnswer } from "./requests.js"
 import {
   type ServerBackend,
   actorOf,
@@ -77,7 +78,7 @@ const failed =
 
 /** Reads a JSON answer with `schema`; a mismatch fails the run. */
 const decoded = <A, I>(schema: Schema.Schema<A, I>, text: string) =>
-  Effect.mapError(Schema.decodeUnknown(Schema.parseJson(schema))(text), failed("unexpected answer"))
+  Effect.mapError(decodedAnswer(schema, text), (error) => new WorkBenchmarkFailed(error))
 
 const ProjectBody = Schema.Struct({ project: Schema.Struct({ id: Schema.String }) })
 const StoryRows = Schema.Struct({
@@ -86,23 +87,10 @@ const StoryRows = Schema.Struct({
 
 /** Sends one request; anything but the expected status fails the run. */
 const request = (base: string, method: string, path: string, key: string, body?: unknown, expected = 200) =>
-  Effect.tryPromise({
-    try: async () => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      })
-      const text = await response.text()
-      if (response.status !== expected)
-        throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`)
-      return text
-    },
-    catch: failed("request"),
-  })
+  Effect.mapError(
+    benchRequest(base, method, path, key, body, expected),
+    (error) => new WorkBenchmarkFailed(error),
+  )
 
 /**
  * One import document: `count` stories in epics of 1000, numbered from epic `firstEpic`, each

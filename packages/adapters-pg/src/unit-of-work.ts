@@ -1,7 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { type TenantId, Unavailable, UnitOfWork } from "@loopctl/core"
-import { Cause, Chunk, Context, Effect, FiberRef, Layer, Option } from "effect"
+import { Cause, Chunk, Context, Effect, Scope as EffectScope, FiberRef, Layer, Option } from "effect"
 import { appRole } from "./guard.js"
 import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
 
@@ -21,8 +21,9 @@ import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
  *   row and its agent row — authentication. The transaction does not wait for its commit to be
  *   flushed (`synchronous_commit = off`): the only writes it makes are best-effort use times.
  *
- * Both settings are made in one statement (`set_config('role', ...)` is what `SET LOCAL ROLE`
- * does, with the same membership check), so scoping costs one round trip besides BEGIN/COMMIT.
+ * The settings are made in one statement (`set_config('role', ...)` is what `SET LOCAL ROLE`
+ * does, with the same membership check), sent with BEGIN as one simple query, so entering a scope
+ * costs no round trip of its own: a transaction is BEGIN-and-scope, its statements, COMMIT.
  * Database failures of the scope itself (BEGIN, COMMIT, the settings) are defects: the port's
  * signature has no error channel for them.
  *
@@ -123,47 +124,70 @@ const retryingConflicts = <A, E, R>(transaction: Effect.Effect<A, E, R>): Effect
   return attempt(1)
 }
 
+/**
+ * A SQL string literal for the simple-query protocol, which has no parameters: backslashes and
+ * quotes doubled in the `E''` form, so the text means the same whatever
+ * `standard_conforming_strings` says. Only the scope's own values (uuids, a key hash, role names)
+ * are written this way.
+ */
+export const sqlLiteral = (text: string): string =>
+  text.includes("\\")
+    ? ` E'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`
+    : `'${text.replaceAll("'", "''")}'`
+
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const current = yield* FiberRef.make<Scope>(none)
 
   /**
-   * Runs `enter` then `work` in a new transaction (again, when the server aborts it for a
-   * conflict); a database failure of the scope is a defect.
+   * `@effect/sql`'s transaction with one change: BEGIN carries the scope's settings, so they cost
+   * no round trip of their own. Nested calls become savepoints as in `sql.withTransaction`.
    */
-  const inTransaction = <A, E, R>(
-    enter: Effect.Effect<unknown, SqlError>,
-    scope: Scope,
-    work: Effect.Effect<A, E, R>,
-  ) =>
+  const transactionEntering = (settings: string) =>
+    SqlClient.makeWithTransaction({
+      transactionTag: SqlClient.TransactionConnection,
+      spanAttributes: [],
+      acquireConnection: Effect.flatMap(EffectScope.make(), (scope) =>
+        Effect.map(EffectScope.extend(sql.reserve, scope), (connection) => [scope, connection] as const),
+      ),
+      begin: (connection) => Effect.asVoid(connection.executeUnprepared(`BEGIN; ${settings}`, [], undefined)),
+      savepoint: (connection, id) =>
+        Effect.asVoid(connection.executeUnprepared(`SAVEPOINT loopctl_${id}`, [], undefined)),
+      commit: (connection) => Effect.asVoid(connection.executeUnprepared("COMMIT", [], undefined)),
+      rollback: (connection) => Effect.asVoid(connection.executeUnprepared("ROLLBACK", [], undefined)),
+      rollbackSavepoint: (connection, id) =>
+        Effect.asVoid(connection.executeUnprepared(`ROLLBACK TO SAVEPOINT loopctl_${id}`, [], undefined)),
+    })
+
+  /**
+   * Runs `work` in a new transaction that begins with the statement `settings` (again, when the
+   * server aborts it for a conflict); a database failure of the scope is a defect.
+   */
+  const inTransaction = <A, E, R>(settings: string, scope: Scope, work: Effect.Effect<A, E, R>) =>
     retryingConflicts(
-      sql
-        .withTransaction(
-          Effect.zipRight(
-            enter,
-            Effect.locally(
-              Effect.mapError(work, (error) => new WorkFailed(error)),
-              current,
-              scope,
-            ),
-          ),
-        )
-        .pipe(
-          Effect.catchAll((failure) =>
-            failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),
-          ),
+      transactionEntering(settings)(
+        Effect.locally(
+          Effect.mapError(work, (error) => new WorkFailed(error)),
+          current,
+          scope,
         ),
+      ).pipe(
+        Effect.catchAll((failure) =>
+          failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),
+        ),
+      ),
     )
 
-  const enterTenant = (tenant: TenantId) =>
-    sql`SELECT set_config('app.tenant_id', ${tenant}, true), set_config('role', ${appRole}, true)`
+  const tenantSettings = (tenant: TenantId) =>
+    `SELECT set_config('app.tenant_id', ${sqlLiteral(tenant)}, true), set_config('role', ${sqlLiteral(appRole)}, true)`
+  const enterTenant = (tenant: TenantId) => sql.unsafe(tenantSettings(tenant))
   const leaveTenant = sql`SELECT set_config('app.tenant_id', '', true), set_config('role', 'none', true)`
 
   const transact = <A, E, R>(tenant: TenantId, work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(FiberRef.get(current), (scope): Effect.Effect<A, E, R> => {
       switch (scope._tag) {
         case "None":
-          return inTransaction(enterTenant(tenant), { _tag: "Tenant", tenant }, work)
+          return inTransaction(tenantSettings(tenant), { _tag: "Tenant", tenant }, work)
         case "Tenant":
           return scope.tenant === tenant
             ? work
@@ -190,7 +214,7 @@ const make = Effect.gen(function* () {
     Effect.flatMap(FiberRef.get(current), (scope): Effect.Effect<A, E, R> => {
       switch (scope._tag) {
         case "None":
-          return inTransaction(sql`SELECT set_config('role', 'none', true)`, owner, work)
+          return inTransaction("SELECT set_config('role', 'none', true)", owner, work)
         case "Owner":
           return work
         case "Tenant":
@@ -206,8 +230,7 @@ const make = Effect.gen(function* () {
       (scope): Effect.Effect<A, E, R> =>
         scope._tag === "None"
           ? inTransaction(
-              sql`SELECT set_config('app.api_key_hash', ${keyHash}, true), set_config('role', ${appRole}, true),
-                         set_config('synchronous_commit', 'off', true)`,
+              `SELECT set_config('app.api_key_hash', ${sqlLiteral(keyHash)}, true), set_config('role', ${sqlLiteral(appRole)}, true), set_config('synchronous_commit', 'off', true)`,
               apiKeyLookup,
               work,
             )

@@ -2,7 +2,7 @@ import { HttpServerResponse } from "@effect/platform"
 import { AnyEnveloped, type EnvelopedError, InternalServerError, statusOf } from "@loopctl/api"
 import { LoopctlError } from "@loopctl/core"
 import { Schema } from "effect"
-import { routedRefusal } from "../workflow/story-action-routes.js"
+import { routedRefusal, routedValidation } from "../workflow/story-action-routes.js"
 
 /**
  * Error responses, rendered once for the whole server: an error becomes the contract's envelope
@@ -22,9 +22,17 @@ export const errorResponse = (
 ): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson(encodeEnvelope(worded(error)), { status: statusOf(error), headers })
 
-/** A transition refusal gets the calls its steps stand for; the core names no routes. */
-const worded = (error: EnvelopedError): EnvelopedError =>
-  error._tag === "TransitionConflict" ? routedRefusal(error) : error
+/** A refusal gets the calls its steps (or its code) stand for; the core names no routes. */
+const worded = (error: EnvelopedError): EnvelopedError => {
+  switch (error._tag) {
+    case "TransitionConflict":
+      return routedRefusal(error)
+    case "ValidationFailed":
+      return routedValidation(error)
+    default:
+      return error
+  }
+}
 
 /** The 500 a client sees for a failure the server did not expect. */
 export const internalError = (requestId: string): InternalServerError =>

@@ -11,15 +11,24 @@ import { BulkOutcome, BulkWork } from "@loopctl/core"
 import { Effect } from "effect"
 import { decodedBody } from "../edge/request-payload.js"
 import { tenantActor } from "../edge/tenant-scope.js"
+import { routedBulkResult } from "./story-action-routes.js"
 
-/** The core's outcome on the wire: 200 with the results when applied, 422 with them when all were refused. */
+/**
+ * The core's outcome on the wire: 200 with the results when applied, 422 with them when all were
+ * refused; a refused item's reason names its route as the single-story refusal does.
+ */
 const answer = <E, R>(outcome: Effect.Effect<BulkOutcome, E, R>) =>
   Effect.flatMap(
     outcome,
     BulkOutcome.$match({
-      Applied: ({ results }) => Effect.succeed({ results }),
+      Applied: ({ results }) => Effect.succeed({ results: results.map(routedBulkResult) }),
       AllRefused: ({ results }) =>
-        Effect.fail(new BulkItemsFailed({ message: "No item of the request succeeded", results })),
+        Effect.fail(
+          new BulkItemsFailed({
+            message: "No item of the request succeeded",
+            results: results.map(routedBulkResult),
+          }),
+        ),
     }),
   )
 

@@ -1,5 +1,11 @@
 import type { NextActionView } from "@loopctl/api"
-import { type Rules, type Story, TransitionConflict } from "@loopctl/core"
+import {
+  type BulkItemResult,
+  type Rules,
+  type Story,
+  TransitionConflict,
+  ValidationFailed,
+} from "@loopctl/core"
 
 /**
  * Where each story action is served. The core says what can be done next (a transition's
@@ -98,4 +104,30 @@ export const routedRefusal = (refusal: TransitionConflict): TransitionConflict =
       ? `Call ${call(first)} first`
       : `Call ${call(first)}, then /${segmentOf.get(second) ?? second}, first`,
   ])
+}
+
+/**
+ * The two 422 refusals whose wire message names the call to make first; the core words them
+ * without routes, and they are matched by their codes.
+ */
+const validationWording: Readonly<Record<string, string>> = {
+  story_not_reported_done: `Story must be in reported_done status before a review record can be created. The agent must call ${call("report")} first.`,
+  review_not_conducted: `No review record found for this story. Run the review pipeline and call ${call("review-complete")} before attempting to verify. The review must be completed AFTER the story was reported done.`,
+}
+
+/** The wire message of a refusal with `code`, where it names a route; undefined for the others. */
+const routedMessageOf = (code: string | undefined): string | undefined =>
+  code === undefined ? undefined : validationWording[code]
+
+/** A validation refusal as the wire words it: with the route its code stands for, if any. */
+export const routedValidation = (refusal: ValidationFailed): ValidationFailed => {
+  const message = routedMessageOf(refusal.code)
+  return message === undefined ? refusal : new ValidationFailed({ ...refusal, message })
+}
+
+/** A bulk item's result as the wire words it: a refused item's reason gets the same routes. */
+export const routedBulkResult = (result: BulkItemResult): BulkItemResult => {
+  if (result.status !== "error") return result
+  const reason = routedMessageOf(result.code)
+  return reason === undefined ? result : { ...result, reason }
 }

@@ -233,6 +233,9 @@ for (const { name, database } of backends) {
             [implementing]: "invalid_transition",
             [verified]: "already_verified",
           })
+          expect(resultsOf(answer.body).find((r) => r.story_id === unreviewed)?.reason).toContain(
+            "call POST /stories/:id/review-complete before attempting to verify",
+          )
           const results = (id: string) =>
             Effect.map(call("GET", `/api/v1/stories/${id}/verifications`, { key: t.orchestratorKey }), (a) =>
               record(a.body),

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Enveloped } from "@loopctl/api"
-import { type Rules, StoryId, TransitionConflict } from "@loopctl/core"
+import { type Rules, StoryId, TransitionConflict, ValidationFailed } from "@loopctl/core"
 import { Schema } from "effect"
-import { nextActionView, routedRefusal } from "../../src/workflow/story-action-routes.js"
+import {
+  nextActionView,
+  routedBulkResult,
+  routedRefusal,
+  routedValidation,
+} from "../../src/workflow/story-action-routes.js"
 
 /**
  * The http adapter's half of "what can be done next": the core names actions and steps, this
@@ -128,5 +133,27 @@ describe("refusals on the wire", () => {
       },
     })
     expect(routedRefusal(plain)).toBe(plain)
+  })
+
+  it("words the two 422s that name a call first as clients were sent them, in single and bulk answers", () => {
+    const notReported = routedValidation(
+      new ValidationFailed({ message: "core words", code: "story_not_reported_done" }),
+    )
+    expect(notReported.message).toBe(
+      "Story must be in reported_done status before a review record can be created. The agent must call POST /stories/:id/report first.",
+    )
+    expect(notReported.code).toBe("story_not_reported_done")
+    const noReview =
+      "No review record found for this story. Run the review pipeline and call POST /stories/:id/review-complete before attempting to verify. The review must be completed AFTER the story was reported done."
+    expect(
+      routedValidation(new ValidationFailed({ message: "m", code: "review_not_conducted" })).message,
+    ).toBe(noReview)
+    expect(
+      routedBulkResult({ story_id: storyId, status: "error", reason: "m", code: "review_not_conducted" }),
+    ).toEqual({ story_id: storyId, status: "error", reason: noReview, code: "review_not_conducted" })
+    const other = new ValidationFailed({ message: "Validation failed", code: "something_else" })
+    expect(routedValidation(other)).toBe(other)
+    const done = { story_id: storyId, status: "success" } as const
+    expect(routedBulkResult(done)).toBe(done)
   })
 })

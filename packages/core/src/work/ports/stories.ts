@@ -3,6 +3,7 @@ import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { EpicId, ProjectId, StoryId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged, RowRange } from "../../kernel/domain/page.js"
 import type { BlockedStory } from "../domain/blocked-story.js"
+import type { Prerequisites } from "../domain/prerequisites.js"
 import type { StatusCount } from "../domain/progress.js"
 import type { Story } from "../domain/story.js"
 import type { StoryFilter } from "../domain/work-filters.js"
@@ -16,12 +17,6 @@ export interface ReadyScope {
 /** Where a blocked queue looks: one project, or (none given) the whole tenant. */
 export interface BlockedScope {
   readonly project_id?: ProjectId
-}
-
-/** What a claim has to look at: the story's direct prerequisites and the stories of prerequisite epics. */
-export interface Prerequisites {
-  readonly stories: ReadonlyArray<Story>
-  readonly epic_stories: ReadonlyArray<Story>
 }
 
 /** The verification count of an epic's stories. */
@@ -79,7 +74,7 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
      * project's graph.
      */
     readonly blockedPage: (scope: BlockedScope, page: PageRequest) => Effect.Effect<Paged<BlockedStory>>
-    readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites>
+    readonly prerequisitesOf: (story: Story) => Effect.Effect<Prerequisites<Story>>
     /** How many stories the epic has, and how many of them are verified. */
     readonly tallyByEpic: (epic: EpicId) => Effect.Effect<EpicTally>
     /**

@@ -4,8 +4,9 @@ import type { EpicId, StoryId } from "../../kernel/domain/ids.js"
 import type { BlockedStory } from "../domain/blocked-story.js"
 import type { EpicDependency, StoryDependency } from "../domain/dependency.js"
 import type { Epic } from "../domain/epic.js"
+import type { Prerequisites } from "../domain/prerequisites.js"
 import type { Story } from "../domain/story.js"
-import { type Prerequisites, blockersAmong, isReady } from "./readiness.js"
+import { blockersAmong, isReady } from "./readiness.js"
 
 /**
  * The dependency graph: refusing edges that would make it unsatisfiable (cycles, cross-level

@@ -1,3 +1,4 @@
+import type { Prerequisites } from "../domain/prerequisites.js"
 import type { Story } from "../domain/story.js"
 
 /**
@@ -8,12 +9,6 @@ import type { Story } from "../domain/story.js"
  * The stores' ready and blocked queries are the SQL form of these functions; the port contract
  * suite holds them to it on random graphs.
  */
-
-/** What a story waits for: its direct prerequisite stories and the stories of its epic's prerequisite epics. */
-export interface Prerequisites<S> {
-  readonly stories: ReadonlyArray<S>
-  readonly epic_stories: ReadonlyArray<S>
-}
 
 /** A story counts as done for its dependents only once verified; reported_done is not enough. */
 export const isSatisfied = (story: Pick<Story, "verified_status">): boolean =>

@@ -293,7 +293,7 @@ export const decide = (
         return Either.left(
           new ValidationFailed({
             message:
-              "Story must be in reported_done status before a review record can be created. The agent must call POST /stories/:id/report first.",
+              "Story must be in reported_done status before a review record can be created. The agent must report it first.",
             code: "story_not_reported_done",
           }),
         )
@@ -346,7 +346,7 @@ export const decide = (
         return Either.left(
           new ValidationFailed({
             message:
-              "No review record found for this story. Run the review pipeline and call POST /stories/:id/review-complete before attempting to verify. The review must be completed AFTER the story was reported done.",
+              "No review record found for this story. Run the review pipeline and record its completion before attempting to verify. The review must be completed AFTER the story was reported done.",
             code: "review_not_conducted",
           }),
         )

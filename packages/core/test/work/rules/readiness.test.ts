@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck } from "effect"
+import type { Prerequisites } from "../../../src/work/domain/prerequisites.js"
 import { agentStatuses, verifiedStatuses } from "../../../src/work/domain/status.js"
 import {
-  type Prerequisites,
   blockerCounts,
   blockersAmong,
   isHeldBack,

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, LogLevel, Logger } from "effect"
+import pg from "pg"
+import { roundTripCounter } from "./round-trip-counter.js"
+import { countRoundTrips, formatRoundTrips } from "./round-trips.js"
+
+/**
+ * The round-trip count is only worth its figures if the relay counts what the client waits for:
+ * a simple query is one, a parameterized one (Parse/Bind/Execute/Sync in one write) is one, a
+ * transaction is one per statement. Then the benchmark's code path runs with every call 2xx.
+ */
+
+const databaseUrl = process.env.DATABASE_URL?.trim() || undefined
+
+describe.runIf(databaseUrl !== undefined)("the round-trip counter", () => {
+  const url = databaseUrl ?? ""
+
+  it.scoped("counts one per simple query, per parameterized query and per transaction statement", () =>
+    Effect.gen(function* () {
+      const counter = yield* roundTripCounter(url)
+      const client = new pg.Client({ connectionString: counter.url })
+      yield* Effect.promise(() => client.connect())
+      yield* Effect.addFinalizer(() => Effect.promise(() => client.end()))
+      counter.reset()
+      yield* Effect.promise(() => client.query("SELECT 1"))
+      expect(counter.count()).toBe(1)
+      yield* Effect.promise(() => client.query("SELECT $1::int + $2::int AS n", [1, 2]))
+      expect(counter.count()).toBe(2)
+      counter.reset()
+      yield* Effect.promise(async () => {
+        await client.query("BEGIN")
+        await client.query("SELECT $1::text", ["a"])
+        await client.query("SELECT 2; SELECT 3")
+        await client.query("COMMIT")
+      })
+      expect(counter.count()).toBe(4)
+    }),
+  )
+
+  it.effect(
+    "counts every call of the story loop on the production server, each answered 2xx",
+    () =>
+      Effect.gen(function* () {
+        const calls = yield* countRoundTrips(url)
+        expect(calls.map((c) => c.call)).toEqual([
+          "GET /health",
+          "GET /tenants/me",
+          "GET /stories/ready",
+          "GET /stories?project_id",
+          "GET /stories/:id",
+          "contract",
+          "claim",
+          "start",
+          "request-review",
+          "report",
+          "review-complete",
+          "verify",
+        ])
+        // Every call but the health check reads the database at least to authenticate.
+        for (const c of calls.slice(1)) expect(c.roundTrips).toBeGreaterThan(0)
+        expect(formatRoundTrips(calls)).toHaveLength(calls.length + 1)
+      }).pipe(Logger.withMinimumLogLevel(LogLevel.Warning)),
+    120_000,
+  )
+})
