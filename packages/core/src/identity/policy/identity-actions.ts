@@ -1,6 +1,6 @@
-import { RoleRule } from "./role-rule.js"
-import { policy, platformPolicy } from "../../kernel/policy/policy.js"
+import { platformPolicy, policy } from "../../kernel/policy/policy.js"
 import { checkAgentRegistration } from "../rules/access.js"
+import { RoleRule } from "./role-rule.js"
 
 /**
  * The identity actions and who may perform each (platform.md §4.2): the tenant's view of itself,

@@ -7,10 +7,10 @@ import { NotFound, ValidationFailed } from "../../kernel/domain/errors.js"
 import { AgentId, ApiKeyId, type TenantId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { type Timestamp, now } from "../../kernel/domain/timestamp.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
-import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { Actor, PlatformActor } from "../domain/actor.js"
 import type { AgentRegistration } from "../domain/agent-commands.js"
 import type { AgentListQuery } from "../domain/agent-filter.js"
@@ -20,6 +20,7 @@ import { ApiKey, type PublicApiKey, publicApiKey } from "../domain/api-key.js"
 import type { TenantCreation, TenantPatch } from "../domain/tenant-commands.js"
 import type { TenantFilter } from "../domain/tenant-filter.js"
 import { Tenant, tenantSettings } from "../domain/tenant.js"
+import { IdentityActions } from "../policy/identity-actions.js"
 import { Agents } from "../ports/agents.js"
 import { ApiKeys } from "../ports/api-keys.js"
 import { PlatformLimits } from "../ports/platform-limits.js"
@@ -47,7 +48,6 @@ import {
   successorOf,
   tenantNotFound,
 } from "../rules/access.js"
-import { IdentityActions } from "../policy/identity-actions.js"
 import {
   type TenantUpdate,
   applyTenantChanges,
