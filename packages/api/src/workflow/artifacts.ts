@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ArtifactClaimRequest, ArtifactReport } from "@loopctl/core"
+import { ArtifactClaimRequest, ArtifactReport, WorkActions } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, requireAction, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -35,7 +35,7 @@ export class ArtifactsGroup extends HttpApiGroup.make("artifacts")
       .setUrlParams(payloadStruct(pageQueryFields))
       .addSuccess(ArtifactList)
       .annotate(OpenApi.Summary, "A story's artifact reports, oldest first")
-      .pipe(requireRole(Access.min("agent"))),
+      .pipe(requireAction(WorkActions.readArtifacts)),
   )
   .addError(Enveloped.Forbidden)
   .addError(Enveloped.AgentLinkRequired)

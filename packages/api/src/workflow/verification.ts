@@ -6,9 +6,10 @@ import {
   StoryId,
   VerificationResult,
   VerifyRequest,
+  WorkActions,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, requireAction, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -102,7 +103,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "A story's verification results (verify, reject, mark-complete), newest first",
       )
-      .pipe(requireRole(Access.min("orchestrator"))),
+      .pipe(requireAction(WorkActions.readVerifications)),
   )
   .add(
     HttpApiEndpoint.post("verifyAll")`/api/v1/epics/${epicIdParam}/verify-all`

@@ -6,8 +6,10 @@ import {
   StoryId,
   StoryRecords,
   Verification,
+  WorkActions,
   asVerifier,
   pageRequest,
+  policyUse,
 } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
@@ -69,10 +71,9 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
       )
       .handle("verifications", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.verifications(actor, id, yield* pageRequest(urlParams))
-        }),
+          return yield* records.verifications(id, yield* pageRequest(urlParams))
+        }).pipe(policyUse(WorkActions.readVerifications)),
       )
   }),
 )
