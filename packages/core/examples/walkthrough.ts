@@ -15,9 +15,12 @@ import {
   StoryLifecycle,
   TenantId,
   Verification,
+  WorkActions,
   WorkQueues,
+  actingAs,
   asImplementer,
   asVerifier,
+  policyUse,
 } from "@loopctl/core"
 import { MemoryLoopctl } from "@loopctl/core/memory"
 import { Console, Effect } from "effect"
@@ -50,8 +53,14 @@ export const walkthrough = Effect.gen(function* () {
   const log: Array<string> = []
   const say = (line: string) => Effect.sync(() => log.push(line)).pipe(Effect.zipRight(Console.log(line)))
 
-  const project = yield* projectPlanning.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
-  yield* importer.importProject(cast.owner, project.id, {
+  // The owner acts under each work action's policy, as the HTTP edge runs it for a request's key.
+  const asOwner = actingAs(cast.owner)
+  const project = yield* asOwner(
+    policyUse(WorkActions.createProject)(
+      projectPlanning.createProject({ name: "Bookshop", slug: "bookshop" }),
+    ),
+  )
+  const imported = importer.importProject(project.id, {
     epics: [
       {
         number: 1,
@@ -66,9 +75,10 @@ export const walkthrough = Effect.gen(function* () {
       },
     ],
   })
+  yield* asOwner(policyUse(WorkActions.importWork)(imported))
   const {
     data: [story],
-  } = yield* queues.readyQueue(cast.owner, { project_id: project.id })
+  } = yield* asOwner(policyUse(WorkActions.readQueue)(queues.readyQueue({ project_id: project.id })))
   if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
   yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
 
