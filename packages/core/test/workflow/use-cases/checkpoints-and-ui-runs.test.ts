@@ -3,11 +3,13 @@ import { Effect, Option, TestClock } from "effect"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { FindingRequest } from "../../../src/workflow/domain/ui-test-run.js"
 import { UiTestRuns } from "../../../src/workflow/ports/ui-test-runs.js"
 import { OrchestratorCheckpoints } from "../../../src/workflow/use-cases/orchestrator-checkpoints.js"
 import { UiTesting } from "../../../src/workflow/use-cases/ui-testing.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 
 /**
@@ -19,7 +21,12 @@ const team = makeTeam(1)
 const stranger = makeTeam(2)
 
 const project = Effect.flatMap(ProjectPlanning, (projects) =>
-  Effect.map(projects.createProject(team.user, { name: "Shop", slug: "shop" }), (made) => made.id),
+  Effect.map(
+    projects
+      .createProject({ name: "Shop", slug: "shop" })
+      .pipe(performAs(team.user, WorkActions.createProject)),
+    (made) => made.id,
+  ),
 )
 
 describe("OrchestratorCheckpoints", () => {
