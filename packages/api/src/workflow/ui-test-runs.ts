@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { FindingRequest, RunCompletionRequest, RunStartRequest, UiTestRun } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireRole } from "../contract/access.js"
-import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { PageMeta, pageQueryText } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
 
@@ -48,7 +48,7 @@ export const UiTestRunListQuery = payloadStruct({
     queryType.oneOf("running", "in_progress", "passed", "failed", "cancelled"),
   ),
   offset: queryField("Runs to skip (overrides page)", queryType.count(0)),
-  ...pageQueryFields,
+  ...pageQueryText,
 })
 
 const anyKey = requireRole(Access.min("agent"))

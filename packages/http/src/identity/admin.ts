@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { CurrentActor, LoopctlApi } from "@loopctl/api"
+import { CurrentActor, LoopctlApi, PlatformAuditQuery, decodeQuery } from "@loopctl/api"
 import { Access, AuditTrail, type Caller, TenantId, pageRequest } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
@@ -27,7 +27,7 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
         Effect.gen(function* () {
           const { caller } = yield* CurrentActor
           const { status, search } = urlParams
-          return yield* access.listTenants(caller, { status, search }, yield* pageRequest(urlParams))
+          return yield* access.listTenants(caller, { status, search }, pageRequest(urlParams))
         }),
       )
       .handle("showTenant", ({ path }) => onTenant(path.id, access.getTenantDetail))
@@ -36,8 +36,11 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       )
       .handle("suspendTenant", ({ path }) => onTenant(path.id, access.suspendTenant))
       .handle("activateTenant", ({ path }) => onTenant(path.id, access.activateTenant))
+      // Decoded by the use case once the caller is known to be the superadmin (a 403 first).
       .handle("audit", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, ({ caller }) => trail.listPlatform(caller, urlParams)),
+        Effect.flatMap(CurrentActor, ({ caller }) =>
+          trail.listPlatform(caller, decodeQuery(PlatformAuditQuery, urlParams)),
+        ),
       )
       .handle("stats", () =>
         Effect.map(

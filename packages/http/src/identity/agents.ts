@@ -18,7 +18,7 @@ export const AgentsLive = HttpApiBuilder.group(LoopctlApi, "agents", (handlers) 
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
           const actor = yield* tenantActor
-          const { data, meta } = yield* access.listAgents(actor, urlParams, yield* pageRequest(urlParams))
+          const { data, meta } = yield* access.listAgents(actor, urlParams, pageRequest(urlParams))
           // The original's keys beside D13's data/meta.
           return {
             agents: data,

@@ -20,7 +20,7 @@ export const EpicsLive = HttpApiBuilder.group(LoopctlApi, "epics", (handlers) =>
         Effect.gen(function* () {
           const actor = yield* tenantActor
           const id = yield* pathId(ProjectId, path.id)
-          const { data, meta } = yield* epics.listEpics(actor, id, urlParams, yield* pageRequest(urlParams))
+          const { data, meta } = yield* epics.listEpics(actor, id, urlParams, pageRequest(urlParams))
           return { data: data.map(({ epic, ...completion }) => ({ ...epic, ...completion })), meta }
         }),
       )

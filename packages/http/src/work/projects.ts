@@ -18,7 +18,7 @@ export const ProjectsLive = HttpApiBuilder.group(LoopctlApi, "projects", (handle
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
           const actor = yield* tenantActor
-          return yield* projects.listProjects(actor, urlParams, yield* pageRequest(urlParams))
+          return yield* projects.listProjects(actor, urlParams, pageRequest(urlParams))
         }),
       )
       .handle("show", ({ path }) =>

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi, ProjectStoryCreation } from "@loopctl/api"
+import { EpicStoryQuery, LoopctlApi, ProjectStoryCreation, decodeQuery } from "@loopctl/api"
 import { EpicId, ProjectId, StoryId, StoryPlanning, WorkQueues } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
@@ -30,7 +30,8 @@ export const StoriesLive = HttpApiBuilder.group(LoopctlApi, "stories", (handlers
         Effect.gen(function* () {
           const actor = yield* tenantActor
           const epic = yield* pathId(EpicId, path.id)
-          return yield* stories.listEpicStories(actor, epic, urlParams)
+          // Decoded by the use case once the epic is known: an unknown epic is a 404 first.
+          return yield* stories.listEpicStories(actor, epic, decodeQuery(EpicStoryQuery, urlParams))
         }),
       )
       .handle("list", ({ urlParams }) =>

@@ -27,7 +27,7 @@ export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (hand
         Effect.gen(function* () {
           const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.artifacts(actor, id, yield* pageRequest(urlParams))
+          return yield* records.artifacts(actor, id, pageRequest(urlParams))
         }),
       )
   }),

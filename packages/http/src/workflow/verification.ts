@@ -71,7 +71,7 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
         Effect.gen(function* () {
           const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.verifications(actor, id, yield* pageRequest(urlParams))
+          return yield* records.verifications(actor, id, pageRequest(urlParams))
         }),
       )
   }),

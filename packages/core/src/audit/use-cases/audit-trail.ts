@@ -9,17 +9,14 @@ import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
 import { Stories } from "../../work/ports/stories.js"
 import { AuditLog } from "../ports/audit-log.js"
+import type { AuditQuery, ChangesQuery, HistoryQuery, PlatformAuditQuery } from "../domain/audit-queries.js"
 import {
-  type AuditQueryInput,
-  type ChangesQueryInput,
-  type HistoryQueryInput,
-  type PlatformAuditQueryInput,
+  auditListOf,
+  changesOf,
   historyPage,
   matchesNothing,
   nextSince,
-  parseAuditQuery,
-  parseChangesQuery,
-  parsePlatformAuditQuery,
+  platformAuditListOf,
 } from "../rules/audit-query.js"
 import { changeScopeOf, visibleEntry } from "../rules/change-visibility.js"
 import {
@@ -60,12 +57,13 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       /**
        * GET /audit (min user): entries newest first, filtered by entity, action, actor, project
        * and an inclusive time range, paged (20 by default, at most 100). A user is shown no
-       * checkpoint's `state_data`, as it is refused the checkpoint itself (D24).
+       * checkpoint's `state_data`, as it is refused the checkpoint itself (D24). The query is read
+       * once the caller may list: a refused role is a 403 whatever the query holds.
        */
-      list: (caller: Caller, query: AuditQueryInput) =>
+      list: <E>(caller: Caller, query: Effect.Effect<AuditQuery, E>) =>
         Effect.gen(function* () {
           const actor = yield* scoped(caller, "user")
-          const { filter, page } = yield* parseAuditQuery(query)
+          const { filter, page } = auditListOf(yield* query)
           const found = matchesNothing(filter)
             ? { items: [], total_count: 0 }
             : yield* read(actor, log.list(filter, page))
@@ -81,10 +79,10 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
        * first, with the same filters as GET /audit (no project) plus `tenant_id`; each row names
        * its tenant. One platform transaction; each distinct tenant of the page is read once.
        */
-      listPlatform: (caller: Caller, query: PlatformAuditQueryInput) =>
+      listPlatform: <E>(caller: Caller, query: Effect.Effect<PlatformAuditQuery, E>) =>
         Effect.gen(function* () {
           yield* requireSuperadmin(caller)
-          const { filter, page } = yield* parsePlatformAuditQuery(query)
+          const { filter, page } = platformAuditListOf(yield* query)
           return yield* uow.transactPlatform(
             Effect.gen(function* () {
               const found = matchesNothing(filter)
@@ -115,12 +113,12 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       /**
        * GET /changes (any role): the entries after `since`, oldest first, about `limit` (at most
        * 1000) per batch; a batch never splits the entries of one instant, so following
-       * `next_since` loses none. `since` is checked before anything else. An agent key sees the
+       * `next_since` loses none. `since` is checked (by the contract) before anything else. An agent key sees the
        * work's entries only, and only checkpoint readers see `state_data` (D24).
        */
-      changes: (caller: Caller, query: ChangesQueryInput) =>
+      changes: (caller: Caller, query: ChangesQuery) =>
         Effect.gen(function* () {
-          const { since, limit, filter } = yield* parseChangesQuery(query)
+          const { since, limit, filter } = changesOf(query)
           const actor = yield* scoped(caller, "agent")
           // D24: the role's scope is part of the query, so limit and has_more count what it may see.
           const scope = changeScopeOf(actor.role)
@@ -140,10 +138,10 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
        * oldest first (100 per page). It is 404 only when the story does not exist and no entry
        * of any kind names its id, so a deleted story keeps a readable history.
        */
-      storyHistory: (caller: Caller, story: StoryId, query: HistoryQueryInput) =>
+      storyHistory: <E>(caller: Caller, story: StoryId, query: Effect.Effect<HistoryQuery, E>) =>
         Effect.gen(function* () {
           const actor = yield* scoped(caller, "agent")
-          const page = yield* historyPage(query)
+          const page = historyPage(yield* query)
           const found = yield* read(
             actor,
             Effect.gen(function* () {

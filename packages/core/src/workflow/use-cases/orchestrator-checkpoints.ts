@@ -6,7 +6,7 @@ import type { Actor } from "../../identity/domain/actor.js"
 import { requireExactRole } from "../../identity/rules/roles.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import { OrchestratorStateId, type ProjectId } from "../../kernel/domain/ids.js"
-import { type PageMeta, pageMeta, pageRequest } from "../../kernel/domain/page.js"
+import { type PageMeta, pageMeta, readPage } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
@@ -168,7 +168,7 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
             actor,
             Effect.gen(function* () {
               yield* requireProject(projectId)
-              const page = yield* pageRequest(query, historyPaging)
+              const page = yield* readPage(query, historyPaging)
               const found = yield* findState(projectId, query)
               if (Option.isNone(found))
                 return { data: [], meta: pageMeta(page, 0) } satisfies StateHistoryPage
