@@ -53,6 +53,6 @@ export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, cou
       ],
     })
     // Every story, on one page (the queue serves at most 500).
-    const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id, page_size: "500" })
+    const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id, page_size: 500 })
     return { project, stories: ready.map((s) => s.id) }
   })
