@@ -1,5 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CHANGES_LIMIT, Rules, type Timestamp, parseTimestamp, timeProblem, timestampFromNanos } from "@loopctl/core"
+import {
+  CHANGES_LIMIT,
+  Rules,
+  type Timestamp,
+  parseTimestamp,
+  timeProblem,
+  timestampFromNanos,
+} from "@loopctl/core"
 import { Effect, Either, FastCheck, type Schema } from "effect"
 import { errorEnvelope } from "../../core/test/fixtures/wire-status.js"
 import { AuditQuery, ChangesQuery, HistoryQuery } from "../src/audit/audit.js"
@@ -13,8 +20,8 @@ import { PlatformAuditQuery } from "../src/identity/admin.js"
  * as one is a 400 naming it (D26). These are the refusals the core's parsers answered before.
  */
 
-
-const { auditListOf, changesOf, historyPage, matchesNothing, nextSince, platformAuditListOf } = Rules.AuditQuery
+const { auditListOf, changesOf, historyPage, matchesNothing, nextSince, platformAuditListOf } =
+  Rules.AuditQuery
 
 /** A query decoded the way the server decodes it: the value, or the error it answers. */
 const decoded = <A, I>(schema: Schema.Schema<A, I>, query: unknown) =>

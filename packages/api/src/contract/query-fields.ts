@@ -4,7 +4,9 @@ import {
   NotFound,
   QueryProblems,
   Timestamp,
+  ValidationFailed,
   choiceParameter,
+  fieldErrorsOf,
   flagParameter,
   integerParameter,
   invalidQuery,
@@ -15,8 +17,6 @@ import {
   sinceRequired,
   timeParameter,
   unstorableMessage,
-  ValidationFailed,
-  fieldErrorsOf,
 } from "@loopctl/core"
 import { Effect, Either, Option, ParseResult, Schema, identity } from "effect"
 
@@ -150,10 +150,14 @@ const requiredParameter = <A, I>(
     { decode: Option.getOrElse(() => ""), encode: Option.some },
   )
 
-/** A whole number of at least `minimum`: digits only, so `1.5`, `1e3` and `12abc` are refused. */
+/**
+ * A whole number of at least `minimum`: digits only, so `1.5`, `1e3` and `12abc` are refused.
+ * Typed as a number, not `Schema.Int`: a count beyond the safe integers is read (and then
+ * clamped by the list, an empty page), not refused.
+ */
 export const countQuery = (description: string, minimum: number) =>
   typedParameter(
-    Schema.Int,
+    Schema.Number,
     readWith((value, problems) => integerParameter(value, "value", minimum, problems)),
     (count) => String(count),
     description,
@@ -318,5 +322,6 @@ export const decodeQuery = <A, I>(
  * a string. The endpoint declares this one when the server decodes the typed query itself
  * ({@link decodeQuery}), so the OpenAPI document states the same parameters either way.
  */
-export const queryText = <A, I extends Readonly<Record<string, string | undefined>>>(typed: Schema.Schema<A, I>) =>
-  Schema.encodedSchema(typed).annotations({ parseOptions: { errors: "all" } })
+export const queryText = <A, I extends Readonly<Record<string, string | undefined>>>(
+  typed: Schema.Schema<A, I>,
+) => Schema.encodedSchema(typed).annotations({ parseOptions: { errors: "all" } })

@@ -15,13 +15,7 @@ import { Schema } from "effect"
 import { Access, TenantScoped, requireRole } from "../contract/access.js"
 import { PageMeta } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import {
-  choiceQuery,
-  countQuery,
-  idQuery,
-  queryText,
-  requiredIdQuery,
-} from "../contract/query-fields.js"
+import { choiceQuery, countQuery, idQuery, queryText, requiredIdQuery } from "../contract/query-fields.js"
 
 /** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const id = HttpApiSchema.param("id", Schema.String)
@@ -127,7 +121,10 @@ export const AcceptanceCriterionList = Schema.Struct({
 }).annotations({ identifier: "AcceptanceCriterionList" })
 
 const statusFilters = {
-  agent_status: choiceQuery("pending, contracted, assigned, implementing or reported_done", AgentStatus.literals),
+  agent_status: choiceQuery(
+    "pending, contracted, assigned, implementing or reported_done",
+    AgentStatus.literals,
+  ),
   verified_status: choiceQuery("unverified, verified or rejected", VerifiedStatus.literals),
 }
 
@@ -137,7 +134,11 @@ const statusFilters = {
  * `epic_id` a 404; only then are bad statuses and numbers a 400 naming each (D26).
  */
 export const StoryListQuery = payloadStruct({
-  project_id: requiredIdQuery("Required: the project whose stories to list", ProjectId, "project_id_required"),
+  project_id: requiredIdQuery(
+    "Required: the project whose stories to list",
+    ProjectId,
+    "project_id_required",
+  ),
   epic_id: idQuery("Only this epic's stories", EpicId),
   ...statusFilters,
   limit: countQuery("Stories to return (default 100; more than 500 is served as 500)", 1),

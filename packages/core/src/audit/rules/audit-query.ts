@@ -30,7 +30,9 @@ const defined = <A extends Record<string, unknown>>(
 }
 
 /** The audit list's filter and page (20 by default, at most 100). */
-export const auditListOf = (query: AuditQuery): { readonly filter: AuditFilter; readonly page: PageRequest } => ({
+export const auditListOf = (
+  query: AuditQuery,
+): { readonly filter: AuditFilter; readonly page: PageRequest } => ({
   filter: defined({
     entity_type: query.entity_type,
     entity_id: query.entity_id,

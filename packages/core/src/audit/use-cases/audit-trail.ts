@@ -8,8 +8,8 @@ import type { StoryId } from "../../kernel/domain/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
 import { Stories } from "../../work/ports/stories.js"
-import { AuditLog } from "../ports/audit-log.js"
 import type { AuditQuery, ChangesQuery, HistoryQuery, PlatformAuditQuery } from "../domain/audit-queries.js"
+import { AuditLog } from "../ports/audit-log.js"
 import {
   auditListOf,
   changesOf,

@@ -60,7 +60,10 @@ export interface PageParameters {
  * above `defaults.max` is served at the maximum (the original clamps it; `meta.page_size` then
  * says what was used), and a page beyond {@link MAX_OFFSET} at the last one the store can reach.
  */
-export const pageRequest = (parameters: PageParameters, defaults: PageDefaults = DEFAULT_PAGE): PageRequest => {
+export const pageRequest = (
+  parameters: PageParameters,
+  defaults: PageDefaults = DEFAULT_PAGE,
+): PageRequest => {
   const page_size = Math.min(defaults.max, parameters.page_size ?? parameters.limit ?? defaults.page_size)
   const lastPage = Math.floor(MAX_OFFSET / page_size) + 1
   return { page: Math.min(lastPage, parameters.page ?? 1), page_size }

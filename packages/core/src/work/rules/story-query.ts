@@ -1,12 +1,18 @@
 import type { EpicId, ProjectId } from "../../kernel/domain/ids.js"
-import { MAX_OFFSET, type PageMeta, type PageRequest, pageMeta, pageRequest } from "../../kernel/domain/page.js"
+import {
+  MAX_OFFSET,
+  type PageMeta,
+  type PageRequest,
+  pageMeta,
+  pageRequest,
+} from "../../kernel/domain/page.js"
 import type { RowRange } from "../../kernel/domain/page.js"
 import {
   EPIC_STORY_PAGE,
-  QUEUE_PAGE,
-  STORY_LIST_LIMIT,
   type EpicStoryQuery,
+  QUEUE_PAGE,
   type QueueQuery,
+  STORY_LIST_LIMIT,
   type StoryListQuery,
   type StoryStatusQuery,
 } from "../domain/story-queries.js"
@@ -18,7 +24,9 @@ import type { StoryFilter } from "../domain/work-filters.js"
  */
 
 /** The filter with only the statuses that were given. */
-export const statusFilter = (query: StoryStatusQuery): Pick<StoryFilter, "agent_status" | "verified_status"> => ({
+export const statusFilter = (
+  query: StoryStatusQuery,
+): Pick<StoryFilter, "agent_status" | "verified_status"> => ({
   ...(query.agent_status === undefined ? {} : { agent_status: query.agent_status }),
   ...(query.verified_status === undefined ? {} : { verified_status: query.verified_status }),
 })
@@ -28,7 +36,9 @@ export const statusFilter = (query: StoryStatusQuery): Pick<StoryFilter, "agent_
  * by default, served at most 500 at a time; `offset` 0 by default (a huge one is clamped to
  * `MAX_OFFSET`: the window is then empty).
  */
-export const storyListWindow = (query: StoryListQuery): { readonly filter: StoryFilter; readonly range: RowRange } => ({
+export const storyListWindow = (
+  query: StoryListQuery,
+): { readonly filter: StoryFilter; readonly range: RowRange } => ({
   filter: { ...statusFilter(query), ...(query.epic_id === undefined ? {} : { epic_id: query.epic_id }) },
   range: {
     limit: Math.min(STORY_LIST_LIMIT.max, query.limit ?? query.page_size ?? STORY_LIST_LIMIT.default),

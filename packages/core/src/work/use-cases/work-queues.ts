@@ -1,8 +1,8 @@
 import { Effect } from "effect"
 import type { Actor } from "../../identity/domain/actor.js"
 import { pageMeta } from "../../kernel/domain/page.js"
-import { Stories } from "../ports/stories.js"
 import type { QueueQuery } from "../domain/story-queries.js"
+import { Stories } from "../ports/stories.js"
 import { queueScope } from "../rules/story-query.js"
 import { tenantWork } from "./work-access.js"
 

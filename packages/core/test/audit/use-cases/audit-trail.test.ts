@@ -137,7 +137,9 @@ const impersonating = new Actor({
 })
 
 const epochPlus = (seconds: number) =>
-  Timestamp.make(new Date(seconds * 1000).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}000Z`))
+  Timestamp.make(
+    new Date(seconds * 1000).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}000Z`),
+  )
 
 /** AuditTrail with every port dying: for checks that must answer before anything is read. */
 const unreachedPorts = AuditTrail.Default.pipe(
@@ -183,10 +185,7 @@ describe("GET /audit", () => {
       const actions = (query: Parameters<typeof list>[1]) =>
         Effect.map(list(team.user, query), (page) => page.data.map((e) => `${e.entity_type}/${e.action}`))
       expect(yield* actions({ entity_type: "project" })).toEqual(["project/imported", "project/created"])
-      expect(yield* actions({ entity_id: s11 })).toEqual([
-        "story/status_changed",
-        "story/status_changed",
-      ])
+      expect(yield* actions({ entity_id: s11 })).toEqual(["story/status_changed", "story/status_changed"])
       expect(yield* actions({ action: "created" })).toEqual(["project/created"])
       expect(yield* actions({ actor_id: team.implementer.api_key_id })).toHaveLength(2)
       expect(yield* actions({ actor_id: team.user.api_key_id, entity_type: "project" })).toHaveLength(2)
@@ -194,7 +193,12 @@ describe("GET /audit", () => {
       expect(yield* actions({ actor_type: "api_key" })).toHaveLength(4)
       expect(yield* actions({ project_id: project.id })).toHaveLength(4)
       expect(
-        yield* actions({ entity_type: undefined, action: undefined, entity_id: undefined, project_id: undefined }),
+        yield* actions({
+          entity_type: undefined,
+          action: undefined,
+          entity_id: undefined,
+          project_id: undefined,
+        }),
       ).toHaveLength(4)
       expect(yield* actions({ from: epochPlus(2), to: epochPlus(3) })).toEqual([
         "story/status_changed",
@@ -239,9 +243,9 @@ describe("GET /changes", () => {
   // `since` is required and an instant with a zone: the contract refuses it first (api/test).
   it.effect("a superadmin must impersonate, before anything is read", () =>
     Effect.gen(function* () {
-      expect(yield* failure(changes(platform, { since: Timestamp.make("2026-01-01T00:00:00.000000Z") }))).toEqual(
-        IMPERSONATE,
-      )
+      expect(
+        yield* failure(changes(platform, { since: Timestamp.make("2026-01-01T00:00:00.000000Z") })),
+      ).toEqual(IMPERSONATE)
     }).pipe(Effect.provide(unreachedPorts)),
   )
 

@@ -2,12 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
 import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
-import {
-  EpicDependencyId,
-  EpicId,
-  StoryDependencyId,
-  type StoryId,
-} from "../../../src/kernel/domain/ids.js"
+import { EpicDependencyId, EpicId, StoryDependencyId, type StoryId } from "../../../src/kernel/domain/ids.js"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
@@ -402,12 +397,10 @@ describe("the ready and blocked queues", () => {
       expect((yield* work.queues.readyQueue(stranger, {})).data).toEqual([])
       expect((yield* work.queues.blockedQueue(stranger, {})).data).toEqual([])
       // A malformed id is refused by the contract (a 404): api/test/work-queries.test.ts.
-      expect((yield* work.queues.readyQueue(team.implementer, { epic_id: EpicId.make(missing) })).data).toEqual(
-        [],
-      )
-      expect((yield* work.queues.readyQueue(team.implementer, { page_size: 1000 })).meta.page_size).toBe(
-        500,
-      )
+      expect(
+        (yield* work.queues.readyQueue(team.implementer, { epic_id: EpicId.make(missing) })).data,
+      ).toEqual([])
+      expect((yield* work.queues.readyQueue(team.implementer, { page_size: 1000 })).meta.page_size).toBe(500)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })

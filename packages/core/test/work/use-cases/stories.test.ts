@@ -364,9 +364,9 @@ describe("an epic's story list", () => {
       // The query is read once the epic is known: a refused one fails the list of an epic that
       // exists, and an unknown epic is a 404 whatever the query is (it is never read).
       const refused = new BadRequest({ message: "agent_status must be one of: …" })
-      expect(yield* failure(work.stories.listEpicStories(team.implementer, e1.id, Effect.fail(refused)))).toEqual(
-        { status: 400, message: "agent_status must be one of: …" },
-      )
+      expect(
+        yield* failure(work.stories.listEpicStories(team.implementer, e1.id, Effect.fail(refused))),
+      ).toEqual({ status: 400, message: "agent_status must be one of: …" })
       expect(
         yield* failure(
           work.stories.listEpicStories(
