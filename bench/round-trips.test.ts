@@ -3,6 +3,7 @@ import { Effect, LogLevel, Logger } from "effect"
 import pg from "pg"
 import { roundTripCounter } from "./round-trip-counter.js"
 import { countRoundTrips, formatRoundTrips } from "./round-trips.js"
+import { useCases } from "./store-baseline.js"
 
 /**
  * The round-trip count is only worth its figures if the relay counts what the client waits for:
@@ -48,13 +49,7 @@ describe.runIf(databaseUrl !== undefined)("the round-trip counter", () => {
           "GET /stories/ready",
           "GET /stories?project_id",
           "GET /stories/:id",
-          "contract",
-          "claim",
-          "start",
-          "request-review",
-          "report",
-          "review-complete",
-          "verify",
+          ...useCases,
         ])
         // Every call but the health check reads the database at least to authenticate.
         for (const c of calls.slice(1)) expect(c.roundTrips).toBeGreaterThan(0)
