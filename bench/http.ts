@@ -13,17 +13,27 @@
  * any answer is not 2xx).
  */
 import {
+  type Caller,
   Importer,
+  type Policy,
   ProjectPlanning,
   Stories,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  asImplementer,
+  actingAs,
+  policyUse,
 } from "@loopctl/core"
 import { Config, Data, Effect, Option } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
 import { type ServerBackend, benchAgent, benchTenant, messageOf, origin, withServer } from "./server.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 /** Why the benchmark could not run to the end, in one line. */
 export class HttpBenchmarkFailed extends Data.TaggedError("HttpBenchmarkFailed")<{
@@ -99,9 +109,9 @@ const prepare = (count: number) =>
     )
     const lifecycle = yield* StoryLifecycle
     yield* Effect.forEach(ids, (story) =>
-      asImplementer(
+      performAs(
         implementer,
-        "contract",
+        StoryActions.contract,
       )(
         lifecycle.contract(story.id, {
           story_title: story.title,

@@ -4,22 +4,31 @@ import {
   AgentId,
   ApiKeyId,
   AuditLog,
+  type Caller,
   LoopctlServices,
+  type Policy,
   ProjectPlanning,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   StoryPlanning,
   type TenantId,
   UnitOfWork,
   Verification,
-  asImplementer,
-  asVerifier,
+  actingAs,
+  policyUse,
 } from "@loopctl/core"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, postgresBackend, postgresTitle } from "./support.js"
 import { seedStories } from "./work-fixtures.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 /**
  * Races on real Postgres, each request on its own pooled connection. (PGlite runs one session and
@@ -60,7 +69,7 @@ const raceForOneStory = (tenantNumber: number, racers: number, rounds: number) =
     const lifecycle = yield* StoryLifecycle
     const agents = agentsOf(team.tenant_id, racers, tenantNumber * 1000)
     for (const story of stories) {
-      yield* asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {}))
+      yield* performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {}))
       // Every claimant waits at the gate; opening it releases them together.
       const gate = yield* Deferred.make<void>()
       const racing = yield* Effect.fork(
@@ -69,7 +78,7 @@ const raceForOneStory = (tenantNumber: number, racers: number, rounds: number) =
           (agent) =>
             Effect.zipRight(
               Deferred.await(gate),
-              Effect.either(asImplementer(agent, "claim")(lifecycle.claim(story))),
+              Effect.either(performAs(agent, StoryActions.claim)(lifecycle.claim(story))),
             ),
           { concurrency: "unbounded" },
         ),
@@ -96,7 +105,7 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     const storyPlanning = yield* StoryPlanning
     yield* Effect.forEach(
       stories,
-      (story) => asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {})),
+      (story) => performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {})),
       {
         concurrency: 8,
       },
@@ -109,7 +118,7 @@ const drainQueue = (agentCount: number, storyCount: number) =>
         for (let round = 0; round < storyCount; round++) {
           const story = stories[(index * 7 + round) % storyCount]
           if (story === undefined) continue
-          const outcome = yield* Effect.either(asImplementer(agent, "claim")(lifecycle.claim(story)))
+          const outcome = yield* Effect.either(performAs(agent, StoryActions.claim)(lifecycle.claim(story)))
           if (Either.isRight(outcome)) claimed.set(story, [...(claimed.get(story) ?? []), agent.key_name])
         }
       })
@@ -132,13 +141,13 @@ const raceToCompleteAnEpic = (round: number) =>
     const lifecycle = yield* StoryLifecycle
     const verification = yield* Verification
     for (const story of stories) {
-      yield* asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {}))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(story))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(story))
-      yield* asImplementer(team.reviewer, "report")(lifecycle.report(story))
-      yield* asImplementer(
+      yield* performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {}))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(story))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(story))
+      yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(story))
+      yield* performAs(
         team.bystander,
-        "review-complete",
+        StoryActions.reviewComplete,
       )(lifecycle.reviewComplete(story, { review_type: "team" }))
     }
     const gate = yield* Deferred.make<void>()
@@ -148,9 +157,9 @@ const raceToCompleteAnEpic = (round: number) =>
         (story) =>
           Effect.zipRight(
             Deferred.await(gate),
-            asVerifier(
+            performAs(
               team.orchestrator,
-              "verify",
+              StoryActions.verify,
             )(verification.verify(story, { review_type: "team", summary: "ok" })),
           ),
         { concurrency: "unbounded" },

@@ -3,12 +3,13 @@ import {
   BackfillRequest,
   RejectRequest,
   Story,
+  StoryActions,
   StoryId,
   VerificationResult,
   VerifyRequest,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { Access, requireAction, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -47,8 +48,6 @@ export const VerifyAllSummary = Schema.Struct({
 /** The query of the verification list. */
 export const VerificationListQuery = payloadStruct(pageQueryFields)
 
-const orchestrator = requireRole(Access.exact("orchestrator"))
-
 /**
  * The `verification` group: the verifier's side of a story — verify, reject, force-unclaim,
  * backfill, verify-all — and the verification results. Verifying needs an orchestrator key
@@ -63,7 +62,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Verify a reported story, reviewed after its report, that the caller's agent did not implement",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.verify)),
   )
   .add(
     HttpApiEndpoint.post("reject")`/api/v1/stories/${storyIdParam}/reject`
@@ -73,7 +72,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Reject a reported or verified story; by default it goes back to pending, unassigned",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.reject)),
   )
   .add(
     HttpApiEndpoint.post("forceUnclaim")`/api/v1/stories/${storyIdParam}/force-unclaim`
@@ -82,7 +81,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Take a story back from its assignee, in any state (verified_status is kept)",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.forceUnclaim)),
   )
   .add(
     HttpApiEndpoint.post("backfill")`/api/v1/stories/${storyIdParam}/backfill`
@@ -92,7 +91,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Record a never-claimed pending story as verified work done before loopctl, with its provenance",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.backfill)),
   )
   .add(
     HttpApiEndpoint.get("verifications")`/api/v1/stories/${storyIdParam}/verifications`
@@ -112,7 +111,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Verify every reported, unverified story of an epic with one evidence; unreviewed ones are skipped",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.verify)),
   )
   // Refusals of verification: the wrong role (403), no agent link (400), the wrong state or the
   // caller's own story (409).

@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { StoryId, StoryLifecycle, StoryRecords, asImplementer, pageRequest } from "@loopctl/core"
+import { StoryActions, StoryId, StoryLifecycle, StoryRecords, pageRequest, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { tenantActor } from "../edge/tenant-scope.js"
@@ -12,14 +12,9 @@ export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (hand
     const records = yield* StoryRecords
     return handlers
       .handle("report", ({ path, payload }) =>
-        Effect.flatMap(tenantActor, (actor) =>
-          asImplementer(
-            actor,
-            "report-artifact",
-          )(
-            Effect.flatMap(pathId(StoryId, path.id), (id) =>
-              Effect.map(lifecycle.reportArtifact(id, payload), (artifact_report) => ({ artifact_report })),
-            ),
+        policyUse(StoryActions.reportArtifact)(
+          Effect.flatMap(pathId(StoryId, path.id), (id) =>
+            Effect.map(lifecycle.reportArtifact(id, payload), (artifact_report) => ({ artifact_report })),
           ),
         ),
       )

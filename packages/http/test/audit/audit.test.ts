@@ -2,16 +2,18 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import {
   Access,
+  type Caller,
   IdentityActions,
   Importer,
+  type Policy,
   ProjectPlanning,
   Rules,
   Stories,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
   actingAs,
-  asImplementer,
   policyUse,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
@@ -25,6 +27,12 @@ import {
   rootKey,
   send,
 } from "../support/support.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 /**
  * The audit endpoints of the real server (real keys, real use cases) on a random port, over
@@ -109,11 +117,11 @@ const work = (org: Organisation) =>
     }
     const s11 = byNumber("1.1")
     const lifecycle = yield* StoryLifecycle
-    yield* asImplementer(
+    yield* performAs(
       org.implementer,
-      "contract",
+      StoryActions.contract,
     )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
-    yield* asImplementer(org.implementer, "claim")(lifecycle.claim(s11))
+    yield* performAs(org.implementer, StoryActions.claim)(lifecycle.claim(s11))
     return { project, s11, s12: byNumber("1.2") }
   })
 

@@ -25,7 +25,7 @@ import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
-import { asImplementer } from "../../../src/workflow/policy/grants.js"
+import { StoryActions } from "../../../src/workflow/policy/story-actions.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
@@ -77,12 +77,12 @@ const seeded = Effect.gen(function* () {
   }
   const s11 = byNumber("1.1")
   yield* tick
-  yield* asImplementer(
+  yield* performAs(
     team.implementer,
-    "contract",
+    StoryActions.contract,
   )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
   yield* tick
-  yield* asImplementer(team.implementer, "claim")(lifecycle.claim(s11))
+  yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(s11))
   return { project, s11, s12: byNumber("1.2") }
 })
 
@@ -385,7 +385,10 @@ describe("GET /stories/:id/history", () => {
       const usage = yield* tokenUsage(s11)
       yield* tokenUsage(s12)
       yield* tick
-      yield* asImplementer(team.implementer, "start")(Effect.flatMap(StoryLifecycle, (l) => l.start(s11)))
+      yield* performAs(
+        team.implementer,
+        StoryActions.start,
+      )(Effect.flatMap(StoryLifecycle, (l) => l.start(s11)))
       for (const who of [team.implementer, team.orchestrator, team.user, impersonating]) {
         const page = yield* history(who, s11)
         expect(page.data.map((e) => `${e.entity_type}/${e.action}`)).toEqual([

@@ -14,10 +14,11 @@ import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { EpicDependencyCreation, StoryDependencyCreation } from "../../../src/work/domain/dependency.js"
 import { epicEdges, storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { BulkCompletionRequest } from "../../../src/workflow/domain/bulk.js"
-import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
+import { StoryActions } from "../../../src/workflow/policy/story-actions.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { withDecoded } from "../../fixtures/decoded.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { createStory, workUseCases } from "../../fixtures/work-use-cases.js"
@@ -82,7 +83,10 @@ const verify = (...ids: ReadonlyArray<StoryId>) =>
   Effect.flatMap(Verification, (verification) => {
     const batch = decodeRequest(BulkCompletionRequest)({ stories: ids.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
-    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right.stories))
+    return performAs(
+      team.orchestrator,
+      StoryActions.markComplete,
+    )(verification.markComplete(batch.right.stories))
   })
 
 const missing = "00000000-0000-4000-8000-00000000dead"
@@ -365,13 +369,13 @@ describe("the ready and blocked queues", () => {
       const { work, project, A, B, a1, a2 } = yield* board
       yield* epicEdge(B.id, A.id)
       const lifecycle = yield* StoryLifecycle
-      yield* asImplementer(
+      yield* performAs(
         team.implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(a1.id, { story_title: "Story 1.1", ac_count: 0 }))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(a1.id))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(a1.id))
-      const reported = yield* asImplementer(team.reviewer, "report")(lifecycle.report(a1.id))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(a1.id))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(a1.id))
+      const reported = yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(a1.id))
       expect(reported.story).toMatchObject({ agent_status: "reported_done", verified_status: "unverified" })
       const ready = yield* work.queues.readyQueue(team.implementer, { project_id: project.id })
       expect(ready.data.map((s) => s.number)).toEqual(["1.2", "3.1"])
