@@ -23,6 +23,7 @@ import {
   StoryLifecycle,
   UnitOfWork,
   actingAs,
+  WorkActions,
   policyUse,
 } from "@loopctl/core"
 import { Config, Data, Effect, Option } from "effect"
@@ -92,15 +93,17 @@ const prepare = (count: number) =>
     const { user, userKey } = yield* benchTenant
     const { key: agentKey, actor: implementer } = yield* benchAgent(userKey, "implementer", "implementer")
 
-    const project = yield* (yield* ProjectPlanning).createProject(user, { name: "Bench", slug: "bench" })
+    const project = yield* (yield* ProjectPlanning)
+      .createProject({ name: "Bench", slug: "bench" })
+      .pipe(policyUse(WorkActions.createProject), actingAs(user))
     const stories = Array.from({ length: count }, (_, i) => ({
       number: `1.${i + 1}`,
       title: `Story ${i + 1}`,
       acceptance_criteria: [{ id: "AC-1", description: "it works" }],
     }))
-    yield* (yield* Importer).importProject(user, project.id, {
-      epics: [{ number: 1, title: "Bench", stories }],
-    })
+    yield* (yield* Importer)
+      .importProject(project.id, { epics: [{ number: 1, title: "Bench", stories }] })
+      .pipe(policyUse(WorkActions.importWork), actingAs(user))
     const ids = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(
         user.tenant_id,

@@ -38,6 +38,7 @@ import {
   UnitOfWork,
   Verification,
   actingAs,
+  WorkActions,
   now,
   policyUse,
 } from "@loopctl/core"
@@ -212,8 +213,8 @@ const seed = (options: StoreBenchmarkOptions) =>
     )
     const cast = castOf(tenant_id)
     const project = yield* Effect.flatMap(ProjectPlanning, (projectPlanning) =>
-      projectPlanning.createProject(cast.owner, { name: "Store benchmark", slug: "store-benchmark" }),
-    )
+      projectPlanning.createProject({ name: "Store benchmark", slug: "store-benchmark" }),
+    ).pipe(policyUse(WorkActions.createProject), actingAs(cast.owner))
     const importer = yield* Importer
     const counts: Record<EpicRole, number> = {
       warmupLoopctl: options.warmupStories,
@@ -224,7 +225,9 @@ const seed = (options: StoreBenchmarkOptions) =>
     for (const role of epicRoles) {
       const { number, title } = epics[role]
       if (counts[role] > 0)
-        yield* importer.importProject(cast.owner, project.id, importDocument(number, title, counts[role]))
+        yield* importer
+          .importProject(project.id, importDocument(number, title, counts[role]))
+          .pipe(policyUse(WorkActions.importWork), actingAs(cast.owner))
     }
     const stories = yield* storiesOf(tenant_id, project.id)
     const ofEpic = (role: EpicRole) =>

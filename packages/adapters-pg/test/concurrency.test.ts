@@ -17,8 +17,10 @@ import {
   Verification,
   actingAs,
   policyUse,
+  WorkActions,
 } from "@loopctl/core"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, postgresBackend, postgresTitle } from "./support.js"
@@ -125,11 +127,17 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     yield* Effect.forEach(agents, worker, { concurrency: "unbounded", discard: true })
     expect([...claimed.values()].every((winners) => winners.length === 1)).toBe(true)
     expect(claimed.size).toBe(storyCount)
-    const page = yield* projectPlanning.listProjects(team.user, { status: "any" }, { page: 1, page_size: 10 })
+    const page = yield* projectPlanning
+      .listProjects({ status: "any" }, { page: 1, page_size: 10 })
+      .pipe(performAs(team.user, WorkActions.listProjects))
     expect(page.data.map((p) => p.id)).toContain(project.id)
-    const all = yield* Effect.forEach(stories, (id) => storyPlanning.getStory(team.user, id), {
-      concurrency: 8,
-    })
+    const all = yield* Effect.forEach(
+      stories,
+      (id) => storyPlanning.getStory(id).pipe(performAs(team.user, WorkActions.readStory)),
+      {
+        concurrency: 8,
+      },
+    )
     expect(all.every((s) => s.agent_status === "assigned" && s.assigned_agent_id !== null)).toBe(true)
   })
 

@@ -14,8 +14,10 @@ import {
   Verification,
   actingAs,
   policyUse,
+  WorkActions,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, pgliteBackend, postgresBackend, postgresTitle } from "./support.js"
@@ -106,7 +108,9 @@ const atomicity = Effect.gen(function* () {
     ).pipe(Effect.provide(StoryLifecycle.Default.pipe(Layer.provide(BrokenOutbox)))),
   )
   expect(failing._tag).toBe("Failure")
-  const after = yield* (yield* StoryPlanning).getStory(team.user, story)
+  const after = yield* (yield* StoryPlanning)
+    .getStory(story)
+    .pipe(performAs(team.user, WorkActions.readStory))
   expect(after.agent_status).toBe("pending")
   expect((yield* auditOf(team.tenant_id, story)).total_count).toBe(before.total_count)
   const events = yield* Effect.flatMap(UnitOfWork, (uow) =>

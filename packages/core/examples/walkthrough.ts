@@ -18,6 +18,7 @@ import {
   StoryLifecycle,
   TenantId,
   Verification,
+  WorkActions,
   WorkQueues,
   actingAs,
   policyUse,
@@ -59,8 +60,14 @@ export const walkthrough = Effect.gen(function* () {
   const log: Array<string> = []
   const say = (line: string) => Effect.sync(() => log.push(line)).pipe(Effect.zipRight(Console.log(line)))
 
-  const project = yield* projectPlanning.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
-  yield* importer.importProject(cast.owner, project.id, {
+  // The owner acts under each work action's policy, as the HTTP edge runs it for a request's key.
+  const asOwner = actingAs(cast.owner)
+  const project = yield* asOwner(
+    policyUse(WorkActions.createProject)(
+      projectPlanning.createProject({ name: "Bookshop", slug: "bookshop" }),
+    ),
+  )
+  const imported = importer.importProject(project.id, {
     epics: [
       {
         number: 1,
@@ -75,9 +82,10 @@ export const walkthrough = Effect.gen(function* () {
       },
     ],
   })
+  yield* asOwner(policyUse(WorkActions.importWork)(imported))
   const {
     data: [story],
-  } = yield* queues.readyQueue(cast.owner, { project_id: project.id })
+  } = yield* asOwner(policyUse(WorkActions.readQueue)(queues.readyQueue({ project_id: project.id })))
   if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
   yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
 

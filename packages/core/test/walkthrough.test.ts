@@ -7,6 +7,7 @@ import type { StoryId } from "../src/kernel/domain/ids.js"
 import { decodeRequest } from "../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../src/testing/memory/index.js"
+import { WorkActions } from "../src/work/policy/work-actions.js"
 import { Stories } from "../src/work/ports/stories.js"
 import { Importer } from "../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../src/work/use-cases/project-planning.js"
@@ -41,9 +42,15 @@ const breakdown = {
 const seeded = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
   const queues = yield* WorkQueues
-  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
-  const imported = yield* (yield* Importer).importProject(team.user, project.id, breakdown)
-  const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id })
+  const project = yield* projectPlanning
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.user, WorkActions.createProject))
+  const imported = yield* (yield* Importer)
+    .importProject(project.id, breakdown)
+    .pipe(performAs(team.user, WorkActions.importWork))
+  const { data: ready } = yield* queues
+    .readyQueue({ project_id: project.id })
+    .pipe(performAs(team.user, WorkActions.readQueue))
   const stories = yield* Effect.flatMap(Stories, (s) =>
     UnitOfWork.pipe(Effect.flatMap((uow) => uow.transact(team.tenant_id, s.listAllByProject(project.id)))),
   )
@@ -143,9 +150,11 @@ describe("one story from import to verified, with three different agents", () =>
       expect(verified.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
 
       const queues = yield* WorkQueues
-      const { data: nowReady } = yield* queues.readyQueue(team.user, {
-        project_id: verified.story.project_id,
-      })
+      const { data: nowReady } = yield* queues
+        .readyQueue({
+          project_id: verified.story.project_id,
+        })
+        .pipe(performAs(team.user, WorkActions.readQueue))
       expect(nowReady.map((s) => s.number)).toEqual([])
       yield* performAs(implementer, StoryActions.claim)(lifecycle.claim(s12))
 
@@ -189,7 +198,9 @@ describe("one story from import to verified, with three different agents", () =>
         ),
       )
       expect(refused).toMatchObject({ status: 422, details: { "artifact.path": ["can't be blank"] } })
-      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning)
+        .getStory(s11)
+        .pipe(performAs(team.user, WorkActions.readStory))
       expect(story.agent_status).toBe("implementing")
       expect(yield* auditActions()).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -242,7 +253,9 @@ describe("one story from import to verified, with three different agents", () =>
     Effect.gen(function* () {
       const verification = yield* Verification
       const { s11 } = yield* seeded
-      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning)
+        .getStory(s11)
+        .pipe(performAs(team.user, WorkActions.readStory))
       expect(
         yield* failure(
           Effect.flatMap(decodeRequest(VerifyRequest)({ summary: "x" }), (request) =>
@@ -283,11 +296,21 @@ describe("one story from import to verified, with three different agents", () =>
       const projectPlanning = yield* ProjectPlanning
       const storyPlanning = yield* StoryPlanning
       const queues = yield* WorkQueues
-      expect(yield* failure(storyPlanning.getStory(other.user, s11))).toMatchObject({ status: 404 })
-      expect(yield* failure(projectPlanning.getProject(other.user, project.id))).toMatchObject({
+      expect(
+        yield* failure(storyPlanning.getStory(s11).pipe(performAs(other.user, WorkActions.readStory))),
+      ).toMatchObject({ status: 404 })
+      expect(
+        yield* failure(
+          projectPlanning.getProject(project.id).pipe(performAs(other.user, WorkActions.readProject)),
+        ),
+      ).toMatchObject({
         status: 404,
       })
-      expect((yield* queues.readyQueue(other.user, { project_id: project.id })).data).toEqual([])
+      expect(
+        (yield* queues
+          .readyQueue({ project_id: project.id })
+          .pipe(performAs(other.user, WorkActions.readQueue))).data,
+      ).toEqual([])
       expect(yield* auditActions(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )

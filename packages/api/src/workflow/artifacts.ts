@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ArtifactClaimRequest, ArtifactReport, StoryActions } from "@loopctl/core"
+import { ArtifactClaimRequest, ArtifactReport, StoryActions, WorkActions } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireAction, requireRole } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
@@ -35,7 +35,7 @@ export class ArtifactsGroup extends HttpApiGroup.make("artifacts")
       .setUrlParams(payloadStruct(pageQueryFields))
       .addSuccess(ArtifactList)
       .annotate(OpenApi.Summary, "A story's artifact reports, oldest first")
-      .pipe(requireRole(Access.min("agent"))),
+      .pipe(requireAction(WorkActions.readArtifacts)),
   )
   .addError(Enveloped.Forbidden)
   .addError(Enveloped.AgentLinkRequired)

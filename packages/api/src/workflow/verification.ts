@@ -7,6 +7,7 @@ import {
   StoryId,
   VerificationResult,
   VerifyRequest,
+  WorkActions,
 } from "@loopctl/core"
 import { Schema } from "effect"
 import { Access, requireAction, requireRole } from "../contract/access.js"
@@ -101,7 +102,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "A story's verification results (verify, reject, mark-complete), newest first",
       )
-      .pipe(requireRole(Access.min("orchestrator"))),
+      .pipe(requireAction(WorkActions.readVerifications)),
   )
   .add(
     HttpApiEndpoint.post("verifyAll")`/api/v1/epics/${epicIdParam}/verify-all`

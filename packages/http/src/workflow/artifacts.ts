@@ -1,6 +1,14 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { StoryActions, StoryId, StoryLifecycle, StoryRecords, pageRequest, policyUse } from "@loopctl/core"
+import {
+  StoryActions,
+  StoryId,
+  StoryLifecycle,
+  StoryRecords,
+  WorkActions,
+  pageRequest,
+  policyUse,
+} from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { tenantActor } from "../edge/tenant-scope.js"
@@ -20,10 +28,9 @@ export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (hand
       )
       .handle("list", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.artifacts(actor, id, yield* pageRequest(urlParams))
-        }),
+          return yield* records.artifacts(id, yield* pageRequest(urlParams))
+        }).pipe(policyUse(WorkActions.readArtifacts)),
       )
   }),
 )

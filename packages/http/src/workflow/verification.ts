@@ -6,6 +6,7 @@ import {
   StoryId,
   StoryRecords,
   Verification,
+  WorkActions,
   pageRequest,
   policyUse,
 } from "@loopctl/core"
@@ -60,10 +61,9 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
       )
       .handle("verifications", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.verifications(actor, id, yield* pageRequest(urlParams))
-        }),
+          return yield* records.verifications(id, yield* pageRequest(urlParams))
+        }).pipe(policyUse(WorkActions.readVerifications)),
       )
   }),
 )

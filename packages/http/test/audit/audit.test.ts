@@ -15,8 +15,10 @@ import {
   UnitOfWork,
   actingAs,
   policyUse,
+  WorkActions,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import {
   type LoggedLine,
   collectLogs,
@@ -102,8 +104,12 @@ const breakdown = {
 /** The user creates a project and imports two stories; the implementer contracts and claims 1.1. */
 const work = (org: Organisation) =>
   Effect.gen(function* () {
-    const project = yield* (yield* ProjectPlanning).createProject(org.user, { name: "Shop", slug: "shop" })
-    yield* (yield* Importer).importProject(org.user, project.id, breakdown)
+    const project = yield* (yield* ProjectPlanning)
+      .createProject({ name: "Shop", slug: "shop" })
+      .pipe(performAs(org.user, WorkActions.createProject))
+    yield* (yield* Importer)
+      .importProject(project.id, breakdown)
+      .pipe(performAs(org.user, WorkActions.importWork))
     const stories = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(
         org.tenant.id,

@@ -20,6 +20,7 @@ import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
 import { StoryNumber } from "../../../src/work/domain/story-number.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
@@ -63,9 +64,13 @@ const seeded = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
   const lifecycle = yield* StoryLifecycle
   yield* tick
-  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
+  const project = yield* projectPlanning
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.user, WorkActions.createProject))
   yield* tick
-  yield* (yield* Importer).importProject(team.user, project.id, breakdown)
+  yield* (yield* Importer)
+    .importProject(project.id, breakdown)
+    .pipe(performAs(team.user, WorkActions.importWork))
   const stories = yield* inTenant(
     team,
     Effect.flatMap(Stories, (s) => s.listAllByProject(project.id)),
@@ -320,19 +325,25 @@ describe("GET /changes", () => {
       yield* tick
       const epicPlanning = yield* EpicPlanning
       const storyPlanning = yield* StoryPlanning
-      const epic = yield* epicPlanning.createEpic(team.user, project.id, { number: 2, title: "Billing" })
+      const epic = yield* epicPlanning
+        .createEpic(project.id, { number: 2, title: "Billing" })
+        .pipe(performAs(team.user, WorkActions.createEpic))
       for (const n of ["2.1", "2.2"])
-        yield* storyPlanning.createStory(team.user, epic.id, {
-          number: StoryNumber.make(n),
-          title: `Story ${n}`,
+        yield* storyPlanning
+          .createStory(epic.id, {
+            number: StoryNumber.make(n),
+            title: `Story ${n}`,
+            acceptance_criteria: [],
+          })
+          .pipe(performAs(team.user, WorkActions.createStory))
+      yield* tick
+      yield* storyPlanning
+        .createStory(epic.id, {
+          number: StoryNumber.make("2.3"),
+          title: "Story 2.3",
           acceptance_criteria: [],
         })
-      yield* tick
-      yield* storyPlanning.createStory(team.user, epic.id, {
-        number: StoryNumber.make("2.3"),
-        title: "Story 2.3",
-        acceptance_criteria: [],
-      })
+        .pipe(performAs(team.user, WorkActions.createStory))
 
       const first = yield* changes(team.implementer, { since: epochPlus(0), limit: "2" })
       expect(first.data.map((e) => e.action)).toEqual(["created", "imported"])

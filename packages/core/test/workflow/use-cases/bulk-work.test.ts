@@ -7,6 +7,7 @@ import type { StoryId } from "../../../src/kernel/domain/ids.js"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
@@ -30,17 +31,21 @@ const team = makeTeam()
 /** Epic 1 with 1.1–1.4 (1.4 waits for 1.1). */
 const seeded = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
-  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
-  yield* (yield* Importer).importProject(team.user, project.id, {
-    epics: [
-      {
-        number: 1,
-        title: "Accounts",
-        stories: ["1.1", "1.2", "1.3", "1.4"].map((number) => ({ number, title: `Story ${number}` })),
-      },
-    ],
-    story_dependencies: [{ story: "1.4", depends_on: "1.1" }],
-  })
+  const project = yield* projectPlanning
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.user, WorkActions.createProject))
+  yield* (yield* Importer)
+    .importProject(project.id, {
+      epics: [
+        {
+          number: 1,
+          title: "Accounts",
+          stories: ["1.1", "1.2", "1.3", "1.4"].map((number) => ({ number, title: `Story ${number}` })),
+        },
+      ],
+      story_dependencies: [{ story: "1.4", depends_on: "1.1" }],
+    })
+    .pipe(performAs(team.user, WorkActions.importWork))
   const stories = yield* Effect.flatMap(UnitOfWork, (uow) =>
     uow.transact(
       team.tenant_id,
@@ -160,7 +165,9 @@ describe("bulk requests", () => {
         [...outcome.results.map((r) => r.story_id)].sort(),
       )
       expect((yield* audit).length - before.length).toBe(1)
-      const claimed = yield* (yield* StoryPlanning).getStory(team.user, story("1.1"))
+      const claimed = yield* (yield* StoryPlanning)
+        .getStory(story("1.1"))
+        .pipe(performAs(team.user, WorkActions.readStory))
       expect(claimed.assigned_agent_id).toBe(team.reviewer.agent_id)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -195,10 +202,12 @@ describe("bulk requests", () => {
           [story("1.3")]: "invalid_transition",
           "not-a-uuid": "Story not found",
         })
-        const results = yield* (yield* StoryRecords).verifications(team.orchestrator, story("1.1"), {
-          page: 1,
-          page_size: 20,
-        })
+        const results = yield* (yield* StoryRecords)
+          .verifications(story("1.1"), {
+            page: 1,
+            page_size: 20,
+          })
+          .pipe(performAs(team.orchestrator, WorkActions.readVerifications))
         expect(results.data[0]).toMatchObject({
           summary: "Verified via bulk operation",
           review_type: "bulk_verify",
@@ -233,18 +242,24 @@ describe("bulk requests", () => {
         reason: "reason is required and cannot be blank",
       })
       const storyPlanning = yield* StoryPlanning
-      expect(yield* storyPlanning.getStory(team.user, story("1.1"))).toMatchObject({
+      expect(
+        yield* storyPlanning.getStory(story("1.1")).pipe(performAs(team.user, WorkActions.readStory)),
+      ).toMatchObject({
         agent_status: "pending",
         verified_status: "rejected",
         rejection_reason: "broken",
       })
-      expect(yield* storyPlanning.getStory(team.user, story("1.2"))).toMatchObject({
+      expect(
+        yield* storyPlanning.getStory(story("1.2")).pipe(performAs(team.user, WorkActions.readStory)),
+      ).toMatchObject({
         agent_status: "reported_done",
       })
-      const results = yield* (yield* StoryRecords).verifications(team.user, story("1.1"), {
-        page: 1,
-        page_size: 5,
-      })
+      const results = yield* (yield* StoryRecords)
+        .verifications(story("1.1"), {
+          page: 1,
+          page_size: 5,
+        })
+        .pipe(performAs(team.user, WorkActions.readVerifications))
       expect(results.data[0]).toMatchObject({ result: "fail", review_type: "bulk_reject" })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -285,11 +300,21 @@ describe("story records", () => {
       const story = yield* seeded
       const records = yield* StoryRecords
       const page = { page: 1, page_size: 20 }
-      expect(yield* failure(records.verifications(team.implementer, story("1.1"), page))).toEqual({
+      expect(
+        yield* failure(
+          records
+            .verifications(story("1.1"), page)
+            .pipe(performAs(team.implementer, WorkActions.readVerifications)),
+        ),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: orchestrator",
       })
-      expect(yield* records.verifications(team.unlinkedOrchestrator, story("1.1"), page)).toEqual({
+      expect(
+        yield* records
+          .verifications(story("1.1"), page)
+          .pipe(performAs(team.unlinkedOrchestrator, WorkActions.readVerifications)),
+      ).toEqual({
         data: [],
         meta: { page: 1, page_size: 20, total_count: 0, total_pages: 0 },
       })
@@ -297,10 +322,16 @@ describe("story records", () => {
         team.implementer,
         StoryActions.reportArtifact,
       )((yield* StoryLifecycle).reportArtifact(story("1.1"), { artifact_type: "test", path: "a.test.ts" }))
-      const listed = yield* records.artifacts(team.implementer, story("1.1"), page)
+      const listed = yield* records
+        .artifacts(story("1.1"), page)
+        .pipe(performAs(team.implementer, WorkActions.readArtifacts))
       expect(listed.data).toMatchObject([{ artifact_type: "test", path: "a.test.ts", reported_by: "agent" }])
       const other = makeTeam(2)
-      expect(yield* failure(records.artifacts(other.user, story("1.1"), page))).toMatchObject({ status: 404 })
+      expect(
+        yield* failure(
+          records.artifacts(story("1.1"), page).pipe(performAs(other.user, WorkActions.readArtifacts)),
+        ),
+      ).toMatchObject({ status: 404 })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })

@@ -3,6 +3,7 @@ import { Effect, Option, TestClock } from "effect"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { FindingRequest } from "../../../src/workflow/domain/ui-test-run.js"
 import { CheckpointActions } from "../../../src/workflow/policy/checkpoint-actions.js"
@@ -22,7 +23,12 @@ const team = makeTeam(1)
 const stranger = makeTeam(2)
 
 const project = Effect.flatMap(ProjectPlanning, (projects) =>
-  Effect.map(projects.createProject(team.user, { name: "Shop", slug: "shop" }), (made) => made.id),
+  Effect.map(
+    projects
+      .createProject({ name: "Shop", slug: "shop" })
+      .pipe(performAs(team.user, WorkActions.createProject)),
+    (made) => made.id,
+  ),
 )
 
 describe("OrchestratorCheckpoints", () => {
