@@ -4,9 +4,7 @@ import {
   AgentId,
   ApiKeyId,
   AuditLog,
-  type Caller,
   LoopctlServices,
-  type Policy,
   ProjectPlanning,
   StoryActions,
   type StoryId,
@@ -15,8 +13,6 @@ import {
   type TenantId,
   UnitOfWork,
   Verification,
-  actingAs,
-  policyUse,
   WorkActions,
 } from "@loopctl/core"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
@@ -25,12 +21,6 @@ import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, postgresBackend, postgresTitle } from "./support.js"
 import { seedStories } from "./work-fixtures.js"
-
-/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
-const performAs =
-  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
-  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
-    effect.pipe(policyUse(p), actingAs(caller))
 
 /**
  * Races on real Postgres, each request on its own pooled connection. (PGlite runs one session and

@@ -1,10 +1,8 @@
 import { describe, expect, layer } from "@effect/vitest"
 import {
   AuditLog,
-  type Caller,
   LoopctlServices,
   Outbox,
-  type Policy,
   StoryActions,
   type StoryId,
   StoryLifecycle,
@@ -12,8 +10,6 @@ import {
   type TenantId,
   UnitOfWork,
   Verification,
-  actingAs,
-  policyUse,
   WorkActions,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
@@ -22,12 +18,6 @@ import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, pgliteBackend, postgresBackend, postgresTitle } from "./support.js"
 import { seedStories } from "./work-fixtures.js"
-
-/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
-const performAs =
-  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
-  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
-    effect.pipe(policyUse(p), actingAs(caller))
 
 /**
  * The core's use cases on the SQL adapters: one story's whole life, and all-or-nothing writes

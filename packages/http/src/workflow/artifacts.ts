@@ -11,7 +11,6 @@ import {
 } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
 /** The handlers of the `artifacts` group. */
 export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (handlers) =>

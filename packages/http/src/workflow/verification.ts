@@ -13,7 +13,6 @@ import {
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { decodedBody } from "../edge/request-payload.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 import { transitionView } from "./story-action-routes.js"
 
 /** The handlers of the `verification` group. */

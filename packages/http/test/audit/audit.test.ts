@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import {
   Access,
-  type Caller,
   IdentityActions,
   Importer,
-  type Policy,
   ProjectPlanning,
   Rules,
   Stories,
@@ -29,12 +27,6 @@ import {
   rootKey,
   send,
 } from "../support/support.js"
-
-/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
-const performAs =
-  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
-  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
-    effect.pipe(policyUse(p), actingAs(caller))
 
 /**
  * The audit endpoints of the real server (real keys, real use cases) on a random port, over
