@@ -22,8 +22,8 @@ import {
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  actingAs,
   WorkActions,
+  actingAs,
   policyUse,
 } from "@loopctl/core"
 import { Config, Data, Effect, Option } from "effect"

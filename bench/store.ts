@@ -37,8 +37,8 @@ import {
   Tenants,
   UnitOfWork,
   Verification,
-  actingAs,
   WorkActions,
+  actingAs,
   now,
   policyUse,
 } from "@loopctl/core"

@@ -11,9 +11,9 @@ import {
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
+  WorkActions,
   actingAs,
   policyUse,
-  WorkActions,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { performAs } from "../../../core/test/fixtures/perform-as.js"
