@@ -46,3 +46,52 @@ export const benchRequest = (
 /** Reads a JSON answer with `schema`; a mismatch fails the run. */
 export const decodedAnswer = <A, I>(schema: Schema.Schema<A, I>, text: string) =>
   Effect.mapError(Schema.decodeUnknown(Schema.parseJson(schema))(text), failed("unexpected answer"))
+
+/** The keys of the story loop's three parties. */
+export interface LoopKeys {
+  readonly implementer: string
+  readonly reviewer: string
+  readonly verifier: string
+}
+
+/** One call of the story loop: its name, whether it reads or moves the story, and how to make it. */
+export interface LoopCall {
+  readonly name: string
+  readonly kind: "read" | "transition"
+  readonly method: "GET" | "POST"
+  readonly path: string
+  readonly key: string
+  readonly body?: unknown
+  readonly status: number
+}
+
+/**
+ * The story loop as a fleet runs it, in order: read, contract, claim, start, request-review, report
+ * (by another agent), review-complete, verify (by an orchestrator). Shared by the benchmarks that
+ * time it and count its round trips.
+ */
+export const storyLoopCalls = (
+  story: { readonly id: string; readonly title: string },
+  keys: LoopKeys,
+): ReadonlyArray<LoopCall> => {
+  const at = `/api/v1/stories/${story.id}`
+  const step = (name: string, key: string, body: unknown = {}, status = 200): LoopCall => ({
+    name,
+    kind: "transition",
+    method: "POST",
+    path: `${at}/${name}`,
+    key,
+    body,
+    status,
+  })
+  return [
+    { name: "GET /stories/:id", kind: "read", method: "GET", path: at, key: keys.implementer, status: 200 },
+    step("contract", keys.implementer, { story_title: story.title, ac_count: 1 }),
+    step("claim", keys.implementer),
+    step("start", keys.implementer),
+    step("request-review", keys.implementer),
+    step("report", keys.reviewer),
+    step("review-complete", keys.reviewer, { review_type: "code_review" }, 201),
+    step("verify", keys.verifier, { review_type: "code_review", summary: "ok" }),
+  ]
+}

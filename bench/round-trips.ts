@@ -7,7 +7,13 @@
  * beside each figure. Needs DATABASE_URL (PGlite has no wire to count).
  */
 import { Config, Data, Effect, Option, Schema } from "effect"
-import { type BenchRequestFailed, benchRequest, decodedAnswer } from "./requests.js"
+import {
+  type BenchRequestFailed,
+  type LoopCall,
+  benchRequest,
+  decodedAnswer,
+  storyLoopCalls,
+} from "./requests.js"
 import { roundTripCounter } from "./round-trip-counter.js"
 import { benchAgent, benchTenant, messageOf, origin, withServer } from "./server.js"
 
@@ -36,6 +42,9 @@ export interface CountedCall {
   /** What was sent, statement by statement (a prepared statement's text once, when it is parsed). */
   readonly statements: ReadonlyArray<string>
 }
+
+/** A call to count: a call of the story loop, or one that is not a read of work nor a transition. */
+type Counted = Omit<LoopCall, "kind"> & { readonly kind: CountedCall["kind"] }
 
 /** The standards' budgets: a read at most 3 round trips, a transition at most 5. */
 export const budgetOf = (kind: CountedCall["kind"]): number | undefined =>
@@ -91,86 +100,43 @@ const measure = Effect.gen(function* () {
       (text) => Effect.map(decodedAnswer(CreatedStory, text), ({ story }) => story),
     )
 
-  /** The story loop's calls on `story`, in order: [name, kind, method, path, key, body, status]. */
-  const loopCalls = (story: { readonly id: string; readonly title: string }) => {
-    const at = `/api/v1/stories/${story.id}`
-    return [
-      ["GET /stories/:id", "read", "GET", at, implementer.key, undefined, 200],
-      [
-        "contract",
-        "transition",
-        "POST",
-        `${at}/contract`,
-        implementer.key,
-        { story_title: story.title, ac_count: 1 },
-        200,
-      ],
-      ["claim", "transition", "POST", `${at}/claim`, implementer.key, {}, 200],
-      ["start", "transition", "POST", `${at}/start`, implementer.key, {}, 200],
-      ["request-review", "transition", "POST", `${at}/request-review`, implementer.key, {}, 200],
-      ["report", "transition", "POST", `${at}/report`, reviewer.key, {}, 200],
-      [
-        "review-complete",
-        "transition",
-        "POST",
-        `${at}/review-complete`,
-        reviewer.key,
-        { review_type: "code_review" },
-        201,
-      ],
-      [
-        "verify",
-        "transition",
-        "POST",
-        `${at}/verify`,
-        orchestratorKey,
-        { review_type: "code_review", summary: "ok" },
-        200,
-      ],
-    ] as const
-  }
-  const standalone = [
-    ["GET /health", "other", "GET", "/health", userKey, undefined, 200],
-    ["GET /tenants/me", "read", "GET", "/api/v1/tenants/me", userKey, undefined, 200],
-    [
-      "GET /stories/ready",
-      "read",
-      "GET",
-      `/api/v1/stories/ready?project_id=${project}`,
-      implementer.key,
-      undefined,
-      200,
-    ],
-    [
-      "GET /stories?project_id",
-      "read",
-      "GET",
-      `/api/v1/stories?project_id=${project}`,
-      userKey,
-      undefined,
-      200,
-    ],
-  ] as const
+  const keys = { implementer: implementer.key, reviewer: reviewer.key, verifier: orchestratorKey }
+  const read = (name: string, path: string, key: string): LoopCall => ({
+    name,
+    kind: "read",
+    method: "GET",
+    path,
+    key,
+    status: 200,
+  })
+  const standalone: ReadonlyArray<Counted> = [
+    { ...read("GET /health", "/health", userKey), kind: "other" },
+    read("GET /tenants/me", "/api/v1/tenants/me", userKey),
+    read("GET /stories/ready", `/api/v1/stories/ready?project_id=${project}`, implementer.key),
+    read("GET /stories?project_id", `/api/v1/stories?project_id=${project}`, userKey),
+  ]
 
   const counter = yield* CurrentCounter
-  const counted = (
-    call: readonly [string, CountedCall["kind"], string, string, string, unknown, number],
-  ): Effect.Effect<CountedCall, BenchRequestFailed> =>
+  const counted = (call: Counted): Effect.Effect<CountedCall, BenchRequestFailed> =>
     Effect.gen(function* () {
-      const [name, kind, method, path, key, body, status] = call
       counter.reset()
-      yield* benchRequest(base, method, path, key, body, status)
-      return { call: name, kind, roundTrips: counter.count(), statements: counter.statements() }
+      yield* benchRequest(base, call.method, call.path, call.key, call.body, call.status)
+      return {
+        call: call.name,
+        kind: call.kind,
+        roundTrips: counter.count(),
+        statements: counter.statements(),
+      }
     })
 
   // Warm-up: a whole loop on a story of its own, and each standalone call once.
   const warm = yield* newStory("1.1")
-  yield* Effect.forEach(loopCalls(warm), counted, { discard: true })
+  yield* Effect.forEach(storyLoopCalls(warm, keys), counted, { discard: true })
   yield* Effect.forEach(standalone, counted, { discard: true })
 
   const story = yield* newStory("1.2")
   const standaloneCounts = yield* Effect.forEach(standalone, counted)
-  const loopCounts = yield* Effect.forEach(loopCalls(story), counted)
+  const loopCounts = yield* Effect.forEach(storyLoopCalls(story, keys), counted)
   return [...standaloneCounts, ...loopCounts]
 })
 

@@ -19,7 +19,7 @@ import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { Access } from "@loopctl/core"
 import { Config, Data, Effect, Option, Schema } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
-import { benchRequest, decodedAnswer } from "./requests.js"
+import { benchRequest, decodedAnswer, storyLoopCalls } from "./requests.js"
 import {
   type ServerBackend,
   actorOf,
@@ -318,32 +318,18 @@ const measure = (options: WorkBenchmarkOptions) =>
       yield* request(base, "GET", `/api/v1/stories?project_id=${loopProjectId}&limit=500`, userKey),
     )).data
 
+    const keys = { implementer: implementer.key, reviewer: reviewer.key, verifier: orchestratorKey }
     const loop = (target: string, story: { readonly id: string; readonly title: string }) =>
-      Effect.gen(function* () {
-        const at = `/api/v1/stories/${story.id}`
-        yield* request(target, "GET", at, implementer.key)
-        yield* request(target, "POST", `${at}/contract`, implementer.key, {
-          story_title: story.title,
-          ac_count: 1,
-        })
-        yield* request(target, "POST", `${at}/claim`, implementer.key, {})
-        yield* request(target, "POST", `${at}/start`, implementer.key, {})
-        yield* request(target, "POST", `${at}/request-review`, implementer.key, {})
-        yield* request(target, "POST", `${at}/report`, reviewer.key, {})
-        yield* request(
-          target,
-          "POST",
-          `${at}/review-complete`,
-          reviewer.key,
-          { review_type: "code_review" },
-          target === base ? 201 : 200,
-        )
-        yield* request(target, "POST", `${at}/verify`, orchestratorKey, {
-          review_type: "code_review",
-          summary: "ok",
-        })
-        yield* request(target, "GET", at, implementer.key)
-      })
+      Effect.zipRight(
+        Effect.forEach(
+          storyLoopCalls(story, keys),
+          // The bare server answers every call 200.
+          (call) =>
+            request(target, call.method, call.path, call.key, call.body, target === base ? call.status : 200),
+          { discard: true },
+        ),
+        request(target, "GET", `/api/v1/stories/${story.id}`, implementer.key),
+      )
     const timedLoops = (target: string) =>
       Effect.gen(function* () {
         const started = performance.now()
