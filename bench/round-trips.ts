@@ -14,7 +14,7 @@ import {
   decodedAnswer,
   storyLoopCalls,
 } from "./requests.js"
-import { roundTripCounter } from "./round-trip-counter.js"
+import { type RoundTripCounter, roundTripCounter } from "./round-trip-counter.js"
 import { benchAgent, benchTenant, messageOf, origin, withServer } from "./server.js"
 
 /** Why the count could not be made. */
@@ -141,14 +141,7 @@ const measure = Effect.gen(function* () {
 })
 
 /** The counter the server's database connections go through, for `measure`. */
-class CurrentCounter extends Effect.Tag("bench/CurrentCounter")<
-  CurrentCounter,
-  {
-    readonly reset: () => void
-    readonly count: () => number
-    readonly statements: () => ReadonlyArray<string>
-  }
->() {}
+class CurrentCounter extends Effect.Tag("bench/CurrentCounter")<CurrentCounter, RoundTripCounter>() {}
 
 /** Counts the round trips of each call on a fresh database behind a relay to `databaseUrl`. */
 export const countRoundTrips = (databaseUrl: string) =>
