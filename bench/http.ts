@@ -13,17 +13,28 @@
  * any answer is not 2xx).
  */
 import {
+  type Caller,
   Importer,
+  type Policy,
   ProjectPlanning,
   Stories,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  asImplementer,
+  WorkActions,
+  actingAs,
+  policyUse,
 } from "@loopctl/core"
 import { Config, Data, Effect, Option } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
 import { type ServerBackend, benchAgent, benchTenant, messageOf, origin, withServer } from "./server.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 /** Why the benchmark could not run to the end, in one line. */
 export class HttpBenchmarkFailed extends Data.TaggedError("HttpBenchmarkFailed")<{
@@ -82,15 +93,17 @@ const prepare = (count: number) =>
     const { user, userKey } = yield* benchTenant
     const { key: agentKey, actor: implementer } = yield* benchAgent(userKey, "implementer", "implementer")
 
-    const project = yield* (yield* ProjectPlanning).createProject(user, { name: "Bench", slug: "bench" })
+    const project = yield* (yield* ProjectPlanning)
+      .createProject({ name: "Bench", slug: "bench" })
+      .pipe(policyUse(WorkActions.createProject), actingAs(user))
     const stories = Array.from({ length: count }, (_, i) => ({
       number: `1.${i + 1}`,
       title: `Story ${i + 1}`,
       acceptance_criteria: [{ id: "AC-1", description: "it works" }],
     }))
-    yield* (yield* Importer).importProject(user, project.id, {
-      epics: [{ number: 1, title: "Bench", stories }],
-    })
+    yield* (yield* Importer)
+      .importProject(project.id, { epics: [{ number: 1, title: "Bench", stories }] })
+      .pipe(policyUse(WorkActions.importWork), actingAs(user))
     const ids = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(
         user.tenant_id,
@@ -99,9 +112,9 @@ const prepare = (count: number) =>
     )
     const lifecycle = yield* StoryLifecycle
     yield* Effect.forEach(ids, (story) =>
-      asImplementer(
+      performAs(
         implementer,
-        "contract",
+        StoryActions.contract,
       )(
         lifecycle.contract(story.id, {
           story_title: story.title,

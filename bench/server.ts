@@ -7,7 +7,7 @@
 import { HttpServer } from "@effect/platform"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { pgliteDatabase, postgresDatabase } from "@loopctl/adapters-pg"
-import { Access, Rules } from "@loopctl/core"
+import { Access, IdentityActions, Rules, actingAs, policyUse } from "@loopctl/core"
 import { applicationLayer, httpServerLayer } from "@loopctl/http"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { freshDatabase, temporaryDirectory } from "./databases.js"
@@ -61,13 +61,15 @@ export const benchTenant = Effect.gen(function* () {
   const access = yield* Access
   const root = (yield* access.authenticate(rootKey)).caller
   const slug = `bench-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`
-  const made = yield* access.createTenant(root, { name: "Bench", slug, email: `${slug}@example.com` })
+  const made = yield* access
+    .createTenant({ name: "Bench", slug, email: `${slug}@example.com` })
+    .pipe(policyUse(IdentityActions.createTenant), actingAs(root))
   const userKey = made.api_key.raw_key
   const user = yield* actorOf(userKey)
   // Above the maximum a tenant may set itself, so the superadmin grants it.
-  yield* access.updateTenantAsAdmin(root, user.tenant_id, {
-    settings: { rate_limit_requests_per_minute: 100_000 },
-  })
+  yield* access
+    .updateTenantAsAdmin(user.tenant_id, { settings: { rate_limit_requests_per_minute: 100_000 } })
+    .pipe(policyUse(IdentityActions.administerTenant), actingAs(root))
   return { userKey, user }
 })
 
@@ -76,7 +78,11 @@ export const benchAgent = (userKey: string, name: string, agentType: "implemente
   Effect.gen(function* () {
     const access = yield* Access
     const user = yield* actorOf(userKey)
-    const key = (yield* access.createApiKey(user, { name, role: "agent" })).raw_key
-    const agent = yield* access.registerAgent(yield* actorOf(key), { name, agent_type: agentType })
+    const key = (yield* access
+      .createApiKey({ name, role: "agent" })
+      .pipe(policyUse(IdentityActions.createApiKey), actingAs(user))).raw_key
+    const agent = yield* access
+      .registerAgent({ name, agent_type: agentType })
+      .pipe(policyUse(IdentityActions.registerAgent), actingAs(yield* actorOf(key)))
     return { key, agentId: agent.id, actor: yield* actorOf(key) }
   })

@@ -22,21 +22,25 @@ import {
   Actor,
   AgentId,
   ApiKeyId,
+  type Caller,
   Importer,
   LoopctlServices,
+  type Policy,
   type ProjectId,
   ProjectPlanning,
   Stories,
   type Story,
+  StoryActions,
   StoryLifecycle,
   Tenant,
   TenantId,
   Tenants,
   UnitOfWork,
   Verification,
-  asImplementer,
-  asVerifier,
+  WorkActions,
+  actingAs,
   now,
+  policyUse,
 } from "@loopctl/core"
 import { Config, Data, Effect, Layer, Option, Redacted } from "effect"
 import { freshDatabase, temporaryDirectory } from "./databases.js"
@@ -54,6 +58,12 @@ import {
   useCases,
   verifySummary,
 } from "./store-baseline.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 export { type EpicOutcome, type UseCase, useCases } from "./store-baseline.js"
 
@@ -203,8 +213,8 @@ const seed = (options: StoreBenchmarkOptions) =>
     )
     const cast = castOf(tenant_id)
     const project = yield* Effect.flatMap(ProjectPlanning, (projectPlanning) =>
-      projectPlanning.createProject(cast.owner, { name: "Store benchmark", slug: "store-benchmark" }),
-    )
+      projectPlanning.createProject({ name: "Store benchmark", slug: "store-benchmark" }),
+    ).pipe(policyUse(WorkActions.createProject), actingAs(cast.owner))
     const importer = yield* Importer
     const counts: Record<EpicRole, number> = {
       warmupLoopctl: options.warmupStories,
@@ -215,7 +225,9 @@ const seed = (options: StoreBenchmarkOptions) =>
     for (const role of epicRoles) {
       const { number, title } = epics[role]
       if (counts[role] > 0)
-        yield* importer.importProject(cast.owner, project.id, importDocument(number, title, counts[role]))
+        yield* importer
+          .importProject(project.id, importDocument(number, title, counts[role]))
+          .pipe(policyUse(WorkActions.importWork), actingAs(cast.owner))
     }
     const stories = yield* storiesOf(tenant_id, project.id)
     const ofEpic = (role: EpicRole) =>
@@ -269,24 +281,24 @@ const loopctlUseCases = (
   verification: Verification,
 ): { readonly [U in UseCase]: (story: Story) => Effect.Effect<unknown, UseCaseFailure> } => ({
   contract: (story) =>
-    asImplementer(
+    performAs(
       cast.implementer,
-      "contract",
+      StoryActions.contract,
     )(lifecycle.contract(story.id, { story_title: story.title, ac_count: story.acceptance_criteria.length })),
-  claim: (story) => asImplementer(cast.implementer, "claim")(lifecycle.claim(story.id)),
-  start: (story) => asImplementer(cast.implementer, "start")(lifecycle.start(story.id)),
+  claim: (story) => performAs(cast.implementer, StoryActions.claim)(lifecycle.claim(story.id)),
+  start: (story) => performAs(cast.implementer, StoryActions.start)(lifecycle.start(story.id)),
   "request-review": (story) =>
-    asImplementer(cast.implementer, "request-review")(lifecycle.requestReview(story.id)),
-  report: (story) => asImplementer(cast.reviewer, "report")(lifecycle.report(story.id)),
+    performAs(cast.implementer, StoryActions.requestReview)(lifecycle.requestReview(story.id)),
+  report: (story) => performAs(cast.reviewer, StoryActions.report)(lifecycle.report(story.id)),
   "review-complete": (story) =>
-    asImplementer(
+    performAs(
       cast.reviewer,
-      "review-complete",
+      StoryActions.reviewComplete,
     )(lifecycle.reviewComplete(story.id, { review_type: reviewType })),
   verify: (story) =>
-    asVerifier(
+    performAs(
       cast.orchestrator,
-      "verify",
+      StoryActions.verify,
     )(verification.verify(story.id, { review_type: reviewType, summary: verifySummary })),
 })
 

@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
-import { Access } from "@loopctl/core"
+import { Access, IdentityActions, actingAs, policyUse } from "@loopctl/core"
 import { Config, Data, Effect, Option, Schema } from "effect"
 import { type LoadFigures, bareJsonServer, load } from "./http-load.js"
 import { benchRequest, decodedAnswer, storyLoopCalls } from "./requests.js"
@@ -224,11 +224,9 @@ const measure = (options: WorkBenchmarkOptions) =>
     const reviewer = yield* benchAgent(userKey, "reviewer", "implementer")
     const orchestratorAgent = yield* benchAgent(userKey, "orchestrator", "orchestrator")
     const access = yield* Access
-    const orchestratorKey = (yield* access.createApiKey(user, {
-      name: "orchestrator",
-      role: "orchestrator",
-      agent_id: orchestratorAgent.agentId,
-    })).raw_key
+    const orchestratorKey = (yield* access
+      .createApiKey({ name: "orchestrator", role: "orchestrator", agent_id: orchestratorAgent.agentId })
+      .pipe(policyUse(IdentityActions.createApiKey), actingAs(user))).raw_key
     yield* actorOf(orchestratorKey)
 
     // 1. Import: two documents, the second merged, dependencies reaching into the first.

@@ -1,8 +1,17 @@
 import { createHash } from "node:crypto"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
-import { Access, type Caller, LoopctlServices, Outbox, Rules, UnitOfWork } from "@loopctl/core"
+import {
+  Access,
+  type Caller,
+  IdentityActions,
+  LoopctlServices,
+  Outbox,
+  Rules,
+  UnitOfWork,
+} from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { DatabaseAccess, SqlPorts } from "../src/index.js"
 import {
   type BackendServices,
@@ -32,7 +41,10 @@ const statusOf = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effe
 /** A fresh tenant (its slug unique to the run) made by the superadmin, with its first key. */
 const provisioned = (root: Caller, slug: string) =>
   Effect.flatMap(Access, (access) =>
-    access.createTenant(root, { name: `Tenant ${slug}`, slug, email: `${slug}@example.org` }),
+    performAs(
+      root,
+      IdentityActions.createTenant,
+    )(access.createTenant({ name: `Tenant ${slug}`, slug, email: `${slug}@example.org` })),
   )
 
 const lifecycle = Effect.gen(function* () {
@@ -47,24 +59,41 @@ const lifecycle = Effect.gen(function* () {
   expect(user.tenant_id).toBe(made.tenant.id)
 
   // Keys: create, register an agent with one, link an orchestrator, rotate, revoke.
-  const agentKey = yield* access.createApiKey(user, { name: "w1", role: "agent" })
+  const agentKey = yield* performAs(
+    user,
+    IdentityActions.createApiKey,
+  )(access.createApiKey({ name: "w1", role: "agent" }))
   const agentActor = yield* actorOf(agentKey.raw_key)
-  const agent = yield* access.registerAgent(agentActor, { name: "boss", agent_type: "orchestrator" })
+  const agent = yield* performAs(
+    agentActor,
+    IdentityActions.registerAgent,
+  )(access.registerAgent({ name: "boss", agent_type: "orchestrator" }))
   expect(
     yield* statusOf(
-      access.registerAgent(yield* actorOf(agentKey.raw_key), { name: "b2", agent_type: "implementer" }),
+      performAs(
+        yield* actorOf(agentKey.raw_key),
+        IdentityActions.registerAgent,
+      )(access.registerAgent({ name: "b2", agent_type: "implementer" })),
     ),
   ).toBe("Conflict")
-  const orchestrator = yield* access.createApiKey(user, {
-    name: "o",
-    role: "orchestrator",
-    agent_id: agent.id,
-  })
+  const orchestrator = yield* performAs(
+    user,
+    IdentityActions.createApiKey,
+  )(
+    access.createApiKey({
+      name: "o",
+      role: "orchestrator",
+      agent_id: agent.id,
+    }),
+  )
   expect((yield* actorOf(orchestrator.raw_key)).agent_id).toBe(agent.id)
-  const rotated = yield* access.rotateApiKey(user, orchestrator.id, { grace_period_hours: 1 })
+  const rotated = yield* performAs(
+    user,
+    IdentityActions.rotateApiKey,
+  )(access.rotateApiKey(orchestrator.id, { grace_period_hours: 1 }))
   expect((yield* actorOf(rotated.new_key.raw_key)).agent_id).toBe(agent.id)
   expect((yield* actorOf(orchestrator.raw_key)).agent_id).toBe(agent.id)
-  yield* access.revokeApiKey(user, agentKey.id)
+  yield* performAs(user, IdentityActions.revokeApiKey)(access.revokeApiKey(agentKey.id))
   expect(yield* statusOf(actorOf(agentKey.raw_key))).toBe("Unauthorized")
   const events = yield* Effect.flatMap(UnitOfWork, (uow) =>
     uow.transact(
@@ -75,14 +104,17 @@ const lifecycle = Effect.gen(function* () {
   expect(events.map((e) => e.event.event)).toEqual(["agent.registered"])
 
   // Status and impersonation.
-  yield* access.suspendTenant(root, made.tenant.id)
+  yield* performAs(root, IdentityActions.suspendTenant)(access.suspendTenant(made.tenant.id))
   expect(yield* statusOf(actorOf(made.api_key.raw_key))).toBe("Forbidden")
   expect((yield* actorOf(ROOT_KEY, made.tenant.id)).tenant_id).toBe(made.tenant.id)
-  yield* access.activateTenant(root, made.tenant.id)
+  yield* performAs(root, IdentityActions.activateTenant)(access.activateTenant(made.tenant.id))
   expect((yield* actorOf(made.api_key.raw_key)).tenant_id).toBe(made.tenant.id)
-  const detail = yield* access.getTenantDetail(root, made.tenant.id)
+  const detail = yield* performAs(root, IdentityActions.inspectTenant)(access.getTenantDetail(made.tenant.id))
   expect(detail).toMatchObject({ agent_count: 1, api_key_count: 3 })
-  const listed = yield* access.listTenants(root, { search: slug }, { page: 1, page_size: 10 })
+  const listed = yield* performAs(
+    root,
+    IdentityActions.listTenants,
+  )(access.listTenants({ search: slug }, { page: 1, page_size: 10 }))
   expect(listed.data.map((t) => t.id)).toEqual([made.tenant.id])
 
   return [ROOT_KEY, made.api_key.raw_key, agentKey.raw_key, orchestrator.raw_key, rotated.new_key.raw_key]

@@ -6,16 +6,17 @@ import {
   AuditLog,
   LoopctlServices,
   ProjectPlanning,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   StoryPlanning,
   type TenantId,
   UnitOfWork,
   Verification,
-  asImplementer,
-  asVerifier,
+  WorkActions,
 } from "@loopctl/core"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, postgresBackend, postgresTitle } from "./support.js"
@@ -60,7 +61,7 @@ const raceForOneStory = (tenantNumber: number, racers: number, rounds: number) =
     const lifecycle = yield* StoryLifecycle
     const agents = agentsOf(team.tenant_id, racers, tenantNumber * 1000)
     for (const story of stories) {
-      yield* asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {}))
+      yield* performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {}))
       // Every claimant waits at the gate; opening it releases them together.
       const gate = yield* Deferred.make<void>()
       const racing = yield* Effect.fork(
@@ -69,7 +70,7 @@ const raceForOneStory = (tenantNumber: number, racers: number, rounds: number) =
           (agent) =>
             Effect.zipRight(
               Deferred.await(gate),
-              Effect.either(asImplementer(agent, "claim")(lifecycle.claim(story))),
+              Effect.either(performAs(agent, StoryActions.claim)(lifecycle.claim(story))),
             ),
           { concurrency: "unbounded" },
         ),
@@ -96,7 +97,7 @@ const drainQueue = (agentCount: number, storyCount: number) =>
     const storyPlanning = yield* StoryPlanning
     yield* Effect.forEach(
       stories,
-      (story) => asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {})),
+      (story) => performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {})),
       {
         concurrency: 8,
       },
@@ -109,18 +110,24 @@ const drainQueue = (agentCount: number, storyCount: number) =>
         for (let round = 0; round < storyCount; round++) {
           const story = stories[(index * 7 + round) % storyCount]
           if (story === undefined) continue
-          const outcome = yield* Effect.either(asImplementer(agent, "claim")(lifecycle.claim(story)))
+          const outcome = yield* Effect.either(performAs(agent, StoryActions.claim)(lifecycle.claim(story)))
           if (Either.isRight(outcome)) claimed.set(story, [...(claimed.get(story) ?? []), agent.key_name])
         }
       })
     yield* Effect.forEach(agents, worker, { concurrency: "unbounded", discard: true })
     expect([...claimed.values()].every((winners) => winners.length === 1)).toBe(true)
     expect(claimed.size).toBe(storyCount)
-    const page = yield* projectPlanning.listProjects(team.user, { status: "any" }, { page: 1, page_size: 10 })
+    const page = yield* projectPlanning
+      .listProjects({ status: "any" }, { page: 1, page_size: 10 })
+      .pipe(performAs(team.user, WorkActions.listProjects))
     expect(page.data.map((p) => p.id)).toContain(project.id)
-    const all = yield* Effect.forEach(stories, (id) => storyPlanning.getStory(team.user, id), {
-      concurrency: 8,
-    })
+    const all = yield* Effect.forEach(
+      stories,
+      (id) => storyPlanning.getStory(id).pipe(performAs(team.user, WorkActions.readStory)),
+      {
+        concurrency: 8,
+      },
+    )
     expect(all.every((s) => s.agent_status === "assigned" && s.assigned_agent_id !== null)).toBe(true)
   })
 
@@ -132,13 +139,13 @@ const raceToCompleteAnEpic = (round: number) =>
     const lifecycle = yield* StoryLifecycle
     const verification = yield* Verification
     for (const story of stories) {
-      yield* asImplementer(team.orchestrator, "contract")(lifecycle.contract(story, {}))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(story))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(story))
-      yield* asImplementer(team.reviewer, "report")(lifecycle.report(story))
-      yield* asImplementer(
+      yield* performAs(team.orchestrator, StoryActions.contract)(lifecycle.contract(story, {}))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(story))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(story))
+      yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(story))
+      yield* performAs(
         team.bystander,
-        "review-complete",
+        StoryActions.reviewComplete,
       )(lifecycle.reviewComplete(story, { review_type: "team" }))
     }
     const gate = yield* Deferred.make<void>()
@@ -148,9 +155,9 @@ const raceToCompleteAnEpic = (round: number) =>
         (story) =>
           Effect.zipRight(
             Deferred.await(gate),
-            asVerifier(
+            performAs(
               team.orchestrator,
-              "verify",
+              StoryActions.verify,
             )(verification.verify(story, { review_type: "team", summary: "ok" })),
           ),
         { concurrency: "unbounded" },

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { LoopctlServices, ProjectId, ProjectPlanning } from "@loopctl/core"
+import { LoopctlServices, ProjectId, ProjectPlanning, WorkActions } from "@loopctl/core"
 import { ConfigProvider, Effect, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { DatabaseLive, SqlPorts } from "../src/index.js"
 import { createTenant } from "./work-fixtures.js"
@@ -27,10 +28,14 @@ describe("embedded database", () => {
       const team = makeTeam(77)
       const created = yield* Effect.gen(function* () {
         yield* createTenant(team.tenant_id, "persisted")
-        return yield* (yield* ProjectPlanning).createProject(team.user, { name: "Kept", slug: "kept" })
+        return yield* (yield* ProjectPlanning)
+          .createProject({ name: "Kept", slug: "kept" })
+          .pipe(performAs(team.user, WorkActions.createProject))
       }).pipe(Effect.provide(appIn(dataDir)))
       const found = yield* Effect.flatMap(ProjectPlanning, (projectPlanning) =>
-        projectPlanning.getProject(team.user, ProjectId.make(created.id)),
+        projectPlanning
+          .getProject(ProjectId.make(created.id))
+          .pipe(performAs(team.user, WorkActions.readProject)),
       ).pipe(Effect.provide(appIn(dataDir)))
       expect(found).toEqual(created)
       rmSync(dir, { recursive: true, force: true })

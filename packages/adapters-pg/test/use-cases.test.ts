@@ -3,16 +3,17 @@ import {
   AuditLog,
   LoopctlServices,
   Outbox,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   StoryPlanning,
   type TenantId,
   UnitOfWork,
   Verification,
-  asImplementer,
-  asVerifier,
+  WorkActions,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import { makeTeam } from "../../core/test/fixtures/team.js"
 import { SqlPorts } from "../src/index.js"
 import { databaseUrl, pgliteBackend, postgresBackend, postgresTitle } from "./support.js"
@@ -39,25 +40,25 @@ const walkthrough = Effect.gen(function* () {
   if (story === undefined) return yield* Effect.dieMessage("seeded story missing")
   const lifecycle = yield* StoryLifecycle
   const verification = yield* Verification
-  yield* asImplementer(
+  yield* performAs(
     team.implementer,
-    "contract",
+    StoryActions.contract,
   )(lifecycle.contract(story, { story_title: "Story 1", ac_count: 0 }))
-  yield* asImplementer(team.implementer, "claim")(lifecycle.claim(story))
-  yield* asImplementer(team.implementer, "start")(lifecycle.start(story))
-  const self = yield* Effect.flip(asImplementer(team.implementer, "report")(lifecycle.report(story)))
+  yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(story))
+  yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(story))
+  const self = yield* Effect.flip(performAs(team.implementer, StoryActions.report)(lifecycle.report(story)))
   expect(self).toMatchObject({ code: "self_report_blocked" })
-  yield* asImplementer(
+  yield* performAs(
     team.reviewer,
-    "report",
+    StoryActions.report,
   )(lifecycle.report(story, { artifact: { artifact_type: "test", path: "test/a.test.ts" } }))
-  yield* asImplementer(
+  yield* performAs(
     team.bystander,
-    "review-complete",
+    StoryActions.reviewComplete,
   )(lifecycle.reviewComplete(story, { review_type: "team" }))
-  const verified = yield* asVerifier(
+  const verified = yield* performAs(
     team.orchestrator,
-    "verify",
+    StoryActions.verify,
   )(verification.verify(story, { review_type: "team", summary: "checked" }))
   expect(verified.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
   const audit = yield* auditOf(team.tenant_id, story)
@@ -90,14 +91,16 @@ const atomicity = Effect.gen(function* () {
   // The same use case, wired to an outbox that fails after the story and audit writes.
   const failing = yield* Effect.exit(
     Effect.flatMap(StoryLifecycle, (broken) =>
-      asImplementer(
+      performAs(
         team.implementer,
-        "contract",
+        StoryActions.contract,
       )(broken.contract(story, { story_title: "Story 1", ac_count: 0 })),
     ).pipe(Effect.provide(StoryLifecycle.Default.pipe(Layer.provide(BrokenOutbox)))),
   )
   expect(failing._tag).toBe("Failure")
-  const after = yield* (yield* StoryPlanning).getStory(team.user, story)
+  const after = yield* (yield* StoryPlanning)
+    .getStory(story)
+    .pipe(performAs(team.user, WorkActions.readStory))
   expect(after.agent_status).toBe("pending")
   expect((yield* auditOf(team.tenant_id, story)).total_count).toBe(before.total_count)
   const events = yield* Effect.flatMap(UnitOfWork, (uow) =>
@@ -108,9 +111,9 @@ const atomicity = Effect.gen(function* () {
   )
   expect(events.filter((e) => "story_id" in e.event && e.event.story_id === story)).toEqual([])
   // And the intact wiring still works on the same story.
-  yield* asImplementer(
+  yield* performAs(
     team.implementer,
-    "contract",
+    StoryActions.contract,
   )(lifecycle.contract(story, { story_title: "Story 1", ac_count: 0 }))
 })
 

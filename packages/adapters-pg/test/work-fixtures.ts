@@ -5,9 +5,11 @@ import {
   type TenantId,
   Tenants,
   Timestamp,
+  WorkActions,
   WorkQueues,
 } from "@loopctl/core"
 import { Effect } from "effect"
+import { performAs } from "../../core/test/fixtures/perform-as.js"
 import type { makeTeam } from "../../core/test/fixtures/team.js"
 
 /** Seeding for the use-case tests on SQL: a tenant row, a project and its stories. */
@@ -39,20 +41,26 @@ export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, cou
     yield* createTenant(team.tenant_id, slug)
     const projectPlanning = yield* ProjectPlanning
     const queues = yield* WorkQueues
-    const project = yield* projectPlanning.createProject(team.user, { name: slug, slug })
-    yield* (yield* Importer).importProject(team.user, project.id, {
-      epics: [
-        {
-          number: 1,
-          title: "Work",
-          stories: Array.from({ length: count }, (_, i) => ({
-            number: `1.${i + 1}`,
-            title: `Story ${i + 1}`,
-          })),
-        },
-      ],
-    })
+    const project = yield* projectPlanning
+      .createProject({ name: slug, slug })
+      .pipe(performAs(team.user, WorkActions.createProject))
+    yield* (yield* Importer)
+      .importProject(project.id, {
+        epics: [
+          {
+            number: 1,
+            title: "Work",
+            stories: Array.from({ length: count }, (_, i) => ({
+              number: `1.${i + 1}`,
+              title: `Story ${i + 1}`,
+            })),
+          },
+        ],
+      })
+      .pipe(performAs(team.user, WorkActions.importWork))
     // Every story, on one page (the queue serves at most 500).
-    const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id, page_size: "500" })
+    const { data: ready } = yield* queues
+      .readyQueue({ project_id: project.id, page_size: "500" })
+      .pipe(performAs(team.user, WorkActions.readQueue))
     return { project, stories: ready.map((s) => s.id) }
   })

@@ -10,17 +10,27 @@ import {
   Actor,
   AgentId,
   ApiKeyId,
+  type Caller,
   Importer,
+  type Policy,
   ProjectPlanning,
+  StoryActions,
   StoryLifecycle,
   TenantId,
   Verification,
+  WorkActions,
   WorkQueues,
-  asImplementer,
-  asVerifier,
+  actingAs,
+  policyUse,
 } from "@loopctl/core"
 import { MemoryLoopctl } from "@loopctl/core/memory"
 import { Console, Effect } from "effect"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 const tenant_id = TenantId.make("6b7f3c1e-0000-4000-8000-000000000001")
 const key = (n: number, role: Actor["role"], agent: string | null) =>
@@ -50,8 +60,14 @@ export const walkthrough = Effect.gen(function* () {
   const log: Array<string> = []
   const say = (line: string) => Effect.sync(() => log.push(line)).pipe(Effect.zipRight(Console.log(line)))
 
-  const project = yield* projectPlanning.createProject(cast.owner, { name: "Bookshop", slug: "bookshop" })
-  yield* importer.importProject(cast.owner, project.id, {
+  // The owner acts under each work action's policy, as the HTTP edge runs it for a request's key.
+  const asOwner = actingAs(cast.owner)
+  const project = yield* asOwner(
+    policyUse(WorkActions.createProject)(
+      projectPlanning.createProject({ name: "Bookshop", slug: "bookshop" }),
+    ),
+  )
+  const imported = importer.importProject(project.id, {
     epics: [
       {
         number: 1,
@@ -66,37 +82,40 @@ export const walkthrough = Effect.gen(function* () {
       },
     ],
   })
+  yield* asOwner(policyUse(WorkActions.importWork)(imported))
   const {
     data: [story],
-  } = yield* queues.readyQueue(cast.owner, { project_id: project.id })
+  } = yield* asOwner(policyUse(WorkActions.readQueue)(queues.readyQueue({ project_id: project.id })))
   if (story === undefined) return yield* Effect.dieMessage("the imported story should be ready")
   yield* say(`imported ${story.number} "${story.title}": ${story.agent_status}/${story.verified_status}`)
 
   const { implementer, reviewer, verifier } = cast
-  yield* asImplementer(
+  yield* performAs(
     implementer,
-    "contract",
+    StoryActions.contract,
   )(lifecycle.contract(story.id, { story_title: "List books", ac_count: 1 }))
-  yield* asImplementer(implementer, "claim")(lifecycle.claim(story.id))
-  const started = yield* asImplementer(implementer, "start")(lifecycle.start(story.id))
+  yield* performAs(implementer, StoryActions.claim)(lifecycle.claim(story.id))
+  const started = yield* performAs(implementer, StoryActions.start)(lifecycle.start(story.id))
   yield* say(`implementer claimed and started it: ${started.story.agent_status}`)
 
-  const selfReport = yield* Effect.flip(asImplementer(implementer, "report")(lifecycle.report(story.id)))
+  const selfReport = yield* Effect.flip(
+    performAs(implementer, StoryActions.report)(lifecycle.report(story.id)),
+  )
   yield* say(
     `implementer tries to report its own work: refused (${"code" in selfReport ? selfReport.code : selfReport._tag})`,
   )
 
-  const reported = yield* asImplementer(reviewer, "report")(lifecycle.report(story.id))
+  const reported = yield* performAs(reviewer, StoryActions.report)(lifecycle.report(story.id))
   yield* say(`reviewer reports it done: ${reported.story.agent_status}`)
-  yield* asImplementer(
+  yield* performAs(
     reviewer,
-    "review-complete",
+    StoryActions.reviewComplete,
   )(lifecycle.reviewComplete(story.id, { review_type: "enhanced", findings_count: 1, fixes_count: 1 }))
   yield* say("reviewer records a completed review (1 finding, 1 fixed)")
 
-  const verified = yield* asVerifier(
+  const verified = yield* performAs(
     verifier,
-    "verify",
+    StoryActions.verify,
   )(
     verification.verify(story.id, {
       review_type: "enhanced",

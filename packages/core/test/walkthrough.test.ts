@@ -7,6 +7,7 @@ import type { StoryId } from "../src/kernel/domain/ids.js"
 import { decodeRequest } from "../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../src/testing/memory/index.js"
+import { WorkActions } from "../src/work/policy/work-actions.js"
 import { Stories } from "../src/work/ports/stories.js"
 import { Importer } from "../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../src/work/use-cases/project-planning.js"
@@ -15,9 +16,10 @@ import { WorkQueues } from "../src/work/use-cases/work-queues.js"
 import { ReportRequest } from "../src/workflow/domain/artifact-claim.js"
 import { BulkCompletionRequest } from "../src/workflow/domain/bulk.js"
 import { VerifyRequest } from "../src/workflow/domain/evidence.js"
-import { asImplementer, asVerifier } from "../src/workflow/policy/grants.js"
+import { StoryActions } from "../src/workflow/policy/story-actions.js"
 import { StoryLifecycle } from "../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../src/workflow/use-cases/verification.js"
+import { performAs } from "./fixtures/perform-as.js"
 import { makeTeam } from "./fixtures/team.js"
 
 const team = makeTeam()
@@ -40,9 +42,15 @@ const breakdown = {
 const seeded = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
   const queues = yield* WorkQueues
-  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
-  const imported = yield* (yield* Importer).importProject(team.user, project.id, breakdown)
-  const { data: ready } = yield* queues.readyQueue(team.user, { project_id: project.id })
+  const project = yield* projectPlanning
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.user, WorkActions.createProject))
+  const imported = yield* (yield* Importer)
+    .importProject(project.id, breakdown)
+    .pipe(performAs(team.user, WorkActions.importWork))
+  const { data: ready } = yield* queues
+    .readyQueue({ project_id: project.id })
+    .pipe(performAs(team.user, WorkActions.readQueue))
   const stories = yield* Effect.flatMap(Stories, (s) =>
     UnitOfWork.pipe(Effect.flatMap((uow) => uow.transact(team.tenant_id, s.listAllByProject(project.id)))),
   )
@@ -80,34 +88,36 @@ describe("one story from import to verified, with three different agents", () =>
       expect(ready.map((s) => s.number)).toEqual(["1.1"])
 
       const implementer = team.implementer
-      yield* asImplementer(
+      yield* performAs(
         implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
-      yield* asImplementer(implementer, "claim")(lifecycle.claim(s11))
-      yield* asImplementer(implementer, "start")(lifecycle.start(s11))
+      yield* performAs(implementer, StoryActions.claim)(lifecycle.claim(s11))
+      yield* performAs(implementer, StoryActions.start)(lifecycle.start(s11))
 
-      yield* asImplementer(
+      yield* performAs(
         implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(s12, { story_title: "Log in", ac_count: 0 }))
-      expect(yield* failure(asImplementer(implementer, "claim")(lifecycle.claim(s12)))).toMatchObject({
+      expect(yield* failure(performAs(implementer, StoryActions.claim)(lifecycle.claim(s12)))).toMatchObject({
         status: 409,
         code: "dependencies_not_met",
       })
 
-      expect(yield* failure(asImplementer(implementer, "report")(lifecycle.report(s11)))).toMatchObject({
+      expect(
+        yield* failure(performAs(implementer, StoryActions.report)(lifecycle.report(s11))),
+      ).toMatchObject({
         status: 409,
         code: "self_report_blocked",
       })
-      const reported = yield* asImplementer(team.reviewer, "report")(lifecycle.report(s11))
+      const reported = yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(s11))
       expect(reported.story.agent_status).toBe("reported_done")
 
       expect(
         yield* failure(
-          asVerifier(
+          performAs(
             team.orchestrator,
-            "verify",
+            StoryActions.verify,
           )(verification.verify(s11, { review_type: "x", summary: "y" })),
         ),
       ).toMatchObject({
@@ -116,15 +126,15 @@ describe("one story from import to verified, with three different agents", () =>
       })
       expect(
         yield* failure(
-          asImplementer(
+          performAs(
             implementer,
-            "review-complete",
+            StoryActions.reviewComplete,
           )(lifecycle.reviewComplete(s11, { review_type: "self" })),
         ),
       ).toMatchObject({ status: 409, code: "self_review_blocked" })
-      yield* asImplementer(
+      yield* performAs(
         team.reviewer,
-        "review-complete",
+        StoryActions.reviewComplete,
       )(
         lifecycle.reviewComplete(s11, {
           review_type: "enhanced",
@@ -133,18 +143,20 @@ describe("one story from import to verified, with three different agents", () =>
           disproved_count: 1,
         }),
       )
-      const verified = yield* asVerifier(
+      const verified = yield* performAs(
         team.orchestrator,
-        "verify",
+        StoryActions.verify,
       )(verification.verify(s11, { review_type: "enhanced", summary: "checked the sign-up form" }))
       expect(verified.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
 
       const queues = yield* WorkQueues
-      const { data: nowReady } = yield* queues.readyQueue(team.user, {
-        project_id: verified.story.project_id,
-      })
+      const { data: nowReady } = yield* queues
+        .readyQueue({
+          project_id: verified.story.project_id,
+        })
+        .pipe(performAs(team.user, WorkActions.readQueue))
       expect(nowReady.map((s) => s.number)).toEqual([])
-      yield* asImplementer(implementer, "claim")(lifecycle.claim(s12))
+      yield* performAs(implementer, StoryActions.claim)(lifecycle.claim(s12))
 
       expect(yield* auditActions()).toEqual([
         "project/created",
@@ -173,20 +185,22 @@ describe("one story from import to verified, with three different agents", () =>
     Effect.gen(function* () {
       const lifecycle = yield* StoryLifecycle
       const { s11 } = yield* seeded
-      yield* asImplementer(
+      yield* performAs(
         team.implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(s11))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(s11))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(s11))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(s11))
       const before = yield* auditActions()
       const refused = yield* failure(
         Effect.flatMap(decodeRequest(ReportRequest)({ artifact: { artifact_type: "test" } }), (request) =>
-          asImplementer(team.reviewer, "report")(lifecycle.report(s11, request)),
+          performAs(team.reviewer, StoryActions.report)(lifecycle.report(s11, request)),
         ),
       )
       expect(refused).toMatchObject({ status: 422, details: { "artifact.path": ["can't be blank"] } })
-      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning)
+        .getStory(s11)
+        .pipe(performAs(team.user, WorkActions.readStory))
       expect(story.agent_status).toBe("implementing")
       expect(yield* auditActions()).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -198,36 +212,36 @@ describe("one story from import to verified, with three different agents", () =>
       const verification = yield* Verification
       const { s11, s12 } = yield* seeded
       for (const id of [s11, s12]) {
-        yield* asVerifier(
+        yield* performAs(
           team.orchestrator,
-          "mark-complete",
+          StoryActions.markComplete,
         )(verification.markComplete(parseBatchOk([{ story_id: id }])))
       }
-      const rejected = yield* asVerifier(
+      const rejected = yield* performAs(
         team.orchestrator,
-        "reject",
+        StoryActions.reject,
       )(verification.reject(s12, { reason: "regressed" }))
       expect(rejected.story).toMatchObject({ agent_status: "pending", verified_status: "rejected" })
-      yield* asImplementer(
+      yield* performAs(
         team.implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(s12, { story_title: "Log in", ac_count: 0 }))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(s12))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(s12))
-      yield* asImplementer(team.reviewer, "report")(lifecycle.report(s12))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(s12))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(s12))
+      yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(s12))
       const epicId = rejected.story.epic_id
-      const skipped = yield* asVerifier(
+      const skipped = yield* performAs(
         team.orchestrator,
-        "verify",
+        StoryActions.verify,
       )(verification.verifyAll(epicId, { review_type: "team", summary: "all good" }))
       expect(skipped).toMatchObject({ verified_count: 0, skipped_count: 1, total: 1, errors: [] })
-      yield* asImplementer(
+      yield* performAs(
         team.bystander,
-        "review-complete",
+        StoryActions.reviewComplete,
       )(lifecycle.reviewComplete(s12, { review_type: "team" }))
-      const done = yield* asVerifier(
+      const done = yield* performAs(
         team.orchestrator,
-        "verify",
+        StoryActions.verify,
       )(verification.verifyAll(epicId, { review_type: "team", summary: "all good" }))
       expect(done).toMatchObject({ verified_count: 1, skipped_count: 0 })
       const actions = yield* auditActions()
@@ -239,17 +253,19 @@ describe("one story from import to verified, with three different agents", () =>
     Effect.gen(function* () {
       const verification = yield* Verification
       const { s11 } = yield* seeded
-      const story = yield* (yield* StoryPlanning).getStory(team.user, s11)
+      const story = yield* (yield* StoryPlanning)
+        .getStory(s11)
+        .pipe(performAs(team.user, WorkActions.readStory))
       expect(
         yield* failure(
           Effect.flatMap(decodeRequest(VerifyRequest)({ summary: "x" }), (request) =>
-            asVerifier(team.orchestrator, "verify")(verification.verifyAll(story.epic_id, request)),
+            performAs(team.orchestrator, StoryActions.verify)(verification.verifyAll(story.epic_id, request)),
           ),
         ),
       ).toMatchObject({ status: 422, details: { review_type: ["can't be blank"] } })
-      const result = yield* asVerifier(
+      const result = yield* performAs(
         team.orchestrator,
-        "mark-complete",
+        StoryActions.markComplete,
       )(verification.markComplete(parseBatchOk([{ story_id: s11 }, { story_id: "not-a-uuid" }])))
       expect(result._tag).toBe("Applied")
       expect(result.results).toContainEqual({
@@ -258,12 +274,14 @@ describe("one story from import to verified, with three different agents", () =>
         reason: "Story not found",
       })
       expect(
-        yield* failure(asVerifier(team.unlinkedOrchestrator, "verify")(verification.verify(s11, evidence))),
+        yield* failure(
+          performAs(team.unlinkedOrchestrator, StoryActions.verify)(verification.verify(s11, evidence)),
+        ),
       ).toMatchObject({
         status: 400,
       })
       expect(
-        yield* failure(asVerifier(team.implementer, "verify")(verification.verify(s11, evidence))),
+        yield* failure(performAs(team.implementer, StoryActions.verify)(verification.verify(s11, evidence))),
       ).toMatchObject({
         status: 403,
         message: "This endpoint requires the orchestrator role",
@@ -278,11 +296,21 @@ describe("one story from import to verified, with three different agents", () =>
       const projectPlanning = yield* ProjectPlanning
       const storyPlanning = yield* StoryPlanning
       const queues = yield* WorkQueues
-      expect(yield* failure(storyPlanning.getStory(other.user, s11))).toMatchObject({ status: 404 })
-      expect(yield* failure(projectPlanning.getProject(other.user, project.id))).toMatchObject({
+      expect(
+        yield* failure(storyPlanning.getStory(s11).pipe(performAs(other.user, WorkActions.readStory))),
+      ).toMatchObject({ status: 404 })
+      expect(
+        yield* failure(
+          projectPlanning.getProject(project.id).pipe(performAs(other.user, WorkActions.readProject)),
+        ),
+      ).toMatchObject({
         status: 404,
       })
-      expect((yield* queues.readyQueue(other.user, { project_id: project.id })).data).toEqual([])
+      expect(
+        (yield* queues
+          .readyQueue({ project_id: project.id })
+          .pipe(performAs(other.user, WorkActions.readQueue))).data,
+      ).toEqual([])
       expect(yield* auditActions(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )

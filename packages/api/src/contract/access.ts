@@ -1,5 +1,5 @@
 import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
-import { type Caller, type Forbidden, type Policy, RoleRule, checkRole } from "@loopctl/core"
+import { type AnyPolicy, type Caller, type Forbidden, RoleRule, checkRole } from "@loopctl/core"
 import { Context, Either } from "effect"
 import { Authentication } from "./authentication.js"
 
@@ -19,18 +19,13 @@ export interface Public {
   readonly _tag: "Public"
 }
 
-/** The rules that need a key: every role, or a role rule of the core (a minimum role, or exact roles). */
-export type Authenticated = AnyRole | RoleRule
-
-/** Any valid key. */
-export interface AnyRole {
-  readonly _tag: "AnyRole"
-}
+/** The rules that need a key: a role rule of the core (every role, a minimum role, or exact roles). */
+export type Authenticated = RoleRule
 
 /** Constructors of {@link Access}. */
 export const Access = {
   public: { _tag: "Public" } satisfies Public,
-  anyRole: { _tag: "AnyRole" } satisfies AnyRole,
+  anyRole: RoleRule.any,
   min: RoleRule.min,
   exact: RoleRule.exact,
 } as const
@@ -43,10 +38,7 @@ export class RequiredAccess extends Context.Tag("@loopctl/http/RequiredAccess")<
  * checks that policy's role gate before the body is decoded and records it, so the handler's
  * `policyUse` of the same policy does not check the role again.
  */
-export class RequiredPolicy extends Context.Tag("@loopctl/api/RequiredPolicy")<
-  RequiredPolicy,
-  Policy<string, unknown>
->() {}
+export class RequiredPolicy extends Context.Tag("@loopctl/api/RequiredPolicy")<RequiredPolicy, AnyPolicy>() {}
 
 /**
  * The group annotation of endpoints that act inside one tenant. Their callers are refused (403)
@@ -82,13 +74,7 @@ export const describeAccess = (access: Access): string => {
  * rule that does not list superadmin.
  */
 export const checkAccess = (caller: Caller, access: Access): Either.Either<Caller, Forbidden> => {
-  switch (access._tag) {
-    case "Public":
-    case "AnyRole":
-      return Either.right(caller)
-    default:
-      return checkRole(caller, access)
-  }
+  return access._tag === "Public" ? Either.right(caller) : checkRole(caller, access)
 }
 
 /** Marks an endpoint as public: no key, no role. */
@@ -157,7 +143,7 @@ export const requireRole =
  * action table.
  */
 export const requireAction =
-  (p: Policy<string, unknown>) =>
+  (p: AnyPolicy) =>
   <
     Name extends string,
     Method extends HttpMethod.HttpMethod,

@@ -1,5 +1,5 @@
 import { HttpApi, type HttpApiGroup, OpenApi } from "@effect/platform"
-import type { Policy } from "@loopctl/core"
+import type { AnyPolicy } from "@loopctl/core"
 import { Context, Option } from "effect"
 import type { RouteEntry } from "../system/system.js"
 import {
@@ -28,7 +28,7 @@ export interface RouteRule {
   /** Whether its answers carry a secret (see {@link CarriesSecret}). */
   readonly carriesSecret: boolean
   /** The policy of the action it performs, when it declares one (see {@link RequiredPolicy}). */
-  readonly policy: Option.Option<Policy<string, unknown>>
+  readonly policy: Option.Option<AnyPolicy>
 }
 
 /** An endpoint that breaks the declaration rules, and why. */

@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { IssuedApiKey, Tenant, TenantId, TenantStatus } from "@loopctl/core"
+import { AuditActions, IdentityActions, IssuedApiKey, Tenant, TenantId, TenantStatus } from "@loopctl/core"
 import { Schema } from "effect"
 import { AuditRowView, auditFilterFields } from "../audit/audit.js"
-import { Access, CarriesSecret, requireRole } from "../contract/access.js"
+import { CarriesSecret, requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -63,8 +63,6 @@ export const TenantListQuery = payloadStruct({
   ...pageQueryFields,
 })
 
-const superadmin = requireRole(Access.exact("superadmin"))
-
 /**
  * The `admin` group: the platform, for superadmin keys only. `X-Impersonate-Tenant` is ignored
  * here, so an impersonating superadmin acts as itself.
@@ -77,46 +75,46 @@ export class AdminGroup extends HttpApiGroup.make("admin")
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Create a tenant and its first user key (the raw key is shown only here)")
       .annotate(CarriesSecret, true)
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.createTenant)),
   )
   .add(
     HttpApiEndpoint.get("listTenants", "/api/v1/admin/tenants")
       .setUrlParams(TenantListQuery)
       .addSuccess(TenantList)
       .annotate(OpenApi.Summary, "Every tenant with its counts, by name; filter by status or search")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.listTenants)),
   )
   .add(
     HttpApiEndpoint.get("showTenant")`/api/v1/admin/tenants/${tenantId}`
       .addSuccess(TenantDetailBody)
       .annotate(OpenApi.Summary, "One tenant with its settings and counts")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.inspectTenant)),
   )
   .add(
     HttpApiEndpoint.patch("updateTenant")`/api/v1/admin/tenants/${tenantId}`
       .setPayload(TenantPatch)
       .addSuccess(TenantDetailBody)
       .annotate(OpenApi.Summary, "Update a tenant as PATCH /tenants/me does (status is not writable)")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.administerTenant)),
   )
   .add(
     HttpApiEndpoint.post("suspendTenant")`/api/v1/admin/tenants/${tenantId}/suspend`
       .addSuccess(TenantDetailBody)
       .annotate(OpenApi.Summary, "Suspend a tenant: its keys get 403 at once")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.suspendTenant)),
   )
   .add(
     HttpApiEndpoint.post("activateTenant")`/api/v1/admin/tenants/${tenantId}/activate`
       .addSuccess(TenantDetailBody)
       .annotate(OpenApi.Summary, "Activate a suspended, deactivated or pending tenant")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.activateTenant)),
   )
   .add(
     HttpApiEndpoint.get("audit", "/api/v1/admin/audit")
       .setUrlParams(PlatformAuditQuery)
       .addSuccess(PlatformAuditList)
       .annotate(OpenApi.Summary, "The audit trail across every tenant, newest first, filtered and paged")
-      .pipe(superadmin),
+      .pipe(requireAction(AuditActions.listPlatform)),
   )
   .add(
     HttpApiEndpoint.get("stats", "/api/v1/admin/stats")
@@ -124,6 +122,6 @@ export class AdminGroup extends HttpApiGroup.make("admin")
         Schema.Struct({ stats: PlatformStatsView }).annotations({ identifier: "PlatformStatsBody" }),
       )
       .annotate(OpenApi.Summary, "Figures across every tenant: tenants, projects, stories, agents, keys")
-      .pipe(superadmin),
+      .pipe(requireAction(IdentityActions.platformStats)),
   )
   .annotate(OpenApi.Description, "Platform administration (superadmin keys only)") {}

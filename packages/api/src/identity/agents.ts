@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import * as Commands from "@loopctl/core"
-import { Agent, AgentActivity, AgentSortFields, AgentType } from "@loopctl/core"
+import { Agent, AgentActivity, AgentSortFields, AgentType, IdentityActions } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -38,8 +38,6 @@ export const AgentListQuery = payloadStruct({
   ...pageQueryFields,
 })
 
-const orchestrator = requireRole(Access.min("orchestrator"))
-
 /** The `agents` group: the tenant's registered agents. */
 export class AgentsGroup extends HttpApiGroup.make("agents")
   .add(
@@ -48,19 +46,19 @@ export class AgentsGroup extends HttpApiGroup.make("agents")
       .addSuccess(AgentBody, { status: 201 })
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Register the agent the calling agent key acts as (one agent per key)")
-      .pipe(requireRole(Access.exact("agent"))),
+      .pipe(requireAction(IdentityActions.registerAgent)),
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/agents")
       .setUrlParams(AgentListQuery)
       .addSuccess(AgentList)
       .annotate(OpenApi.Summary, "The tenant's agents; filter by type and status")
-      .pipe(orchestrator),
+      .pipe(requireAction(IdentityActions.listAgents)),
   )
   .add(
     HttpApiEndpoint.get("show")`/api/v1/agents/${agentId}`
       .addSuccess(AgentBody)
       .annotate(OpenApi.Summary, "One agent")
-      .pipe(orchestrator),
+      .pipe(requireAction(IdentityActions.showAgent)),
   )
   .annotate(OpenApi.Description, "Registered agents of the caller's tenant") {}

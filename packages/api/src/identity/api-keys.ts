@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import * as Commands from "@loopctl/core"
-import { IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
+import { IdentityActions, IssuedApiKey, PublicApiKey, Timestamp } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, CarriesSecret, TenantScoped, requireRole } from "../contract/access.js"
+import { CarriesSecret, TenantScoped, requireAction } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { flagQuery } from "../contract/query-fields.js"
@@ -43,8 +43,6 @@ export const RotatedApiKeyBody = Schema.Struct({
   old_key_expires_at: Timestamp,
 }).annotations({ identifier: "RotatedApiKey" })
 
-const user = requireRole(Access.min("user"))
-
 /** The `apiKeys` group: a tenant's API keys. Only a hash of each key is stored. */
 export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
   .add(
@@ -53,20 +51,20 @@ export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
       .addSuccess(IssuedApiKeyBody, { status: 201 })
       .annotate(OpenApi.Summary, "Create a user, orchestrator or agent key (the raw key is shown only here)")
       .annotate(CarriesSecret, true)
-      .pipe(user),
+      .pipe(requireAction(IdentityActions.createApiKey)),
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/api_keys")
       .setUrlParams(ApiKeyListQuery)
       .addSuccess(ApiKeyList)
       .annotate(OpenApi.Summary, "The tenant's keys, newest first, without hashes or raw keys")
-      .pipe(user),
+      .pipe(requireAction(IdentityActions.listApiKeys)),
   )
   .add(
     HttpApiEndpoint.del("revoke")`/api/v1/api_keys/${keyId}`
       .addSuccess(ApiKeyBody)
       .annotate(OpenApi.Summary, "Revoke a key: it gets 401 from now on")
-      .pipe(user),
+      .pipe(requireAction(IdentityActions.revokeApiKey)),
   )
   .add(
     HttpApiEndpoint.post("rotate")`/api/v1/api_keys/${keyId}/rotate`
@@ -74,7 +72,7 @@ export class ApiKeysGroup extends HttpApiGroup.make("apiKeys")
       .addSuccess(RotatedApiKeyBody, { status: 201 })
       .annotate(OpenApi.Summary, "Rotate a key: a new key now, the old one works for a grace period")
       .annotate(CarriesSecret, true)
-      .pipe(user),
+      .pipe(requireAction(IdentityActions.rotateApiKey)),
   )
   .annotate(OpenApi.Description, "API keys of the caller's tenant")
   .annotate(TenantScoped, true) {}

@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { Tenant } from "@loopctl/core"
+import { IdentityActions, Tenant } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { TenantPatch } from "./tenant-views.js"
 
 /** `{tenant:{…}}`: the caller's own tenant. */
@@ -16,7 +16,7 @@ export class TenantsGroup extends HttpApiGroup.make("tenants")
     HttpApiEndpoint.get("me", "/api/v1/tenants/me")
       .addSuccess(TenantBody)
       .annotate(OpenApi.Summary, "The caller's tenant: name, slug, email, settings and status")
-      .pipe(requireRole(Access.anyRole)),
+      .pipe(requireAction(IdentityActions.showTenant)),
   )
   .add(
     HttpApiEndpoint.patch("updateMe", "/api/v1/tenants/me")
@@ -26,6 +26,6 @@ export class TenantsGroup extends HttpApiGroup.make("tenants")
         OpenApi.Summary,
         "Update the caller's tenant: name, slug, email, settings (merged), budget and retention",
       )
-      .pipe(requireRole(Access.min("user"))),
+      .pipe(requireAction(IdentityActions.updateTenant)),
   )
   .annotate(OpenApi.Description, "The caller's own tenant") {}

@@ -4,11 +4,12 @@ import {
   EpicDependency,
   Story,
   StoryDependency,
+  WorkActions,
   EpicDependencyCreation as WorkEpicDependencyCreation,
   StoryDependencyCreation as WorkStoryDependencyCreation,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { TenantScoped, requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta } from "../contract/list-meta.js"
 
@@ -77,10 +78,6 @@ export const DependencyGraphBody = Schema.Struct({
   }),
 }).annotations({ identifier: "DependencyGraph" })
 
-const orchestrator = requireRole(Access.min("orchestrator"))
-const agent = requireRole(Access.min("agent"))
-const user = requireRole(Access.min("user"))
-
 /**
  * The `dependencies` group: story and epic edges (a dependent waits until its prerequisites are
  * verified) and the project's whole graph. A new edge is refused when it would depend on itself,
@@ -93,19 +90,19 @@ export class DependenciesGroup extends HttpApiGroup.make("dependencies")
       .addSuccess(StoryDependencyBody, { status: 201 })
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Make a story wait for another story of its project")
-      .pipe(orchestrator),
+      .pipe(requireAction(WorkActions.addDependency)),
   )
   .add(
     HttpApiEndpoint.del("deleteStoryDependency")`/api/v1/story_dependencies/${id}`
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Remove a story dependency")
-      .pipe(user),
+      .pipe(requireAction(WorkActions.removeDependency)),
   )
   .add(
     HttpApiEndpoint.get("listStoryDependencies")`/api/v1/epics/${id}/story_dependencies`
       .addSuccess(StoryDependencyList)
       .annotate(OpenApi.Summary, "Story dependencies with either end in the epic, oldest first")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.listDependencies)),
   )
   .add(
     HttpApiEndpoint.post("createEpicDependency", "/api/v1/epic_dependencies")
@@ -113,25 +110,25 @@ export class DependenciesGroup extends HttpApiGroup.make("dependencies")
       .addSuccess(EpicDependencyBody, { status: 201 })
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Make an epic's stories wait for every story of another epic")
-      .pipe(orchestrator),
+      .pipe(requireAction(WorkActions.addDependency)),
   )
   .add(
     HttpApiEndpoint.del("deleteEpicDependency")`/api/v1/epic_dependencies/${id}`
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Remove an epic dependency")
-      .pipe(user),
+      .pipe(requireAction(WorkActions.removeDependency)),
   )
   .add(
     HttpApiEndpoint.get("listEpicDependencies")`/api/v1/projects/${id}/epic_dependencies`
       .addSuccess(EpicDependencyList)
       .annotate(OpenApi.Summary, "The project's epic dependencies, oldest first")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.listDependencies)),
   )
   .add(
     HttpApiEndpoint.get("graph")`/api/v1/projects/${id}/dependency_graph`
       .addSuccess(DependencyGraphBody)
       .annotate(OpenApi.Summary, "The project's epics and stories with both sets of edges")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.readGraph)),
   )
   .annotate(OpenApi.Description, "Dependencies between stories and between epics")
   .annotate(TenantScoped, true) {}

@@ -6,11 +6,12 @@ import {
   StoryId,
   StoryNumber,
   VerifiedStatus,
+  WorkActions,
   EpicCreation as WorkEpicCreation,
   EpicPatch as WorkEpicPatch,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { TenantScoped, requireAction } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -76,9 +77,6 @@ export const EpicProgressBody = Schema.Struct({ progress: EpicProgress }).annota
   identifier: "EpicProgressBody",
 })
 
-const reader = requireRole(Access.min("agent"))
-const writer = requireRole(Access.min("orchestrator"))
-
 /** The `epics` group: the epics of a project, each a group of stories. */
 export class EpicsGroup extends HttpApiGroup.make("epics")
   .add(
@@ -86,7 +84,7 @@ export class EpicsGroup extends HttpApiGroup.make("epics")
       .setPayload(EpicCreation)
       .addSuccess(EpicBody, { status: 201 })
       .annotate(OpenApi.Summary, "Create an epic in a project (422 when its number is taken)")
-      .pipe(writer),
+      .pipe(requireAction(WorkActions.createEpic)),
   )
   .add(
     HttpApiEndpoint.get("list")`/api/v1/projects/${projectId}/epics`
@@ -96,32 +94,32 @@ export class EpicsGroup extends HttpApiGroup.make("epics")
         OpenApi.Summary,
         "A project's epics by position then number, with story counts and completion",
       )
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.listEpics)),
   )
   .add(
     HttpApiEndpoint.get("show")`/api/v1/epics/${epicId}`
       .addSuccess(EpicDetailBody)
       .annotate(OpenApi.Summary, "One epic with its stories (id, number, title, statuses) in sort_key order")
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.readEpic)),
   )
   .add(
     HttpApiEndpoint.patch("update")`/api/v1/epics/${epicId}`
       .setPayload(EpicPatch)
       .addSuccess(EpicBody)
       .annotate(OpenApi.Summary, "Change an epic's writable fields (the number is immutable)")
-      .pipe(writer),
+      .pipe(requireAction(WorkActions.updateEpic)),
   )
   .add(
     HttpApiEndpoint.del("delete")`/api/v1/epics/${epicId}`
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Delete an epic with its stories and everything hanging off them")
-      .pipe(requireRole(Access.min("user"))),
+      .pipe(requireAction(WorkActions.deleteEpic)),
   )
   .add(
     HttpApiEndpoint.get("progress")`/api/v1/epics/${epicId}/progress`
       .addSuccess(EpicProgressBody)
       .annotate(OpenApi.Summary, "The epic's stories per agent status and per verified status")
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.readEpic)),
   )
   .annotate(OpenApi.Description, "Epics of the caller's projects")
   .annotate(TenantScoped, true) {}

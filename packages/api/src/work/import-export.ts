@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Rules, ImportDocument as WorkImportDocument } from "@loopctl/core"
+import { Rules, WorkActions, ImportDocument as WorkImportDocument } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { TenantScoped, requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -66,13 +66,13 @@ export class ImportExportGroup extends HttpApiGroup.make("importExport")
         OpenApi.Summary,
         "Import epics, stories and dependencies into a project, all or nothing (fresh 201, merge 200)",
       )
-      .pipe(requireRole(Access.exact("orchestrator", "user", "superadmin"))),
+      .pipe(requireAction(WorkActions.importWork)),
   )
   .add(
     HttpApiEndpoint.get("export")`/api/v1/projects/${projectId}/export`
       .addSuccess(Rules.Export.ExportDocument.annotations({ identifier: "ExportDocument" }))
       .annotate(OpenApi.Summary, "The project's whole breakdown as a document the import endpoint reads back")
-      .pipe(requireRole(Access.min("agent"))),
+      .pipe(requireAction(WorkActions.exportWork)),
   )
   .annotate(OpenApi.Description, "Bulk import and export of a project's work breakdown")
   .annotate(TenantScoped, true) {}

@@ -2,11 +2,12 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import {
   Project,
   ProjectProgress,
+  WorkActions,
   ProjectCreation as WorkProjectCreation,
   ProjectPatch as WorkProjectPatch,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { TenantScoped, requireAction } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -58,9 +59,6 @@ export const ProjectProgressBody = Schema.Struct({ progress: ProjectProgress }).
   identifier: "ProjectProgressBody",
 })
 
-const reader = requireRole(Access.min("agent"))
-const writer = requireRole(Access.min("orchestrator"))
-
 /** The `projects` group: the tenant's projects, the top of the work breakdown. */
 export class ProjectsGroup extends HttpApiGroup.make("projects")
   .add(
@@ -68,33 +66,33 @@ export class ProjectsGroup extends HttpApiGroup.make("projects")
       .setPayload(ProjectCreation)
       .addSuccess(ProjectBody, { status: 201 })
       .annotate(OpenApi.Summary, "Create a project (422 once the tenant's max_projects are active)")
-      .pipe(writer),
+      .pipe(requireAction(WorkActions.createProject)),
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/projects")
       .setUrlParams(ProjectListQuery)
       .addSuccess(ProjectList)
       .annotate(OpenApi.Summary, "The tenant's projects by name; active ones unless asked otherwise")
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.listProjects)),
   )
   .add(
     HttpApiEndpoint.get("show")`/api/v1/projects/${projectId}`
       .addSuccess(ProjectDetailBody)
       .annotate(OpenApi.Summary, "One project with its epic and story counts (archived ones too)")
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.readProject)),
   )
   .add(
     HttpApiEndpoint.patch("update")`/api/v1/projects/${projectId}`
       .setPayload(ProjectPatch)
       .addSuccess(ProjectBody)
       .annotate(OpenApi.Summary, "Change a project's writable fields (the slug is immutable)")
-      .pipe(writer),
+      .pipe(requireAction(WorkActions.updateProject)),
   )
   .add(
     HttpApiEndpoint.del("archive")`/api/v1/projects/${projectId}`
       .addSuccess(ProjectBody)
       .annotate(OpenApi.Summary, "Archive a project: it stays readable and leaves the default list")
-      .pipe(requireRole(Access.min("user"))),
+      .pipe(requireAction(WorkActions.archiveProject)),
   )
   .add(
     HttpApiEndpoint.get("progress")`/api/v1/projects/${projectId}/progress`
@@ -103,7 +101,7 @@ export class ProjectsGroup extends HttpApiGroup.make("projects")
         OpenApi.Summary,
         "Stories per agent and verified status, completed epics, verified share and estimated hours",
       )
-      .pipe(reader),
+      .pipe(requireAction(WorkActions.readProject)),
   )
   .annotate(OpenApi.Description, "Projects of the caller's tenant")
   .annotate(TenantScoped, true) {}

@@ -3,12 +3,13 @@ import {
   AcceptanceCriterion,
   ArtifactReport,
   Story,
+  WorkActions,
   ProjectStoryCreation as WorkProjectStoryCreation,
   StoryCreation as WorkStoryCreation,
   StoryPatch as WorkStoryPatch,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, TenantScoped, requireRole } from "../contract/access.js"
+import { TenantScoped, requireAction } from "../contract/access.js"
 import { PageMeta } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -164,9 +165,6 @@ export const BlockedQuery = payloadStruct({
   ...queuePage,
 })
 
-const agent = requireRole(Access.min("agent"))
-const orchestrator = requireRole(Access.min("orchestrator"))
-
 /**
  * The `stories` group: stories under their epics and projects, the story list with its filters,
  * the ready and blocked queues, one story, its changes and its acceptance criteria. Statuses are
@@ -178,21 +176,21 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
       .setPayload(StoryCreation)
       .addSuccess(SingleStory, { status: 201 })
       .annotate(OpenApi.Summary, "Create a story in the epic (pending, unverified)")
-      .pipe(orchestrator),
+      .pipe(requireAction(WorkActions.createStory)),
   )
   .add(
     HttpApiEndpoint.post("createInProject")`/api/v1/projects/${id}/stories`
       .setPayload(ProjectStoryCreation)
       .addSuccess(SingleStory, { status: 201 })
       .annotate(OpenApi.Summary, "Create a story in the project's epic named by epic_number")
-      .pipe(orchestrator),
+      .pipe(requireAction(WorkActions.createStory)),
   )
   .add(
     HttpApiEndpoint.get("listOfEpic")`/api/v1/epics/${id}/stories`
       .setUrlParams(EpicStoryQuery)
       .addSuccess(EpicStoryList)
       .annotate(OpenApi.Summary, "The epic's stories by number; filter by agent and verified status")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.listStories)),
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/stories")
@@ -202,46 +200,46 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
         OpenApi.Summary,
         "A project's stories by number; filter by epic and status, read by limit/offset",
       )
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.listStories)),
   )
   .add(
     HttpApiEndpoint.get("ready", "/api/v1/stories/ready")
       .setUrlParams(ReadyQuery)
       .addSuccess(ReadyStoryList)
       .annotate(OpenApi.Summary, "Stories an agent may pick up: pending, every prerequisite verified")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.readQueue)),
   )
   .add(
     HttpApiEndpoint.get("blocked", "/api/v1/stories/blocked")
       .setUrlParams(BlockedQuery)
       .addSuccess(BlockedStoryList)
       .annotate(OpenApi.Summary, "Stories waiting for an unverified prerequisite, with what blocks them")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.readQueue)),
   )
   .add(
     HttpApiEndpoint.get("show")`/api/v1/stories/${id}`
       .addSuccess(StoryDetailBody)
       .annotate(OpenApi.Summary, "One story with its dependencies, artifacts and verification count")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.readStory)),
   )
   .add(
     HttpApiEndpoint.patch("update")`/api/v1/stories/${id}`
       .setPayload(StoryChangesBody)
       .addSuccess(SingleStory)
       .annotate(OpenApi.Summary, "Change a story's title, description, criteria, estimate or metadata")
-      .pipe(orchestrator),
+      .pipe(requireAction(WorkActions.updateStory)),
   )
   .add(
     HttpApiEndpoint.del("delete")`/api/v1/stories/${id}`
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Delete a story with its dependencies and records")
-      .pipe(requireRole(Access.min("user"))),
+      .pipe(requireAction(WorkActions.deleteStory)),
   )
   .add(
     HttpApiEndpoint.get("acceptanceCriteria")`/api/v1/stories/${id}/acceptance_criteria`
       .addSuccess(AcceptanceCriterionList)
       .annotate(OpenApi.Summary, "The story's acceptance criteria as rows, ordered by ac_id")
-      .pipe(agent),
+      .pipe(requireAction(WorkActions.readStory)),
   )
   .annotate(OpenApi.Description, "Stories of the caller's tenant and the queues derived from them")
   .annotate(TenantScoped, true) {}

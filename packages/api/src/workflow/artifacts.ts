@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ArtifactClaimRequest, ArtifactReport } from "@loopctl/core"
+import { ArtifactClaimRequest, ArtifactReport, StoryActions, WorkActions } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -28,14 +28,14 @@ export class ArtifactsGroup extends HttpApiGroup.make("artifacts")
       .setPayload(ArtifactBody)
       .addSuccess(ArtifactReportBody, { status: 201 })
       .annotate(OpenApi.Summary, "Record an artifact produced for a story (in any state)")
-      .pipe(requireRole(Access.exact("agent", "orchestrator"))),
+      .pipe(requireAction(StoryActions.reportArtifact)),
   )
   .add(
     HttpApiEndpoint.get("list")`/api/v1/stories/${storyIdParam}/artifacts`
       .setUrlParams(payloadStruct(pageQueryFields))
       .addSuccess(ArtifactList)
       .annotate(OpenApi.Summary, "A story's artifact reports, oldest first")
-      .pipe(requireRole(Access.min("agent"))),
+      .pipe(requireAction(WorkActions.readArtifacts)),
   )
   .addError(Enveloped.Forbidden)
   .addError(Enveloped.AgentLinkRequired)

@@ -1,7 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { BulkClaimRequest, BulkCompletionRequest, BulkRejectRequest, BulkVerifyRequest } from "@loopctl/core"
+import {
+  BulkClaimRequest,
+  BulkCompletionRequest,
+  BulkRejectRequest,
+  BulkVerifyRequest,
+  StoryActions,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 
 /** The outcome of one item: success, or an error with its reason (and code when it has one). */
@@ -61,8 +67,6 @@ export const BulkRejectBody = BulkRejectRequest.annotations({ identifier: "BulkR
 /** `{stories:[{story_id, summary?, review_type?}]}`. */
 export const BulkMarkCompleteBody = BulkCompletionRequest.annotations({ identifier: "BulkMarkCompleteBody" })
 
-const orchestrator = requireRole(Access.exact("orchestrator"))
-
 const bulk = <Name extends string>(name: Name, path: string) =>
   HttpApiEndpoint.post(name, `/api/v1/stories/bulk/${path}`)
     .addSuccess(BulkResults)
@@ -78,25 +82,25 @@ export class BulkGroup extends HttpApiGroup.make("bulk")
     bulk("claim", "claim")
       .setPayload(BulkClaimBody)
       .annotate(OpenApi.Summary, "Claim several contracted stories")
-      .pipe(requireRole(Access.exact("agent"))),
+      .pipe(requireAction(StoryActions.claim)),
   )
   .add(
     bulk("verify", "verify")
       .setPayload(BulkVerifyBody)
       .annotate(OpenApi.Summary, "Verify several reported stories, each as a single verify")
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.verify)),
   )
   .add(
     bulk("reject", "reject")
       .setPayload(BulkRejectBody)
       .annotate(OpenApi.Summary, "Reject several stories, each as a single reject")
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.reject)),
   )
   .add(
     bulk("markComplete", "mark-complete")
       .setPayload(BulkMarkCompleteBody)
       .annotate(OpenApi.Summary, "Record several stories as verified pre-existing work")
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.markComplete)),
   )
   .addError(Enveloped.Forbidden)
   .addError(Enveloped.AgentLinkRequired)

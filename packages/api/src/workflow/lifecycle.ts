@@ -1,7 +1,15 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { ContractTerms, JsonObject, ReportRequest, ReviewRecord, ReviewRequest, Story } from "@loopctl/core"
+import {
+  ContractTerms,
+  JsonObject,
+  ReportRequest,
+  ReviewRecord,
+  ReviewRequest,
+  Story,
+  StoryActions,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 
 /** A story id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
@@ -37,9 +45,6 @@ export const ReviewRecordBody = Schema.Struct({ review_record: ReviewRecord }).a
   identifier: "ReviewRecordBody",
 })
 
-const agent = requireRole(Access.exact("agent"))
-const agentOrOrchestrator = requireRole(Access.exact("agent", "orchestrator"))
-
 /**
  * The `lifecycle` group: the implementer's side of a story (contract, claim, start,
  * request-review, report, unclaim) and the reviewer's review-complete. Each answers the story as
@@ -51,31 +56,31 @@ export class LifecycleGroup extends HttpApiGroup.make("lifecycle")
       .setPayload(ContractBody)
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Accept a pending story's terms (its exact title and AC count)")
-      .pipe(agentOrOrchestrator),
+      .pipe(requireAction(StoryActions.contract)),
   )
   .add(
     HttpApiEndpoint.post("claim")`/api/v1/stories/${storyIdParam}/claim`
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Claim a contracted story whose prerequisites are verified")
-      .pipe(agent),
+      .pipe(requireAction(StoryActions.claim)),
   )
   .add(
     HttpApiEndpoint.post("start")`/api/v1/stories/${storyIdParam}/start`
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Start work on a story the caller claimed")
-      .pipe(agent),
+      .pipe(requireAction(StoryActions.start)),
   )
   .add(
     HttpApiEndpoint.post("startWork")`/api/v1/stories/${storyIdParam}/start-work`
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Alias of /start")
-      .pipe(agent),
+      .pipe(requireAction(StoryActions.start)),
   )
   .add(
     HttpApiEndpoint.post("requestReview")`/api/v1/stories/${storyIdParam}/request-review`
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Ask for a review of a story being implemented (changes nothing)")
-      .pipe(agent),
+      .pipe(requireAction(StoryActions.requestReview)),
   )
   .add(
     HttpApiEndpoint.post("report")`/api/v1/stories/${storyIdParam}/report`
@@ -85,20 +90,20 @@ export class LifecycleGroup extends HttpApiGroup.make("lifecycle")
         OpenApi.Summary,
         "Report a story done: by an agent other than its implementer (chain of custody)",
       )
-      .pipe(agentOrOrchestrator),
+      .pipe(requireAction(StoryActions.report)),
   )
   .add(
     HttpApiEndpoint.post("reportDone")`/api/v1/stories/${storyIdParam}/report-done`
       .setPayload(ReportBody)
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Alias of /report")
-      .pipe(agentOrOrchestrator),
+      .pipe(requireAction(StoryActions.report)),
   )
   .add(
     HttpApiEndpoint.post("unclaim")`/api/v1/stories/${storyIdParam}/unclaim`
       .addSuccess(StoryTransitionBody)
       .annotate(OpenApi.Summary, "Give back a story the caller holds; it returns to pending")
-      .pipe(agent),
+      .pipe(requireAction(StoryActions.unclaim)),
   )
   .add(
     HttpApiEndpoint.post("reviewComplete")`/api/v1/stories/${storyIdParam}/review-complete`
@@ -108,7 +113,7 @@ export class LifecycleGroup extends HttpApiGroup.make("lifecycle")
         OpenApi.Summary,
         "Record a completed review of a reported story, by someone other than its implementer",
       )
-      .pipe(agentOrOrchestrator),
+      .pipe(requireAction(StoryActions.reviewComplete)),
   )
   // Refusals of the lifecycle: not the assignee (403), no agent link (400), the wrong state (409).
   .addError(Enveloped.Forbidden)

@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { OrchestratorState, Rules, SaveRequest } from "@loopctl/core"
+import { CheckpointActions, OrchestratorState, Rules, SaveRequest } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -37,8 +37,6 @@ export const StateHistory = Schema.Struct({
   meta: PageMeta,
 }).annotations({ identifier: "StateHistory" })
 
-const orchestrator = requireRole(Access.exact("orchestrator", "superadmin"))
-
 /** The `orchestratorState` group: an orchestrator's checkpoints per project, versioned. */
 export class OrchestratorStateGroup extends HttpApiGroup.make("orchestratorState")
   .add(
@@ -47,20 +45,20 @@ export class OrchestratorStateGroup extends HttpApiGroup.make("orchestratorState
       .addSuccess(StateBody)
       .addError(Enveloped.Conflict)
       .annotate(OpenApi.Summary, "Save a checkpoint as the next version (optimistic: a stale version is 409)")
-      .pipe(orchestrator),
+      .pipe(requireAction(CheckpointActions.save)),
   )
   .add(
     HttpApiEndpoint.get("load")`/api/v1/orchestrator/state/${projectId}`
       .setUrlParams(StateQuery)
       .addSuccess(StateBody)
       .annotate(OpenApi.Summary, "The saved checkpoint of a state key (404 when none)")
-      .pipe(orchestrator),
+      .pipe(requireAction(CheckpointActions.read)),
   )
   .add(
     HttpApiEndpoint.get("history")`/api/v1/orchestrator/state/${projectId}/history`
       .setUrlParams(StateHistoryQuery)
       .addSuccess(StateHistory)
       .annotate(OpenApi.Summary, "Every save of a state key, newest first, from the audit trail")
-      .pipe(orchestrator),
+      .pipe(requireAction(CheckpointActions.history)),
   )
   .annotate(OpenApi.Description, "Orchestrator state checkpointing") {}

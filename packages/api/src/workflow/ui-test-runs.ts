@@ -1,7 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { FindingRequest, RunCompletionRequest, RunStartRequest, UiTestRun } from "@loopctl/core"
+import {
+  FindingRequest,
+  RunCompletionRequest,
+  RunStartRequest,
+  UiTestActions,
+  UiTestRun,
+} from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
@@ -51,8 +57,6 @@ export const UiTestRunListQuery = payloadStruct({
   ...pageQueryFields,
 })
 
-const anyKey = requireRole(Access.min("agent"))
-
 /** The `uiTestRuns` group: QA passes over a project's running application and their findings. */
 export class UiTestRunsGroup extends HttpApiGroup.make("uiTestRuns")
   .add(
@@ -60,34 +64,34 @@ export class UiTestRunsGroup extends HttpApiGroup.make("uiTestRuns")
       .setPayload(UiTestRunStart)
       .addSuccess(UiTestRunBody, { status: 201 })
       .annotate(OpenApi.Summary, "Start a UI test run on a project (status running)")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.start)),
   )
   .add(
     HttpApiEndpoint.get("list")`/api/v1/projects/${projectId}/ui_test_runs`
       .setUrlParams(UiTestRunListQuery)
       .addSuccess(UiTestRunList)
       .annotate(OpenApi.Summary, "A project's UI test runs, newest first; filter by status")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.list)),
   )
   .add(
     HttpApiEndpoint.get("show")`/api/v1/ui_test_runs/${runId}`
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "One run with its findings")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.read)),
   )
   .add(
     HttpApiEndpoint.post("addFinding")`/api/v1/ui_test_runs/${runId}/findings`
       .setPayload(UiTestFindingBody)
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "Record one finding on a run in progress")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.addFinding)),
   )
   .add(
     HttpApiEndpoint.post("complete")`/api/v1/ui_test_runs/${runId}/complete`
       .setPayload(UiTestRunCompletion)
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "Complete a run in progress with a summary")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.complete)),
   )
   // The original's paths, kept as aliases.
   .add(
@@ -95,33 +99,33 @@ export class UiTestRunsGroup extends HttpApiGroup.make("uiTestRuns")
       .setPayload(UiTestRunStart)
       .addSuccess(UiTestRunBody, { status: 201 })
       .annotate(OpenApi.Summary, "Alias of POST /api/v1/projects/:id/ui_test_runs")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.start)),
   )
   .add(
     HttpApiEndpoint.get("listAlias")`/api/v1/projects/${projectId}/ui-tests`
       .setUrlParams(UiTestRunListQuery)
       .addSuccess(UiTestRunList)
       .annotate(OpenApi.Summary, "Alias of GET /api/v1/projects/:id/ui_test_runs")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.list)),
   )
   .add(
     HttpApiEndpoint.get("showAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}`
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "Alias of GET /api/v1/ui_test_runs/:id (404 for a run of another project)")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.read)),
   )
   .add(
     HttpApiEndpoint.post("addFindingAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}/findings`
       .setPayload(UiTestFindingBody)
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "Alias of POST /api/v1/ui_test_runs/:id/findings")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.addFinding)),
   )
   .add(
     HttpApiEndpoint.post("completeAlias")`/api/v1/projects/${projectId}/ui-tests/${aliasRunId}/complete`
       .setPayload(UiTestRunCompletion)
       .addSuccess(UiTestRunBody)
       .annotate(OpenApi.Summary, "Alias of POST /api/v1/ui_test_runs/:id/complete")
-      .pipe(anyKey),
+      .pipe(requireAction(UiTestActions.complete)),
   )
   .annotate(OpenApi.Description, "UI test runs: exploratory QA passes and their findings") {}

@@ -3,12 +3,14 @@ import {
   BackfillRequest,
   RejectRequest,
   Story,
+  StoryActions,
   StoryId,
   VerificationResult,
   VerifyRequest,
+  WorkActions,
 } from "@loopctl/core"
 import { Schema } from "effect"
-import { Access, requireRole } from "../contract/access.js"
+import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
@@ -47,8 +49,6 @@ export const VerifyAllSummary = Schema.Struct({
 /** The query of the verification list. */
 export const VerificationListQuery = payloadStruct(pageQueryFields)
 
-const orchestrator = requireRole(Access.exact("orchestrator"))
-
 /**
  * The `verification` group: the verifier's side of a story — verify, reject, force-unclaim,
  * backfill, verify-all — and the verification results. Verifying needs an orchestrator key
@@ -63,7 +63,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Verify a reported story, reviewed after its report, that the caller's agent did not implement",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.verify)),
   )
   .add(
     HttpApiEndpoint.post("reject")`/api/v1/stories/${storyIdParam}/reject`
@@ -73,7 +73,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Reject a reported or verified story; by default it goes back to pending, unassigned",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.reject)),
   )
   .add(
     HttpApiEndpoint.post("forceUnclaim")`/api/v1/stories/${storyIdParam}/force-unclaim`
@@ -82,7 +82,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Take a story back from its assignee, in any state (verified_status is kept)",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.forceUnclaim)),
   )
   .add(
     HttpApiEndpoint.post("backfill")`/api/v1/stories/${storyIdParam}/backfill`
@@ -92,7 +92,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Record a never-claimed pending story as verified work done before loopctl, with its provenance",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.backfill)),
   )
   .add(
     HttpApiEndpoint.get("verifications")`/api/v1/stories/${storyIdParam}/verifications`
@@ -102,7 +102,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "A story's verification results (verify, reject, mark-complete), newest first",
       )
-      .pipe(requireRole(Access.min("orchestrator"))),
+      .pipe(requireAction(WorkActions.readVerifications)),
   )
   .add(
     HttpApiEndpoint.post("verifyAll")`/api/v1/epics/${epicIdParam}/verify-all`
@@ -112,7 +112,7 @@ export class VerificationGroup extends HttpApiGroup.make("verification")
         OpenApi.Summary,
         "Verify every reported, unverified story of an epic with one evidence; unreviewed ones are skipped",
       )
-      .pipe(orchestrator),
+      .pipe(requireAction(StoryActions.verify)),
   )
   // Refusals of verification: the wrong role (403), no agent link (400), the wrong state or the
   // caller's own story (409).

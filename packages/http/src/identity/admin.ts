@@ -1,49 +1,63 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { CurrentActor, LoopctlApi } from "@loopctl/api"
-import { Access, AuditTrail, type Caller, TenantId, pageRequest } from "@loopctl/core"
+import { LoopctlApi } from "@loopctl/api"
+import {
+  Access,
+  AuditActions,
+  AuditTrail,
+  IdentityActions,
+  TenantId,
+  pageRequest,
+  policyUse,
+} from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { carriesSecret } from "../edge/secret-response.js"
 
-/** Runs an admin action on the tenant the path names; answers `{tenant:{…}}`. */
-const onTenant = <A, E, R>(rawId: string, act: (caller: Caller, id: TenantId) => Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const { caller } = yield* CurrentActor
-    const id = yield* pathId(TenantId, rawId)
-    return { tenant: yield* act(caller, id) }
-  })
+/** The tenant the path names (404 when it is not a uuid), answered as `{tenant:{…}}`. */
+const onTenant = <A, E, R>(rawId: string, act: (id: TenantId) => Effect.Effect<A, E, R>) =>
+  Effect.map(Effect.flatMap(pathId(TenantId, rawId), act), (tenant) => ({ tenant }))
 
-/** The handlers of the `admin` group: each hands the caller to the Access use case, which decides. */
+/**
+ * The handlers of the `admin` group: each runs its platform action's policy for the caller
+ * (the middleware already admitted the superadmin role) around the use case.
+ */
 export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
   Effect.map(Effect.zip(Access, AuditTrail), ([access, trail]) =>
     handlers
       .handle("createTenant", ({ payload }) =>
         Effect.zipRight(
           carriesSecret,
-          Effect.flatMap(CurrentActor, ({ caller }) => access.createTenant(caller, payload)),
+          access.createTenant(payload).pipe(policyUse(IdentityActions.createTenant)),
         ),
       )
       .handle("listTenants", ({ urlParams }) =>
         Effect.gen(function* () {
-          const { caller } = yield* CurrentActor
           const { status, search } = urlParams
-          return yield* access.listTenants(caller, { status, search }, yield* pageRequest(urlParams))
+          const page = yield* pageRequest(urlParams)
+          return yield* access
+            .listTenants({ status, search }, page)
+            .pipe(policyUse(IdentityActions.listTenants))
         }),
       )
-      .handle("showTenant", ({ path }) => onTenant(path.id, access.getTenantDetail))
-      .handle("updateTenant", ({ path, payload }) =>
-        onTenant(path.id, (caller, id) => access.updateTenantAsAdmin(caller, id, payload)),
+      .handle("showTenant", ({ path }) =>
+        onTenant(path.id, (id) => access.getTenantDetail(id).pipe(policyUse(IdentityActions.inspectTenant))),
       )
-      .handle("suspendTenant", ({ path }) => onTenant(path.id, access.suspendTenant))
-      .handle("activateTenant", ({ path }) => onTenant(path.id, access.activateTenant))
+      .handle("updateTenant", ({ path, payload }) =>
+        onTenant(path.id, (id) =>
+          access.updateTenantAsAdmin(id, payload).pipe(policyUse(IdentityActions.administerTenant)),
+        ),
+      )
+      .handle("suspendTenant", ({ path }) =>
+        onTenant(path.id, (id) => access.suspendTenant(id).pipe(policyUse(IdentityActions.suspendTenant))),
+      )
+      .handle("activateTenant", ({ path }) =>
+        onTenant(path.id, (id) => access.activateTenant(id).pipe(policyUse(IdentityActions.activateTenant))),
+      )
       .handle("audit", ({ urlParams }) =>
-        Effect.flatMap(CurrentActor, ({ caller }) => trail.listPlatform(caller, urlParams)),
+        trail.listPlatform(urlParams).pipe(policyUse(AuditActions.listPlatform)),
       )
       .handle("stats", () =>
-        Effect.map(
-          Effect.flatMap(CurrentActor, ({ caller }) => access.stats(caller)),
-          (stats) => ({ stats }),
-        ),
+        Effect.map(access.stats().pipe(policyUse(IdentityActions.platformStats)), (stats) => ({ stats })),
       ),
   ),
 )

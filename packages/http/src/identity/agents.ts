@@ -1,24 +1,24 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Access, AgentId, pageRequest } from "@loopctl/core"
+import { Access, AgentId, IdentityActions, pageRequest, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
-/** The handlers of the `agents` group: the Access use case on the caller's tenant. */
+/** The handlers of the `agents` group: the Access use case on the caller's tenant, under each action's policy. */
 export const AgentsLive = HttpApiBuilder.group(LoopctlApi, "agents", (handlers) =>
   Effect.map(Access, (access) =>
     handlers
       .handle("register", ({ payload }) =>
-        Effect.map(
-          Effect.flatMap(tenantActor, (actor) => access.registerAgent(actor, payload)),
-          (agent) => ({ agent }),
-        ),
+        Effect.map(access.registerAgent(payload).pipe(policyUse(IdentityActions.registerAgent)), (agent) => ({
+          agent,
+        })),
       )
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
-          const { data, meta } = yield* access.listAgents(actor, urlParams, yield* pageRequest(urlParams))
+          const page = yield* pageRequest(urlParams)
+          const { data, meta } = yield* access
+            .listAgents(urlParams, page)
+            .pipe(policyUse(IdentityActions.listAgents))
           // The original's keys beside D13's data/meta.
           return {
             agents: data,
@@ -32,9 +32,8 @@ export const AgentsLive = HttpApiBuilder.group(LoopctlApi, "agents", (handlers) 
       )
       .handle("show", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(AgentId, path.id)
-          return { agent: yield* access.getAgent(actor, id) }
+          return { agent: yield* access.getAgent(id).pipe(policyUse(IdentityActions.showAgent)) }
         }),
       ),
   ),

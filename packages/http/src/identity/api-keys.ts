@@ -1,10 +1,9 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { Access, ApiKeyId, pageMeta, pageOf, pageRequest } from "@loopctl/core"
+import { Access, ApiKeyId, IdentityActions, pageMeta, pageOf, pageRequest, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { carriesSecret } from "../edge/secret-response.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
 /**
  * The key list is not paged by the original (every key at once); with D13's `data`/`meta` it is
@@ -12,7 +11,7 @@ import { tenantActor } from "../edge/tenant-scope.js"
  */
 const keyPages = { page_size: 100, max: 100 }
 
-/** The handlers of the `apiKeys` group: the Access use case on the caller's tenant. */
+/** The handlers of the `apiKeys` group: the Access use case on the caller's tenant, under each action's policy. */
 export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers) =>
   Effect.map(Access, (access) =>
     handlers
@@ -20,35 +19,34 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
         Effect.zipRight(
           carriesSecret,
           Effect.map(
-            Effect.flatMap(tenantActor, (actor) => access.createApiKey(actor, payload)),
-            (api_key) => ({ api_key }),
+            access.createApiKey(payload).pipe(policyUse(IdentityActions.createApiKey)),
+            (api_key) => ({
+              api_key,
+            }),
           ),
         ),
       )
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const request = yield* pageRequest(urlParams, keyPages)
-          const keys = yield* access.listApiKeys(actor, {
-            include_revoked: urlParams.include_revoked ?? false,
-          })
+          const keys = yield* access
+            .listApiKeys({ include_revoked: urlParams.include_revoked ?? false })
+            .pipe(policyUse(IdentityActions.listApiKeys))
           const page = pageOf(keys, request)
           return { api_keys: page.items, data: page.items, meta: pageMeta(request, page.total_count) }
         }),
       )
       .handle("revoke", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(ApiKeyId, path.id)
-          return { api_key: yield* access.revokeApiKey(actor, id) }
+          return { api_key: yield* access.revokeApiKey(id).pipe(policyUse(IdentityActions.revokeApiKey)) }
         }),
       )
       .handle("rotate", ({ path, payload }) =>
         Effect.gen(function* () {
           yield* carriesSecret
-          const actor = yield* tenantActor
           const id = yield* pathId(ApiKeyId, path.id)
-          return yield* access.rotateApiKey(actor, id, payload)
+          return yield* access.rotateApiKey(id, payload).pipe(policyUse(IdentityActions.rotateApiKey))
         }),
       ),
   ),

@@ -6,58 +6,52 @@ import {
   EpicId,
   ProjectId,
   StoryDependencyId,
+  WorkActions,
   epicEdges,
+  policyUse,
   storyEdges,
 } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
-/** The handlers of the `dependencies` group: the DependencyPlanning use cases on the caller's tenant. */
+/** The handlers of the `dependencies` group: the DependencyPlanning use cases, each under its action's policy. */
 export const DependenciesLive = HttpApiBuilder.group(LoopctlApi, "dependencies", (handlers) =>
   Effect.map(DependencyPlanning, (dependencies) =>
     handlers
       .handle("createStoryDependency", ({ payload }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return { story_dependency: yield* dependencies.addDependency(storyEdges, actor, payload) }
-        }),
+        Effect.map(dependencies.addDependency(storyEdges, payload), (story_dependency) => ({
+          story_dependency,
+        })).pipe(policyUse(WorkActions.addDependency)),
       )
       .handle("deleteStoryDependency", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          yield* dependencies.removeDependency(storyEdges, actor, yield* pathId(StoryDependencyId, path.id))
-        }),
+        Effect.flatMap(pathId(StoryDependencyId, path.id), (id) =>
+          dependencies.removeDependency(storyEdges, id),
+        ).pipe(policyUse(WorkActions.removeDependency)),
       )
       .handle("listStoryDependencies", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return yield* dependencies.listEpicStoryDependencies(actor, yield* pathId(EpicId, path.id))
-        }),
+        Effect.flatMap(pathId(EpicId, path.id), dependencies.listEpicStoryDependencies).pipe(
+          policyUse(WorkActions.listDependencies),
+        ),
       )
       .handle("createEpicDependency", ({ payload }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return { epic_dependency: yield* dependencies.addDependency(epicEdges, actor, payload) }
-        }),
+        Effect.map(dependencies.addDependency(epicEdges, payload), (epic_dependency) => ({
+          epic_dependency,
+        })).pipe(policyUse(WorkActions.addDependency)),
       )
       .handle("deleteEpicDependency", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          yield* dependencies.removeDependency(epicEdges, actor, yield* pathId(EpicDependencyId, path.id))
-        }),
+        Effect.flatMap(pathId(EpicDependencyId, path.id), (id) =>
+          dependencies.removeDependency(epicEdges, id),
+        ).pipe(policyUse(WorkActions.removeDependency)),
       )
       .handle("listEpicDependencies", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return yield* dependencies.listEpicDependencies(actor, yield* pathId(ProjectId, path.id))
-        }),
+        Effect.flatMap(pathId(ProjectId, path.id), dependencies.listEpicDependencies).pipe(
+          policyUse(WorkActions.listDependencies),
+        ),
       )
       .handle("graph", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return { graph: yield* dependencies.dependencyGraph(actor, yield* pathId(ProjectId, path.id)) }
-        }),
+        Effect.map(Effect.flatMap(pathId(ProjectId, path.id), dependencies.dependencyGraph), (graph) => ({
+          graph,
+        })).pipe(policyUse(WorkActions.readGraph)),
       ),
   ),
 )

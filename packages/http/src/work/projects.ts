@@ -1,54 +1,50 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { ProjectId, ProjectPlanning, pageRequest } from "@loopctl/core"
+import { ProjectId, ProjectPlanning, WorkActions, pageRequest, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
-/** The handlers of the `projects` group: the ProjectPlanning use cases on the caller's tenant. */
+/**
+ * The handlers of the `projects` group: the ProjectPlanning use cases, each under its action's
+ * policy for the caller (the middleware already admitted its role, so the policy hands the grant).
+ */
 export const ProjectsLive = HttpApiBuilder.group(LoopctlApi, "projects", (handlers) =>
   Effect.map(ProjectPlanning, (projects) =>
     handlers
       .handle("create", ({ payload }) =>
-        Effect.map(
-          Effect.flatMap(tenantActor, (actor) => projects.createProject(actor, payload)),
-          (project) => ({ project }),
+        Effect.map(projects.createProject(payload), (project) => ({ project })).pipe(
+          policyUse(WorkActions.createProject),
         ),
       )
       .handle("list", ({ urlParams }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return yield* projects.listProjects(actor, urlParams, yield* pageRequest(urlParams))
-        }),
+        Effect.flatMap(pageRequest(urlParams), (page) => projects.listProjects(urlParams, page)).pipe(
+          policyUse(WorkActions.listProjects),
+        ),
       )
       .handle("show", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(ProjectId, path.id)
-          const { project, epic_count, story_count } = yield* projects.projectDetail(actor, id)
+          const { project, epic_count, story_count } = yield* projects.projectDetail(id)
           return { project: { ...project, epic_count, story_count } }
-        }),
+        }).pipe(policyUse(WorkActions.readProject)),
       )
       .handle("update", ({ path, payload }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(ProjectId, path.id)
-          return { project: yield* projects.updateProject(actor, id, payload) }
-        }),
+          return { project: yield* projects.updateProject(id, payload) }
+        }).pipe(policyUse(WorkActions.updateProject)),
       )
       .handle("archive", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(ProjectId, path.id)
-          return { project: yield* projects.archiveProject(actor, id) }
-        }),
+          return { project: yield* projects.archiveProject(id) }
+        }).pipe(policyUse(WorkActions.archiveProject)),
       )
       .handle("progress", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(ProjectId, path.id)
-          return { progress: yield* projects.projectProgress(actor, id) }
-        }),
+          return { progress: yield* projects.projectProgress(id) }
+        }).pipe(policyUse(WorkActions.readProject)),
       ),
   ),
 )

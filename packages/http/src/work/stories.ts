@@ -1,52 +1,47 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi, ProjectStoryCreation } from "@loopctl/api"
-import { EpicId, ProjectId, StoryId, StoryPlanning, WorkQueues } from "@loopctl/core"
+import { EpicId, ProjectId, StoryId, StoryPlanning, WorkActions, WorkQueues, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { decodedBody } from "../edge/request-payload.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
-/** The handlers of the `stories` group: the StoryPlanning and WorkQueues use cases on the caller's tenant. */
+/**
+ * The handlers of the `stories` group: the StoryPlanning and WorkQueues use cases, each under its
+ * action's policy.
+ */
 export const StoriesLive = HttpApiBuilder.group(LoopctlApi, "stories", (handlers) =>
   Effect.map(Effect.all({ stories: StoryPlanning, queues: WorkQueues }), ({ stories, queues }) =>
     handlers
       .handle("create", ({ path, payload }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const epic = yield* pathId(EpicId, path.id)
-          return { story: yield* stories.createStory(actor, epic, payload) }
-        }),
+          return { story: yield* stories.createStory(epic, payload) }
+        }).pipe(policyUse(WorkActions.createStory)),
       )
       // Read here, so that a refusal naming `epic_number` carries its own message.
       .handleRaw("createInProject", ({ path, request }) =>
         Effect.gen(function* () {
           const creation = yield* decodedBody(ProjectStoryCreation, request)
-          const actor = yield* tenantActor
           const project = yield* pathId(ProjectId, path.id)
-          return { story: yield* stories.createStoryInProject(actor, project, creation) }
-        }),
+          return { story: yield* stories.createStoryInProject(project, creation) }
+        }).pipe(policyUse(WorkActions.createStory)),
       )
       .handle("listOfEpic", ({ path, urlParams }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          const epic = yield* pathId(EpicId, path.id)
-          return yield* stories.listEpicStories(actor, epic, urlParams)
-        }),
+        Effect.flatMap(pathId(EpicId, path.id), (epic) => stories.listEpicStories(epic, urlParams)).pipe(
+          policyUse(WorkActions.listStories),
+        ),
       )
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(tenantActor, (actor) => stories.listStories(actor, urlParams)),
+        stories.listStories(urlParams).pipe(policyUse(WorkActions.listStories)),
       )
-      .handle("ready", ({ urlParams }) =>
-        Effect.flatMap(tenantActor, (actor) => queues.readyQueue(actor, urlParams)),
-      )
+      .handle("ready", ({ urlParams }) => queues.readyQueue(urlParams).pipe(policyUse(WorkActions.readQueue)))
       .handle("blocked", ({ urlParams }) =>
-        Effect.flatMap(tenantActor, (actor) => queues.blockedQueue(actor, urlParams)),
+        queues.blockedQueue(urlParams).pipe(policyUse(WorkActions.readQueue)),
       )
       .handle("show", ({ path }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const story = yield* pathId(StoryId, path.id)
-          const { story: found, project_mission, ...related } = yield* stories.storyDetail(actor, story)
+          const { story: found, project_mission, ...related } = yield* stories.storyDetail(story)
           // The mission appears only when the project has one.
           return {
             story: {
@@ -56,26 +51,23 @@ export const StoriesLive = HttpApiBuilder.group(LoopctlApi, "stories", (handlers
               ...(project_mission === null ? {} : { project_mission }),
             },
           }
-        }),
+        }).pipe(policyUse(WorkActions.readStory)),
       )
       .handle("update", ({ path, payload }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const story = yield* pathId(StoryId, path.id)
-          return { story: yield* stories.updateStory(actor, story, payload) }
-        }),
+          return { story: yield* stories.updateStory(story, payload) }
+        }).pipe(policyUse(WorkActions.updateStory)),
       )
       .handle("delete", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          yield* stories.deleteStory(actor, yield* pathId(StoryId, path.id))
-        }),
+        Effect.flatMap(pathId(StoryId, path.id), stories.deleteStory).pipe(
+          policyUse(WorkActions.deleteStory),
+        ),
       )
       .handle("acceptanceCriteria", ({ path }) =>
-        Effect.gen(function* () {
-          const actor = yield* tenantActor
-          return yield* stories.acceptanceCriteria(actor, yield* pathId(StoryId, path.id))
-        }),
+        Effect.flatMap(pathId(StoryId, path.id), stories.acceptanceCriteria).pipe(
+          policyUse(WorkActions.readStory),
+        ),
       ),
   ),
 )

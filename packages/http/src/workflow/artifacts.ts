@@ -1,9 +1,16 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi } from "@loopctl/api"
-import { StoryId, StoryLifecycle, StoryRecords, asImplementer, pageRequest } from "@loopctl/core"
+import {
+  StoryActions,
+  StoryId,
+  StoryLifecycle,
+  StoryRecords,
+  WorkActions,
+  pageRequest,
+  policyUse,
+} from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
 /** The handlers of the `artifacts` group. */
 export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (handlers) =>
@@ -12,23 +19,17 @@ export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (hand
     const records = yield* StoryRecords
     return handlers
       .handle("report", ({ path, payload }) =>
-        Effect.flatMap(tenantActor, (actor) =>
-          asImplementer(
-            actor,
-            "report-artifact",
-          )(
-            Effect.flatMap(pathId(StoryId, path.id), (id) =>
-              Effect.map(lifecycle.reportArtifact(id, payload), (artifact_report) => ({ artifact_report })),
-            ),
+        policyUse(StoryActions.reportArtifact)(
+          Effect.flatMap(pathId(StoryId, path.id), (id) =>
+            Effect.map(lifecycle.reportArtifact(id, payload), (artifact_report) => ({ artifact_report })),
           ),
         ),
       )
       .handle("list", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.artifacts(actor, id, yield* pageRequest(urlParams))
-        }),
+          return yield* records.artifacts(id, yield* pageRequest(urlParams))
+        }).pipe(policyUse(WorkActions.readArtifacts)),
       )
   }),
 )

@@ -7,10 +7,9 @@ import {
   BulkVerifyBody,
   LoopctlApi,
 } from "@loopctl/api"
-import { BulkOutcome, BulkWork } from "@loopctl/core"
+import { BulkOutcome, BulkWork, StoryActions, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { decodedBody } from "../edge/request-payload.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 import { routedBulkResult } from "./story-action-routes.js"
 
 /**
@@ -32,28 +31,32 @@ const answer = <E, R>(outcome: Effect.Effect<BulkOutcome, E, R>) =>
     }),
   )
 
-/** The handlers of the `bulk` group: BulkWork for the authenticated caller. */
+/**
+ * The handlers of the `bulk` group: BulkWork under the policy of each item's single action. The
+ * middleware checked its role before the body; the list is read next (422), then the policy's
+ * agent link (400 / 422) — the order the original answers in.
+ */
 export const BulkLive = HttpApiBuilder.group(LoopctlApi, "bulk", (handlers) =>
   Effect.map(BulkWork, (bulk) => {
     return handlers
       .handleRaw("claim", ({ request }) =>
         Effect.flatMap(decodedBody(BulkClaimBody, request), (batch) =>
-          answer(Effect.flatMap(tenantActor, (actor) => bulk.claim(actor, batch))),
+          answer(policyUse(StoryActions.claim)(bulk.claim(batch))),
         ),
       )
       .handleRaw("verify", ({ request }) =>
         Effect.flatMap(decodedBody(BulkVerifyBody, request), (batch) =>
-          answer(Effect.flatMap(tenantActor, (actor) => bulk.verify(actor, batch))),
+          answer(policyUse(StoryActions.verify)(bulk.verify(batch))),
         ),
       )
       .handleRaw("reject", ({ request }) =>
         Effect.flatMap(decodedBody(BulkRejectBody, request), (batch) =>
-          answer(Effect.flatMap(tenantActor, (actor) => bulk.reject(actor, batch))),
+          answer(policyUse(StoryActions.reject)(bulk.reject(batch))),
         ),
       )
       .handleRaw("markComplete", ({ request }) =>
         Effect.flatMap(decodedBody(BulkMarkCompleteBody, request), (batch) =>
-          answer(Effect.flatMap(tenantActor, (actor) => bulk.markComplete(actor, batch))),
+          answer(policyUse(StoryActions.markComplete)(bulk.markComplete(batch))),
         ),
       )
   }),

@@ -3,6 +3,7 @@ import {
   type BulkItemResult,
   type Rules,
   type Story,
+  type StoryAction,
   TransitionConflict,
   ValidationFailed,
 } from "@loopctl/core"
@@ -14,7 +15,7 @@ import {
  */
 
 /** The actions served on one story (mark-complete is served in bulk only). */
-type RoutedAction = Exclude<Rules.Gates.StoryAction, "mark-complete">
+type RoutedAction = Exclude<StoryAction, "mark-complete">
 
 /** The last path segment of each action's route, `POST /api/v1/stories/:id/<segment>`. */
 const segments: { readonly [A in RoutedAction]: string } = {

@@ -1,64 +1,70 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi, UiTestFindingBody } from "@loopctl/api"
 import {
-  type Actor,
   type FindingRequest,
   ProjectId,
   type RunCompletionRequest,
   type RunStartRequest,
+  UiTestActions,
   type UiTestRun,
   UiTestRunId,
   UiTesting,
   type ValidationFailed,
+  policyUse,
 } from "@loopctl/core"
 import { Effect, type Either, Option } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { bodyAsRead } from "../edge/request-payload.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 
 /** A run under both names clients read it by. */
 const runBody = (run: UiTestRun) => ({ ui_test_run: run, data: run })
 
-/** The caller and the run a path names; on an alias path, the project it must belong to. */
+/** The run a path names; on an alias path, the project it must belong to. */
 const target = (rawRun: string, rawProject?: string) =>
   Effect.gen(function* () {
-    const actor: Actor = yield* tenantActor
     const project =
       rawProject === undefined ? Option.none() : Option.some(yield* pathId(ProjectId, rawProject))
     const run = yield* pathId(UiTestRunId, rawRun)
-    return { actor, run, project }
+    return { run, project }
   })
 
-/** The handlers of the `uiTestRuns` group: the UiTesting use cases, under the README's paths and the original's. */
+/**
+ * The handlers of the `uiTestRuns` group: the UiTesting use cases under their action's policy,
+ * at the README's paths and the original's.
+ */
 export const UiTestRunsLive = HttpApiBuilder.group(LoopctlApi, "uiTestRuns", (handlers) =>
   Effect.map(UiTesting, (testing) => {
     const start = (rawProject: string, payload: RunStartRequest) =>
-      Effect.gen(function* () {
-        const actor = yield* tenantActor
-        const project = yield* pathId(ProjectId, rawProject)
-        return runBody(yield* testing.start(actor, project, payload))
-      })
-    const list = (rawProject: string, query: Parameters<typeof testing.list>[2]) =>
-      Effect.gen(function* () {
-        const actor = yield* tenantActor
-        const project = yield* pathId(ProjectId, rawProject)
-        return yield* testing.list(actor, project, query)
-      })
+      policyUse(UiTestActions.start)(
+        Effect.flatMap(pathId(ProjectId, rawProject), (project) =>
+          Effect.map(testing.start(project, payload), runBody),
+        ),
+      )
+    const list = (rawProject: string, query: Parameters<typeof testing.list>[1]) =>
+      policyUse(UiTestActions.list)(
+        Effect.flatMap(pathId(ProjectId, rawProject), (project) => testing.list(project, query)),
+      )
     const show = (rawRun: string, rawProject?: string) =>
-      Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
-        Effect.map(testing.show(actor, run, project), runBody),
+      policyUse(UiTestActions.read)(
+        Effect.flatMap(target(rawRun, rawProject), ({ run, project }) =>
+          Effect.map(testing.show(run, project), runBody),
+        ),
       )
     const addFinding = (
       payload: Either.Either<FindingRequest, ValidationFailed>,
       rawRun: string,
       rawProject?: string,
     ) =>
-      Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
-        Effect.map(testing.addFinding(actor, run, payload, project), runBody),
+      policyUse(UiTestActions.addFinding)(
+        Effect.flatMap(target(rawRun, rawProject), ({ run, project }) =>
+          Effect.map(testing.addFinding(run, payload, project), runBody),
+        ),
       )
     const complete = (payload: RunCompletionRequest, rawRun: string, rawProject?: string) =>
-      Effect.flatMap(target(rawRun, rawProject), ({ actor, run, project }) =>
-        Effect.map(testing.complete(actor, run, payload, project), runBody),
+      policyUse(UiTestActions.complete)(
+        Effect.flatMap(target(rawRun, rawProject), ({ run, project }) =>
+          Effect.map(testing.complete(run, payload, project), runBody),
+        ),
       )
     return (
       handlers

@@ -2,22 +2,18 @@ import { HttpApiBuilder } from "@effect/platform"
 import { LoopctlApi, RejectBody, VerifyBody } from "@loopctl/api"
 import {
   EpicId,
-  type Rules,
+  StoryActions,
   StoryId,
   StoryRecords,
   Verification,
-  asVerifier,
+  WorkActions,
   pageRequest,
+  policyUse,
 } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 import { decodedBody } from "../edge/request-payload.js"
-import { tenantActor } from "../edge/tenant-scope.js"
 import { transitionView } from "./story-action-routes.js"
-
-/** Runs a Verification use case under the verifier policy (orchestrator role, linked agent). */
-const asCaller = <A, E, R>(action: Rules.Gates.StoryAction, use: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(tenantActor, (actor) => asVerifier(actor, action)(use))
 
 /** The handlers of the `verification` group. */
 export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification", (handlers) =>
@@ -27,8 +23,7 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
     return handlers
       .handleRaw("verify", ({ path, request }) =>
         Effect.flatMap(decodedBody(VerifyBody, request), (evidence) =>
-          asCaller(
-            "verify",
+          policyUse(StoryActions.verify)(
             Effect.flatMap(pathId(StoryId, path.id), (id) =>
               Effect.map(verification.verify(id, evidence), transitionView),
             ),
@@ -37,23 +32,20 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
       )
       .handleRaw("reject", ({ path, request }) =>
         Effect.flatMap(decodedBody(RejectBody, request), (rejection) =>
-          asCaller(
-            "reject",
+          policyUse(StoryActions.reject)(
             Effect.flatMap(pathId(StoryId, path.id), (id) => verification.reject(id, rejection)),
           ),
         ),
       )
       .handle("forceUnclaim", ({ path }) =>
-        asCaller(
-          "force-unclaim",
+        policyUse(StoryActions.forceUnclaim)(
           Effect.flatMap(pathId(StoryId, path.id), (id) =>
             Effect.map(verification.forceUnclaim(id), transitionView),
           ),
         ),
       )
       .handle("backfill", ({ path, payload }) =>
-        asCaller(
-          "backfill",
+        policyUse(StoryActions.backfill)(
           Effect.flatMap(pathId(StoryId, path.id), (id) =>
             Effect.map(verification.backfill(id, payload), transitionView),
           ),
@@ -61,18 +53,16 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
       )
       .handleRaw("verifyAll", ({ path, request }) =>
         Effect.flatMap(decodedBody(VerifyBody, request), (evidence) =>
-          asCaller(
-            "verify",
+          policyUse(StoryActions.verify)(
             Effect.flatMap(pathId(EpicId, path.id), (id) => verification.verifyAll(id, evidence)),
           ),
         ),
       )
       .handle("verifications", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const actor = yield* tenantActor
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.verifications(actor, id, yield* pageRequest(urlParams))
-        }),
+          return yield* records.verifications(id, yield* pageRequest(urlParams))
+        }).pipe(policyUse(WorkActions.readVerifications)),
       )
   }),
 )

@@ -2,16 +2,21 @@ import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
 import {
   Access,
+  IdentityActions,
   Importer,
   ProjectPlanning,
   Rules,
   Stories,
+  StoryActions,
   type StoryId,
   StoryLifecycle,
   UnitOfWork,
-  asImplementer,
+  WorkActions,
+  actingAs,
+  policyUse,
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import {
   type LoggedLine,
   collectLogs,
@@ -52,15 +57,18 @@ const organisation = Effect.gen(function* () {
   const access = yield* Access
   const root = (yield* access.authenticate(rootKey)).caller
   const slug = `audit-${randomUUID().slice(0, 8)}`
-  const made = yield* access.createTenant(root, { name: slug, slug, email: `${slug}@example.com` })
+  const made = yield* access
+    .createTenant({ name: slug, slug, email: `${slug}@example.com` })
+    .pipe(policyUse(IdentityActions.createTenant), actingAs(root))
   const userKey = made.api_key.raw_key
   const user = yield* actorOf(userKey)
-  const agentKey = (yield* access.createApiKey(user, { name: "implementer", role: "agent" })).raw_key
-  const agent = yield* access.registerAgent(yield* actorOf(agentKey), {
-    name: "implementer",
-    agent_type: "implementer",
-  })
-  const orchestratorKey = (yield* access.createApiKey(user, { name: "lead", role: "orchestrator" })).raw_key
+  const newKey = (name: string, role: "agent" | "orchestrator") =>
+    access.createApiKey({ name, role }).pipe(policyUse(IdentityActions.createApiKey), actingAs(user))
+  const agentKey = (yield* newKey("implementer", "agent")).raw_key
+  const agent = yield* access
+    .registerAgent({ name: "implementer", agent_type: "implementer" })
+    .pipe(policyUse(IdentityActions.registerAgent), actingAs(yield* actorOf(agentKey)))
+  const orchestratorKey = (yield* newKey("lead", "orchestrator")).raw_key
   return {
     tenant: made.tenant,
     agent,
@@ -88,8 +96,12 @@ const breakdown = {
 /** The user creates a project and imports two stories; the implementer contracts and claims 1.1. */
 const work = (org: Organisation) =>
   Effect.gen(function* () {
-    const project = yield* (yield* ProjectPlanning).createProject(org.user, { name: "Shop", slug: "shop" })
-    yield* (yield* Importer).importProject(org.user, project.id, breakdown)
+    const project = yield* (yield* ProjectPlanning)
+      .createProject({ name: "Shop", slug: "shop" })
+      .pipe(performAs(org.user, WorkActions.createProject))
+    yield* (yield* Importer)
+      .importProject(project.id, breakdown)
+      .pipe(performAs(org.user, WorkActions.importWork))
     const stories = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(
         org.tenant.id,
@@ -103,11 +115,11 @@ const work = (org: Organisation) =>
     }
     const s11 = byNumber("1.1")
     const lifecycle = yield* StoryLifecycle
-    yield* asImplementer(
+    yield* performAs(
       org.implementer,
-      "contract",
+      StoryActions.contract,
     )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
-    yield* asImplementer(org.implementer, "claim")(lifecycle.claim(s11))
+    yield* performAs(org.implementer, StoryActions.claim)(lifecycle.claim(s11))
     return { project, s11, s12: byNumber("1.2") }
   })
 

@@ -3,8 +3,17 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { expect, layer } from "@effect/vitest"
 import { DatabaseAccess } from "@loopctl/adapters-pg"
 import { LoopctlApi, routeRules } from "@loopctl/api"
-import { Access, EpicPlanning, ProjectPlanning, Rules, StoryNumber, StoryPlanning } from "@loopctl/core"
+import {
+  Access,
+  EpicPlanning,
+  ProjectPlanning,
+  Rules,
+  StoryNumber,
+  StoryPlanning,
+  WorkActions,
+} from "@loopctl/core"
 import { Effect, FastCheck, Layer, Option } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import {
   type DeclaredField,
   type RefusalKind,
@@ -297,16 +306,22 @@ const setUp = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
   const epicPlanning = yield* EpicPlanning
   const storyPlanning = yield* StoryPlanning
-  const project = yield* projectPlanning.createProject(actor, {
-    name: "Fuzz",
-    slug: `fuzz-${randomUUID().slice(0, 8)}`,
-  })
-  const epic = yield* epicPlanning.createEpic(actor, project.id, { number: 1, title: "Epic" })
-  const story = yield* storyPlanning.createStory(actor, epic.id, {
-    number: StoryNumber.make("1.1"),
-    title: "Story",
-    acceptance_criteria: [{ id: "AC-1", description: "it works" }],
-  })
+  const project = yield* projectPlanning
+    .createProject({
+      name: "Fuzz",
+      slug: `fuzz-${randomUUID().slice(0, 8)}`,
+    })
+    .pipe(performAs(actor, WorkActions.createProject))
+  const epic = yield* epicPlanning
+    .createEpic(project.id, { number: 1, title: "Epic" })
+    .pipe(performAs(actor, WorkActions.createEpic))
+  const story = yield* storyPlanning
+    .createStory(epic.id, {
+      number: StoryNumber.make("1.1"),
+      title: "Story",
+      acceptance_criteria: [{ id: "AC-1", description: "it works" }],
+    })
+    .pipe(performAs(actor, WorkActions.createStory))
   const keyOf = (target: Target): string | undefined => {
     const rule = target.access
     const role =

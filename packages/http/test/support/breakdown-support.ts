@@ -1,5 +1,6 @@
-import { Importer, ProjectId } from "@loopctl/core"
+import { Importer, ProjectId, WorkActions } from "@loopctl/core"
 import { Effect, Schema } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import { expectStatus, record, rows } from "./answers.js"
 import { actorOf, call, read } from "./identity-support.js"
 import type { Answer } from "./support.js"
@@ -73,7 +74,9 @@ export const newEpic = (key: string, projectId: string, body: Readonly<Record<st
 export const importInto = (rawKey: string, projectId: string, breakdown: unknown) =>
   Effect.gen(function* () {
     const actor = yield* actorOf(rawKey)
-    return yield* (yield* Importer).importProject(actor, ProjectId.make(projectId), breakdown)
+    return yield* (yield* Importer)
+      .importProject(ProjectId.make(projectId), breakdown)
+      .pipe(performAs(actor, WorkActions.importWork))
   }).pipe(Effect.orDie)
 
 /** The tenant's audit entries of one entity type, newest first, as `GET /api/v1/audit` lists them. */

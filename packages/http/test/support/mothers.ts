@@ -1,5 +1,6 @@
-import { StoryId, StoryPlanning } from "@loopctl/core"
+import { StoryId, StoryPlanning, WorkActions } from "@loopctl/core"
 import { Effect, Option } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import { type Team, actorOf, team } from "./workflow-support.js"
 
 /**
@@ -33,5 +34,7 @@ export const aTeamForTheFile = (label: string) => madeOnce(team(label))
 /** The story as the core has it now, read as the team's user (to check what a refusal left alone). */
 export const storedStory = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) =>
+      storyPlanning.getStory(StoryId.make(id)).pipe(performAs(user, WorkActions.readStory)),
+    ),
   ).pipe(Effect.orDie)

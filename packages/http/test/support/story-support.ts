@@ -1,10 +1,25 @@
 import { randomUUID } from "node:crypto"
-import { BulkCompletionRequest, Verification, asVerifier, decodeRequest } from "@loopctl/core"
+import {
+  BulkCompletionRequest,
+  type Caller,
+  type Policy,
+  StoryActions,
+  Verification,
+  actingAs,
+  decodeRequest,
+  policyUse,
+} from "@loopctl/core"
 import { Effect, Either, Schema } from "effect"
 import { expectStatus, record, rows } from "./answers.js"
 import { type StaffedTenant, call, read } from "./identity-support.js"
 import { actorOf } from "./identity-support.js"
 import type { Answer } from "./support.js"
+
+/** Runs a use case as `caller` under the policy of its action, as the HTTP edge does. */
+const performAs =
+  <Action extends string, E>(caller: Caller, p: Policy<Action, E>) =>
+  <A, E2, R>(effect: Effect.Effect<A, E2, R>) =>
+    effect.pipe(policyUse(p), actingAs(caller))
 
 /** The shared readers, for the suites that import them from here. */
 export { actorOf, expectStatus, record, rows }
@@ -66,9 +81,9 @@ export const markVerified = (tenant: StaffedTenant, ...stories: ReadonlyArray<st
     const batch = decodeRequest(BulkCompletionRequest)({ stories: stories.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
     const verification = yield* Verification
-    const done = yield* asVerifier(
+    const done = yield* performAs(
       orchestrator,
-      "mark-complete",
+      StoryActions.markComplete,
     )(verification.markComplete(batch.right.stories))
     if (done.results.some((result) => result.status !== "success"))
       throw new Error(`mark-complete: ${JSON.stringify(done.results)}`)

@@ -10,8 +10,10 @@ import {
   StoryDependencies,
   TenantId,
   UnitOfWork,
+  WorkActions,
 } from "@loopctl/core"
 import { Effect } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import { expectStatus, record } from "./answers.js"
 import { actorOf } from "./identity-support.js"
 
@@ -29,7 +31,9 @@ export const newProject = (userKey: string) =>
   Effect.gen(function* () {
     const user = yield* actorOf(userKey)
     const slug = `p-${randomUUID().slice(0, 8)}`
-    return (yield* (yield* ProjectPlanning).createProject(user, { name: slug, slug })).id
+    return (yield* (yield* ProjectPlanning)
+      .createProject({ name: slug, slug })
+      .pipe(performAs(user, WorkActions.createProject))).id
   }).pipe(Effect.orDie)
 
 /** Runs a read in a unit of work of the tenant. */

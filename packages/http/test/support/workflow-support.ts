@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto"
 import type { HttpServer } from "@effect/platform"
-import { Importer, Outbox, ProjectId, ProjectPlanning, Stories, TenantId, UnitOfWork } from "@loopctl/core"
+import {
+  Importer,
+  Outbox,
+  ProjectId,
+  ProjectPlanning,
+  Stories,
+  TenantId,
+  UnitOfWork,
+  WorkActions,
+} from "@loopctl/core"
 import { Effect, Schema } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import { expectStatus, record } from "./answers.js"
 import { type StaffedTenant, call, issueKey, read, registerAgent, staffedTenant } from "./identity-support.js"
 import { actorOf } from "./identity-support.js"
@@ -82,22 +92,26 @@ export const plan = (
   Effect.gen(function* () {
     const user = yield* actorOf(tenant.userKey)
     const slug = `p-${randomUUID().slice(0, 8)}`
-    const project = yield* (yield* ProjectPlanning).createProject(user, { name: slug, slug })
-    yield* (yield* Importer).importProject(user, project.id, {
-      epics: epics.map((epic) => ({
-        number: epic.number,
-        title: `Epic ${epic.number}`,
-        stories: epic.stories.map((s) => ({
-          number: s.number,
-          title: titleOf(s.number),
-          acceptance_criteria: Array.from({ length: s.acs ?? 0 }, (_, i) => ({
-            id: `AC-${i + 1}`,
-            description: `criterion ${i + 1}`,
+    const project = yield* (yield* ProjectPlanning)
+      .createProject({ name: slug, slug })
+      .pipe(performAs(user, WorkActions.createProject))
+    yield* (yield* Importer)
+      .importProject(project.id, {
+        epics: epics.map((epic) => ({
+          number: epic.number,
+          title: `Epic ${epic.number}`,
+          stories: epic.stories.map((s) => ({
+            number: s.number,
+            title: titleOf(s.number),
+            acceptance_criteria: Array.from({ length: s.acs ?? 0 }, (_, i) => ({
+              id: `AC-${i + 1}`,
+              description: `criterion ${i + 1}`,
+            })),
           })),
         })),
-      })),
-      story_dependencies,
-    })
+        story_dependencies,
+      })
+      .pipe(performAs(user, WorkActions.importWork))
     const stories = yield* Effect.flatMap(UnitOfWork, (uow) =>
       uow.transact(
         user.tenant_id,

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { StoryId, StoryPlanning } from "@loopctl/core"
+import { StoryId, StoryPlanning, WorkActions } from "@loopctl/core"
 import { Effect, Layer } from "effect"
+import { performAs } from "../../../core/test/fixtures/perform-as.js"
 import { backends, call } from "../support/identity-support.js"
 import { aTeamForTheFile } from "../support/mothers.js"
 import { collectLogs, realServer } from "../support/support.js"
@@ -44,7 +45,9 @@ const outcomes = (body: unknown) =>
 
 const stored = (t: Team, id: string) =>
   Effect.flatMap(actorOf(t.userKey), (user) =>
-    Effect.flatMap(StoryPlanning, (storyPlanning) => storyPlanning.getStory(user, StoryId.make(id))),
+    Effect.flatMap(StoryPlanning, (storyPlanning) =>
+      storyPlanning.getStory(StoryId.make(id)).pipe(performAs(user, WorkActions.readStory)),
+    ),
   ).pipe(Effect.orDie)
 
 const linkRequired = {

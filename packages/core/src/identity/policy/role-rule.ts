@@ -5,12 +5,20 @@ import { type Caller, isPlatformActor } from "../domain/actor.js"
 import { requireExactRole, requireMinRole } from "../rules/roles.js"
 
 /**
- * Which roles an action admits: a role and those above it (superadmin > user > orchestrator >
- * agent), or exactly the listed roles with no hierarchy and no superadmin bypass. Each action's
- * rule is written once, in its context's action table; the endpoint's declared access is read
- * from the same value.
+ * Which roles an action admits: every role, a role and those above it (superadmin > user >
+ * orchestrator > agent), or exactly the listed roles with no hierarchy and no superadmin bypass.
+ * Each action's rule is written once, in its context's action table; the endpoint's declared
+ * access is read from the same value.
  */
-export type RoleRule = MinRole | ExactRoles
+export type RoleRule = AnyRole | MinRole | ExactRoles
+
+/**
+ * Every role. Not the same as "min agent": `/routes` shows it as `any`, the way the spec lists
+ * such endpoints.
+ */
+export interface AnyRole {
+  readonly _tag: "AnyRole"
+}
 
 /** The role or a higher one. */
 export interface MinRole {
@@ -26,6 +34,7 @@ export interface ExactRoles {
 
 /** Constructors of {@link RoleRule}. */
 export const RoleRule = {
+  any: { _tag: "AnyRole" } satisfies AnyRole,
   min: (role: Role): MinRole => ({ _tag: "MinRole", role }),
   exact: (role: Role, ...more: Array<Role>): ExactRoles => ({ _tag: "ExactRoles", roles: [role, ...more] }),
 } as const
@@ -37,6 +46,8 @@ export const RoleRule = {
  */
 export const checkRole = (caller: Caller, rule: RoleRule): Either.Either<Caller, Forbidden> => {
   switch (rule._tag) {
+    case "AnyRole":
+      return Either.right(caller)
     case "MinRole":
       return isPlatformActor(caller) ? Either.right(caller) : requireMinRole(caller, rule.role)
     case "ExactRoles":

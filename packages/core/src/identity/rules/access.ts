@@ -217,14 +217,11 @@ export const endedGrace = (predecessor: ApiKey, at: Timestamp): Option.Option<Ap
 // --- agents (§5) ---------------------------------------------------------------------------------
 
 /**
- * Who may register an agent: an agent-role key (exact, 403 otherwise) of its own (an impersonating
- * superadmin has no key to bind, 422) that is not bound to an agent yet (409, naming the agent).
+ * Who may register an agent, past its role rule (exact agent, in the action table): a key of its
+ * own (an impersonating superadmin has no key to bind, 422) that is not bound to an agent yet
+ * (409, naming the agent).
  */
-export const checkAgentRegistration = (
-  actor: Actor,
-): Either.Either<Actor, Forbidden | ValidationFailed | Conflict> => {
-  if (actor.role !== "agent")
-    return Either.left(new Forbidden({ message: "This endpoint requires the agent role" }))
+export const checkAgentRegistration = (actor: Actor): Either.Either<Actor, ValidationFailed | Conflict> => {
   if (actor.impersonation !== null)
     return Either.left(new ValidationFailed({ message: "Impersonated request has no agent identity" }))
   return actor.agent_id === null ? Either.right(actor) : Either.left(alreadyBound(actor.agent_id))

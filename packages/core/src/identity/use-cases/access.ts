@@ -7,10 +7,11 @@ import { NotFound, ValidationFailed } from "../../kernel/domain/errors.js"
 import { AgentId, ApiKeyId, type TenantId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { type Timestamp, now } from "../../kernel/domain/timestamp.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import type { Role } from "../../work/domain/status.js"
-import { Actor, type Caller, PlatformActor } from "../domain/actor.js"
+import { Actor, PlatformActor } from "../domain/actor.js"
 import type { AgentRegistration } from "../domain/agent-commands.js"
 import type { AgentListQuery } from "../domain/agent-filter.js"
 import { Agent } from "../domain/agent.js"
@@ -19,6 +20,7 @@ import { ApiKey, type PublicApiKey, publicApiKey } from "../domain/api-key.js"
 import type { TenantCreation, TenantPatch } from "../domain/tenant-commands.js"
 import type { TenantFilter } from "../domain/tenant-filter.js"
 import { Tenant, tenantSettings } from "../domain/tenant.js"
+import { IdentityActions } from "../policy/identity-actions.js"
 import { Agents } from "../ports/agents.js"
 import { ApiKeys } from "../ports/api-keys.js"
 import { PlatformLimits } from "../ports/platform-limits.js"
@@ -31,7 +33,6 @@ import {
   agentRegistration,
   agentRoleTaken,
   alreadyBound,
-  checkAgentRegistration,
   checkApiKeyCreation,
   checkRotatable,
   checkTenantAccess,
@@ -41,14 +42,12 @@ import {
   impersonationTarget,
   invalidKey,
   isKeyUsable,
-  requireSuperadmin,
   resolveKey,
   rotatedKey,
   secondsAfter,
   successorOf,
   tenantNotFound,
 } from "../rules/access.js"
-import { requireMinRole } from "../rules/roles.js"
 import {
   type TenantUpdate,
   applyTenantChanges,
@@ -104,7 +103,8 @@ const keyRefused = (error: DuplicateKey) =>
  * Identity and access: authentication of API keys (with superadmin impersonation), the
  * superadmin bootstrap, tenants (their own view and the superadmin's), API keys and agents.
  * Each mutation is one transaction with its audit entries and events; raw keys are handed out
- * once and only their SHA-256 is stored.
+ * once and only their SHA-256 is stored. Every call made for a caller requires the grant of its
+ * action ({@link IdentityActions}): the policy decides who may, the use case only does it.
  */
 export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
   effect: Effect.gen(function* () {
@@ -118,11 +118,9 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
     const secrets = yield* Secrets
     const maxima = yield* PlatformLimits
 
-    /** Role check, then the work in one transaction of the actor's tenant. */
-    const as = <A, E, R>(actor: Actor, role: Role, work: Effect.Effect<A, E, R>) =>
-      Effect.flatMap(requireMinRole(actor, role), () => uow.transact(actor.tenant_id, work)).pipe(
-        Effect.provide(ports),
-      )
+    /** The work in one transaction of the actor's tenant. */
+    const inTenant = <A, E, R>(actor: Actor, work: Effect.Effect<A, E, R>) =>
+      uow.transact(actor.tenant_id, work).pipe(Effect.provide(ports))
 
     /** A fresh key of `role` for the tenant, not yet stored, with its raw value. */
     const mintKey = (
@@ -138,41 +136,42 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
       Effect.map(tenants.counts(tenant.id), (counts) => tenantDetail(tenant, counts))
 
     /** An admin write on one tenant: load it, decide, save, audit — in that tenant's transaction. */
-    const adminChange = (
-      caller: Caller,
+    const adminChange = <Action extends string>(
+      action: Policy<Action, unknown, PlatformActor>,
       id: TenantId,
       decide: (
         tenant: Tenant,
         at: Timestamp,
       ) => Effect.Effect<TenantUpdate & { action: string }, ValidationFailed>,
     ) =>
-      Effect.gen(function* () {
-        const admin = yield* requireSuperadmin(caller)
-        const saved = yield* uow.transact(
-          id,
-          Effect.gen(function* () {
-            const current = yield* Effect.flatMap(tenants.findById(id), orElse(notFound))
-            const change = yield* decide(current, yield* now)
-            if (change.changed.length === 0) return current
-            yield* Effect.mapError(tenants.update(change.tenant), tenantFieldTaken)
-            yield* recordChange(adminIn(admin, id), null, {
-              audit: [
-                {
-                  entity_type: "tenant",
-                  entity_id: id,
-                  action: change.action,
-                  actor: "caller",
-                  old_state: change.old_state,
-                  new_state: change.new_state,
-                },
-              ],
-              events: [],
-            })
-            return change.tenant
-          }),
-        )
-        return yield* detailOf(saved)
-      }).pipe(Effect.provide(ports))
+      policyRequire(action)((admin) =>
+        Effect.gen(function* () {
+          const saved = yield* uow.transact(
+            id,
+            Effect.gen(function* () {
+              const current = yield* Effect.flatMap(tenants.findById(id), orElse(notFound))
+              const change = yield* decide(current, yield* now)
+              if (change.changed.length === 0) return current
+              yield* Effect.mapError(tenants.update(change.tenant), tenantFieldTaken)
+              yield* recordChange(adminIn(admin, id), null, {
+                audit: [
+                  {
+                    entity_type: "tenant",
+                    entity_id: id,
+                    action: change.action,
+                    actor: "caller",
+                    old_state: change.old_state,
+                    new_state: change.new_state,
+                  },
+                ],
+                events: [],
+              })
+              return change.tenant
+            }),
+          )
+          return yield* detailOf(saved)
+        }),
+      ).pipe(Effect.provide(ports))
 
     const statusChange = (current: Tenant, status: Tenant["status"], at: Timestamp): TenantUpdate => ({
       tenant: new Tenant({ ...current, status, updated_at: at }),
@@ -297,10 +296,9 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * D9 (superadmin): a tenant from `{name, slug, email}` and its first key, a `user` key named
        * "default" — one transaction with both audit entries. A taken slug or email is 409.
        */
-      createTenant: (caller: Caller, command: TenantCreation) =>
-        Effect.gen(function* () {
-          const admin = yield* requireSuperadmin(caller)
-          return yield* provisionTenant(tenantInput(command), {
+      createTenant: (command: TenantCreation) =>
+        policyRequire(IdentityActions.createTenant)((admin) =>
+          provisionTenant(tenantInput(command), {
             first: Effect.void,
             furnish: (tenant, key) =>
               recordChange(adminIn(admin, tenant.id), null, {
@@ -317,62 +315,63 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
                 ],
                 events: [],
               }),
-          })
-        }).pipe(Effect.provide(ports)),
+          }),
+        ).pipe(Effect.provide(ports)),
 
       /** GET /tenants/me (any role). */
-      getTenant: (actor: Actor) => as(actor, "agent", loadTenant(actor.tenant_id)),
+      getTenant: () =>
+        policyRequire(IdentityActions.showTenant)((actor) => inTenant(actor, loadTenant(actor.tenant_id))),
 
       /**
        * PATCH /tenants/me (min user): the writable fields, settings merged, the rate limit and
        * project allowance no higher than the platform's maxima; audit `tenant/updated`.
        */
-      updateTenant: (actor: Actor, patch: TenantPatch) =>
-        as(
-          actor,
-          "user",
-          Effect.gen(function* () {
-            const current = yield* loadTenant(actor.tenant_id)
-            const changes = yield* tenantChanges(patch, current, maxima)
-            const update = applyTenantChanges(current, changes, yield* now)
-            if (update.changed.length === 0) return current
-            yield* Effect.mapError(tenants.update(update.tenant), tenantFieldTaken)
-            yield* recordChange(actor, null, {
-              audit: [
-                {
-                  entity_type: "tenant",
-                  entity_id: current.id,
-                  action: "updated",
-                  actor: "caller",
-                  old_state: update.old_state,
-                  new_state: update.new_state,
-                },
-              ],
-              events: [],
-            })
-            return update.tenant
-          }),
+      updateTenant: (patch: TenantPatch) =>
+        policyRequire(IdentityActions.updateTenant)((actor) =>
+          inTenant(
+            actor,
+            Effect.gen(function* () {
+              const current = yield* loadTenant(actor.tenant_id)
+              const changes = yield* tenantChanges(patch, current, maxima)
+              const update = applyTenantChanges(current, changes, yield* now)
+              if (update.changed.length === 0) return current
+              yield* Effect.mapError(tenants.update(update.tenant), tenantFieldTaken)
+              yield* recordChange(actor, null, {
+                audit: [
+                  {
+                    entity_type: "tenant",
+                    entity_id: current.id,
+                    action: "updated",
+                    actor: "caller",
+                    old_state: update.old_state,
+                    new_state: update.new_state,
+                  },
+                ],
+                events: [],
+              })
+              return update.tenant
+            }),
+          ),
         ),
 
       /** GET /admin/tenants: filtered by `status` and `search`, ordered by name, with counts. */
-      listTenants: (caller: Caller, filter: TenantFilter, page: PageRequest) =>
-        Effect.gen(function* () {
-          yield* requireSuperadmin(caller)
-          const found = yield* tenants.list(filter, page)
-          const data = found.items.map(({ tenant, counts }) => tenantSummary(tenant, counts))
-          return { data, meta: pageMeta(page, found.total_count) } satisfies Listed<TenantSummary>
-        }).pipe(Effect.provide(ports)),
+      listTenants: (filter: TenantFilter, page: PageRequest) =>
+        policyRequire(IdentityActions.listTenants)(() =>
+          Effect.map(tenants.list(filter, page), (found) => {
+            const data = found.items.map(({ tenant, counts }) => tenantSummary(tenant, counts))
+            return { data, meta: pageMeta(page, found.total_count) } satisfies Listed<TenantSummary>
+          }),
+        ).pipe(Effect.provide(ports)),
 
       /** GET /admin/tenants/:id (404 "Not found"). */
-      getTenantDetail: (caller: Caller, id: TenantId) =>
-        Effect.gen(function* () {
-          yield* requireSuperadmin(caller)
-          return yield* detailOf(yield* Effect.flatMap(tenants.findById(id), orElse(notFound)))
-        }).pipe(Effect.provide(ports)),
+      getTenantDetail: (id: TenantId) =>
+        policyRequire(IdentityActions.inspectTenant)(() =>
+          Effect.flatMap(Effect.flatMap(tenants.findById(id), orElse(notFound)), detailOf),
+        ).pipe(Effect.provide(ports)),
 
       /** PATCH /admin/tenants/:id: as PATCH /tenants/me (status is not writable); audit `tenant_updated`. */
-      updateTenantAsAdmin: (caller: Caller, id: TenantId, patch: TenantPatch) =>
-        adminChange(caller, id, (current, at) =>
+      updateTenantAsAdmin: (id: TenantId, patch: TenantPatch) =>
+        adminChange(IdentityActions.administerTenant, id, (current, at) =>
           Effect.map(tenantChanges(patch, current), (changes) => ({
             ...applyTenantChanges(current, changes, at),
             action: "tenant_updated",
@@ -380,8 +379,8 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         ),
 
       /** POST /admin/tenants/:id/suspend: its keys get 403 at once; 422 when already suspended. */
-      suspendTenant: (caller: Caller, id: TenantId) =>
-        adminChange(caller, id, (current, at) =>
+      suspendTenant: (id: TenantId) =>
+        adminChange(IdentityActions.suspendTenant, id, (current, at) =>
           Effect.map(checkSuspension(current), () => ({
             ...statusChange(current, "suspended", at),
             action: "tenant_suspended",
@@ -389,8 +388,8 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         ),
 
       /** POST /admin/tenants/:id/activate: from any other status; 422 when already active. */
-      activateTenant: (caller: Caller, id: TenantId) =>
-        adminChange(caller, id, (current, at) =>
+      activateTenant: (id: TenantId) =>
+        adminChange(IdentityActions.activateTenant, id, (current, at) =>
           Effect.map(checkActivation(current), () => ({
             ...statusChange(current, "active", at),
             action: "tenant_activated",
@@ -398,63 +397,64 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         ),
 
       /** GET /admin/stats. */
-      stats: (caller: Caller) =>
-        Effect.gen(function* () {
-          yield* requireSuperadmin(caller)
-          const at = yield* now
-          return yield* tenants.stats(secondsAfter(at, -ACTIVE_AGENT_WINDOW_SECONDS))
-        }).pipe(Effect.provide(ports)),
+      stats: () =>
+        policyRequire(IdentityActions.platformStats)(() =>
+          Effect.flatMap(now, (at) => tenants.stats(secondsAfter(at, -ACTIVE_AGENT_WINDOW_SECONDS))),
+        ).pipe(Effect.provide(ports)),
 
       /**
        * POST /api_keys (min user): the create rules in order (§3.3), then an `agent_id` of
        * another tenant or of no agent is 422 `details.agent_id`, and a second active key of one
        * agent and role is 422 `details.tenant_id`. The raw key is in the answer and nowhere else.
        */
-      createApiKey: (actor: Actor, command: ApiKeyCreation) =>
-        as(
-          actor,
-          "user",
-          Effect.gen(function* () {
-            const tenant = yield* loadTenant(actor.tenant_id)
-            const at = yield* now
-            const request = yield* checkApiKeyCreation(
-              command,
-              {
-                active_keys: yield* apiKeys.countActive(at),
-                max_api_keys: tenantSettings(tenant.settings).max_api_keys,
-              },
-              at,
-            )
-            if (request.agent_id !== null)
-              yield* Effect.flatMap(agents.findById(request.agent_id), orElse(agentDoesNotExist))
-            const { key, raw } = yield* mintKey(actor.tenant_id, request, request.expires_at, at)
-            yield* Effect.catchAll(apiKeys.insert(key), keyRefused)
-            yield* recordChange(actor, null, { audit: [keyAudit(key, "created")], events: [] })
-            return issued(key, raw)
-          }),
+      createApiKey: (command: ApiKeyCreation) =>
+        policyRequire(IdentityActions.createApiKey)((actor) =>
+          inTenant(
+            actor,
+            Effect.gen(function* () {
+              const tenant = yield* loadTenant(actor.tenant_id)
+              const at = yield* now
+              const request = yield* checkApiKeyCreation(
+                command,
+                {
+                  active_keys: yield* apiKeys.countActive(at),
+                  max_api_keys: tenantSettings(tenant.settings).max_api_keys,
+                },
+                at,
+              )
+              if (request.agent_id !== null)
+                yield* Effect.flatMap(agents.findById(request.agent_id), orElse(agentDoesNotExist))
+              const { key, raw } = yield* mintKey(actor.tenant_id, request, request.expires_at, at)
+              yield* Effect.catchAll(apiKeys.insert(key), keyRefused)
+              yield* recordChange(actor, null, { audit: [keyAudit(key, "created")], events: [] })
+              return issued(key, raw)
+            }),
+          ),
         ),
 
       /** GET /api_keys (min user): newest first, revoked ones only on request; never hash or raw key. */
-      listApiKeys: (actor: Actor, options: { readonly include_revoked: boolean }) =>
-        as(
-          actor,
-          "user",
-          Effect.map(apiKeys.list(options), (keys): ReadonlyArray<PublicApiKey> => keys.map(publicApiKey)),
+      listApiKeys: (options: { readonly include_revoked: boolean }) =>
+        policyRequire(IdentityActions.listApiKeys)((actor) =>
+          inTenant(
+            actor,
+            Effect.map(apiKeys.list(options), (keys): ReadonlyArray<PublicApiKey> => keys.map(publicApiKey)),
+          ),
         ),
 
       /** DELETE /api_keys/:id (min user): soft revoke, again when already revoked; 404 for others' keys. */
-      revokeApiKey: (actor: Actor, id: ApiKeyId) =>
-        as(
-          actor,
-          "user",
-          Effect.gen(function* () {
-            const key = yield* Effect.flatMap(apiKeys.revoke(id, yield* now), orElse(notFound))
-            yield* recordChange(actor, null, {
-              audit: [keyAudit(key, "revoked", { revoked_at: key.revoked_at })],
-              events: [],
-            })
-            return publicApiKey(key)
-          }),
+      revokeApiKey: (id: ApiKeyId) =>
+        policyRequire(IdentityActions.revokeApiKey)((actor) =>
+          inTenant(
+            actor,
+            Effect.gen(function* () {
+              const key = yield* Effect.flatMap(apiKeys.revoke(id, yield* now), orElse(notFound))
+              yield* recordChange(actor, null, {
+                audit: [keyAudit(key, "revoked", { revoked_at: key.revoked_at })],
+                events: [],
+              })
+              return publicApiKey(key)
+            }),
+          ),
         ),
 
       /**
@@ -464,48 +464,52 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * rotated once (then its successor is), and rotating a successor ends the grace of the key
        * before it, so a key and its rotations are never more than two live keys.
        */
-      rotateApiKey: (actor: Actor, id: ApiKeyId, command: ApiKeyRotation = {}) =>
-        as(
-          actor,
-          "user",
-          Effect.gen(function* () {
-            // Held until the end: parallel rotations of one key run one after another, and
-            // every one after the first finds the key rotated.
-            const current = yield* Effect.flatMap(apiKeys.findForUpdate(id), orElse(notFound))
-            yield* checkRotatable(current)
-            const at = yield* now
-            const grace = graceHours(command)
-            const old = rotatedKey(current, at, grace)
-            yield* Effect.catchAll(apiKeys.update(old), keyRefused)
-            const minted = yield* mintKey(actor.tenant_id, current, null, at)
-            const key = successorOf(minted.key, old)
-            yield* Effect.catchAll(apiKeys.insert(key), keyRefused)
-            // The key `current` replaced leaves its grace now: one predecessor in grace at most.
-            const predecessor =
-              current.rotated_from === null
-                ? Option.none()
-                : yield* apiKeys.findForUpdate(current.rotated_from)
-            const ended = Option.flatMap(predecessor, (found) => endedGrace(found, at))
-            if (Option.isSome(ended)) yield* Effect.catchAll(apiKeys.update(ended.value), keyRefused)
-            yield* recordChange(actor, null, {
-              audit: [
-                keyAudit(old, "rotated", { new_key_id: key.id, old_key_expires_at: old.expires_at }),
-                keyAudit(key, "created", { rotated_from: old.id }),
-                ...Option.match(ended, {
-                  onNone: () => [],
-                  onSome: (done) => [
-                    keyAudit(done, "grace_ended", { expires_at: done.expires_at, successor_rotated: old.id }),
-                  ],
-                }),
-              ],
-              events: [],
-            })
-            const raw = minted.raw
-            return {
-              new_key: issued(key, raw),
-              old_key_expires_at: old.expires_at ?? at,
-            } satisfies RotatedApiKey
-          }),
+      rotateApiKey: (id: ApiKeyId, command: ApiKeyRotation = {}) =>
+        policyRequire(IdentityActions.rotateApiKey)((actor) =>
+          inTenant(
+            actor,
+            Effect.gen(function* () {
+              // Held until the end: parallel rotations of one key run one after another, and
+              // every one after the first finds the key rotated.
+              const current = yield* Effect.flatMap(apiKeys.findForUpdate(id), orElse(notFound))
+              yield* checkRotatable(current)
+              const at = yield* now
+              const grace = graceHours(command)
+              const old = rotatedKey(current, at, grace)
+              yield* Effect.catchAll(apiKeys.update(old), keyRefused)
+              const minted = yield* mintKey(actor.tenant_id, current, null, at)
+              const key = successorOf(minted.key, old)
+              yield* Effect.catchAll(apiKeys.insert(key), keyRefused)
+              // The key `current` replaced leaves its grace now: one predecessor in grace at most.
+              const predecessor =
+                current.rotated_from === null
+                  ? Option.none()
+                  : yield* apiKeys.findForUpdate(current.rotated_from)
+              const ended = Option.flatMap(predecessor, (found) => endedGrace(found, at))
+              if (Option.isSome(ended)) yield* Effect.catchAll(apiKeys.update(ended.value), keyRefused)
+              yield* recordChange(actor, null, {
+                audit: [
+                  keyAudit(old, "rotated", { new_key_id: key.id, old_key_expires_at: old.expires_at }),
+                  keyAudit(key, "created", { rotated_from: old.id }),
+                  ...Option.match(ended, {
+                    onNone: () => [],
+                    onSome: (done) => [
+                      keyAudit(done, "grace_ended", {
+                        expires_at: done.expires_at,
+                        successor_rotated: old.id,
+                      }),
+                    ],
+                  }),
+                ],
+                events: [],
+              })
+              const raw = minted.raw
+              return {
+                new_key: issued(key, raw),
+                old_key_expires_at: old.expires_at ?? at,
+              } satisfies RotatedApiKey
+            }),
+          ),
         ),
 
       /**
@@ -513,11 +517,10 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * with the `agent/registered` audit entry and the `agent.registered` event. A key that is
        * bound already is 409; a taken name is 422 and leaves the key unbound.
        */
-      registerAgent: (actor: Actor, command: AgentRegistration) =>
-        Effect.gen(function* () {
-          yield* checkAgentRegistration(actor)
+      registerAgent: (command: AgentRegistration) =>
+        policyRequire(IdentityActions.registerAgent)((actor) => {
           const input = agentRegistration(command)
-          return yield* uow.transact(
+          return uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
               const at = yield* now
@@ -561,19 +564,23 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
         }).pipe(Effect.provide(ports)),
 
       /** GET /agents (min orchestrator): filtered by type and status, ordered by `sort_by`. */
-      listAgents: (actor: Actor, query: AgentListQuery, page: PageRequest) =>
-        as(
-          actor,
-          "orchestrator",
-          Effect.gen(function* () {
-            const found = yield* agents.list(agentListFilter(query), page)
-            return { data: found.items, meta: pageMeta(page, found.total_count) } satisfies Listed<Agent>
-          }),
+      listAgents: (query: AgentListQuery, page: PageRequest) =>
+        policyRequire(IdentityActions.listAgents)((actor) =>
+          inTenant(
+            actor,
+            Effect.map(
+              agents.list(agentListFilter(query), page),
+              (found) =>
+                ({ data: found.items, meta: pageMeta(page, found.total_count) }) satisfies Listed<Agent>,
+            ),
+          ),
         ),
 
       /** GET /agents/:id (min orchestrator): 404 "Not found" for unknown and other tenants' ids. */
-      getAgent: (actor: Actor, id: AgentId) =>
-        as(actor, "orchestrator", Effect.flatMap(agents.findById(id), orElse(notFound))),
+      getAgent: (id: AgentId) =>
+        policyRequire(IdentityActions.showAgent)((actor) =>
+          inTenant(actor, Effect.flatMap(agents.findById(id), orElse(notFound))),
+        ),
     }
   }),
 }) {}

@@ -2,16 +2,16 @@ import { Effect } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
-import type { Actor } from "../../identity/domain/actor.js"
 import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { Conflict, NotFound } from "../../kernel/domain/errors.js"
 import type { EpicId, ProjectId } from "../../kernel/domain/ids.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
 import { dependencyGraphView } from "../rules/graph.js"
 import type { EdgeKind, EdgePorts } from "./dependency-edges.js"
 import { projectGraph } from "./project-graph.js"
-import { epicById, orNotFound, projectById, tenantWork } from "./work-access.js"
+import { epicById, orNotFound, projectById, tenantTransaction } from "./work-access.js"
 import { changed, created } from "./work-changes.js"
 import { wholeList } from "./work-lists.js"
 
@@ -30,7 +30,7 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
   "@loopctl/core/DependencyPlanning",
   {
     effect: Effect.gen(function* () {
-      const as = yield* tenantWork<EdgePorts | AuditLog | Outbox>()
+      const inTenant = yield* tenantTransaction<EdgePorts | AuditLog | Outbox>()
 
       return {
         /**
@@ -40,14 +40,11 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
          */
         addDependency: <Creation, Input, Edge extends { readonly id: Id }, Id extends string>(
           kind: EdgeKind<Creation, Input, Edge, Id>,
-          actor: Actor,
           creation: Creation,
         ) =>
           Effect.gen(function* () {
             const input = yield* kind.parse(creation)
-            return yield* as(
-              actor,
-              "orchestrator",
+            return yield* inTenant(WorkActions.addDependency)((actor) =>
               Effect.gen(function* () {
                 const { edge, project_id } = yield* kind.plan(actor, input)
                 yield* Effect.mapError(
@@ -63,12 +60,9 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
         /** Removes an edge (404 when the tenant has none of this kind with this id). */
         removeDependency: <Creation, Input, Edge extends { readonly id: Id }, Id extends string>(
           kind: EdgeKind<Creation, Input, Edge, Id>,
-          actor: Actor,
           id: Id,
         ) =>
-          as(
-            actor,
-            "user",
+          inTenant(WorkActions.removeDependency)((actor) =>
             Effect.gen(function* () {
               const edges = yield* kind.store
               const doomed = yield* Effect.flatMap(edges.findById(id), orNotFound(kind.noun))
@@ -83,10 +77,8 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
           ),
 
         /** The project's epic edges, oldest first (404 for an unknown project). */
-        listEpicDependencies: (actor: Actor, projectId: ProjectId) =>
-          as(
-            actor,
-            "agent",
+        listEpicDependencies: (projectId: ProjectId) =>
+          inTenant(WorkActions.listDependencies)(() =>
             Effect.gen(function* () {
               yield* projectById(projectId)
               const edges = yield* Effect.flatMap(EpicDependencies, (d) => d.listByProject(projectId))
@@ -95,20 +87,16 @@ export class DependencyPlanning extends Effect.Service<DependencyPlanning>()(
           ),
 
         /** Story edges with either end in the epic, cross-epic ones included, oldest first. */
-        listEpicStoryDependencies: (actor: Actor, epicId: EpicId) =>
-          as(
-            actor,
-            "agent",
+        listEpicStoryDependencies: (epicId: EpicId) =>
+          inTenant(WorkActions.listDependencies)(() =>
             Effect.flatMap(epicById(epicId), (owner) =>
               Effect.flatMap(StoryDependencies, (d) => Effect.map(d.listByEpic(owner.id), wholeList)),
             ),
           ),
 
         /** The project's epics and stories with the edges between them (`GET /projects/:id/dependency_graph`). */
-        dependencyGraph: (actor: Actor, projectId: ProjectId) =>
-          as(
-            actor,
-            "agent",
+        dependencyGraph: (projectId: ProjectId) =>
+          inTenant(WorkActions.readGraph)(() =>
             Effect.gen(function* () {
               yield* projectById(projectId)
               const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))

@@ -2,30 +2,28 @@ import { Effect } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
-import type { Actor } from "../../identity/domain/actor.js"
 import { EpicId, type ProjectId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { Epic, type EpicCreation, type EpicPatch } from "../domain/epic.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { Epics } from "../ports/epics.js"
 import type { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
 import { applyEpicChanges, createdEpicFields, epicChanges, epicListFilter } from "../rules/epic-changes.js"
 import { epicCompletions, epicProgress } from "../rules/progress.js"
-import { epicById, projectById, tenantWork } from "./work-access.js"
+import { epicById, projectById, tenantTransaction } from "./work-access.js"
 import { changed, created, duplicateNumber, savedChange } from "./work-changes.js"
 
 /** The epics of a project: creating, reading, changing and deleting them, and their progress. */
 export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/EpicPlanning", {
   effect: Effect.gen(function* () {
-    const as = yield* tenantWork<Projects | Epics | Stories | AuditLog | Outbox | Ids>()
+    const inTenant = yield* tenantTransaction<Projects | Epics | Stories | AuditLog | Outbox | Ids>()
 
     return {
-      createEpic: (actor: Actor, projectId: ProjectId, creation: EpicCreation) =>
-        as(
-          actor,
-          "orchestrator",
+      createEpic: (projectId: ProjectId, creation: EpicCreation) =>
+        inTenant(WorkActions.createEpic)((actor) =>
           Effect.gen(function* () {
             const owner = yield* projectById(projectId)
             const input = createdEpicFields(creation)
@@ -51,10 +49,8 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
           }),
         ),
 
-      getEpic: (actor: Actor, id: EpicId) =>
-        as(
-          actor,
-          "agent",
+      getEpic: (id: EpicId) =>
+        inTenant(WorkActions.readEpic)(() =>
           Effect.gen(function* () {
             const found = yield* epicById(id)
             const stories = yield* Effect.flatMap(Stories, (s) => s.listByEpic(id))
@@ -66,15 +62,8 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
        * A page of the project's epics (by position, then number; `phase=` filters), each with its
        * story count and the share of them verified.
        */
-      listEpics: (
-        actor: Actor,
-        projectId: ProjectId,
-        query: { readonly phase?: unknown },
-        page: PageRequest,
-      ) =>
-        as(
-          actor,
-          "agent",
+      listEpics: (projectId: ProjectId, query: { readonly phase?: unknown }, page: PageRequest) =>
+        inTenant(WorkActions.listEpics)(() =>
           Effect.gen(function* () {
             yield* projectById(projectId)
             const filter = epicListFilter(query)
@@ -93,10 +82,8 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
         ),
 
       /** PATCH: title, description, phase, position and metadata; the number is kept. */
-      updateEpic: (actor: Actor, id: EpicId, patch: EpicPatch) =>
-        as(
-          actor,
-          "orchestrator",
+      updateEpic: (id: EpicId, patch: EpicPatch) =>
+        inTenant(WorkActions.updateEpic)((actor) =>
           Effect.gen(function* () {
             const current = yield* epicById(id)
             const { epic, ...diff } = applyEpicChanges(current, epicChanges(patch), yield* now)
@@ -116,10 +103,8 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
         ),
 
       /** Deletes the epic with its stories and everything hanging off them. */
-      deleteEpic: (actor: Actor, id: EpicId) =>
-        as(
-          actor,
-          "user",
+      deleteEpic: (id: EpicId) =>
+        inTenant(WorkActions.deleteEpic)((actor) =>
           Effect.gen(function* () {
             const doomed = yield* epicById(id)
             yield* Effect.flatMap(Epics, (e) => e.delete(id))
@@ -132,10 +117,8 @@ export class EpicPlanning extends Effect.Service<EpicPlanning>()("@loopctl/core/
         ),
 
       /** The epic's stories per status on each side, counted by the store. */
-      epicProgress: (actor: Actor, id: EpicId) =>
-        as(
-          actor,
-          "agent",
+      epicProgress: (id: EpicId) =>
+        inTenant(WorkActions.readEpic)(() =>
           Effect.gen(function* () {
             yield* epicById(id)
             return epicProgress(yield* Effect.flatMap(Stories, (s) => s.countByStatus({ epic_id: id })))

@@ -3,7 +3,6 @@ import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
-import { requireExactRole, requireMinRole } from "../../identity/rules/roles.js"
 import { Conflict, NotFound } from "../../kernel/domain/errors.js"
 import {
   EpicDependencyId,
@@ -13,12 +12,14 @@ import {
   StoryId,
 } from "../../kernel/domain/ids.js"
 import { type Timestamp, now } from "../../kernel/domain/timestamp.js"
+import { policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { EpicDependency, StoryDependency } from "../domain/dependency.js"
 import { Epic } from "../domain/epic.js"
 import { ImportOutcome } from "../domain/import-outcome.js"
 import { Story, newStory } from "../domain/story.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { EpicDependencies, StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
@@ -158,13 +159,12 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
     return {
       /**
        * Imports a breakdown into a project: fresh (every number must be new) or, with `merge`,
-       * creating new numbers and updating existing ones; the outcome says which it was. Orchestrator, user and
-       * superadmin keys may import; agents may not.
+       * creating new numbers and updating existing ones; the outcome says which it was. Who may
+       * import is `WorkActions.importWork`'s exact rule (no agents).
        */
-      importProject: (actor: Actor, projectId: ProjectId, body: unknown, mergeParam?: unknown) =>
-        Effect.gen(function* () {
-          yield* requireExactRole(actor, ["orchestrator", "user", "superadmin"])
-          return yield* uow.transact(
+      importProject: (projectId: ProjectId, body: unknown, mergeParam?: unknown) =>
+        policyRequire(WorkActions.importWork)((actor) =>
+          uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
               // Held, so that merges of overlapping documents end as if sent one after another.
@@ -324,14 +324,13 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
               })
               return ImportOutcome.Merged({ import: summary })
             }),
-          )
-        }).pipe(Effect.provide(ports)),
+          ),
+        ).pipe(Effect.provide(ports)),
 
-      /** The project's whole breakdown as one document that import reads back (any role). */
-      exportProject: (actor: Actor, projectId: ProjectId) =>
-        Effect.gen(function* () {
-          yield* requireMinRole(actor, "agent")
-          return yield* uow.transact(
+      /** The project's whole breakdown as one document that import reads back. */
+      exportProject: (projectId: ProjectId) =>
+        policyRequire(WorkActions.exportWork)((actor) =>
+          uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
               const current = yield* loadProject(projectId, false)
@@ -347,8 +346,8 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                 },
               )
             }),
-          )
-        }).pipe(Effect.provide(ports)),
+          ),
+        ).pipe(Effect.provide(ports)),
     }
   }),
 }) {}

@@ -2,7 +2,6 @@ import { Effect, Option } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
-import type { Actor } from "../../identity/domain/actor.js"
 import { tenantSettings } from "../../identity/domain/tenant.js"
 import { Tenants } from "../../identity/ports/tenants.js"
 import { ValidationFailed } from "../../kernel/domain/errors.js"
@@ -11,6 +10,7 @@ import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { Project, type ProjectCreation, type ProjectPatch } from "../domain/project.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
@@ -23,7 +23,7 @@ import {
   projectListFilter,
   reactivates,
 } from "../rules/project-changes.js"
-import { projectById, tenantWork } from "./work-access.js"
+import { projectById, tenantTransaction } from "./work-access.js"
 import { created, savedChange } from "./work-changes.js"
 
 /** Writes a changed project. */
@@ -47,15 +47,15 @@ const checkProjectLimit = (tenantId: TenantId) =>
  */
 export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl/core/ProjectPlanning", {
   effect: Effect.gen(function* () {
-    const as = yield* tenantWork<Tenants | Projects | Epics | Stories | AuditLog | Outbox | Ids>()
+    const inTenant = yield* tenantTransaction<
+      Tenants | Projects | Epics | Stories | AuditLog | Outbox | Ids
+    >()
 
     return {
-      createProject: (actor: Actor, creation: ProjectCreation) =>
+      createProject: (creation: ProjectCreation) =>
         Effect.gen(function* () {
           const input = createdProjectFields(creation)
-          return yield* as(
-            actor,
-            "orchestrator",
+          return yield* inTenant(WorkActions.createProject)((actor) =>
             Effect.gen(function* () {
               const projects = yield* Projects
               yield* checkProjectLimit(actor.tenant_id)
@@ -81,13 +81,11 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
           )
         }),
 
-      getProject: (actor: Actor, id: ProjectId) => as(actor, "agent", projectById(id)),
+      getProject: (id: ProjectId) => inTenant(WorkActions.readProject)(() => projectById(id)),
 
       /** The project with how many epics and stories it holds (`GET /projects/:id`). */
-      projectDetail: (actor: Actor, id: ProjectId) =>
-        as(
-          actor,
-          "agent",
+      projectDetail: (id: ProjectId) =>
+        inTenant(WorkActions.readProject)(() =>
           Effect.gen(function* () {
             const found = yield* projectById(id)
             const epic_count = yield* Effect.flatMap(Epics, (e) => e.countByProject(id))
@@ -102,13 +100,10 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
        * lists both; by default only active projects are listed. Other values are a 400.
        */
       listProjects: (
-        actor: Actor,
         query: { readonly status?: unknown; readonly include_archived?: unknown },
         page: PageRequest,
       ) =>
-        as(
-          actor,
-          "agent",
+        inTenant(WorkActions.listProjects)(() =>
           Effect.gen(function* () {
             const filter = yield* projectListFilter(query)
             const found = yield* Effect.flatMap(Projects, (p) => p.list(filter, page))
@@ -120,10 +115,8 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
        * PATCH: name, repo_url, description, tech_stack, status, mission and metadata; the slug is
        * kept. Bringing an archived project back counts against the project limit.
        */
-      updateProject: (actor: Actor, id: ProjectId, patch: ProjectPatch) =>
-        as(
-          actor,
-          "orchestrator",
+      updateProject: (id: ProjectId, patch: ProjectPatch) =>
+        inTenant(WorkActions.updateProject)((actor) =>
           Effect.gen(function* () {
             const current = yield* projectById(id)
             const changes = projectChanges(patch)
@@ -145,10 +138,8 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
         ),
 
       /** DELETE archives the project (it stays readable); archiving an archived one changes nothing. */
-      archiveProject: (actor: Actor, id: ProjectId) =>
-        as(
-          actor,
-          "user",
+      archiveProject: (id: ProjectId) =>
+        inTenant(WorkActions.archiveProject)((actor) =>
           Effect.gen(function* () {
             const current = yield* projectById(id)
             const { project, ...diff } = archiveProject(current, yield* now)
@@ -168,10 +159,8 @@ export class ProjectPlanning extends Effect.Service<ProjectPlanning>()("@loopctl
         ),
 
       /** Story counts per status, epics completed, verification share and hours, counted by the store. */
-      projectProgress: (actor: Actor, id: ProjectId) =>
-        as(
-          actor,
-          "agent",
+      projectProgress: (id: ProjectId) =>
+        inTenant(WorkActions.readProject)(() =>
           Effect.gen(function* () {
             yield* projectById(id)
             const counts = yield* Effect.flatMap(Stories, (s) => s.countByStatus({ project_id: id }))

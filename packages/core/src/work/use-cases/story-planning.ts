@@ -11,6 +11,7 @@ import { ArtifactReports, VerificationResults } from "../../workflow/ports/verif
 import type { Epic } from "../domain/epic.js"
 import type { ProjectStoryCreation, StoryCreation, StoryPatch } from "../domain/story-commands.js"
 import { newStory } from "../domain/story.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
@@ -25,7 +26,7 @@ import {
   parseStoryListQuery,
   rangeMeta,
 } from "../rules/story-query.js"
-import { epicById, orNotFound, projectById, storyById, tenantWork } from "./work-access.js"
+import { epicById, orNotFound, projectById, storyById, tenantTransaction } from "./work-access.js"
 import { changed, created, duplicateNumber, savedChange } from "./work-changes.js"
 import { wholeList } from "./work-lists.js"
 
@@ -63,7 +64,7 @@ const insertStory = (actor: Actor, owner: Epic, creation: StoryCreation) =>
  */
 export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/core/StoryPlanning", {
   effect: Effect.gen(function* () {
-    const as = yield* tenantWork<
+    const inTenant = yield* tenantTransaction<
       | Projects
       | Epics
       | Stories
@@ -76,18 +77,14 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
     >()
 
     return {
-      createStory: (actor: Actor, epicId: EpicId, creation: StoryCreation) =>
-        as(
-          actor,
-          "orchestrator",
+      createStory: (epicId: EpicId, creation: StoryCreation) =>
+        inTenant(WorkActions.createStory)((actor) =>
           Effect.flatMap(epicById(epicId), (owner) => insertStory(actor, owner, creation)),
         ),
 
       /** Creates a story in the project's epic named by `epic_number` (422 when none is). */
-      createStoryInProject: (actor: Actor, projectId: ProjectId, creation: ProjectStoryCreation) =>
-        as(
-          actor,
-          "orchestrator",
+      createStoryInProject: (projectId: ProjectId, creation: ProjectStoryCreation) =>
+        inTenant(WorkActions.createStory)((actor) =>
           Effect.gen(function* () {
             yield* projectById(projectId)
             const epics = yield* Effect.flatMap(Epics, (e) => e.listByProject(projectId))
@@ -96,17 +93,15 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
           }),
         ),
 
-      getStory: (actor: Actor, id: StoryId) => as(actor, "agent", storyById(id)),
+      getStory: (id: StoryId) => inTenant(WorkActions.readStory)(() => storyById(id)),
 
       /**
        * A story as `GET /stories/:id` shows it: the story, the edges where it is the dependent,
        * its first 20 artifacts, how many verification outcomes it has had, and its project's
        * mission (null when the project has none).
        */
-      storyDetail: (actor: Actor, id: StoryId) =>
-        as(
-          actor,
-          "agent",
+      storyDetail: (id: StoryId) =>
+        inTenant(WorkActions.readStory)(() =>
           Effect.gen(function* () {
             const found = yield* storyById(id)
             const edges = yield* Effect.flatMap(StoryDependencies, (d) => d.listByEpic(found.epic_id))
@@ -131,22 +126,18 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
        * `project_id` is required (400); a project of another tenant lists nothing. The meta
        * carries the original's limit/offset beside the page view of the same window (D13).
        */
-      listStories: (actor: Actor, query: StoryListQueryInput) =>
+      listStories: (query: StoryListQueryInput) =>
         Effect.gen(function* () {
           const { project_id, filter, range } = yield* parseStoryListQuery(query)
-          const found = yield* as(
-            actor,
-            "agent",
+          const found = yield* inTenant(WorkActions.listStories)(() =>
             Effect.flatMap(Stories, (s) => s.listByProjectRange(project_id, filter, range)),
           )
           return { data: found.items, meta: rangeMeta(range, found.total_count) }
         }),
 
       /** An epic's stories by sort_key, one page, optionally of one agent and/or verified status. */
-      listEpicStories: (actor: Actor, epicId: EpicId, query: EpicStoryQueryInput) =>
-        as(
-          actor,
-          "agent",
+      listEpicStories: (epicId: EpicId, query: EpicStoryQueryInput) =>
+        inTenant(WorkActions.listStories)(() =>
           Effect.gen(function* () {
             const owner = yield* epicById(epicId)
             const { filter, page } = yield* parseEpicStoryQuery(query)
@@ -161,10 +152,8 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
        * PATCH: title, description, acceptance criteria, estimate and metadata. The row is held
        * while it is rewritten, so a transition committing meanwhile is never overwritten.
        */
-      updateStory: (actor: Actor, id: StoryId, patch: StoryPatch) =>
-        as(
-          actor,
-          "orchestrator",
+      updateStory: (id: StoryId, patch: StoryPatch) =>
+        inTenant(WorkActions.updateStory)((actor) =>
           Effect.gen(function* () {
             const stories = yield* Stories
             const current = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
@@ -185,10 +174,8 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
         ),
 
       /** Deletes the story with its edges (both ways) and its review, verification and artifact records. */
-      deleteStory: (actor: Actor, id: StoryId) =>
-        as(
-          actor,
-          "user",
+      deleteStory: (id: StoryId) =>
+        inTenant(WorkActions.deleteStory)((actor) =>
           Effect.gen(function* () {
             const stories = yield* Stories
             const doomed = yield* Effect.flatMap(stories.findForUpdate(id), orNotFound("Story"))
@@ -202,10 +189,8 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
         ),
 
       /** The story's acceptance criteria as first-class rows, derived from its JSON array. */
-      acceptanceCriteria: (actor: Actor, id: StoryId) =>
-        as(
-          actor,
-          "agent",
+      acceptanceCriteria: (id: StoryId) =>
+        inTenant(WorkActions.readStory)(() =>
           Effect.map(storyById(id), (found) => wholeList(acceptanceCriteriaOf(found))),
         ),
     }

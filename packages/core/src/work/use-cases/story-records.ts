@@ -1,12 +1,11 @@
 import { Effect, Option } from "effect"
-import type { Actor } from "../../identity/domain/actor.js"
-import { requireMinRole } from "../../identity/rules/roles.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import type { StoryId } from "../../kernel/domain/ids.js"
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
-import type { Role } from "../domain/status.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { Stories } from "../ports/stories.js"
 
 /**
@@ -18,9 +17,13 @@ export class StoryRecords extends Effect.Service<StoryRecords>()("@loopctl/core/
     const ports = yield* Effect.context<UnitOfWork | Stories | VerificationResults | ArtifactReports>()
     const uow = yield* UnitOfWork
 
-    /** Role check, then the story's existence and the read in one transaction. */
-    const ofStory = <A, R>(actor: Actor, role: Role, id: StoryId, read: Effect.Effect<A, never, R>) =>
-      Effect.flatMap(requireMinRole(actor, role), () =>
+    /** As the granted actor: the story's existence and the read in one transaction of its tenant. */
+    const ofStory = <Action extends string, A, R>(
+      p: Policy<Action, unknown>,
+      id: StoryId,
+      read: Effect.Effect<A, never, R>,
+    ) =>
+      policyRequire(p)((actor) =>
         uow.transact(
           actor.tenant_id,
           Effect.flatMap(
@@ -31,22 +34,20 @@ export class StoryRecords extends Effect.Service<StoryRecords>()("@loopctl/core/
       ).pipe(Effect.provide(ports))
 
     return {
-      /** A story's verification results, newest first (orchestrators and up). */
-      verifications: (actor: Actor, id: StoryId, page: PageRequest) =>
+      /** A story's verification results, newest first. */
+      verifications: (id: StoryId, page: PageRequest) =>
         ofStory(
-          actor,
-          "orchestrator",
+          WorkActions.readVerifications,
           id,
           Effect.map(
             Effect.flatMap(VerificationResults, (results) => results.listByStory(id, page)),
             (found) => ({ data: found.items, meta: pageMeta(page, found.total_count) }),
           ),
         ),
-      /** A story's artifact reports, oldest first (any role). */
-      artifacts: (actor: Actor, id: StoryId, page: PageRequest) =>
+      /** A story's artifact reports, oldest first. */
+      artifacts: (id: StoryId, page: PageRequest) =>
         ofStory(
-          actor,
-          "agent",
+          WorkActions.readArtifacts,
           id,
           Effect.map(
             Effect.flatMap(ArtifactReports, (reports) => reports.listByStory(id, page)),

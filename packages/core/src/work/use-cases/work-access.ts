@@ -1,27 +1,27 @@
 import { Effect, Option } from "effect"
 import type { Actor } from "../../identity/domain/actor.js"
-import { requireMinRole } from "../../identity/rules/roles.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import type { EpicId, ProjectId, StoryId } from "../../kernel/domain/ids.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
-import type { Role } from "../domain/status.js"
 import { Epics } from "../ports/epics.js"
 import { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
 
 /**
- * The gate every work use case passes: role check, then the work in one transaction of the
- * actor's tenant, on the ports `Ports` the use case was built with. Reads need the agent role or
- * higher; creating needs orchestrator or higher.
+ * How every work use case runs: as the actor its action's grant admitted (the policy checked the
+ * role, once, before), in one transaction of that actor's tenant, on the ports `Ports` the use
+ * case was built with: `const inTenant = yield* tenantTransaction<Ports>()`, then
+ * `inTenant(WorkActions.x)((actor) => work)` puts the grant of `x` in the use case's
+ * requirements, so only that action's policy can run it.
  */
-export const tenantWork = <Ports>() =>
+export const tenantTransaction = <Ports>() =>
   Effect.gen(function* () {
     const ports = yield* Effect.context<Ports | UnitOfWork>()
     const uow = yield* UnitOfWork
-    return <A, E, R extends Ports | UnitOfWork>(actor: Actor, role: Role, work: Effect.Effect<A, E, R>) =>
-      Effect.flatMap(requireMinRole(actor, role), () => uow.transact(actor.tenant_id, work)).pipe(
-        Effect.provide(ports),
-      )
+    return <Action extends string>(p: Policy<Action, unknown>) =>
+      <A, E, R extends Ports | UnitOfWork>(work: (actor: Actor) => Effect.Effect<A, E, R>) =>
+        policyRequire(p)((actor) => uow.transact(actor.tenant_id, work(actor))).pipe(Effect.provide(ports))
   })
 
 export const orNotFound =

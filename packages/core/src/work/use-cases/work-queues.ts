@@ -1,27 +1,25 @@
 import { Effect } from "effect"
-import type { Actor } from "../../identity/domain/actor.js"
 import { pageMeta } from "../../kernel/domain/page.js"
+import { WorkActions } from "../policy/work-actions.js"
 import { Stories } from "../ports/stories.js"
 import { type QueueQueryInput, parseQueueQuery } from "../rules/story-query.js"
-import { tenantWork } from "./work-access.js"
+import { tenantTransaction } from "./work-access.js"
 
 /** The ready and blocked queues: which stories can be claimed now, and what the others wait for. */
 export class WorkQueues extends Effect.Service<WorkQueues>()("@loopctl/core/WorkQueues", {
   effect: Effect.gen(function* () {
-    const as = yield* tenantWork<Stories>()
+    const inTenant = yield* tenantTransaction<Stories>()
 
     return {
       /**
        * `GET /stories/ready`: pending stories with every prerequisite verified, by sort_key, one
        * page (100 by default, at most 500), in one project or — with none given — the tenant's.
        */
-      readyQueue: (actor: Actor, query: QueueQueryInput) =>
+      readyQueue: (query: QueueQueryInput) =>
         Effect.gen(function* () {
           const { page, ...scope } = yield* parseQueueQuery(query)
           // The store answers readiness in one query; the graph rule is its reference (contracts).
-          const ready = yield* as(
-            actor,
-            "agent",
+          const ready = yield* inTenant(WorkActions.readQueue)(() =>
             Effect.flatMap(Stories, (stories) => stories.readyPage(scope, page)),
           )
           return { data: ready.items, meta: pageMeta(page, ready.total_count) }
@@ -31,13 +29,11 @@ export class WorkQueues extends Effect.Service<WorkQueues>()("@loopctl/core/Work
        * `GET /stories/blocked`: stories waiting for an unverified prerequisite, with their
        * blockers, by sort_key, one page, in one project or the tenant's.
        */
-      blockedQueue: (actor: Actor, query: QueueQueryInput) =>
+      blockedQueue: (query: QueueQueryInput) =>
         Effect.gen(function* () {
           const { page, project_id } = yield* parseQueueQuery(query)
           // Answered by the store like ready; the graph rule is its reference (contracts).
-          const blocked = yield* as(
-            actor,
-            "agent",
+          const blocked = yield* inTenant(WorkActions.readQueue)(() =>
             Effect.flatMap(Stories, (stories) =>
               stories.blockedPage(project_id === undefined ? {} : { project_id }, page),
             ),

@@ -1,18 +1,18 @@
 import { Data, Either } from "effect"
 import type { DomainEvent } from "../../events/domain/events.js"
 import type { Actor } from "../../identity/domain/actor.js"
-import { type TransitionConflict, ValidationFailed } from "../../kernel/domain/errors.js"
+import { type Forbidden, type TransitionConflict, ValidationFailed } from "../../kernel/domain/errors.js"
 import type { JsonObject } from "../../kernel/domain/json.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import type { VerificationOutcome } from "../../work/domain/status.js"
 import { Story } from "../../work/domain/story.js"
 import { type BlockerCounts, isHeldBack } from "../../work/rules/readiness.js"
 import type { ContractTerms } from "../domain/contract-terms.js"
+import type { StoryAction } from "../domain/story-action.js"
 import { type BackfillClaim, backfillRecord, backfillRefusal } from "./backfill.js"
 import { checkContract } from "./contract.js"
 import { isHeldByAgent, isImplementer, withClaimant } from "./custody.js"
 import type { Completion, Rejection, ReviewSubmission, VerifyEvidence } from "./evidence.js"
-import { type GateFailure, type StoryAction, authorize } from "./gates.js"
 import {
   conflict,
   inProgress,
@@ -24,9 +24,10 @@ import {
 } from "./refusals.js"
 
 /**
- * The story state machine. `authorize` (rules/gates.ts) is the gate checked before the story is
- * loaded (role, then agent link); `decide` takes the loaded story and a command and returns the next story
- * with the audit entries and events to record — or the refusal, leaving the story untouched.
+ * The story state machine. Who may attempt an action (role, then agent link) is its policy's to
+ * say (policy/story-actions.ts), checked once before the story is loaded; `decide` takes the
+ * admitted actor, the loaded story and a command and returns the next story with the audit
+ * entries and events to record — or the refusal, leaving the story untouched.
  */
 
 /** Unverified prerequisites counted for a claim: direct story edges, and stories of prerequisite epics. */
@@ -96,7 +97,8 @@ export interface Decision {
   readonly review: ReviewSubmission | null
 }
 
-export type TransitionFailure = GateFailure | TransitionConflict
+/** Why a transition is refused: not the holder (403), an invalid request (422), the wrong state or custody (409). */
+export type TransitionFailure = Forbidden | ValidationFailed | TransitionConflict
 
 /** Whether the actor's agent holds the story now (start, request-review and unclaim are the holder's). */
 const isAssignee = (story: Story, actor: Actor): boolean =>
@@ -163,7 +165,7 @@ const released = {
 } as const
 
 /**
- * Decides a transition for an actor that already passed `authorize`. Never mutates `story`;
+ * Decides a transition for an actor that its action's policy already admitted. Never mutates `story`;
  * on failure the caller must write nothing.
  */
 export const decide = (
@@ -173,8 +175,6 @@ export const decide = (
   now: Timestamp,
 ): Either.Either<Decision, TransitionFailure> => {
   const action = commandAction(command)
-  const gate = authorize(action, actor)
-  if (Either.isLeft(gate)) return Either.left(gate.left)
   return StoryCommand.$match(command, {
     Contract: ({ terms }) => {
       if (story.agent_status !== "pending") return Either.left(invalid(story, action))

@@ -1,6 +1,6 @@
 import type { Role } from "../../work/domain/status.js"
 import type { Story } from "../../work/domain/story.js"
-import type { StoryAction } from "./gates.js"
+import type { StoryAction } from "../domain/story-action.js"
 
 /** The actions a transition's answer can suggest. */
 export type SuggestedAction = Extract<

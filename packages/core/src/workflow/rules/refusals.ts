@@ -1,6 +1,6 @@
 import { Forbidden, TransitionConflict, type TransitionConflictCode } from "../../kernel/domain/errors.js"
 import type { Story } from "../../work/domain/story.js"
-import type { StoryAction } from "./gates.js"
+import type { StoryAction } from "../domain/story-action.js"
 
 /** The refusals of the story state machine, worded once. */
 

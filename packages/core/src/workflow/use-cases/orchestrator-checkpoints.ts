@@ -3,20 +3,20 @@ import { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
-import { requireExactRole } from "../../identity/rules/roles.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import { OrchestratorStateId, type ProjectId } from "../../kernel/domain/ids.js"
 import { type PageMeta, pageMeta, pageRequest } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { Projects } from "../../work/ports/projects.js"
 import { OrchestratorState, type SaveRequest } from "../domain/orchestrator-state.js"
+import { CheckpointActions } from "../policy/checkpoint-actions.js"
 import { OrchestratorStates } from "../ports/orchestrator-states.js"
 import {
   type StateHistoryEntry,
   auditStateOf,
-  checkpointRoles,
   expectedVersionOf,
   historyEntryOf,
   isSavableStateKey,
@@ -52,7 +52,8 @@ export interface StateHistoryPage {
  * state key, and reads it back after a restart. Saves are optimistic: each names the version it
  * last read, and a save from a stale version is refused, so two orchestrators cannot silently
  * overwrite each other. Every save is audited with the state before and after; the history of a
- * key is read back from those audit entries.
+ * key is read back from those audit entries. Each method requires the grant of its action
+ * (policy/checkpoint-actions.ts).
  */
 export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoints>()(
   "@loopctl/core/OrchestratorCheckpoints",
@@ -63,13 +64,11 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
       >()
       const uow = yield* UnitOfWork
 
-      /** The work in one transaction of the actor's tenant. */
-      const inTenant = <A, E, R>(actor: Actor, work: Effect.Effect<A, E, R>) =>
-        uow.transact(actor.tenant_id, work).pipe(Effect.provide(ports))
-
-      /** Role check, then the work in one transaction of the actor's tenant. */
-      const asOrchestrator = <A, E, R>(actor: Actor, work: Effect.Effect<A, E, R>) =>
-        Effect.zipRight(requireExactRole(actor, checkpointRoles), inTenant(actor, work))
+      /** As the actor admitted to `p`, the work in one transaction of its tenant. */
+      const inTenant = <Action extends string, A, E, R>(
+        p: Policy<Action, unknown>,
+        work: (actor: Actor) => Effect.Effect<A, E, R>,
+      ) => policyRequire(p)((actor) => uow.transact(actor.tenant_id, work(actor))).pipe(Effect.provide(ports))
 
       /** The checkpoint a read names, if saved. */
       const findState = (projectId: ProjectId, query: StateQuery) => {
@@ -92,62 +91,57 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
          * version. The body's `version` (alias `expected_version`) must be the stored version, or
          * 0 for a key's first save; otherwise 409. Answers the stored checkpoint.
          */
-        save: (actor: Actor, projectId: ProjectId, request: SaveRequest) =>
-          Effect.gen(function* () {
-            yield* requireExactRole(actor, checkpointRoles)
-            return yield* inTenant(
-              actor,
-              Effect.gen(function* () {
-                yield* requireProject(projectId)
-                const states = yield* OrchestratorStates
-                const stored = yield* states.find(projectId, request.state_key)
-                const plan = yield* planSave(stored, expectedVersionOf(request))
-                const at = yield* now
-                const saved =
-                  plan._tag === "First"
-                    ? new OrchestratorState({
-                        id: yield* freshId(OrchestratorStateId),
-                        tenant_id: actor.tenant_id,
-                        project_id: projectId,
-                        state_key: request.state_key,
-                        state_data: request.state_data,
-                        version: plan.version,
-                        inserted_at: at,
-                        updated_at: at,
-                      })
-                    : new OrchestratorState({
-                        ...plan.previous,
-                        state_data: request.state_data,
-                        version: plan.version,
-                        updated_at: at,
-                      })
-                // Another writer may have saved since `find`: the store decides who wins.
-                if (plan._tag === "First") {
-                  yield* Effect.mapError(states.insert(saved), staleVersion)
-                } else if (!(yield* states.replace(saved, plan.previous.version))) {
-                  return yield* Effect.fail(staleVersion())
-                }
-                yield* recordChange(actor, projectId, {
-                  audit: [
-                    {
-                      ...savedAudit,
-                      entity_id: saved.id,
-                      actor: "caller",
-                      old_state: plan._tag === "First" ? null : auditStateOf(plan.previous),
-                      new_state: auditStateOf(saved),
-                    },
-                  ],
-                  events: [],
-                })
-                return saved
-              }),
-            )
-          }),
+        save: (projectId: ProjectId, request: SaveRequest) =>
+          inTenant(CheckpointActions.save, (actor) =>
+            Effect.gen(function* () {
+              yield* requireProject(projectId)
+              const states = yield* OrchestratorStates
+              const stored = yield* states.find(projectId, request.state_key)
+              const plan = yield* planSave(stored, expectedVersionOf(request))
+              const at = yield* now
+              const saved =
+                plan._tag === "First"
+                  ? new OrchestratorState({
+                      id: yield* freshId(OrchestratorStateId),
+                      tenant_id: actor.tenant_id,
+                      project_id: projectId,
+                      state_key: request.state_key,
+                      state_data: request.state_data,
+                      version: plan.version,
+                      inserted_at: at,
+                      updated_at: at,
+                    })
+                  : new OrchestratorState({
+                      ...plan.previous,
+                      state_data: request.state_data,
+                      version: plan.version,
+                      updated_at: at,
+                    })
+              // Another writer may have saved since `find`: the store decides who wins.
+              if (plan._tag === "First") {
+                yield* Effect.mapError(states.insert(saved), staleVersion)
+              } else if (!(yield* states.replace(saved, plan.previous.version))) {
+                return yield* Effect.fail(staleVersion())
+              }
+              yield* recordChange(actor, projectId, {
+                audit: [
+                  {
+                    ...savedAudit,
+                    entity_id: saved.id,
+                    actor: "caller",
+                    old_state: plan._tag === "First" ? null : auditStateOf(plan.previous),
+                    new_state: auditStateOf(saved),
+                  },
+                ],
+                events: [],
+              })
+              return saved
+            }),
+          ),
 
         /** GET /orchestrator/state/:project_id: the checkpoint of `state_key` ("main" by default); 404 when none. */
-        load: (actor: Actor, projectId: ProjectId, query: StateQuery) =>
-          asOrchestrator(
-            actor,
+        load: (projectId: ProjectId, query: StateQuery) =>
+          inTenant(CheckpointActions.read, () =>
             Effect.gen(function* () {
               yield* requireProject(projectId)
               const found = yield* findState(projectId, query)
@@ -163,9 +157,8 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
          * default), newest first, paged (25 by default, at most 100). A key never saved has an
          * empty history; an unknown project is 404.
          */
-        history: (actor: Actor, projectId: ProjectId, query: StateHistoryQuery) =>
-          asOrchestrator(
-            actor,
+        history: (projectId: ProjectId, query: StateHistoryQuery) =>
+          inTenant(CheckpointActions.history, () =>
             Effect.gen(function* () {
               yield* requireProject(projectId)
               const page = yield* pageRequest(query, historyPaging)

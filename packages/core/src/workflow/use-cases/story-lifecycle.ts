@@ -6,6 +6,7 @@ import type { Actor } from "../../identity/domain/actor.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import { ArtifactReportId, type StoryId } from "../../kernel/domain/ids.js"
 import { now } from "../../kernel/domain/timestamp.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import type { Ids } from "../../kernel/ports/ids.js"
 import { freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
@@ -16,7 +17,7 @@ import type { ArtifactClaimRequest, ReportRequest } from "../domain/artifact-cla
 import type { ContractTerms } from "../domain/contract-terms.js"
 import type { ReviewRequest } from "../domain/evidence.js"
 import { ArtifactReport } from "../domain/verification.js"
-import { ImplementerCapability } from "../policy/grants.js"
+import { StoryActions } from "../policy/story-actions.js"
 import {
   ArtifactReports,
   type ReviewRecords,
@@ -25,7 +26,6 @@ import {
 import { type ArtifactClaim, artifactClaimOf } from "../rules/artifact.js"
 import type { Batch } from "../rules/bulk.js"
 import { reviewSubmissionOf } from "../rules/evidence.js"
-import { type StoryAction, authorize } from "../rules/gates.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { nextActions } from "../rules/next-actions.js"
 import { runBatch } from "./batch-run.js"
@@ -33,8 +33,9 @@ import { claimCommandFor, transitionStory } from "./story-transition.js"
 
 /**
  * The implementer's side of a story: contract, claim, start, request-review, report, unclaim,
- * and the reviewer's review-complete. Every method needs `ImplementerCapability`, which only
- * `asImplementer` grants.
+ * and the reviewer's review-complete. Every method requires the grant of its own action (see
+ * policy/story-actions.ts), which only that action's policy issues; it runs as the actor the
+ * policy admitted, and checks no gate of its own.
  */
 export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/core/StoryLifecycle", {
   effect: Effect.gen(function* () {
@@ -43,28 +44,33 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
     >()
     const uow = yield* UnitOfWork
 
-    /** Gate (before any lookup), then one transaction: load, decide, write. */
-    const act = <E, R>(
-      action: StoryAction,
+    /** As the admitted actor, one transaction: load, decide, write. */
+    const act = <Action extends string, E, R>(
+      p: Policy<Action, unknown>,
       id: StoryId,
       commandFor: (story: Story, actor: Actor) => Effect.Effect<StoryCommand, E, R>,
       after: (story: Story, actor: Actor) => Effect.Effect<void, E, R> = () => Effect.void,
     ) =>
-      Effect.gen(function* () {
-        const { actor } = yield* ImplementerCapability
-        yield* authorize(action, actor)
-        const { decision } = yield* uow.transact(
-          actor.tenant_id,
-          Effect.tap(
-            transitionStory(actor, id, (story) => commandFor(story, actor)),
-            ({ decision }) => after(decision.story, actor),
+      policyRequire(p)((actor) =>
+        Effect.map(
+          uow.transact(
+            actor.tenant_id,
+            Effect.tap(
+              transitionStory(actor, id, (story) => commandFor(story, actor)),
+              ({ decision }) => after(decision.story, actor),
+            ),
           ),
-        )
-        return { story: decision.story, next_actions: nextActions(decision.story, actor.role) }
-      }).pipe(Effect.provide(ports))
+          ({ decision }) => ({
+            story: decision.story,
+            next_actions: nextActions(decision.story, actor.role),
+          }),
+        ),
+      ).pipe(Effect.provide(ports))
 
-    const simple = (action: StoryAction, command: StoryCommand) => (id: StoryId) =>
-      act(action, id, () => Effect.succeed(command))
+    const simple =
+      <Action extends string>(p: Policy<Action, unknown>, command: StoryCommand) =>
+      (id: StoryId) =>
+        act(p, id, () => Effect.succeed(command))
 
     /** Records an artifact report; `reported_by` follows the caller's role unless the path fixes it. */
     const insertArtifact = (
@@ -115,25 +121,23 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
 
     return {
       contract: (id: StoryId, terms: ContractTerms) =>
-        act("contract", id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
-      claim: (id: StoryId) => act("claim", id, claimCommandFor),
+        act(StoryActions.contract, id, () => Effect.succeed(StoryCommand.Contract({ terms }))),
+      claim: (id: StoryId) => act(StoryActions.claim, id, claimCommandFor),
       /** Claims a batch, item by item in one transaction, each as a single claim would. */
       claimBatch: (batch: Batch<string>) =>
-        Effect.gen(function* () {
-          const { actor } = yield* ImplementerCapability
-          yield* authorize("claim", actor)
-          return yield* uow.transact(
+        policyRequire(StoryActions.claim)((actor) =>
+          uow.transact(
             actor.tenant_id,
             runBatch(batch, (id) => transitionStory(actor, id, claimCommandFor), holdStories),
-          )
-        }).pipe(Effect.provide(ports)),
-      start: simple("start", StoryCommand.Start()),
-      requestReview: simple("request-review", StoryCommand.RequestReview()),
+          ),
+        ).pipe(Effect.provide(ports)),
+      start: simple(StoryActions.start, StoryCommand.Start()),
+      requestReview: simple(StoryActions.requestReview, StoryCommand.RequestReview()),
       /** Report done; an `artifact` in the request is recorded in the same transaction. */
       report: (id: StoryId, request: ReportRequest = {}) => {
         const artifact = request.artifact ?? null
         return act(
-          "report",
+          StoryActions.report,
           id,
           () => Effect.succeed(StoryCommand.Report()),
           (story, actor) =>
@@ -143,30 +147,28 @@ export class StoryLifecycle extends Effect.Service<StoryLifecycle>()("@loopctl/c
               : Effect.asVoid(insertArtifact(story, actor, artifactClaimOf(artifact), "agent")),
         )
       },
-      unclaim: simple("unclaim", StoryCommand.Unclaim()),
+      unclaim: simple(StoryActions.unclaim, StoryCommand.Unclaim()),
       /** Records a review of a reported story by someone other than its implementer (201). */
       reviewComplete: (id: StoryId, request: ReviewRequest) =>
-        Effect.gen(function* () {
-          const { actor } = yield* ImplementerCapability
-          yield* authorize("review-complete", actor)
-          const { review } = yield* uow.transact(
-            actor.tenant_id,
-            transitionStory(actor, id, () =>
-              Effect.map(now, (at) =>
-                StoryCommand.ReviewComplete({ review: reviewSubmissionOf(request, at) }),
+        policyRequire(StoryActions.reviewComplete)((actor) =>
+          Effect.gen(function* () {
+            const { review } = yield* uow.transact(
+              actor.tenant_id,
+              transitionStory(actor, id, () =>
+                Effect.map(now, (at) =>
+                  StoryCommand.ReviewComplete({ review: reviewSubmissionOf(request, at) }),
+                ),
               ),
-            ),
-          )
-          if (review === null) return yield* Effect.dieMessage("a completed review wrote no review record")
-          return { review_record: review }
-        }).pipe(Effect.provide(ports)),
+            )
+            if (review === null) return yield* Effect.dieMessage("a completed review wrote no review record")
+            return { review_record: review }
+          }),
+        ).pipe(Effect.provide(ports)),
       /** Records an artifact report for a story, in any state. */
       reportArtifact: (id: StoryId, request: ArtifactClaimRequest) =>
-        Effect.gen(function* () {
-          const { actor } = yield* ImplementerCapability
-          yield* authorize("report-artifact", actor)
+        policyRequire(StoryActions.reportArtifact)((actor) => {
           const claim = artifactClaimOf(request)
-          return yield* uow.transact(
+          return uow.transact(
             actor.tenant_id,
             Effect.gen(function* () {
               const story = yield* Effect.flatMap(Stories, (stories) => stories.findById(id))

@@ -3,7 +3,6 @@ import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
-import { requireMinRole } from "../../identity/rules/roles.js"
 import { NotFound, type ValidationFailed } from "../../kernel/domain/errors.js"
 import {
   type ProjectId,
@@ -11,6 +10,7 @@ import {
   UiTestRunId as UiTestRunIdSchema,
 } from "../../kernel/domain/ids.js"
 import { now } from "../../kernel/domain/timestamp.js"
+import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { Projects } from "../../work/ports/projects.js"
@@ -20,6 +20,7 @@ import {
   type RunStartRequest,
   UiTestRun,
 } from "../domain/ui-test-run.js"
+import { UiTestActions } from "../policy/ui-test-actions.js"
 import { UiTestRuns } from "../ports/ui-test-runs.js"
 import {
   type RunListMeta,
@@ -56,19 +57,19 @@ const runState = (run: UiTestRun) => ({
 /**
  * UI test runs (workflow.md §8): exploratory QA passes over a project's running application.
  * A run is started, collects findings one at a time, and is completed once with a summary. Any
- * key of the tenant may take part (agent role and up). Each step is audited; no webhook fires.
+ * key of the tenant may take part (agent role and up, see policy/ui-test-actions.ts): each method
+ * requires the grant of its action. Each step is audited; no webhook fires.
  */
 export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTesting", {
   effect: Effect.gen(function* () {
     const ports = yield* Effect.context<UnitOfWork | Projects | UiTestRuns | AuditLog | Outbox | Ids>()
     const uow = yield* UnitOfWork
 
-    /** Role check, then the work in one transaction of the actor's tenant. */
-    const inTenant = <A, E, R>(actor: Actor, work: Effect.Effect<A, E, R>) =>
-      Effect.zipRight(
-        requireMinRole(actor, "agent"),
-        uow.transact(actor.tenant_id, work).pipe(Effect.provide(ports)),
-      )
+    /** As the actor admitted to `p`, the work in one transaction of its tenant. */
+    const inTenant = <Action extends string, A, E, R>(
+      p: Policy<Action, unknown>,
+      work: (actor: Actor) => Effect.Effect<A, E, R>,
+    ) => policyRequire(p)((actor) => uow.transact(actor.tenant_id, work(actor))).pipe(Effect.provide(ports))
 
     const requireProject = (id: ProjectId) =>
       Effect.flatMap(Projects, (projects) =>
@@ -96,76 +97,73 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
 
     return {
       /** Starts a run on a project (201): status running, no findings yet. */
-      start: (actor: Actor, projectId: ProjectId, request: RunStartRequest) =>
-        Effect.gen(function* () {
-          yield* requireMinRole(actor, "agent")
+      start: (projectId: ProjectId, request: RunStartRequest) =>
+        inTenant(UiTestActions.start, (actor) => {
           const input = runStartOf(request)
-          return yield* inTenant(
-            actor,
-            Effect.gen(function* () {
-              yield* requireProject(projectId)
-              const at = yield* now
-              const run = new UiTestRun({
-                id: yield* freshId(UiTestRunIdSchema),
-                tenant_id: actor.tenant_id,
-                project_id: projectId,
-                started_by_agent_id: actor.agent_id,
-                status: "running",
-                guide_reference: input.guide_reference,
-                notes: input.notes,
-                findings: [],
-                summary: null,
-                screenshots_count: 0,
-                findings_count: 0,
-                critical_count: 0,
-                high_count: 0,
-                started_at: at,
-                completed_at: null,
-                inserted_at: at,
-                updated_at: at,
-              })
-              yield* Effect.flatMap(UiTestRuns, (runs) => runs.insert(run))
-              yield* recordChange(actor, projectId, {
-                audit: [
-                  {
-                    entity_type,
-                    entity_id: run.id,
-                    action: "ui_test.started",
-                    actor: "caller",
-                    old_state: null,
-                    new_state: { guide_reference: run.guide_reference, notes: run.notes, ...runState(run) },
-                  },
-                ],
-                events: [],
-              })
-              return run
-            }),
-          )
+          return Effect.gen(function* () {
+            yield* requireProject(projectId)
+            const at = yield* now
+            const run = new UiTestRun({
+              id: yield* freshId(UiTestRunIdSchema),
+              tenant_id: actor.tenant_id,
+              project_id: projectId,
+              started_by_agent_id: actor.agent_id,
+              status: "running",
+              guide_reference: input.guide_reference,
+              notes: input.notes,
+              findings: [],
+              summary: null,
+              screenshots_count: 0,
+              findings_count: 0,
+              critical_count: 0,
+              high_count: 0,
+              started_at: at,
+              completed_at: null,
+              inserted_at: at,
+              updated_at: at,
+            })
+            yield* Effect.flatMap(UiTestRuns, (runs) => runs.insert(run))
+            yield* recordChange(actor, projectId, {
+              audit: [
+                {
+                  entity_type,
+                  entity_id: run.id,
+                  action: "ui_test.started",
+                  actor: "caller",
+                  old_state: null,
+                  new_state: { guide_reference: run.guide_reference, notes: run.notes, ...runState(run) },
+                },
+              ],
+              events: [],
+            })
+            return run
+          })
         }),
 
       /** A project's runs, newest first, optionally by status. */
-      list: (actor: Actor, projectId: ProjectId, query: RunListQueryInput) =>
-        Effect.gen(function* () {
-          yield* requireMinRole(actor, "agent")
-          const { filter, window } = yield* parseRunListQuery(query)
-          return yield* inTenant(
-            actor,
-            Effect.gen(function* () {
-              yield* requireProject(projectId)
-              const found = yield* Effect.flatMap(UiTestRuns, (runs) =>
-                runs.listByProject(projectId, filter, window),
-              )
-              return {
-                data: found.items,
-                meta: runListMeta(window, found.total_count),
-              } satisfies UiTestRunList
-            }),
-          )
-        }),
+      list: (projectId: ProjectId, query: RunListQueryInput) =>
+        policyRequire(UiTestActions.list)((actor) =>
+          Effect.gen(function* () {
+            const { filter, window } = yield* parseRunListQuery(query)
+            return yield* uow.transact(
+              actor.tenant_id,
+              Effect.gen(function* () {
+                yield* requireProject(projectId)
+                const found = yield* Effect.flatMap(UiTestRuns, (runs) =>
+                  runs.listByProject(projectId, filter, window),
+                )
+                return {
+                  data: found.items,
+                  meta: runListMeta(window, found.total_count),
+                } satisfies UiTestRunList
+              }),
+            )
+          }),
+        ).pipe(Effect.provide(ports)),
 
       /** One run with its findings; `project` narrows it to the project a path names. */
-      show: (actor: Actor, id: UiTestRunId, project: Option.Option<ProjectId> = Option.none()) =>
-        inTenant(actor, loadRun(id, project, false)),
+      show: (id: UiTestRunId, project: Option.Option<ProjectId> = Option.none()) =>
+        inTenant(UiTestActions.read, () => loadRun(id, project, false)),
 
       /**
        * Records one finding on a run in progress and moves its counters (200 with the run). The
@@ -173,13 +171,11 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
        * the body holds, as in the original.
        */
       addFinding: (
-        actor: Actor,
         id: UiTestRunId,
         request: Either.Either<FindingRequest, ValidationFailed>,
         project: Option.Option<ProjectId> = Option.none(),
       ) =>
-        inTenant(
-          actor,
+        inTenant(UiTestActions.addFinding, (actor) =>
           Effect.gen(function* () {
             const run = yield* loadRun(id, project, true)
             const at = yield* now
@@ -209,13 +205,11 @@ export class UiTesting extends Effect.Service<UiTesting>()("@loopctl/core/UiTest
 
       /** Closes a run in progress with a summary and its outcome, stated or derived (200 with the run). */
       complete: (
-        actor: Actor,
         id: UiTestRunId,
         request: RunCompletionRequest,
         project: Option.Option<ProjectId> = Option.none(),
       ) =>
-        inTenant(
-          actor,
+        inTenant(UiTestActions.complete, (actor) =>
           Effect.gen(function* () {
             const run = yield* loadRun(id, project, true)
             const at = yield* now

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Schema, TestClock } from "effect"
 import { AuditEntry } from "../../../src/audit/domain/audit-entry.js"
+import { AuditActions } from "../../../src/audit/policy/audit-actions.js"
 import { AuditLog } from "../../../src/audit/ports/audit-log.js"
+import {
+  type AuditQueryInput,
+  type ChangesQueryInput,
+  type HistoryQueryInput,
+  parseChangesQuery,
+} from "../../../src/audit/rules/audit-query.js"
 import { AuditTrail } from "../../../src/audit/use-cases/audit-trail.js"
-import { Actor, PlatformActor } from "../../../src/identity/domain/actor.js"
+import { Actor, type Caller, PlatformActor } from "../../../src/identity/domain/actor.js"
 import type { LoopctlError } from "../../../src/kernel/domain/errors.js"
 import { AuditEntryId, StoryId, TokenUsageReportId } from "../../../src/kernel/domain/ids.js"
 import type { JsonObject } from "../../../src/kernel/domain/json.js"
@@ -13,13 +20,15 @@ import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { AuditLogTest, StoriesTest, TenantsTest, UnitOfWorkTest } from "../../../src/testing/narrow/index.js"
 import { StoryNumber } from "../../../src/work/domain/story-number.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { EpicPlanning } from "../../../src/work/use-cases/epic-planning.js"
 import { Importer } from "../../../src/work/use-cases/importer.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { StoryPlanning } from "../../../src/work/use-cases/story-planning.js"
-import { asImplementer } from "../../../src/workflow/policy/grants.js"
+import { StoryActions } from "../../../src/workflow/policy/story-actions.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
@@ -55,9 +64,13 @@ const seeded = Effect.gen(function* () {
   const projectPlanning = yield* ProjectPlanning
   const lifecycle = yield* StoryLifecycle
   yield* tick
-  const project = yield* projectPlanning.createProject(team.user, { name: "Shop", slug: "shop" })
+  const project = yield* projectPlanning
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.user, WorkActions.createProject))
   yield* tick
-  yield* (yield* Importer).importProject(team.user, project.id, breakdown)
+  yield* (yield* Importer)
+    .importProject(project.id, breakdown)
+    .pipe(performAs(team.user, WorkActions.importWork))
   const stories = yield* inTenant(
     team,
     Effect.flatMap(Stories, (s) => s.listAllByProject(project.id)),
@@ -69,12 +82,12 @@ const seeded = Effect.gen(function* () {
   }
   const s11 = byNumber("1.1")
   yield* tick
-  yield* asImplementer(
+  yield* performAs(
     team.implementer,
-    "contract",
+    StoryActions.contract,
   )(lifecycle.contract(s11, { story_title: "Sign up", ac_count: 1 }))
   yield* tick
-  yield* asImplementer(team.implementer, "claim")(lifecycle.claim(s11))
+  yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(s11))
   return { project, s11, s12: byNumber("1.2") }
 })
 
@@ -112,12 +125,18 @@ const failure = <A, R>(effect: Effect.Effect<A, LoopctlError, R>) =>
   )
 
 const trail = AuditTrail
-const list = (who: Parameters<AuditTrail["list"]>[0], query: Parameters<AuditTrail["list"]>[1] = {}) =>
-  Effect.flatMap(trail, (t) => t.list(who, query))
-const changes = (who: Parameters<AuditTrail["changes"]>[0], query: Parameters<AuditTrail["changes"]>[1]) =>
-  Effect.flatMap(trail, (t) => t.changes(who, query))
-const history = (who: Parameters<AuditTrail["storyHistory"]>[0], story: StoryId, query = {}) =>
-  Effect.flatMap(trail, (t) => t.storyHistory(who, story, query))
+/** Each read as `who` performs it, under its action's policy. */
+const list = (who: Caller, query: AuditQueryInput = {}) =>
+  Effect.flatMap(trail, (t) => performAs(who, AuditActions.list)(t.list(query)))
+/** As the server runs it: the query (`since` first) is parsed before the policy judges the caller. */
+const changes = (who: Caller, query: ChangesQueryInput) =>
+  Effect.flatMap(trail, (t) =>
+    Effect.flatMap(parseChangesQuery(query), (parsed) =>
+      performAs(who, AuditActions.changes)(t.changes(parsed)),
+    ),
+  )
+const history = (who: Caller, story: StoryId, query: HistoryQueryInput = {}) =>
+  Effect.flatMap(trail, (t) => performAs(who, AuditActions.storyHistory)(t.storyHistory(story, query)))
 
 const platform = new PlatformActor({ api_key_id: team.user.api_key_id, key_name: "root" })
 const impersonating = new Actor({
@@ -306,19 +325,25 @@ describe("GET /changes", () => {
       yield* tick
       const epicPlanning = yield* EpicPlanning
       const storyPlanning = yield* StoryPlanning
-      const epic = yield* epicPlanning.createEpic(team.user, project.id, { number: 2, title: "Billing" })
+      const epic = yield* epicPlanning
+        .createEpic(project.id, { number: 2, title: "Billing" })
+        .pipe(performAs(team.user, WorkActions.createEpic))
       for (const n of ["2.1", "2.2"])
-        yield* storyPlanning.createStory(team.user, epic.id, {
-          number: StoryNumber.make(n),
-          title: `Story ${n}`,
+        yield* storyPlanning
+          .createStory(epic.id, {
+            number: StoryNumber.make(n),
+            title: `Story ${n}`,
+            acceptance_criteria: [],
+          })
+          .pipe(performAs(team.user, WorkActions.createStory))
+      yield* tick
+      yield* storyPlanning
+        .createStory(epic.id, {
+          number: StoryNumber.make("2.3"),
+          title: "Story 2.3",
           acceptance_criteria: [],
         })
-      yield* tick
-      yield* storyPlanning.createStory(team.user, epic.id, {
-        number: StoryNumber.make("2.3"),
-        title: "Story 2.3",
-        acceptance_criteria: [],
-      })
+        .pipe(performAs(team.user, WorkActions.createStory))
 
       const first = yield* changes(team.implementer, { since: epochPlus(0), limit: "2" })
       expect(first.data.map((e) => e.action)).toEqual(["created", "imported"])
@@ -371,7 +396,10 @@ describe("GET /stories/:id/history", () => {
       const usage = yield* tokenUsage(s11)
       yield* tokenUsage(s12)
       yield* tick
-      yield* asImplementer(team.implementer, "start")(Effect.flatMap(StoryLifecycle, (l) => l.start(s11)))
+      yield* performAs(
+        team.implementer,
+        StoryActions.start,
+      )(Effect.flatMap(StoryLifecycle, (l) => l.start(s11)))
       for (const who of [team.implementer, team.orchestrator, team.user, impersonating]) {
         const page = yield* history(who, s11)
         expect(page.data.map((e) => `${e.entity_type}/${e.action}`)).toEqual([

@@ -11,11 +11,11 @@ import { ApiKey } from "../../../src/identity/domain/api-key.js"
 import { TenantCreation, TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
 import type { TenantSettingMaxima } from "../../../src/identity/domain/tenant-setting-maxima.js"
 import { Tenant, type TenantStatus } from "../../../src/identity/domain/tenant.js"
+import { IdentityActions } from "../../../src/identity/policy/identity-actions.js"
 import {
   type KeyAllowance,
   agentListFilter,
   agentRegistration,
-  checkAgentRegistration,
   checkApiKeyCreation as checkCommand,
   checkTenantAccess,
   effectiveRole,
@@ -39,6 +39,7 @@ import { AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids.js"
 import { Timestamp, timestampFromNanos } from "../../../src/kernel/domain/timestamp.js"
 import type { Role } from "../../../src/work/domain/status.js"
 import { decodeCommand } from "../../fixtures/commands.js"
+import { admittedBy } from "../../fixtures/perform-as.js"
 import { actor, arbRole } from "../../fixtures/stories.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
@@ -372,7 +373,8 @@ describe("agent registration", () => {
           ? { tenant_slug: "acme", impersonated_at: timestampFromNanos(0n), effective_role: role }
           : null,
       })
-      const outcome = checkAgentRegistration(caller)
+      // The role rule is the action's (exact agent); the rest of the gate is checkAgentRegistration.
+      const outcome = admittedBy(caller, IdentityActions.registerAgent)
       const expected =
         role !== "agent" ? "Forbidden" : impersonated ? "ValidationFailed" : bound ? "Conflict" : "ok"
       expect(statusOf(outcome)).toBe(expected)

@@ -7,6 +7,7 @@ import { AgentRegistration } from "../../../src/identity/domain/agent-commands.j
 import { ApiKeyCreation, ApiKeyRotation } from "../../../src/identity/domain/api-key-commands.js"
 import { ApiKey, type IssuedApiKey } from "../../../src/identity/domain/api-key.js"
 import { TenantCreation, TenantPatch } from "../../../src/identity/domain/tenant-commands.js"
+import { IdentityActions } from "../../../src/identity/policy/identity-actions.js"
 import { ApiKeys } from "../../../src/identity/ports/api-keys.js"
 import { Secrets } from "../../../src/identity/ports/secrets.js"
 import { requireTenantScope } from "../../../src/identity/rules/access.js"
@@ -16,6 +17,7 @@ import { type AgentId, ApiKeyId, TenantId } from "../../../src/kernel/domain/ids
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { commandOf } from "../../fixtures/commands.js"
+import { performAs } from "../../fixtures/perform-as.js"
 
 /** Bodies as the contract decodes them before a use case sees them. */
 const keyCommand = commandOf(ApiKeyCreation)
@@ -58,7 +60,10 @@ const platform = Effect.gen(function* () {
   const access = yield* Access
   yield* access.bootstrapSuperadmin(ROOT_KEY)
   const root: Caller = (yield* authenticate(ROOT_KEY)).caller
-  const made = yield* access.createTenant(root, { name: "Acme", slug: "acme", email: "ops@acme.dev" })
+  const made = yield* performAs(
+    root,
+    IdentityActions.createTenant,
+  )(access.createTenant({ name: "Acme", slug: "acme", email: "ops@acme.dev" }))
   const user = yield* actorOf(made.api_key.raw_key)
   return { access, root, tenant: made.tenant, firstKey: made.api_key, user }
 })
@@ -68,7 +73,10 @@ const keyFor = (user: Actor, role: "user" | "orchestrator" | "agent", body: Reco
   Effect.gen(function* () {
     const access = yield* Access
     const command = yield* keyCommand({ name: `${role}-key`, role, ...body })
-    const issued: IssuedApiKey = yield* access.createApiKey(user, command)
+    const issued: IssuedApiKey = yield* performAs(
+      user,
+      IdentityActions.createApiKey,
+    )(access.createApiKey(command))
     return { issued, actor: yield* actorOf(issued.raw_key) }
   })
 
@@ -76,7 +84,10 @@ const keyFor = (user: Actor, role: "user" | "orchestrator" | "agent", body: Reco
 const registered = (user: Actor, name: string, agent_type = "implementer") =>
   Effect.gen(function* () {
     const { issued, actor } = yield* keyFor(user, "agent")
-    const agent = yield* (yield* Access).registerAgent(actor, yield* agentCommand({ name, agent_type }))
+    const agent = yield* performAs(
+      actor,
+      IdentityActions.registerAgent,
+    )((yield* Access).registerAgent(yield* agentCommand({ name, agent_type })))
     return { agent, issued, actor: yield* actorOf(issued.raw_key) }
   })
 
@@ -152,23 +163,39 @@ describe("tenant creation (D9)", () => {
   it.effect("requires a superadmin, the three fields, and a free slug (409)", () =>
     Effect.gen(function* () {
       const { access, root, user } = yield* platform
-      expect(yield* failure(access.createTenant(user, { name: "B", slug: "b2", email: "b@b.dev" }))).toEqual({
+      expect(
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.createTenant,
+          )(access.createTenant({ name: "B", slug: "b2", email: "b@b.dev" })),
+        ),
+      ).toEqual({
         status: 403,
         message: "This endpoint requires the superadmin role",
       })
       expect(
-        yield* failure(Effect.flatMap(tenantCommand({ name: " " }), (c) => access.createTenant(root, c))),
+        yield* failure(
+          Effect.flatMap(tenantCommand({ name: " " }), (c) =>
+            performAs(root, IdentityActions.createTenant)(access.createTenant(c)),
+          ),
+        ),
       ).toMatchObject({
         status: 422,
         details: { name: ["can't be blank"], slug: ["can't be blank"], email: ["can't be blank"] },
       })
       expect(
-        yield* failure(access.createTenant(root, { name: "Twin", slug: "acme", email: "t@t.dev" })),
+        yield* failure(
+          performAs(
+            root,
+            IdentityActions.createTenant,
+          )(access.createTenant({ name: "Twin", slug: "acme", email: "t@t.dev" })),
+        ),
       ).toEqual({
         status: 409,
         message: "Slug already taken",
       })
-      const listed = yield* access.listTenants(root, {}, page)
+      const listed = yield* performAs(root, IdentityActions.listTenants)(access.listTenants({}, page))
       expect(listed.meta.total_count).toBe(1)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -185,13 +212,17 @@ describe("authentication", () => {
         yield* failure(
           Effect.flatMap(
             keyCommand({ name: "old", role: "agent", expires_at: "1969-01-01T00:00:00Z" }),
-            (c) => access.createApiKey(user, c),
+            (c) => performAs(user, IdentityActions.createApiKey)(access.createApiKey(c)),
           ),
         ),
       ).toMatchObject({ status: 422, details: { expires_at: ["must be in the future"] } })
-      const expired = yield* access.createApiKey(
+      const expired = yield* performAs(
         user,
-        yield* keyCommand({ name: "old", role: "agent", expires_at: "1970-01-01T01:00:00Z" }),
+        IdentityActions.createApiKey,
+      )(
+        access.createApiKey(
+          yield* keyCommand({ name: "old", role: "agent", expires_at: "1970-01-01T01:00:00Z" }),
+        ),
       )
       yield* TestClock.adjust("2 hours")
       expect(yield* failure(authenticate(expired.raw_key))).toEqual({
@@ -199,12 +230,15 @@ describe("authentication", () => {
         message: "Invalid API key",
       })
       const { issued } = yield* keyFor(user, "orchestrator")
-      yield* access.revokeApiKey(user, issued.id)
+      yield* performAs(user, IdentityActions.revokeApiKey)(access.revokeApiKey(issued.id))
       expect(yield* failure(authenticate(issued.raw_key))).toEqual({
         status: 401,
         message: "Invalid API key",
       })
-      const keys = yield* access.listApiKeys(user, { include_revoked: true })
+      const keys = yield* performAs(
+        user,
+        IdentityActions.listApiKeys,
+      )(access.listApiKeys({ include_revoked: true }))
       expect(keys.find((k) => k.id === user.api_key_id)?.last_used_at).not.toBeNull()
       expect((yield* authenticate(issued.raw_key).pipe(Effect.either))._tag).toBe("Left")
       expect(tenant.status).toBe("active")
@@ -214,21 +248,25 @@ describe("authentication", () => {
   it.effect("a suspended tenant's keys get 403 Access denied until it is activated again", () =>
     Effect.gen(function* () {
       const { access, root, tenant, firstKey } = yield* platform
-      const suspended = yield* access.suspendTenant(root, tenant.id)
+      const suspended = yield* performAs(root, IdentityActions.suspendTenant)(access.suspendTenant(tenant.id))
       expect(suspended.status).toBe("suspended")
       expect(yield* failure(authenticate(firstKey.raw_key))).toEqual({
         status: 403,
         message: "Access denied",
       })
-      expect(yield* failure(access.suspendTenant(root, tenant.id))).toEqual({
+      expect(
+        yield* failure(performAs(root, IdentityActions.suspendTenant)(access.suspendTenant(tenant.id))),
+      ).toEqual({
         status: 422,
         message: "Tenant is already suspended",
       })
       // The superadmin can still impersonate a suspended tenant.
       expect((yield* actorOf(ROOT_KEY, tenant.id)).tenant_id).toBe(tenant.id)
-      yield* access.activateTenant(root, tenant.id)
+      yield* performAs(root, IdentityActions.activateTenant)(access.activateTenant(tenant.id))
       expect((yield* actorOf(firstKey.raw_key)).tenant_id).toBe(tenant.id)
-      expect(yield* failure(access.activateTenant(root, tenant.id))).toEqual({
+      expect(
+        yield* failure(performAs(root, IdentityActions.activateTenant)(access.activateTenant(tenant.id))),
+      ).toEqual({
         status: 422,
         message: "Tenant is already active",
       })
@@ -240,7 +278,10 @@ describe("authentication", () => {
   it.effect("impersonation: superadmin only, uuid of an existing tenant, effective role, D21", () =>
     Effect.gen(function* () {
       const { access, root, tenant, user } = yield* platform
-      const other = yield* access.createTenant(root, { name: "Other", slug: "other", email: "o@o.dev" })
+      const other = yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Other", slug: "other", email: "o@o.dev" }))
       const acting = yield* actorOf(ROOT_KEY, tenant.id)
       expect(acting).toMatchObject({ tenant_id: tenant.id, role: "superadmin", agent_id: null })
       expect(acting.label).toBe("superadmin:impersonating:acme")
@@ -262,7 +303,10 @@ describe("authentication", () => {
         message: "Superadmin must use X-Impersonate-Tenant header",
       })
       // An impersonated write is attributed to the superadmin, with the impersonation in metadata.
-      const made = yield* access.createApiKey(acting, { name: "via-admin", role: "orchestrator" })
+      const made = yield* performAs(
+        acting,
+        IdentityActions.createApiKey,
+      )(access.createApiKey({ name: "via-admin", role: "orchestrator" }))
       const entry = (yield* auditOf(tenant.id)).find((e) => e.entity_id === made.id)
       expect(entry).toMatchObject({
         actor_type: "superadmin",
@@ -270,8 +314,8 @@ describe("authentication", () => {
         actor_label: "superadmin:impersonating:acme",
         metadata: { impersonated_by: acting.api_key_id, effective_role: null },
       })
-      expect((yield* access.getTenant(acting)).id).toBe(tenant.id)
-      expect((yield* access.getTenant(user)).id).toBe(tenant.id)
+      expect((yield* performAs(acting, IdentityActions.showTenant)(access.getTenant())).id).toBe(tenant.id)
+      expect((yield* performAs(user, IdentityActions.showTenant)(access.getTenant())).id).toBe(tenant.id)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
@@ -281,31 +325,53 @@ describe("API keys", () => {
     Effect.gen(function* () {
       const { access, user, tenant } = yield* platform
       yield* TestClock.adjust("1 second")
-      const made = yield* access.createApiKey(user, { name: "w1", role: "agent" })
+      const made = yield* performAs(
+        user,
+        IdentityActions.createApiKey,
+      )(access.createApiKey({ name: "w1", role: "agent" }))
       expect(made).toMatchObject({ name: "w1", role: "agent", agent_id: null, expires_at: null })
       expect(made.raw_key).toMatch(/^lc_[A-Za-z0-9_-]{40}$/)
-      const listed = yield* access.listApiKeys(user, { include_revoked: false })
+      const listed = yield* performAs(
+        user,
+        IdentityActions.listApiKeys,
+      )(access.listApiKeys({ include_revoked: false }))
       expect(listed.map((k) => k.name)).toEqual(["w1", "default"])
       expect(JSON.stringify(listed)).not.toMatch(/raw_key|key_hash/)
-      expect(yield* failure(access.createApiKey(user, { name: "x", role: "superadmin" }))).toEqual({
+      expect(
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.createApiKey,
+          )(access.createApiKey({ name: "x", role: "superadmin" })),
+        ),
+      ).toEqual({
         status: 403,
         message: "Forbidden",
       })
       expect(
-        yield* failure(Effect.flatMap(keyCommand({ role: "agent" }), (c) => access.createApiKey(user, c))),
+        yield* failure(
+          Effect.flatMap(keyCommand({ role: "agent" }), (c) =>
+            performAs(user, IdentityActions.createApiKey)(access.createApiKey(c)),
+          ),
+        ),
       ).toMatchObject({
         status: 422,
         details: { name: ["can't be blank"] },
       })
-      const revoked = yield* access.revokeApiKey(user, made.id)
+      const revoked = yield* performAs(user, IdentityActions.revokeApiKey)(access.revokeApiKey(made.id))
       expect(revoked.revoked_at).not.toBeNull()
-      expect((yield* access.listApiKeys(user, { include_revoked: false })).map((k) => k.name)).toEqual([
-        "default",
-      ])
-      expect((yield* access.listApiKeys(user, { include_revoked: true })).map((k) => k.name)).toEqual([
-        "w1",
-        "default",
-      ])
+      expect(
+        (yield* performAs(
+          user,
+          IdentityActions.listApiKeys,
+        )(access.listApiKeys({ include_revoked: false }))).map((k) => k.name),
+      ).toEqual(["default"])
+      expect(
+        (yield* performAs(
+          user,
+          IdentityActions.listApiKeys,
+        )(access.listApiKeys({ include_revoked: true }))).map((k) => k.name),
+      ).toEqual(["w1", "default"])
       const actions = (yield* auditOf(tenant.id)).filter((e) => e.entity_id === made.id).map((e) => e.action)
       expect(actions.sort()).toEqual(["created", "revoked"])
       expect(JSON.stringify(yield* auditOf(tenant.id))).not.toContain(made.raw_key)
@@ -315,13 +381,30 @@ describe("API keys", () => {
   it.effect("the tenant's max_api_keys caps the active keys; only user-level callers may create keys", () =>
     Effect.gen(function* () {
       const { access, user } = yield* platform
-      yield* access.updateTenant(user, { settings: { max_api_keys: 2 } })
+      yield* performAs(
+        user,
+        IdentityActions.updateTenant,
+      )(access.updateTenant({ settings: { max_api_keys: 2 } }))
       const { actor: orchestrator } = yield* keyFor(user, "orchestrator")
-      expect(yield* failure(access.createApiKey(user, { name: "third", role: "agent" }))).toEqual({
+      expect(
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.createApiKey,
+          )(access.createApiKey({ name: "third", role: "agent" })),
+        ),
+      ).toEqual({
         status: 422,
         message: "API key limit reached (max: 2)",
       })
-      expect(yield* failure(access.createApiKey(orchestrator, { name: "x", role: "agent" }))).toEqual({
+      expect(
+        yield* failure(
+          performAs(
+            orchestrator,
+            IdentityActions.createApiKey,
+          )(access.createApiKey({ name: "x", role: "agent" })),
+        ),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
@@ -332,24 +415,40 @@ describe("API keys", () => {
     Effect.gen(function* () {
       const { access, root, user } = yield* platform
       const { agent } = yield* registered(user, "boss", "orchestrator")
-      const linked = yield* access.createApiKey(user, {
-        name: "orch",
-        role: "orchestrator",
-        agent_id: agent.id,
-      })
+      const linked = yield* performAs(
+        user,
+        IdentityActions.createApiKey,
+      )(
+        access.createApiKey({
+          name: "orch",
+          role: "orchestrator",
+          agent_id: agent.id,
+        }),
+      )
       expect((yield* actorOf(linked.raw_key)).agent_id).toBe(agent.id)
       expect(
-        yield* failure(access.createApiKey(user, { name: "o2", role: "orchestrator", agent_id: agent.id })),
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.createApiKey,
+          )(access.createApiKey({ name: "o2", role: "orchestrator", agent_id: agent.id })),
+        ),
       ).toEqual({
         status: 422,
         message: "Validation failed",
         details: { tenant_id: ["agent already has an active key with this role"] },
       })
-      const other = yield* access.createTenant(root, { name: "Other", slug: "other", email: "o@o.dev" })
+      const other = yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Other", slug: "other", email: "o@o.dev" }))
       const stranger = yield* actorOf(other.api_key.raw_key)
       expect(
         yield* failure(
-          access.createApiKey(stranger, { name: "o", role: "orchestrator", agent_id: agent.id }),
+          performAs(
+            stranger,
+            IdentityActions.createApiKey,
+          )(access.createApiKey({ name: "o", role: "orchestrator", agent_id: agent.id })),
         ),
       ).toEqual({
         status: 422,
@@ -363,7 +462,7 @@ describe("API keys", () => {
     Effect.gen(function* () {
       const { access, user } = yield* platform
       const { agent, issued } = yield* registered(user, "w1")
-      const rotated = yield* access.rotateApiKey(user, issued.id, {})
+      const rotated = yield* performAs(user, IdentityActions.rotateApiKey)(access.rotateApiKey(issued.id, {}))
       expect(rotated.old_key_expires_at).toBe("1970-01-02T00:00:00.000000Z")
       expect(rotated.new_key).toMatchObject({
         name: issued.name,
@@ -376,11 +475,14 @@ describe("API keys", () => {
       expect(
         yield* failure(
           Effect.flatMap(rotationCommand({ grace_period_hours: 500 }), (c) =>
-            access.rotateApiKey(user, rotated.new_key.id, c),
+            performAs(user, IdentityActions.rotateApiKey)(access.rotateApiKey(rotated.new_key.id, c)),
           ),
         ),
       ).toMatchObject({ status: 422, details: { grace_period_hours: [expect.any(String)] } })
-      const again = yield* access.rotateApiKey(user, rotated.new_key.id, { grace_period_hours: 168 })
+      const again = yield* performAs(
+        user,
+        IdentityActions.rotateApiKey,
+      )(access.rotateApiKey(rotated.new_key.id, { grace_period_hours: 168 }))
       expect(again.old_key_expires_at).toBe("1970-01-08T00:00:00.000000Z")
       yield* TestClock.adjust("25 hours")
       expect(yield* failure(authenticate(issued.raw_key))).toEqual({
@@ -389,13 +491,20 @@ describe("API keys", () => {
       })
       expect((yield* actorOf(rotated.new_key.raw_key)).agent_id).toBe(agent.id)
       const { issued: spare } = yield* keyFor(user, "user")
-      yield* access.revokeApiKey(user, spare.id)
-      expect(yield* failure(access.rotateApiKey(user, spare.id, {}))).toEqual({
+      yield* performAs(user, IdentityActions.revokeApiKey)(access.revokeApiKey(spare.id))
+      expect(
+        yield* failure(performAs(user, IdentityActions.rotateApiKey)(access.rotateApiKey(spare.id, {}))),
+      ).toEqual({
         status: 422,
         message: "Cannot rotate a revoked key",
       })
       expect(
-        yield* failure(access.rotateApiKey(user, ApiKeyId.make("00000000-0000-4000-8000-000000000001"), {})),
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.rotateApiKey,
+          )(access.rotateApiKey(ApiKeyId.make("00000000-0000-4000-8000-000000000001"), {})),
+        ),
       ).toEqual({
         status: 404,
         message: "Not found",
@@ -408,18 +517,31 @@ describe("API keys", () => {
   it.effect("another tenant's keys are out of reach (404) and out of its lists", () =>
     Effect.gen(function* () {
       const { access, root, user } = yield* platform
-      const other = yield* access.createTenant(root, { name: "Other", slug: "other", email: "o@o.dev" })
+      const other = yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Other", slug: "other", email: "o@o.dev" }))
       const stranger = yield* actorOf(other.api_key.raw_key)
-      const mine = yield* access.createApiKey(user, { name: "mine", role: "agent" })
-      expect(yield* failure(access.revokeApiKey(stranger, mine.id))).toEqual({
+      const mine = yield* performAs(
+        user,
+        IdentityActions.createApiKey,
+      )(access.createApiKey({ name: "mine", role: "agent" }))
+      expect(
+        yield* failure(performAs(stranger, IdentityActions.revokeApiKey)(access.revokeApiKey(mine.id))),
+      ).toEqual({
         status: 404,
         message: "Not found",
       })
-      expect(yield* failure(access.rotateApiKey(stranger, mine.id, {}))).toEqual({
+      expect(
+        yield* failure(performAs(stranger, IdentityActions.rotateApiKey)(access.rotateApiKey(mine.id, {}))),
+      ).toEqual({
         status: 404,
         message: "Not found",
       })
-      const theirs = yield* access.listApiKeys(stranger, { include_revoked: true })
+      const theirs = yield* performAs(
+        stranger,
+        IdentityActions.listApiKeys,
+      )(access.listApiKeys({ include_revoked: true }))
       expect(theirs.map((k) => k.id)).toEqual([other.api_key.id])
       expect((yield* actorOf(mine.raw_key)).tenant_id).toBe(user.tenant_id)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -439,7 +561,12 @@ describe("agents", () => {
       })
       expect(agent.last_seen_at).not.toBeNull()
       expect(actor.agent_id).toBe(agent.id)
-      const again = yield* failure(access.registerAgent(actor, { name: "w2", agent_type: "implementer" }))
+      const again = yield* failure(
+        performAs(
+          actor,
+          IdentityActions.registerAgent,
+        )(access.registerAgent({ name: "w2", agent_type: "implementer" })),
+      )
       expect(again).toMatchObject({ status: 409, agent_id: agent.id })
       const events = yield* inTenant(
         tenant.id,
@@ -464,13 +591,32 @@ describe("agents", () => {
       const { access, user } = yield* platform
       yield* registered(user, "w1")
       const { actor } = yield* keyFor(user, "agent")
-      expect(yield* failure(access.registerAgent(actor, { name: "w1", agent_type: "implementer" }))).toEqual({
+      expect(
+        yield* failure(
+          performAs(
+            actor,
+            IdentityActions.registerAgent,
+          )(access.registerAgent({ name: "w1", agent_type: "implementer" })),
+        ),
+      ).toEqual({
         status: 422,
         message: "Validation failed",
         details: { tenant_id: ["has already been taken for this tenant"] },
       })
-      expect((yield* access.registerAgent(actor, { name: "w9", agent_type: "orchestrator" })).name).toBe("w9")
-      expect(yield* failure(access.registerAgent(user, { name: "u", agent_type: "implementer" }))).toEqual({
+      expect(
+        (yield* performAs(
+          actor,
+          IdentityActions.registerAgent,
+        )(access.registerAgent({ name: "w9", agent_type: "orchestrator" }))).name,
+      ).toBe("w9")
+      expect(
+        yield* failure(
+          performAs(
+            user,
+            IdentityActions.registerAgent,
+          )(access.registerAgent({ name: "u", agent_type: "implementer" })),
+        ),
+      ).toEqual({
         status: 403,
         message: "This endpoint requires the agent role",
       })
@@ -478,7 +624,7 @@ describe("agents", () => {
       expect(
         yield* failure(
           Effect.flatMap(agentCommand({ name: "r", agent_type: "robot" }), (c) =>
-            access.registerAgent(fresh, c),
+            performAs(fresh, IdentityActions.registerAgent)(access.registerAgent(c)),
           ),
         ),
       ).toMatchObject({
@@ -486,7 +632,7 @@ describe("agents", () => {
         details: { agent_type: ["must be one of: orchestrator, implementer"] },
       })
       // Nothing of the refused registrations stayed behind.
-      const listed = yield* access.listAgents(user, {}, page)
+      const listed = yield* performAs(user, IdentityActions.listAgents)(access.listAgents({}, page))
       expect(listed.data.map((a) => a.name)).toEqual(["w1", "w9"])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -498,25 +644,35 @@ describe("agents", () => {
       yield* registered(user, "bravo")
       yield* registered(user, "charlie")
       const { actor: orchestrator } = yield* keyFor(user, "orchestrator")
-      const implementers = yield* access.listAgents(
+      const implementers = yield* performAs(
         orchestrator,
-        { agent_type: "implementer" },
-        { page: 1, page_size: 1 },
-      )
+        IdentityActions.listAgents,
+      )(access.listAgents({ agent_type: "implementer" }, { page: 1, page_size: 1 }))
       expect(implementers.data.map((x) => x.name)).toEqual(["bravo"])
       expect(implementers.meta).toEqual({ page: 1, page_size: 1, total_count: 2, total_pages: 2 })
-      expect(yield* failure(access.listAgents(a.actor, {}, page))).toEqual({
+      expect(
+        yield* failure(performAs(a.actor, IdentityActions.listAgents)(access.listAgents({}, page))),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: orchestrator",
       })
-      expect((yield* access.getAgent(orchestrator, a.agent.id)).name).toBe("alpha")
-      const other = yield* access.createTenant(root, { name: "Other", slug: "other", email: "o@o.dev" })
+      expect(
+        (yield* performAs(orchestrator, IdentityActions.showAgent)(access.getAgent(a.agent.id))).name,
+      ).toBe("alpha")
+      const other = yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Other", slug: "other", email: "o@o.dev" }))
       const stranger = yield* actorOf(other.api_key.raw_key)
-      expect(yield* failure(access.getAgent(stranger, a.agent.id))).toEqual({
+      expect(
+        yield* failure(performAs(stranger, IdentityActions.showAgent)(access.getAgent(a.agent.id))),
+      ).toEqual({
         status: 404,
         message: "Not found",
       })
-      expect((yield* access.listAgents(stranger, {}, page)).data).toEqual([])
+      expect(
+        (yield* performAs(stranger, IdentityActions.listAgents)(access.listAgents({}, page))).data,
+      ).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -524,7 +680,8 @@ describe("agents", () => {
     Effect.gen(function* () {
       const { access, user } = yield* platform
       const { agent, issued } = yield* registered(user, "w1")
-      const seen = (id: AgentId) => Effect.map(access.getAgent(user, id), (a) => a.last_seen_at)
+      const seen = (id: AgentId) =>
+        Effect.map(performAs(user, IdentityActions.showAgent)(access.getAgent(id)), (a) => a.last_seen_at)
       const registeredAt = yield* seen(agent.id)
       yield* TestClock.adjust("2 seconds")
       yield* authenticate(issued.raw_key)
@@ -539,17 +696,20 @@ describe("tenants", () => {
   it.effect("PATCH /tenants/me merges settings, validates, and writes tenant/updated", () =>
     Effect.gen(function* () {
       const { access, user, root, tenant } = yield* platform
-      yield* access.updateTenant(user, { settings: { rate_limit_requests_per_minute: 500 } })
-      const merged = yield* access.updateTenant(
+      yield* performAs(
         user,
-        yield* patchCommand({ settings: { max_projects: 5 }, status: "suspended" }),
-      )
+        IdentityActions.updateTenant,
+      )(access.updateTenant({ settings: { rate_limit_requests_per_minute: 500 } }))
+      const merged = yield* performAs(
+        user,
+        IdentityActions.updateTenant,
+      )(access.updateTenant(yield* patchCommand({ settings: { max_projects: 5 }, status: "suspended" })))
       expect(merged.settings).toEqual({ rate_limit_requests_per_minute: 500, max_projects: 5 })
       expect(merged.status).toBe("active")
       expect(
         yield* failure(
           Effect.flatMap(patchCommand({ settings: { knowledge_auto_extract: "yes" } }), (c) =>
-            access.updateTenant(user, c),
+            performAs(user, IdentityActions.updateTenant)(access.updateTenant(c)),
           ),
         ),
       ).toMatchObject({
@@ -559,20 +719,27 @@ describe("tenants", () => {
       expect(
         yield* failure(
           Effect.flatMap(patchCommand({ token_data_retention_days: 10 }), (c) =>
-            access.updateTenant(user, c),
+            performAs(user, IdentityActions.updateTenant)(access.updateTenant(c)),
           ),
         ),
       ).toMatchObject({
         status: 422,
         details: { token_data_retention_days: ["must be at least 30 days"] },
       })
-      yield* access.createTenant(root, { name: "Other", slug: "other", email: "o@o.dev" })
-      expect(yield* failure(access.updateTenant(user, { slug: "other" }))).toMatchObject({
+      yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Other", slug: "other", email: "o@o.dev" }))
+      expect(
+        yield* failure(performAs(user, IdentityActions.updateTenant)(access.updateTenant({ slug: "other" }))),
+      ).toMatchObject({
         status: 422,
         details: { slug: ["has already been taken"] },
       })
       const { actor: agentKey } = yield* keyFor(user, "agent")
-      expect(yield* failure(access.updateTenant(agentKey, { name: "x" }))).toEqual({
+      expect(
+        yield* failure(performAs(agentKey, IdentityActions.updateTenant)(access.updateTenant({ name: "x" }))),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
@@ -587,27 +754,42 @@ describe("tenants", () => {
   it.effect("the superadmin lists, searches, shows, updates and counts tenants", () =>
     Effect.gen(function* () {
       const { access, root, user, tenant } = yield* platform
-      yield* access.createTenant(root, { name: "Beta", slug: "beta", email: "b@b.dev" })
+      yield* performAs(
+        root,
+        IdentityActions.createTenant,
+      )(access.createTenant({ name: "Beta", slug: "beta", email: "b@b.dev" }))
       yield* registered(user, "w1")
-      const found = yield* access.listTenants(root, { search: "acm" }, page)
+      const found = yield* performAs(
+        root,
+        IdentityActions.listTenants,
+      )(access.listTenants({ search: "acm" }, page))
       expect(found.data.map((t) => t.slug)).toEqual(["acme"])
       expect(found.data[0]).toMatchObject({ agent_count: 1, api_key_count: 2, project_count: 0 })
-      const detail = yield* access.getTenantDetail(root, tenant.id)
+      const detail = yield* performAs(root, IdentityActions.inspectTenant)(access.getTenantDetail(tenant.id))
       expect(detail).toMatchObject({ id: tenant.id, epic_count: 0, agent_count: 1, settings: {} })
       expect(
-        yield* failure(access.getTenantDetail(root, TenantId.make("00000000-0000-4000-8000-000000000009"))),
+        yield* failure(
+          performAs(
+            root,
+            IdentityActions.inspectTenant,
+          )(access.getTenantDetail(TenantId.make("00000000-0000-4000-8000-000000000009"))),
+        ),
       ).toEqual({
         status: 404,
         message: "Not found",
       })
-      const updated = yield* access.updateTenantAsAdmin(
+      const updated = yield* performAs(
         root,
-        tenant.id,
-        yield* patchCommand({ settings: { a: 1 }, status: "suspended" }),
+        IdentityActions.administerTenant,
+      )(
+        access.updateTenantAsAdmin(
+          tenant.id,
+          yield* patchCommand({ settings: { a: 1 }, status: "suspended" }),
+        ),
       )
       expect(updated).toMatchObject({ status: "active", settings: { a: 1 } })
       expect((yield* auditOf(tenant.id)).map((e) => e.action)).toContain("tenant_updated")
-      const stats = yield* access.stats(root)
+      const stats = yield* performAs(root, IdentityActions.platformStats)(access.stats())
       expect(stats).toMatchObject({
         total_tenants: 2,
         tenants_active: 2,
@@ -622,7 +804,9 @@ describe("tenants", () => {
         implementing: 0,
         reported_done: 0,
       })
-      expect(yield* failure(access.stats(user))).toMatchObject({ status: 403 })
+      expect(yield* failure(performAs(user, IdentityActions.platformStats)(access.stats()))).toMatchObject({
+        status: 403,
+      })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })

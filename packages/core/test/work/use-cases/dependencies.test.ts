@@ -12,12 +12,14 @@ import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { EpicDependencyCreation, StoryDependencyCreation } from "../../../src/work/domain/dependency.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { epicEdges, storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { BulkCompletionRequest } from "../../../src/workflow/domain/bulk.js"
-import { asImplementer, asVerifier } from "../../../src/workflow/policy/grants.js"
+import { StoryActions } from "../../../src/workflow/policy/story-actions.js"
 import { StoryLifecycle } from "../../../src/workflow/use-cases/story-lifecycle.js"
 import { Verification } from "../../../src/workflow/use-cases/verification.js"
 import { withDecoded } from "../../fixtures/decoded.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { createStory, workUseCases } from "../../fixtures/work-use-cases.js"
@@ -49,9 +51,13 @@ const labels = (tenant = team.tenant_id) =>
 /** Project "Shop": epics A (1), B (2), C (3) with stories a1, a2, b1, b2, c1; and a second project. */
 const board = Effect.gen(function* () {
   const work = yield* workUseCases
-  const project = yield* work.projects.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
+  const project = yield* work.projects
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.orchestrator, WorkActions.createProject))
   const epic = (number: number) =>
-    work.epics.createEpic(team.orchestrator, project.id, { number, title: `Epic ${number}` })
+    work.epics
+      .createEpic(project.id, { number, title: `Epic ${number}` })
+      .pipe(performAs(team.orchestrator, WorkActions.createEpic))
   const A = yield* epic(1)
   const B = yield* epic(2)
   const C = yield* epic(3)
@@ -62,19 +68,27 @@ const board = Effect.gen(function* () {
   const b1 = yield* story(B.id, "2.1")
   const b2 = yield* story(B.id, "2.2")
   const c1 = yield* story(C.id, "3.1")
-  const other = yield* work.projects.createProject(team.orchestrator, { name: "Other", slug: "other" })
-  const X = yield* work.epics.createEpic(team.orchestrator, other.id, { number: 1, title: "X" })
+  const other = yield* work.projects
+    .createProject({ name: "Other", slug: "other" })
+    .pipe(performAs(team.orchestrator, WorkActions.createProject))
+  const X = yield* work.epics
+    .createEpic(other.id, { number: 1, title: "X" })
+    .pipe(performAs(team.orchestrator, WorkActions.createEpic))
   const x1 = yield* story(X.id, "1.1")
   return { work, project, A, B, C, a1, a2, b1, b2, c1, other, X, x1 }
 })
 
 const storyEdge = (story_id: StoryId, depends_on_story_id: StoryId) =>
   Effect.flatMap(workUseCases, (work) =>
-    work.dependencies.addDependency(storyEdges, team.orchestrator, { story_id, depends_on_story_id }),
+    work.dependencies
+      .addDependency(storyEdges, { story_id, depends_on_story_id })
+      .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
   )
 const epicEdge = (epic_id: EpicId, depends_on_epic_id: EpicId) =>
   Effect.flatMap(workUseCases, (work) =>
-    work.dependencies.addDependency(epicEdges, team.orchestrator, { epic_id, depends_on_epic_id }),
+    work.dependencies
+      .addDependency(epicEdges, { epic_id, depends_on_epic_id })
+      .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
   )
 
 /** Marks stories verified through the verifier's mark-complete, as an orchestrator would. */
@@ -82,7 +96,10 @@ const verify = (...ids: ReadonlyArray<StoryId>) =>
   Effect.flatMap(Verification, (verification) => {
     const batch = decodeRequest(BulkCompletionRequest)({ stories: ids.map((story_id) => ({ story_id })) })
     if (Either.isLeft(batch)) throw new Error("invalid test batch")
-    return asVerifier(team.orchestrator, "mark-complete")(verification.markComplete(batch.right.stories))
+    return performAs(
+      team.orchestrator,
+      StoryActions.markComplete,
+    )(verification.markComplete(batch.right.stories))
   })
 
 const missing = "00000000-0000-4000-8000-00000000dead"
@@ -96,10 +113,14 @@ describe("creating a story dependency", () => {
       // A cross-epic edge inside one project is fine.
       yield* storyEdge(b1.id, a2.id)
       expect((yield* labels()).slice(-2)).toEqual(["story_dependency/created", "story_dependency/created"])
-      const listed = yield* work.dependencies.listEpicStoryDependencies(team.implementer, A.id)
+      const listed = yield* work.dependencies
+        .listEpicStoryDependencies(A.id)
+        .pipe(performAs(team.implementer, WorkActions.listDependencies))
       expect(listed.data.map((e) => e.story_id).sort()).toEqual([a2.id, b1.id].sort())
       expect(listed.meta).toEqual({ page: 1, page_size: 2, total_count: 2, total_pages: 1 })
-      const graph = yield* work.dependencies.dependencyGraph(team.implementer, project.id)
+      const graph = yield* work.dependencies
+        .dependencyGraph(project.id)
+        .pipe(performAs(team.implementer, WorkActions.readGraph))
       expect(graph.story_dependencies).toHaveLength(2)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -110,7 +131,9 @@ describe("creating a story dependency", () => {
       const attempt = (body: unknown) =>
         failure(
           withDecoded(StoryDependencyCreation)(body, (creation) =>
-            work.dependencies.addDependency(storyEdges, team.orchestrator, creation),
+            work.dependencies
+              .addDependency(storyEdges, creation)
+              .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
           ),
         )
       expect(yield* attempt({})).toEqual({
@@ -139,10 +162,12 @@ describe("creating a story dependency", () => {
       })
       expect(
         yield* failure(
-          work.dependencies.addDependency(storyEdges, makeTeam(2).orchestrator, {
-            story_id: a2.id,
-            depends_on_story_id: a1.id,
-          }),
+          work.dependencies
+            .addDependency(storyEdges, {
+              story_id: a2.id,
+              depends_on_story_id: a1.id,
+            })
+            .pipe(performAs(makeTeam(2).orchestrator, WorkActions.addDependency)),
         ),
       ).toMatchObject({ status: 404 })
       // 3. Different projects.
@@ -170,10 +195,12 @@ describe("creating a story dependency", () => {
       // Agents may not create edges.
       expect(
         yield* failure(
-          work.dependencies.addDependency(storyEdges, team.implementer, {
-            story_id: b1.id,
-            depends_on_story_id: a1.id,
-          }),
+          work.dependencies
+            .addDependency(storyEdges, {
+              story_id: b1.id,
+              depends_on_story_id: a1.id,
+            })
+            .pipe(performAs(team.implementer, WorkActions.addDependency)),
         ),
       ).toEqual({ status: 403, message: "Insufficient permissions. Required role: orchestrator" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -185,10 +212,12 @@ describe("creating a story dependency", () => {
       yield* epicEdge(B.id, A.id)
       expect(
         yield* failure(
-          work.dependencies.addDependency(storyEdges, team.orchestrator, {
-            story_id: a1.id,
-            depends_on_story_id: b1.id,
-          }),
+          work.dependencies
+            .addDependency(storyEdges, {
+              story_id: a1.id,
+              depends_on_story_id: b1.id,
+            })
+            .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
         ),
       ).toEqual({
         status: 422,
@@ -208,7 +237,9 @@ describe("creating an epic dependency", () => {
       const attempt = (body: unknown) =>
         failure(
           withDecoded(EpicDependencyCreation)(body, (creation) =>
-            work.dependencies.addDependency(epicEdges, team.orchestrator, creation),
+            work.dependencies
+              .addDependency(epicEdges, creation)
+              .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
           ),
         )
       expect(yield* attempt({ epic_id: A.id })).toEqual({
@@ -243,7 +274,9 @@ describe("creating an epic dependency", () => {
         status: 409,
         message: "Conflict",
       })
-      const listed = yield* work.dependencies.listEpicDependencies(team.implementer, project.id)
+      const listed = yield* work.dependencies
+        .listEpicDependencies(project.id)
+        .pipe(performAs(team.implementer, WorkActions.listDependencies))
       // Two edges stored within one clock tick have no defined order between them.
       expect(listed.data.map((e) => [e.epic_id, e.depends_on_epic_id])).toEqual(
         expect.arrayContaining([
@@ -262,10 +295,12 @@ describe("creating an epic dependency", () => {
       const before = yield* labels()
       expect(
         yield* failure(
-          work.dependencies.addDependency(epicEdges, team.orchestrator, {
-            epic_id: A.id,
-            depends_on_epic_id: B.id,
-          }),
+          work.dependencies
+            .addDependency(epicEdges, {
+              epic_id: A.id,
+              depends_on_epic_id: B.id,
+            })
+            .pipe(performAs(team.orchestrator, WorkActions.addDependency)),
         ),
       ).toEqual({
         status: 422,
@@ -284,24 +319,42 @@ describe("removing dependencies", () => {
       const story = yield* storyEdge(a2.id, a1.id)
       const epic = yield* epicEdge(B.id, A.id)
       expect(
-        yield* failure(work.dependencies.removeDependency(storyEdges, team.orchestrator, story.id)),
+        yield* failure(
+          work.dependencies
+            .removeDependency(storyEdges, story.id)
+            .pipe(performAs(team.orchestrator, WorkActions.removeDependency)),
+        ),
       ).toMatchObject({
         status: 403,
       })
       expect(
-        yield* failure(work.dependencies.removeDependency(storyEdges, makeTeam(2).user, story.id)),
+        yield* failure(
+          work.dependencies
+            .removeDependency(storyEdges, story.id)
+            .pipe(performAs(makeTeam(2).user, WorkActions.removeDependency)),
+        ),
       ).toEqual({
         status: 404,
         message: "Story dependency not found",
       })
-      yield* work.dependencies.removeDependency(storyEdges, team.user, story.id)
-      yield* work.dependencies.removeDependency(epicEdges, team.user, epic.id)
+      yield* work.dependencies
+        .removeDependency(storyEdges, story.id)
+        .pipe(performAs(team.user, WorkActions.removeDependency))
+      yield* work.dependencies
+        .removeDependency(epicEdges, epic.id)
+        .pipe(performAs(team.user, WorkActions.removeDependency))
       expect(
-        yield* failure(work.dependencies.removeDependency(storyEdges, team.user, story.id)),
+        yield* failure(
+          work.dependencies
+            .removeDependency(storyEdges, story.id)
+            .pipe(performAs(team.user, WorkActions.removeDependency)),
+        ),
       ).toMatchObject({ status: 404 })
       expect(
         yield* failure(
-          work.dependencies.removeDependency(epicEdges, team.user, EpicDependencyId.make(missing)),
+          work.dependencies
+            .removeDependency(epicEdges, EpicDependencyId.make(missing))
+            .pipe(performAs(team.user, WorkActions.removeDependency)),
         ),
       ).toEqual({
         status: 404,
@@ -309,11 +362,17 @@ describe("removing dependencies", () => {
       })
       expect(
         yield* failure(
-          work.dependencies.removeDependency(storyEdges, team.user, StoryDependencyId.make(missing)),
+          work.dependencies
+            .removeDependency(storyEdges, StoryDependencyId.make(missing))
+            .pipe(performAs(team.user, WorkActions.removeDependency)),
         ),
       ).toMatchObject({ status: 404 })
       expect((yield* labels()).slice(-2)).toEqual(["story_dependency/deleted", "epic_dependency/deleted"])
-      expect((yield* work.dependencies.listEpicStoryDependencies(team.user, A.id)).data).toEqual([])
+      expect(
+        (yield* work.dependencies
+          .listEpicStoryDependencies(A.id)
+          .pipe(performAs(team.user, WorkActions.listDependencies))).data,
+      ).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
@@ -325,12 +384,18 @@ describe("the ready and blocked queues", () => {
       yield* storyEdge(a2.id, a1.id)
       yield* epicEdge(B.id, A.id)
       const ready = () =>
-        Effect.map(work.queues.readyQueue(team.implementer, { project_id: project.id }), (r) =>
-          r.data.map((s) => s.number),
+        Effect.map(
+          work.queues
+            .readyQueue({ project_id: project.id })
+            .pipe(performAs(team.implementer, WorkActions.readQueue)),
+          (r) => r.data.map((s) => s.number),
         )
       const blocked = () =>
-        Effect.map(work.queues.blockedQueue(team.implementer, { project_id: project.id }), (r) =>
-          r.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.number)]),
+        Effect.map(
+          work.queues
+            .blockedQueue({ project_id: project.id })
+            .pipe(performAs(team.implementer, WorkActions.readQueue)),
+          (r) => r.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.number)]),
         )
       expect(yield* ready()).toEqual(["1.1", "3.1"])
       expect(yield* blocked()).toEqual([
@@ -347,14 +412,18 @@ describe("the ready and blocked queues", () => {
       yield* verify(a2.id)
       expect(yield* ready()).toEqual(["2.1", "2.2", "3.1"])
       expect(yield* blocked()).toEqual([])
-      const page = yield* work.queues.readyQueue(team.implementer, {
-        project_id: project.id,
-        page_size: "1",
-        page: "2",
-      })
+      const page = yield* work.queues
+        .readyQueue({
+          project_id: project.id,
+          page_size: "1",
+          page: "2",
+        })
+        .pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(page.data.map((s) => s.id)).toEqual([b2.id])
       expect(page.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
-      const ofEpic = yield* work.queues.readyQueue(team.implementer, { epic_id: B.id })
+      const ofEpic = yield* work.queues
+        .readyQueue({ epic_id: B.id })
+        .pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(ofEpic.data.map((s) => s.id)).toEqual([b1.id, b2.id])
       expect(c1.number).toBe("3.1")
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -365,17 +434,21 @@ describe("the ready and blocked queues", () => {
       const { work, project, A, B, a1, a2 } = yield* board
       yield* epicEdge(B.id, A.id)
       const lifecycle = yield* StoryLifecycle
-      yield* asImplementer(
+      yield* performAs(
         team.implementer,
-        "contract",
+        StoryActions.contract,
       )(lifecycle.contract(a1.id, { story_title: "Story 1.1", ac_count: 0 }))
-      yield* asImplementer(team.implementer, "claim")(lifecycle.claim(a1.id))
-      yield* asImplementer(team.implementer, "start")(lifecycle.start(a1.id))
-      const reported = yield* asImplementer(team.reviewer, "report")(lifecycle.report(a1.id))
+      yield* performAs(team.implementer, StoryActions.claim)(lifecycle.claim(a1.id))
+      yield* performAs(team.implementer, StoryActions.start)(lifecycle.start(a1.id))
+      const reported = yield* performAs(team.reviewer, StoryActions.report)(lifecycle.report(a1.id))
       expect(reported.story).toMatchObject({ agent_status: "reported_done", verified_status: "unverified" })
-      const ready = yield* work.queues.readyQueue(team.implementer, { project_id: project.id })
+      const ready = yield* work.queues
+        .readyQueue({ project_id: project.id })
+        .pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(ready.data.map((s) => s.number)).toEqual(["1.2", "3.1"])
-      const blocked = yield* work.queues.blockedQueue(team.implementer, { project_id: project.id })
+      const blocked = yield* work.queues
+        .blockedQueue({ project_id: project.id })
+        .pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(
         blocked.data.map((item) => [item.story.number, item.blocking_dependencies.map((s) => s.id)]),
       ).toEqual([
@@ -389,29 +462,51 @@ describe("the ready and blocked queues", () => {
     Effect.gen(function* () {
       const { work, a1, a2, x1 } = yield* board
       yield* storyEdge(a2.id, a1.id)
-      const ready = yield* work.queues.readyQueue(team.implementer, {})
+      const ready = yield* work.queues.readyQueue({}).pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(ready.data.map((s) => s.id)).toContain(x1.id)
       expect(ready.data.map((s) => s.id)).not.toContain(a2.id)
       expect(ready.meta).toEqual({ page: 1, page_size: 100, total_count: 5, total_pages: 1 })
       expect(ready.data.map((s) => s.sort_key)).toEqual(
         [...ready.data.map((s) => s.sort_key)].sort((a, b) => a - b),
       )
-      const blocked = yield* work.queues.blockedQueue(team.implementer, {})
+      const blocked = yield* work.queues
+        .blockedQueue({})
+        .pipe(performAs(team.implementer, WorkActions.readQueue))
       expect(blocked.data.map((item) => item.story.id)).toEqual([a2.id])
       const stranger = makeTeam(2).implementer
-      expect((yield* work.queues.readyQueue(stranger, {})).data).toEqual([])
-      expect((yield* work.queues.blockedQueue(stranger, {})).data).toEqual([])
-      expect(yield* failure(work.queues.readyQueue(team.implementer, { project_id: "zzz" }))).toEqual({
+      expect(
+        (yield* work.queues.readyQueue({}).pipe(performAs(stranger, WorkActions.readQueue))).data,
+      ).toEqual([])
+      expect(
+        (yield* work.queues.blockedQueue({}).pipe(performAs(stranger, WorkActions.readQueue))).data,
+      ).toEqual([])
+      expect(
+        yield* failure(
+          work.queues
+            .readyQueue({ project_id: "zzz" })
+            .pipe(performAs(team.implementer, WorkActions.readQueue)),
+        ),
+      ).toEqual({
         status: 404,
         message: "Not found",
       })
-      expect(yield* failure(work.queues.readyQueue(team.implementer, { epic_id: "zzz" }))).toMatchObject({
+      expect(
+        yield* failure(
+          work.queues.readyQueue({ epic_id: "zzz" }).pipe(performAs(team.implementer, WorkActions.readQueue)),
+        ),
+      ).toMatchObject({
         status: 404,
       })
-      expect((yield* work.queues.readyQueue(team.implementer, { epic_id: missing })).data).toEqual([])
-      expect((yield* work.queues.readyQueue(team.implementer, { page_size: "1000" })).meta.page_size).toBe(
-        500,
-      )
+      expect(
+        (yield* work.queues
+          .readyQueue({ epic_id: missing })
+          .pipe(performAs(team.implementer, WorkActions.readQueue))).data,
+      ).toEqual([])
+      expect(
+        (yield* work.queues
+          .readyQueue({ page_size: "1000" })
+          .pipe(performAs(team.implementer, WorkActions.readQueue))).meta.page_size,
+      ).toBe(500)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
@@ -421,15 +516,31 @@ describe("listing dependencies", () => {
     Effect.gen(function* () {
       const { work, project, A } = yield* board
       const stranger = makeTeam(2).user
-      expect(yield* failure(work.dependencies.listEpicDependencies(stranger, project.id))).toEqual({
+      expect(
+        yield* failure(
+          work.dependencies
+            .listEpicDependencies(project.id)
+            .pipe(performAs(stranger, WorkActions.listDependencies)),
+        ),
+      ).toEqual({
         status: 404,
         message: "Project not found",
       })
-      expect(yield* failure(work.dependencies.listEpicStoryDependencies(stranger, A.id))).toEqual({
+      expect(
+        yield* failure(
+          work.dependencies
+            .listEpicStoryDependencies(A.id)
+            .pipe(performAs(stranger, WorkActions.listDependencies)),
+        ),
+      ).toEqual({
         status: 404,
         message: "Epic not found",
       })
-      expect(yield* work.dependencies.listEpicDependencies(team.implementer, project.id)).toEqual({
+      expect(
+        yield* work.dependencies
+          .listEpicDependencies(project.id)
+          .pipe(performAs(team.implementer, WorkActions.listDependencies)),
+      ).toEqual({
         data: [],
         meta: { page: 1, page_size: 0, total_count: 0, total_pages: 0 },
       })

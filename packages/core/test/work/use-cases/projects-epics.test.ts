@@ -11,9 +11,11 @@ import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 import { EpicPatch } from "../../../src/work/domain/epic.js"
 import { ProjectPatch } from "../../../src/work/domain/project.js"
 import { Story } from "../../../src/work/domain/story.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { Epics } from "../../../src/work/ports/epics.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { withDecoded } from "../../fixtures/decoded.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import { createStory, workUseCases } from "../../fixtures/work-use-cases.js"
@@ -51,13 +53,19 @@ const labels = (tenant = team.tenant_id) =>
 /** A project "Shop" with epics 1 and 2, made by the orchestrator. */
 const board = Effect.gen(function* () {
   const work = yield* workUseCases
-  const project = yield* work.projects.createProject(team.orchestrator, { name: "Shop", slug: "shop" })
-  const first = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
-  const second = yield* work.epics.createEpic(team.orchestrator, project.id, {
-    number: 2,
-    title: "Payments",
-    phase: "p2",
-  })
+  const project = yield* work.projects
+    .createProject({ name: "Shop", slug: "shop" })
+    .pipe(performAs(team.orchestrator, WorkActions.createProject))
+  const first = yield* work.epics
+    .createEpic(project.id, { number: 1, title: "Accounts" })
+    .pipe(performAs(team.orchestrator, WorkActions.createEpic))
+  const second = yield* work.epics
+    .createEpic(project.id, {
+      number: 2,
+      title: "Payments",
+      phase: "p2",
+    })
+    .pipe(performAs(team.orchestrator, WorkActions.createEpic))
   return { work, project, first, second }
 })
 
@@ -90,15 +98,23 @@ describe("project use cases", () => {
       expect(
         (yield* Effect.flip(
           patched({ name: "X", status: "bogus" }, (patch) =>
-            work.projects.updateProject(team.orchestrator, project.id, patch),
+            work.projects
+              .updateProject(project.id, patch)
+              .pipe(performAs(team.orchestrator, WorkActions.updateProject)),
           ),
         ))._tag,
       ).toBe("ValidationFailed")
       const updated = yield* patched({ name: "Shop 2", slug: "other", mission: "  Sell  " }, (patch) =>
-        work.projects.updateProject(team.orchestrator, project.id, patch),
+        work.projects
+          .updateProject(project.id, patch)
+          .pipe(performAs(team.orchestrator, WorkActions.updateProject)),
       )
       expect(updated).toMatchObject({ name: "Shop 2", slug: "shop", mission: "Sell", status: "active" })
-      expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(updated)
+      expect(
+        yield* work.projects
+          .getProject(project.id)
+          .pipe(performAs(team.implementer, WorkActions.readProject)),
+      ).toEqual(updated)
       const entries = yield* audit()
       const last = entries[entries.length - 1]
       expect(last).toMatchObject({
@@ -110,7 +126,9 @@ describe("project use cases", () => {
         new_state: { name: "Shop 2", mission: "Sell" },
       })
       // Nothing changes: no write and no entry.
-      const again = yield* work.projects.updateProject(team.user, project.id, { name: "Shop 2" })
+      const again = yield* work.projects
+        .updateProject(project.id, { name: "Shop 2" })
+        .pipe(performAs(team.user, WorkActions.updateProject))
       expect(again).toEqual(updated)
       expect((yield* audit()).length).toBe(entries.length)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -123,7 +141,9 @@ describe("project use cases", () => {
       expect(
         yield* failure(
           patched({ name: "", metadata: 3 }, (patch) =>
-            work.projects.updateProject(team.orchestrator, project.id, patch),
+            work.projects
+              .updateProject(project.id, patch)
+              .pipe(performAs(team.orchestrator, WorkActions.updateProject)),
           ),
         ),
       ).toEqual({
@@ -131,7 +151,9 @@ describe("project use cases", () => {
         message: "Validation failed",
         details: { name: ["can't be blank"], metadata: ["must be a JSON object"] },
       })
-      expect(yield* work.projects.getProject(team.user, project.id)).toEqual(project)
+      expect(
+        yield* work.projects.getProject(project.id).pipe(performAs(team.user, WorkActions.readProject)),
+      ).toEqual(project)
       expect(yield* labels()).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -140,19 +162,39 @@ describe("project use cases", () => {
     Effect.gen(function* () {
       const { work, project } = yield* board
       expect(
-        yield* failure(work.projects.updateProject(team.implementer, project.id, { name: "x" })),
+        yield* failure(
+          work.projects
+            .updateProject(project.id, { name: "x" })
+            .pipe(performAs(team.implementer, WorkActions.updateProject)),
+        ),
       ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: orchestrator",
       })
-      expect(yield* failure(work.projects.archiveProject(team.orchestrator, project.id))).toEqual({
+      expect(
+        yield* failure(
+          work.projects
+            .archiveProject(project.id)
+            .pipe(performAs(team.orchestrator, WorkActions.archiveProject)),
+        ),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      expect(yield* failure(work.projects.projectProgress(team.implementer, project.id))).toEqual({
+      expect(
+        yield* failure(
+          work.projects
+            .projectProgress(project.id)
+            .pipe(performAs(team.implementer, WorkActions.readProject)),
+        ),
+      ).toEqual({
         status: 200,
       })
-      expect(yield* failure(work.projects.projectDetail(team.implementer, project.id))).toEqual({
+      expect(
+        yield* failure(
+          work.projects.projectDetail(project.id).pipe(performAs(team.implementer, WorkActions.readProject)),
+        ),
+      ).toEqual({
         status: 200,
       })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -161,16 +203,29 @@ describe("project use cases", () => {
   it.effect("DELETE archives once: the default list drops it, include_archived shows it", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      const archived = yield* work.projects.archiveProject(team.user, project.id)
+      const archived = yield* work.projects
+        .archiveProject(project.id)
+        .pipe(performAs(team.user, WorkActions.archiveProject))
       expect(archived.status).toBe("archived")
-      expect((yield* work.projects.archiveProject(team.user, project.id)).status).toBe("archived")
-      expect((yield* work.projects.listProjects(team.user, {}, page)).data).toEqual([])
-      const all = yield* work.projects.listProjects(team.user, { include_archived: "true" }, page)
+      expect(
+        (yield* work.projects
+          .archiveProject(project.id)
+          .pipe(performAs(team.user, WorkActions.archiveProject))).status,
+      ).toBe("archived")
+      expect(
+        (yield* work.projects.listProjects({}, page).pipe(performAs(team.user, WorkActions.listProjects)))
+          .data,
+      ).toEqual([])
+      const all = yield* work.projects
+        .listProjects({ include_archived: "true" }, page)
+        .pipe(performAs(team.user, WorkActions.listProjects))
       expect(all.data.map((p) => p.id)).toEqual([project.id])
       expect(all.meta).toEqual({ page: 1, page_size: 20, total_count: 1, total_pages: 1 })
-      expect((yield* work.projects.listProjects(team.user, { status: "archived" }, page)).data).toHaveLength(
-        1,
-      )
+      expect(
+        (yield* work.projects
+          .listProjects({ status: "archived" }, page)
+          .pipe(performAs(team.user, WorkActions.listProjects))).data,
+      ).toHaveLength(1)
       const archiveEntries = (yield* audit()).filter((e) => e.action === "archived")
       expect(archiveEntries).toHaveLength(1)
       expect(archiveEntries[0]).toMatchObject({
@@ -179,7 +234,11 @@ describe("project use cases", () => {
         new_state: { status: "archived" },
       })
       // Still readable.
-      expect(yield* work.projects.getProject(team.implementer, project.id)).toEqual(archived)
+      expect(
+        yield* work.projects
+          .getProject(project.id)
+          .pipe(performAs(team.implementer, WorkActions.readProject)),
+      ).toEqual(archived)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -188,14 +247,26 @@ describe("project use cases", () => {
       const tenant = yield* aTenant({ id: team.tenant_id, settings: { max_projects: 1 } })
       yield* Effect.flatMap(Tenants, (t) => t.insert(tenant))
       const work = yield* workUseCases
-      const old = yield* work.projects.createProject(team.user, { name: "Old", slug: "old" })
-      yield* work.projects.archiveProject(team.user, old.id)
-      yield* work.projects.createProject(team.user, { name: "New", slug: "new" })
-      expect(yield* failure(work.projects.updateProject(team.user, old.id, { status: "active" }))).toEqual({
+      const old = yield* work.projects
+        .createProject({ name: "Old", slug: "old" })
+        .pipe(performAs(team.user, WorkActions.createProject))
+      yield* work.projects.archiveProject(old.id).pipe(performAs(team.user, WorkActions.archiveProject))
+      yield* work.projects
+        .createProject({ name: "New", slug: "new" })
+        .pipe(performAs(team.user, WorkActions.createProject))
+      expect(
+        yield* failure(
+          work.projects
+            .updateProject(old.id, { status: "active" })
+            .pipe(performAs(team.user, WorkActions.updateProject)),
+        ),
+      ).toEqual({
         status: 422,
         message: "Project limit reached for this tenant",
       })
-      expect((yield* work.projects.getProject(team.user, old.id)).status).toBe("archived")
+      expect(
+        (yield* work.projects.getProject(old.id).pipe(performAs(team.user, WorkActions.readProject))).status,
+      ).toBe("archived")
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -204,15 +275,19 @@ describe("project use cases", () => {
       const { work, project } = yield* board
       const other = makeTeam(2)
       const attempts: ReadonlyArray<Effect.Effect<unknown, LoopctlError>> = [
-        work.projects.projectDetail(other.user, project.id),
-        work.projects.updateProject(other.user, project.id, { name: "Mine" }),
-        work.projects.archiveProject(other.user, project.id),
-        work.projects.projectProgress(other.user, project.id),
-        work.epics.listEpics(other.user, project.id, {}, page),
+        work.projects.projectDetail(project.id).pipe(performAs(other.user, WorkActions.readProject)),
+        work.projects
+          .updateProject(project.id, { name: "Mine" })
+          .pipe(performAs(other.user, WorkActions.updateProject)),
+        work.projects.archiveProject(project.id).pipe(performAs(other.user, WorkActions.archiveProject)),
+        work.projects.projectProgress(project.id).pipe(performAs(other.user, WorkActions.readProject)),
+        work.epics.listEpics(project.id, {}, page).pipe(performAs(other.user, WorkActions.listEpics)),
       ]
       for (const attempt of attempts)
         expect(yield* failure(attempt)).toEqual({ status: 404, message: "Project not found" })
-      expect(yield* work.projects.getProject(team.user, project.id)).toEqual(project)
+      expect(
+        yield* work.projects.getProject(project.id).pipe(performAs(team.user, WorkActions.readProject)),
+      ).toEqual(project)
       expect(yield* labels(other.tenant_id)).toEqual([])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -220,7 +295,9 @@ describe("project use cases", () => {
   it.effect("detail and progress count epics and stories by status, hours included", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const empty = yield* work.projects.projectProgress(team.implementer, project.id)
+      const empty = yield* work.projects
+        .projectProgress(project.id)
+        .pipe(performAs(team.implementer, WorkActions.readProject))
       expect(empty).toMatchObject({ total_stories: 0, total_epics: 2, verification_percentage: 0 })
       const story = (epic: EpicId, number: string, estimated_hours?: number) =>
         createStory(work, team.orchestrator, epic, {
@@ -236,7 +313,11 @@ describe("project use cases", () => {
       yield* settle(s12.id, "reported_done", "verified")
       yield* settle(s21.id, "implementing", "unverified")
       yield* settle(s22.id, "pending", "rejected")
-      expect(yield* work.projects.projectProgress(team.implementer, project.id)).toEqual({
+      expect(
+        yield* work.projects
+          .projectProgress(project.id)
+          .pipe(performAs(team.implementer, WorkActions.readProject)),
+      ).toEqual({
         total_stories: 4,
         stories_by_agent_status: {
           pending: 1,
@@ -252,9 +333,13 @@ describe("project use cases", () => {
         estimated_hours_total: 6.5,
         estimated_hours_completed: 5,
       })
-      const detail = yield* work.projects.projectDetail(team.implementer, project.id)
+      const detail = yield* work.projects
+        .projectDetail(project.id)
+        .pipe(performAs(team.implementer, WorkActions.readProject))
       expect(detail).toEqual({ project, epic_count: 2, story_count: 4 })
-      expect(yield* work.epics.epicProgress(team.implementer, second.id)).toEqual({
+      expect(
+        yield* work.epics.epicProgress(second.id).pipe(performAs(team.implementer, WorkActions.readEpic)),
+      ).toEqual({
         stories_by_agent_status: {
           pending: 1,
           contracted: 0,
@@ -264,7 +349,9 @@ describe("project use cases", () => {
         },
         stories_by_verified_status: { unverified: 1, verified: 0, rejected: 1 },
       })
-      const listed = yield* work.epics.listEpics(team.implementer, project.id, {}, page)
+      const listed = yield* work.epics
+        .listEpics(project.id, {}, page)
+        .pipe(performAs(team.implementer, WorkActions.listEpics))
       expect(
         listed.data.map(({ epic, story_count, completion_percentage }) => [
           epic.number,
@@ -283,19 +370,29 @@ describe("epic use cases", () => {
   it.effect("the list pages by position and filters by phase", () =>
     Effect.gen(function* () {
       const { work, project, first, second } = yield* board
-      const third = yield* work.epics.createEpic(team.orchestrator, project.id, {
-        number: 3,
-        title: "Ops",
-        position: 0,
-      })
-      const moved = yield* work.epics.updateEpic(team.orchestrator, first.id, { position: 5 })
-      const listed = yield* work.epics.listEpics(team.implementer, project.id, {}, { page: 1, page_size: 2 })
+      const third = yield* work.epics
+        .createEpic(project.id, {
+          number: 3,
+          title: "Ops",
+          position: 0,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.createEpic))
+      const moved = yield* work.epics
+        .updateEpic(first.id, { position: 5 })
+        .pipe(performAs(team.orchestrator, WorkActions.updateEpic))
+      const listed = yield* work.epics
+        .listEpics(project.id, {}, { page: 1, page_size: 2 })
+        .pipe(performAs(team.implementer, WorkActions.listEpics))
       expect(listed.data.map((row) => row.epic.number)).toEqual([2, 3])
       expect(listed.meta).toEqual({ page: 1, page_size: 2, total_count: 3, total_pages: 2 })
       expect(
-        (yield* work.epics.listEpics(team.implementer, project.id, {}, { page: 2, page_size: 2 })).data,
+        (yield* work.epics
+          .listEpics(project.id, {}, { page: 2, page_size: 2 })
+          .pipe(performAs(team.implementer, WorkActions.listEpics))).data,
       ).toEqual([{ epic: moved, story_count: 0, completion_percentage: 0 }])
-      const phased = yield* work.epics.listEpics(team.implementer, project.id, { phase: "p2" }, page)
+      const phased = yield* work.epics
+        .listEpics(project.id, { phase: "p2" }, page)
+        .pipe(performAs(team.implementer, WorkActions.listEpics))
       expect(phased.data.map((row) => row.epic.id)).toEqual([second.id])
       expect(third.position).toBe(0)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -305,7 +402,7 @@ describe("epic use cases", () => {
     Effect.gen(function* () {
       const { work, first } = yield* board
       const updated = yield* epicPatched({ number: 9, title: "Sign-in", phase: "" }, (patch) =>
-        work.epics.updateEpic(team.orchestrator, first.id, patch),
+        work.epics.updateEpic(first.id, patch).pipe(performAs(team.orchestrator, WorkActions.updateEpic)),
       )
       expect(updated).toMatchObject({ number: 1, title: "Sign-in", phase: null })
       const entries = yield* audit()
@@ -320,7 +417,7 @@ describe("epic use cases", () => {
       expect(
         yield* failure(
           epicPatched({ position: "top" }, (patch) =>
-            work.epics.updateEpic(team.orchestrator, first.id, patch),
+            work.epics.updateEpic(first.id, patch).pipe(performAs(team.orchestrator, WorkActions.updateEpic)),
           ),
         ),
       ).toEqual({
@@ -328,11 +425,15 @@ describe("epic use cases", () => {
         message: "Validation failed",
         details: { position: ["must be greater than or equal to 0"] },
       })
-      expect(yield* failure(work.epics.updateEpic(team.implementer, first.id, { title: "x" }))).toMatchObject(
-        {
-          status: 403,
-        },
-      )
+      expect(
+        yield* failure(
+          work.epics
+            .updateEpic(first.id, { title: "x" })
+            .pipe(performAs(team.implementer, WorkActions.updateEpic)),
+        ),
+      ).toMatchObject({
+        status: 403,
+      })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
 
@@ -344,17 +445,28 @@ describe("epic use cases", () => {
         title: "Sign up",
       })
       yield* createStory(work, team.orchestrator, second.id, { number: "2.1", title: "Pay" })
-      expect(yield* failure(work.epics.deleteEpic(team.orchestrator, first.id))).toEqual({
+      expect(
+        yield* failure(
+          work.epics.deleteEpic(first.id).pipe(performAs(team.orchestrator, WorkActions.deleteEpic)),
+        ),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      yield* work.epics.deleteEpic(team.user, first.id)
-      expect(yield* failure(work.epics.getEpic(team.user, first.id))).toEqual({
+      yield* work.epics.deleteEpic(first.id).pipe(performAs(team.user, WorkActions.deleteEpic))
+      expect(
+        yield* failure(work.epics.getEpic(first.id).pipe(performAs(team.user, WorkActions.readEpic))),
+      ).toEqual({
         status: 404,
         message: "Epic not found",
       })
-      expect(yield* failure(work.stories.getStory(team.user, doomed.id))).toMatchObject({ status: 404 })
-      expect((yield* work.projects.projectDetail(team.user, project.id)).story_count).toBe(1)
+      expect(
+        yield* failure(work.stories.getStory(doomed.id).pipe(performAs(team.user, WorkActions.readStory))),
+      ).toMatchObject({ status: 404 })
+      expect(
+        (yield* work.projects.projectDetail(project.id).pipe(performAs(team.user, WorkActions.readProject)))
+          .story_count,
+      ).toBe(1)
       const entries = yield* audit()
       expect(entries[entries.length - 1]).toMatchObject({
         entity_type: "epic",
@@ -364,7 +476,9 @@ describe("epic use cases", () => {
         old_state: { number: 1, title: "Accounts" },
         new_state: null,
       })
-      expect(yield* failure(work.epics.deleteEpic(team.user, first.id))).toEqual({
+      expect(
+        yield* failure(work.epics.deleteEpic(first.id).pipe(performAs(team.user, WorkActions.deleteEpic))),
+      ).toEqual({
         status: 404,
         message: "Epic not found",
       })
@@ -379,16 +493,22 @@ describe("epic use cases", () => {
       const { work, first } = yield* board
       const other = makeTeam(2)
       const attempts: ReadonlyArray<Effect.Effect<unknown, LoopctlError>> = [
-        work.epics.updateEpic(other.user, first.id, { title: "Mine" }),
-        work.epics.deleteEpic(other.user, first.id),
-        work.epics.epicProgress(other.user, first.id),
-        work.epics.epicProgress(team.user, EpicId.make("00000000-0000-4000-8000-00000000ffff")),
+        work.epics
+          .updateEpic(first.id, { title: "Mine" })
+          .pipe(performAs(other.user, WorkActions.updateEpic)),
+        work.epics.deleteEpic(first.id).pipe(performAs(other.user, WorkActions.deleteEpic)),
+        work.epics.epicProgress(first.id).pipe(performAs(other.user, WorkActions.readEpic)),
+        work.epics
+          .epicProgress(EpicId.make("00000000-0000-4000-8000-00000000ffff"))
+          .pipe(performAs(team.user, WorkActions.readEpic)),
       ]
       for (const attempt of attempts)
         expect(yield* failure(attempt)).toEqual({ status: 404, message: "Epic not found" })
       expect(
         yield* failure(
-          work.epics.listEpics(team.user, ProjectId.make("00000000-0000-4000-8000-00000000ffff"), {}, page),
+          work.epics
+            .listEpics(ProjectId.make("00000000-0000-4000-8000-00000000ffff"), {}, page)
+            .pipe(performAs(team.user, WorkActions.listEpics)),
         ),
       ).toEqual({ status: 404, message: "Project not found" })
       expect(yield* inTenant(Effect.flatMap(Epics, (e) => e.findById(first.id)))).toMatchObject({

@@ -14,10 +14,12 @@ import type { JsonObject } from "../../../src/kernel/domain/json.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { instant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { Stories } from "../../../src/work/ports/stories.js"
 import { storyEdges } from "../../../src/work/use-cases/dependency-edges.js"
 import { ArtifactReport, VerificationResult } from "../../../src/workflow/domain/verification.js"
 import { ArtifactReports, VerificationResults } from "../../../src/workflow/ports/verification-records.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 import {
@@ -54,13 +56,19 @@ const labels = Effect.map(audit, (entries) => entries.map((e) => `${e.entity_typ
 /** Project "Shop" (mission set) with epics 1 and 2, and stories 1.1, 1.2, 1.10 and 2.1. */
 const board = Effect.gen(function* () {
   const work = yield* workUseCases
-  const project = yield* work.projects.createProject(team.orchestrator, {
-    name: "Shop",
-    slug: "shop",
-    mission: "Sell things",
-  })
-  const e1 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "Accounts" })
-  const e2 = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 2, title: "Payments" })
+  const project = yield* work.projects
+    .createProject({
+      name: "Shop",
+      slug: "shop",
+      mission: "Sell things",
+    })
+    .pipe(performAs(team.orchestrator, WorkActions.createProject))
+  const e1 = yield* work.epics
+    .createEpic(project.id, { number: 1, title: "Accounts" })
+    .pipe(performAs(team.orchestrator, WorkActions.createEpic))
+  const e2 = yield* work.epics
+    .createEpic(project.id, { number: 2, title: "Payments" })
+    .pipe(performAs(team.orchestrator, WorkActions.createEpic))
   const story = (epic: EpicId, number: string, extra: JsonObject = {}) =>
     createStory(work, team.orchestrator, epic, { number, title: `Story ${number}`, ...extra })
   const s11 = yield* story(e1.id, "1.1", {
@@ -178,18 +186,24 @@ describe("the story detail", () => {
   it.effect("holds the story's own edges, its first 20 artifacts, its iteration count and the mission", () =>
     Effect.gen(function* () {
       const { work, s11, s12, s110, s21 } = yield* board
-      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
-        story_id: s12.id,
-        depends_on_story_id: s11.id,
-      })
-      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
-        story_id: s110.id,
-        depends_on_story_id: s12.id,
-      })
-      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
-        story_id: s12.id,
-        depends_on_story_id: s21.id,
-      })
+      yield* work.dependencies
+        .addDependency(storyEdges, {
+          story_id: s12.id,
+          depends_on_story_id: s11.id,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.addDependency))
+      yield* work.dependencies
+        .addDependency(storyEdges, {
+          story_id: s110.id,
+          depends_on_story_id: s12.id,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.addDependency))
+      yield* work.dependencies
+        .addDependency(storyEdges, {
+          story_id: s12.id,
+          depends_on_story_id: s21.id,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.addDependency))
       yield* inTenant(
         Effect.gen(function* () {
           const reports = yield* ArtifactReports
@@ -230,7 +244,9 @@ describe("the story detail", () => {
           }
         }),
       )
-      const detail = yield* work.stories.storyDetail(team.implementer, s12.id)
+      const detail = yield* work.stories
+        .storyDetail(s12.id)
+        .pipe(performAs(team.implementer, WorkActions.readStory))
       expect(detail.story).toEqual(s12)
       // Both edges were stored in the same (test clock) instant, so their order is the ids'.
       const byPrerequisite = (a: { depends_on_story_id: string }, b: { depends_on_story_id: string }) =>
@@ -246,7 +262,9 @@ describe("the story detail", () => {
       )
       expect(detail.iteration_count).toBe(2)
       expect(detail.project_mission).toBe("Sell things")
-      const plain = yield* work.stories.storyDetail(team.implementer, s11.id)
+      const plain = yield* work.stories
+        .storyDetail(s11.id)
+        .pipe(performAs(team.implementer, WorkActions.readStory))
       expect(plain).toMatchObject({ dependencies: [], artifacts: [], iteration_count: 0 })
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -254,11 +272,22 @@ describe("the story detail", () => {
   it.effect("a project without a mission gives null; an unknown or foreign story is a 404", () =>
     Effect.gen(function* () {
       const work = yield* workUseCases
-      const project = yield* work.projects.createProject(team.orchestrator, { name: "Plain", slug: "plain" })
-      const epic = yield* work.epics.createEpic(team.orchestrator, project.id, { number: 1, title: "E" })
+      const project = yield* work.projects
+        .createProject({ name: "Plain", slug: "plain" })
+        .pipe(performAs(team.orchestrator, WorkActions.createProject))
+      const epic = yield* work.epics
+        .createEpic(project.id, { number: 1, title: "E" })
+        .pipe(performAs(team.orchestrator, WorkActions.createEpic))
       const story = yield* createStory(work, team.orchestrator, epic.id, { number: "1", title: "S" })
-      expect((yield* work.stories.storyDetail(team.user, story.id)).project_mission).toBeNull()
-      expect(yield* failure(work.stories.storyDetail(makeTeam(2).user, story.id))).toEqual({
+      expect(
+        (yield* work.stories.storyDetail(story.id).pipe(performAs(team.user, WorkActions.readStory)))
+          .project_mission,
+      ).toBeNull()
+      expect(
+        yield* failure(
+          work.stories.storyDetail(story.id).pipe(performAs(makeTeam(2).user, WorkActions.readStory)),
+        ),
+      ).toEqual({
         status: 404,
         message: "Story not found",
       })
@@ -270,7 +299,9 @@ describe("GET /stories", () => {
   it.effect("lists a project's stories by sort_key with limit/offset and the combined meta", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      const all = yield* work.stories.listStories(team.implementer, { project_id: project.id })
+      const all = yield* work.stories
+        .listStories({ project_id: project.id })
+        .pipe(performAs(team.implementer, WorkActions.listStories))
       expect(numbers(all.data)).toEqual(["1.1", "1.2", "1.10", "2.1"])
       expect(all.meta).toEqual({
         page: 1,
@@ -280,11 +311,13 @@ describe("GET /stories", () => {
         limit: 100,
         offset: 0,
       })
-      const window = yield* work.stories.listStories(team.implementer, {
-        project_id: project.id.toUpperCase(),
-        limit: "2",
-        offset: "2",
-      })
+      const window = yield* work.stories
+        .listStories({
+          project_id: project.id.toUpperCase(),
+          limit: "2",
+          offset: "2",
+        })
+        .pipe(performAs(team.implementer, WorkActions.listStories))
       expect(numbers(window.data)).toEqual(["1.10", "2.1"])
       expect(window.meta).toEqual({
         page: 2,
@@ -303,16 +336,25 @@ describe("GET /stories", () => {
       Effect.gen(function* () {
         const { work, project } = yield* board
         const meta = (query: Record<string, string>) =>
-          Effect.map(work.stories.listStories(team.user, { project_id: project.id, ...query }), (r) => ({
-            limit: r.meta.limit,
-            offset: r.meta.offset,
-          }))
+          Effect.map(
+            work.stories
+              .listStories({ project_id: project.id, ...query })
+              .pipe(performAs(team.user, WorkActions.listStories)),
+            (r) => ({
+              limit: r.meta.limit,
+              offset: r.meta.offset,
+            }),
+          )
         expect(yield* meta({ limit: "1000" })).toEqual({ limit: 500, offset: 0 })
         expect(yield* meta({ page_size: "7" })).toEqual({ limit: 7, offset: 0 })
         expect(yield* meta({ page_size: "7", limit: "3" })).toEqual({ limit: 3, offset: 0 })
         expect(yield* meta({ limit: "", offset: " " })).toEqual({ limit: 100, offset: 0 })
         const refused = (query: Record<string, string>) =>
-          failure(work.stories.listStories(team.user, { project_id: project.id, ...query }))
+          failure(
+            work.stories
+              .listStories({ project_id: project.id, ...query })
+              .pipe(performAs(team.user, WorkActions.listStories)),
+          )
         expect(yield* refused({ limit: "0" })).toMatchObject({
           status: 400,
           details: { limit: [expect.any(String)] },
@@ -332,8 +374,11 @@ describe("GET /stories", () => {
     Effect.gen(function* () {
       const { work, project, e2 } = yield* board
       const list = (query: Record<string, string>) =>
-        Effect.map(work.stories.listStories(team.user, { project_id: project.id, ...query }), (r) =>
-          numbers(r.data),
+        Effect.map(
+          work.stories
+            .listStories({ project_id: project.id, ...query })
+            .pipe(performAs(team.user, WorkActions.listStories)),
+          (r) => numbers(r.data),
         )
       expect(yield* list({ epic_id: e2.id })).toEqual(["2.1"])
       expect(yield* list({ agent_status: "implementing" })).toEqual([])
@@ -341,7 +386,9 @@ describe("GET /stories", () => {
       expect(yield* list({ verified_status: "" })).toHaveLength(4)
       expect(
         yield* failure(
-          work.stories.listStories(team.user, { project_id: project.id, agent_status: "bogus" }),
+          work.stories
+            .listStories({ project_id: project.id, agent_status: "bogus" })
+            .pipe(performAs(team.user, WorkActions.listStories)),
         ),
       ).toEqual({
         status: 400,
@@ -356,24 +403,42 @@ describe("GET /stories", () => {
   it.effect("project_id is required (400); malformed ids are 404; a foreign project lists nothing", () =>
     Effect.gen(function* () {
       const { work, project } = yield* board
-      expect(yield* failure(work.stories.listStories(team.user, {}))).toEqual({
+      expect(
+        yield* failure(work.stories.listStories({}).pipe(performAs(team.user, WorkActions.listStories))),
+      ).toEqual({
         status: 400,
         message: "project_id query parameter is required",
       })
-      expect(yield* failure(work.stories.listStories(team.user, { project_id: " " }))).toMatchObject({
+      expect(
+        yield* failure(
+          work.stories.listStories({ project_id: " " }).pipe(performAs(team.user, WorkActions.listStories)),
+        ),
+      ).toMatchObject({
         status: 400,
       })
-      expect(yield* failure(work.stories.listStories(team.user, { project_id: "nope" }))).toEqual({
-        status: 404,
-        message: "Not found",
-      })
       expect(
-        yield* failure(work.stories.listStories(team.user, { project_id: project.id, epic_id: "x" })),
+        yield* failure(
+          work.stories
+            .listStories({ project_id: "nope" })
+            .pipe(performAs(team.user, WorkActions.listStories)),
+        ),
       ).toEqual({
         status: 404,
         message: "Not found",
       })
-      const foreign = yield* work.stories.listStories(makeTeam(2).user, { project_id: project.id })
+      expect(
+        yield* failure(
+          work.stories
+            .listStories({ project_id: project.id, epic_id: "x" })
+            .pipe(performAs(team.user, WorkActions.listStories)),
+        ),
+      ).toEqual({
+        status: 404,
+        message: "Not found",
+      })
+      const foreign = yield* work.stories
+        .listStories({ project_id: project.id })
+        .pipe(performAs(makeTeam(2).user, WorkActions.listStories))
       expect(foreign.data).toEqual([])
       expect(foreign.meta.total_count).toBe(0)
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -384,23 +449,31 @@ describe("an epic's story list", () => {
   it.effect("pages the epic's stories (20 by default, page_size wins over limit) and filters", () =>
     Effect.gen(function* () {
       const { work, e1 } = yield* board
-      const first = yield* work.stories.listEpicStories(team.implementer, e1.id, {})
+      const first = yield* work.stories
+        .listEpicStories(e1.id, {})
+        .pipe(performAs(team.implementer, WorkActions.listStories))
       expect(numbers(first.data)).toEqual(["1.1", "1.2", "1.10"])
       expect(first.meta).toEqual({ page: 1, page_size: 20, total_count: 3, total_pages: 1 })
-      const second = yield* work.stories.listEpicStories(team.implementer, e1.id, {
-        page: "2",
-        limit: "2",
-        page_size: "1",
-      })
+      const second = yield* work.stories
+        .listEpicStories(e1.id, {
+          page: "2",
+          limit: "2",
+          page_size: "1",
+        })
+        .pipe(performAs(team.implementer, WorkActions.listStories))
       expect(numbers(second.data)).toEqual(["1.2"])
       expect(second.meta).toEqual({ page: 2, page_size: 1, total_count: 3, total_pages: 3 })
-      const filtered = yield* work.stories.listEpicStories(team.implementer, e1.id, {
-        verified_status: "verified",
-      })
+      const filtered = yield* work.stories
+        .listEpicStories(e1.id, {
+          verified_status: "verified",
+        })
+        .pipe(performAs(team.implementer, WorkActions.listStories))
       expect(filtered.data).toEqual([])
       expect(
         yield* failure(
-          work.stories.listEpicStories(team.implementer, e1.id, { agent_status: "nonsense", page: "0" }),
+          work.stories
+            .listEpicStories(e1.id, { agent_status: "nonsense", page: "0" })
+            .pipe(performAs(team.implementer, WorkActions.listStories)),
         ),
       ).toMatchObject({
         status: 400,
@@ -408,11 +481,9 @@ describe("an epic's story list", () => {
       })
       expect(
         yield* failure(
-          work.stories.listEpicStories(
-            team.implementer,
-            EpicId.make("00000000-0000-4000-8000-0000000000ee"),
-            {},
-          ),
+          work.stories
+            .listEpicStories(EpicId.make("00000000-0000-4000-8000-0000000000ee"), {})
+            .pipe(performAs(team.implementer, WorkActions.listStories)),
         ),
       ).toEqual({ status: 404, message: "Epic not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -452,7 +523,9 @@ describe("PATCH a story", () => {
           sort_key: 10010,
         })
         expect(updated.updated_at >= s11.updated_at).toBe(true)
-        expect(yield* work.stories.getStory(team.user, s11.id)).toEqual(updated)
+        expect(
+          yield* work.stories.getStory(s11.id).pipe(performAs(team.user, WorkActions.readStory)),
+        ).toEqual(updated)
         const last = (yield* audit).at(-1)
         expect(last).toMatchObject({
           entity_type: "story",
@@ -534,7 +607,9 @@ describe("PATCH a story", () => {
       expect(
         yield* failure(updateStory(work, team.orchestrator, s11.id, { title: "x".repeat(501) })),
       ).toMatchObject({ status: 422, details: { title: ["should be at most 500 character(s)"] } })
-      expect(yield* work.stories.getStory(team.user, s11.id)).toEqual(s11)
+      expect(yield* work.stories.getStory(s11.id).pipe(performAs(team.user, WorkActions.readStory))).toEqual(
+        s11,
+      )
       expect(yield* labels).toEqual(before)
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
@@ -558,21 +633,33 @@ describe("DELETE a story", () => {
   it.effect("needs a user; removes the story and its edges both ways; audits it", () =>
     Effect.gen(function* () {
       const { work, project, s11, s12, s110 } = yield* board
-      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
-        story_id: s12.id,
-        depends_on_story_id: s11.id,
-      })
-      yield* work.dependencies.addDependency(storyEdges, team.orchestrator, {
-        story_id: s110.id,
-        depends_on_story_id: s12.id,
-      })
-      expect(yield* failure(work.stories.deleteStory(team.orchestrator, s12.id))).toEqual({
+      yield* work.dependencies
+        .addDependency(storyEdges, {
+          story_id: s12.id,
+          depends_on_story_id: s11.id,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.addDependency))
+      yield* work.dependencies
+        .addDependency(storyEdges, {
+          story_id: s110.id,
+          depends_on_story_id: s12.id,
+        })
+        .pipe(performAs(team.orchestrator, WorkActions.addDependency))
+      expect(
+        yield* failure(
+          work.stories.deleteStory(s12.id).pipe(performAs(team.orchestrator, WorkActions.deleteStory)),
+        ),
+      ).toEqual({
         status: 403,
         message: "Insufficient permissions. Required role: user",
       })
-      yield* work.stories.deleteStory(team.user, s12.id)
-      expect(yield* failure(work.stories.getStory(team.user, s12.id))).toMatchObject({ status: 404 })
-      const graph = yield* work.dependencies.dependencyGraph(team.user, project.id)
+      yield* work.stories.deleteStory(s12.id).pipe(performAs(team.user, WorkActions.deleteStory))
+      expect(
+        yield* failure(work.stories.getStory(s12.id).pipe(performAs(team.user, WorkActions.readStory))),
+      ).toMatchObject({ status: 404 })
+      const graph = yield* work.dependencies
+        .dependencyGraph(project.id)
+        .pipe(performAs(team.user, WorkActions.readGraph))
       expect(graph.story_dependencies).toEqual([])
       expect((yield* audit).at(-1)).toMatchObject({
         entity_type: "story",
@@ -582,7 +669,9 @@ describe("DELETE a story", () => {
         new_state: null,
         project_id: project.id,
       })
-      expect(yield* failure(work.stories.deleteStory(team.user, s12.id))).toEqual({
+      expect(
+        yield* failure(work.stories.deleteStory(s12.id).pipe(performAs(team.user, WorkActions.deleteStory))),
+      ).toEqual({
         status: 404,
         message: "Story not found",
       })
@@ -596,7 +685,9 @@ describe("acceptance criteria", () => {
   it.effect("derives rows from the JSON array, ordered by ac_id", () =>
     Effect.gen(function* () {
       const { work, s11, s12 } = yield* board
-      const rows = yield* work.stories.acceptanceCriteria(team.implementer, s11.id)
+      const rows = yield* work.stories
+        .acceptanceCriteria(s11.id)
+        .pipe(performAs(team.implementer, WorkActions.readStory))
       expect(rows).toEqual({
         data: [
           {
@@ -620,16 +711,19 @@ describe("acceptance criteria", () => {
         ],
         meta: { page: 1, page_size: 2, total_count: 2, total_pages: 1 },
       })
-      expect(yield* work.stories.acceptanceCriteria(team.implementer, s12.id)).toEqual({
+      expect(
+        yield* work.stories
+          .acceptanceCriteria(s12.id)
+          .pipe(performAs(team.implementer, WorkActions.readStory)),
+      ).toEqual({
         data: [],
         meta: { page: 1, page_size: 0, total_count: 0, total_pages: 0 },
       })
       expect(
         yield* failure(
-          work.stories.acceptanceCriteria(
-            team.implementer,
-            StoryId.make("00000000-0000-4000-8000-0000000000ff"),
-          ),
+          work.stories
+            .acceptanceCriteria(StoryId.make("00000000-0000-4000-8000-0000000000ff"))
+            .pipe(performAs(team.implementer, WorkActions.readStory)),
         ),
       ).toEqual({ status: 404, message: "Story not found" })
     }).pipe(Effect.provide(MemoryLoopctl)),
@@ -652,7 +746,9 @@ describe("acceptance criteria", () => {
           { id: "A", status: "done", verified_at: "yesterday", evidence_path: 3 },
         ],
       })
-      const rows = (yield* work.stories.acceptanceCriteria(team.user, s21.id)).data
+      const rows = (yield* work.stories
+        .acceptanceCriteria(s21.id)
+        .pipe(performAs(team.user, WorkActions.readStory))).data
       expect(rows.map((r) => [r.ac_id, r.description, r.status, r.verified_at, r.evidence_path])).toEqual([
         ["A", "No description", "pending", null, null],
         ["B", "fallback", "verified", "2026-03-27T12:00:00.000001Z", "test/b.ts"],

@@ -4,8 +4,9 @@ import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import type { Story } from "../../../src/work/domain/story.js"
 import { BackfillRequest } from "../../../src/workflow/domain/backfill.js"
 import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"
-import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
+import { StoryCommand } from "../../../src/workflow/rules/lifecycle.js"
 import { aStory, actor, agentA, agentC, at, storyIn } from "../../fixtures/stories.js"
+import { decideAs } from "../../fixtures/story-gates.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 const claim: BackfillClaim = {
@@ -16,7 +17,7 @@ const claim: BackfillClaim = {
 const orchestrator = actor("orchestrator", agentC)
 
 const backfill = (story: Story, who = orchestrator, with_: BackfillClaim = claim) =>
-  Either.match(decide(story, StoryCommand.Backfill({ claim: with_ }), who, at(30)), {
+  Either.match(decideAs(story, StoryCommand.Backfill({ claim: with_ }), who, at(30)), {
     onLeft: (error) => errorEnvelope(error).error,
     onRight: (decision) => decision,
   })
@@ -89,7 +90,9 @@ describe("backfill decision", () => {
   })
 
   it("answers an identical retry with the story unchanged and nothing recorded", () => {
-    const first = Either.getOrThrow(decide(aStory(), StoryCommand.Backfill({ claim }), orchestrator, at(30)))
+    const first = Either.getOrThrow(
+      decideAs(aStory(), StoryCommand.Backfill({ claim }), orchestrator, at(30)),
+    )
     expect(backfill(first.story)).toMatchObject({ changed: false, story: first.story, audit: [], events: [] })
     expect(backfill(first.story, orchestrator, { ...claim, reason: "another reason" })).toMatchObject({
       status: 422,

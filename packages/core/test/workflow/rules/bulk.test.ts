@@ -3,10 +3,11 @@ import { Either } from "effect"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { BulkClaimRequest, BulkRejectRequest, maxBatchSize } from "../../../src/workflow/domain/bulk.js"
 import { bulkOutcome, itemRefusal, orDefault, sortBulkResults } from "../../../src/workflow/rules/bulk.js"
-import { StoryCommand, decide } from "../../../src/workflow/rules/lifecycle.js"
+import { StoryCommand } from "../../../src/workflow/rules/lifecycle.js"
 import { actor, agentA, agentB, at, storyIn } from "../../fixtures/stories.js"
+import { decideAs } from "../../fixtures/story-gates.js"
 
-const refusalOf = (outcome: ReturnType<typeof decide>) => {
+const refusalOf = (outcome: ReturnType<typeof decideAs>) => {
   if (Either.isRight(outcome)) throw new Error("expected a refusal")
   return itemRefusal("s-1", outcome.left)
 }
@@ -76,20 +77,20 @@ describe("item refusals", () => {
 
   it("words a claim of a story in the wrong state as the original does", () => {
     const claim = StoryCommand.Claim({ blockers: { stories: 0, epic_stories: 0 } })
-    expect(refusalOf(decide(storyIn("assigned"), claim, agent, at(5)))).toEqual({
+    expect(refusalOf(decideAs(storyIn("assigned"), claim, agent, at(5)))).toEqual({
       story_id: "s-1",
       status: "error",
       reason: "Story is not in contracted status (current: assigned)",
       code: "invalid_transition",
     })
-    expect(refusalOf(decide(storyIn("pending"), claim, agent, at(5)))).toMatchObject({
+    expect(refusalOf(decideAs(storyIn("pending"), claim, agent, at(5)))).toMatchObject({
       reason: "Story is not in contracted status (current: pending)",
     })
   })
 
   it("names the unverified prerequisites of a claim", () => {
     const claim = StoryCommand.Claim({ blockers: { stories: 2, epic_stories: 1 } })
-    expect(refusalOf(decide(storyIn("contracted"), claim, agent, at(5)))).toEqual({
+    expect(refusalOf(decideAs(storyIn("contracted"), claim, agent, at(5)))).toEqual({
       story_id: "s-1",
       status: "error",
       reason: "Story has 2 unverified dependency(ies); Parent epic has 1 unverified prerequisite story(ies)",
@@ -103,12 +104,12 @@ describe("item refusals", () => {
       latest_review_completed_at: null,
     })
     expect(
-      refusalOf(decide(storyIn("reported_done"), verify, actor("orchestrator", agentA), at(5))),
+      refusalOf(decideAs(storyIn("reported_done"), verify, actor("orchestrator", agentA), at(5))),
     ).toMatchObject({
       code: "self_verify_blocked",
     })
     expect(
-      refusalOf(decide(storyIn("implementing"), verify, actor("orchestrator", agentB, 2), at(5))),
+      refusalOf(decideAs(storyIn("implementing"), verify, actor("orchestrator", agentB, 2), at(5))),
     ).toEqual({
       story_id: "s-1",
       status: "error",

@@ -3,9 +3,9 @@ import { Either, FastCheck } from "effect"
 import type { Actor } from "../../../src/identity/domain/actor.js"
 import type { AgentId } from "../../../src/kernel/domain/ids.js"
 import type { Story } from "../../../src/work/domain/story.js"
+import type { StoryAction } from "../../../src/workflow/domain/story-action.js"
 import type { BackfillClaim } from "../../../src/workflow/rules/backfill.js"
-import type { StoryAction } from "../../../src/workflow/rules/gates.js"
-import { StoryCommand, commandAction, decide } from "../../../src/workflow/rules/lifecycle.js"
+import { StoryCommand, commandAction } from "../../../src/workflow/rules/lifecycle.js"
 import {
   aStory,
   actor,
@@ -18,6 +18,7 @@ import {
   at,
   storyIn,
 } from "../../fixtures/stories.js"
+import { decideAs } from "../../fixtures/story-gates.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /**
@@ -122,7 +123,7 @@ const run = (steps: ReadonlyArray<Move>): ReadonlyArray<Step> => {
   const claimants = new Set<AgentId>()
   const seen: Array<Step> = []
   steps.reduce((current, [who, command], index) => {
-    const outcome = decide(current, command, who, at(10 + index))
+    const outcome = decideAs(current, command, who, at(10 + index))
     const ok = Either.isRight(outcome)
     seen.push({ before: current, who, command, ok, claimants: new Set(claimants) })
     if (ok && command._tag === "Claim" && who.agent_id !== null) claimants.add(who.agent_id)
@@ -163,7 +164,7 @@ describe("claim history (D22)", () => {
         (step) =>
           isFormerClaimant(step) &&
           custodyActions.includes(commandAction(step.command)) &&
-          Either.isRight(decide(step.before, step.command, outsider(step.who), at(60))),
+          Either.isRight(decideAs(step.before, step.command, outsider(step.who), at(60))),
       )
     const reached = new Set(attempts.map((step) => commandAction(step.command)))
     // Backfill refuses every story with a claim history to everyone (lineage), so no outsider
@@ -187,7 +188,7 @@ describe("claim history (D22)", () => {
       [orchestrator, reject(true)],
     ]
     const story = steps.reduce((current, [who, command], index) => {
-      const outcome = decide(current, command, who, at(10 + index))
+      const outcome = decideAs(current, command, who, at(10 + index))
       if (Either.isLeft(outcome)) throw new Error(`step ${index} refused: ${outcome.left._tag}`)
       return outcome.right.story
     }, aStory())
@@ -221,7 +222,7 @@ describe("claim history (D22)", () => {
     })
     for (const role of ["agent", "orchestrator"] as const) {
       if (role === "agent" && !["report", "review-complete"].includes(commandAction(command))) continue
-      const outcome = decide(before, command, actor(role, agentA), at(60))
+      const outcome = decideAs(before, command, actor(role, agentA), at(60))
       expect(Either.isLeft(outcome) && errorEnvelope(outcome.left).error).toMatchObject({ status: 409, code })
     }
   })
@@ -232,7 +233,7 @@ describe("work in progress (D23)", () => {
   const held = ["assigned", "implementing", "reported_done"] as const
 
   const bodyOf = (story: Story, command: StoryCommand, who: Actor = orchestrator) =>
-    Either.match(decide(story, command, who, at(60)), {
+    Either.match(decideAs(story, command, who, at(60)), {
       onLeft: (error) => errorEnvelope(error).error,
       onRight: (decision) => ({ ok: decision.story }),
     })
@@ -280,7 +281,7 @@ describe("work in progress (D23)", () => {
         held.some((state) => state === story.agent_status) &&
         story.verified_status !== "verified"
       for (const command of [markComplete, backfill]) {
-        const outcome = decide(story, command, orchestrator, at(60))
+        const outcome = decideAs(story, command, orchestrator, at(60))
         if (heldByAgent) expect(Either.isLeft(outcome)).toBe(true)
       }
     },

@@ -2,8 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck } from "effect"
 import type { Actor } from "../../../src/identity/domain/actor.js"
 import type { Story } from "../../../src/work/domain/story.js"
-import { authorize } from "../../../src/workflow/rules/gates.js"
-import { StoryCommand, commandAction, decide } from "../../../src/workflow/rules/lifecycle.js"
+import { StoryActions } from "../../../src/workflow/policy/story-actions.js"
+import { StoryCommand, commandAction } from "../../../src/workflow/rules/lifecycle.js"
+import { admittedBy } from "../../fixtures/perform-as.js"
 import {
   actor,
   agentA,
@@ -17,6 +18,7 @@ import {
   at,
   storyIn,
 } from "../../fixtures/stories.js"
+import { decideAs } from "../../fixtures/story-gates.js"
 import { errorEnvelope } from "../../fixtures/wire-status.js"
 
 /** Runs a command sequence against one story, as a store would: failures write nothing. */
@@ -32,7 +34,7 @@ const run = (
   }) => void,
 ): Story =>
   steps.reduce((current, [who, command], index) => {
-    const outcome = decide(current, command, who, at(10 + index))
+    const outcome = decideAs(current, command, who, at(10 + index))
     const after = Either.isRight(outcome) ? outcome.right.story : current
     onStep({ before: current, after, actor: who, command, ok: Either.isRight(outcome) })
     return after
@@ -78,7 +80,7 @@ describe("lifecycle invariants", () => {
       if (story.assigned_agent_id === null) return
       if (!["report", "review-complete", "verify", "reject", "mark-complete"].includes(action)) return
       const implementer = actor(role, story.assigned_agent_id)
-      expect(Either.isLeft(decide(story, command, implementer, at(20)))).toBe(true)
+      expect(Either.isLeft(decideAs(story, command, implementer, at(20)))).toBe(true)
     },
   )
 
@@ -87,7 +89,7 @@ describe("lifecycle invariants", () => {
     [arbStory, arbRole, arbAgent, arbCommand],
     ([story, role, agent, command]) => {
       const snapshot = JSON.stringify(story)
-      const outcome = decide(story, command, actor(role, agent), at(20))
+      const outcome = decideAs(story, command, actor(role, agent), at(20))
       expect(JSON.stringify(story)).toBe(snapshot)
       if (Either.isLeft(outcome)) return
       if (!outcome.right.changed) expect(outcome.right.story).toBe(story)
@@ -99,7 +101,7 @@ describe("lifecycle invariants", () => {
     [arbStory, arbAgent, arbCommand],
     ([story, agent, command]) => {
       for (const role of ["user", "superadmin"] as const) {
-        const outcome = decide(story, command, actor(role, agent), at(20))
+        const outcome = decideAs(story, command, actor(role, agent), at(20))
         expect(Either.isLeft(outcome)).toBe(true)
       }
     },
@@ -108,7 +110,7 @@ describe("lifecycle invariants", () => {
   it.prop("every success records its change: an audit entry or an event", [arbRun], ([[story, steps]]) => {
     const records: Array<number> = []
     steps.reduce((current, [who, command], index) => {
-      const outcome = decide(current, command, who, at(10 + index))
+      const outcome = decideAs(current, command, who, at(10 + index))
       if (Either.isLeft(outcome)) return current
       // An identical backfill retry is answered with the story as it is and records nothing (§6.5).
       const retry = command._tag === "Backfill" && !outcome.right.changed
@@ -120,7 +122,7 @@ describe("lifecycle invariants", () => {
 })
 
 const body = (story: Story, command: StoryCommand, who: Actor) =>
-  Either.match(decide(story, command, who, at(20)), {
+  Either.match(decideAs(story, command, who, at(20)), {
     onLeft: (error) => errorEnvelope(error),
     onRight: (decision) => ({ ok: decision.story }),
   })
@@ -305,7 +307,7 @@ describe("transition error bodies", () => {
   })
 
   it("a review completed in the same microsecond as the report counts (>=)", () => {
-    const outcome = decide(storyIn("reported_done"), verifyWith(at(2)), orchestrator, at(20))
+    const outcome = decideAs(storyIn("reported_done"), verifyWith(at(2)), orchestrator, at(20))
     expect(Either.isRight(outcome)).toBe(true)
   })
 
@@ -337,7 +339,7 @@ describe("transition error bodies", () => {
     expect(body(storyIn("reported_done"), verifyWith(at(30)), actor("orchestrator", null))).toMatchObject({
       error: { status: 400 },
     })
-    expect(Either.isLeft(authorize("verify", agent))).toBe(true)
+    expect(Either.isLeft(admittedBy(agent, StoryActions.verify))).toBe(true)
   })
 
   it("contract mismatches are 422 with the expected and provided counts", () => {
@@ -372,7 +374,7 @@ describe("transition error bodies", () => {
 
 describe("transitions", () => {
   const ok = (story: Story, command: StoryCommand, who: Actor) => {
-    const outcome = decide(story, command, who, at(20))
+    const outcome = decideAs(story, command, who, at(20))
     if (Either.isLeft(outcome)) throw new Error(`expected success, got ${outcome.left._tag}`)
     return outcome.right
   }
@@ -476,7 +478,7 @@ describe("transitions", () => {
     expect(done.story).toMatchObject({ agent_status: "reported_done", verified_status: "verified" })
     expect(
       Either.isLeft(
-        decide(
+        decideAs(
           storyIn("implementing", "unverified", agentC),
           StoryCommand.MarkComplete({ completion: { summary: "x", review_type: "y" } }),
           orchestrator,
@@ -488,16 +490,18 @@ describe("transitions", () => {
 
   it("an orchestrator may contract with {} but its terms are checked when it sends them", () => {
     expect(
-      Either.isRight(decide(storyIn("pending"), StoryCommand.Contract({ terms: {} }), orchestrator, at(20))),
+      Either.isRight(
+        decideAs(storyIn("pending"), StoryCommand.Contract({ terms: {} }), orchestrator, at(20)),
+      ),
     ).toBe(true)
     expect(
       Either.isLeft(
-        decide(storyIn("pending"), StoryCommand.Contract({ terms: { ac_count: 9 } }), orchestrator, at(20)),
+        decideAs(storyIn("pending"), StoryCommand.Contract({ terms: { ac_count: 9 } }), orchestrator, at(20)),
       ),
     ).toBe(true)
     expect(
       Either.isRight(
-        decide(
+        decideAs(
           storyIn("pending"),
           StoryCommand.Contract({ terms: { ac_count: 9, skip_contract_check: true } }),
           orchestrator,
@@ -507,7 +511,7 @@ describe("transitions", () => {
     ).toBe(true)
     expect(
       Either.isLeft(
-        decide(
+        decideAs(
           storyIn("pending"),
           StoryCommand.Contract({ terms: { skip_contract_check: true } }),
           agent,

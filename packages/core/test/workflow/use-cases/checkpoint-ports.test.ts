@@ -15,8 +15,10 @@ import {
 import { Project } from "../../../src/work/domain/project.js"
 import type { Projects } from "../../../src/work/ports/projects.js"
 import { OrchestratorState } from "../../../src/workflow/domain/orchestrator-state.js"
+import { CheckpointActions } from "../../../src/workflow/policy/checkpoint-actions.js"
 import type { OrchestratorStates } from "../../../src/workflow/ports/orchestrator-states.js"
 import { OrchestratorCheckpoints } from "../../../src/workflow/use-cases/orchestrator-checkpoints.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 
 /**
@@ -85,13 +87,23 @@ describe("OrchestratorCheckpoints on narrow ports", () => {
     Effect.gen(function* () {
       const checkpoints = yield* OrchestratorCheckpoints
       const body = { state_key: "main", state_data: {} }
-      expect(yield* Effect.flip(checkpoints.save(team.user, projectId, body))).toMatchObject({
+      expect(
+        yield* Effect.flip(performAs(team.user, CheckpointActions.save)(checkpoints.save(projectId, body))),
+      ).toMatchObject({
         _tag: "Forbidden",
       })
-      expect(yield* Effect.flip(checkpoints.load(team.implementer, projectId, {}))).toMatchObject({
+      expect(
+        yield* Effect.flip(
+          performAs(team.implementer, CheckpointActions.read)(checkpoints.load(projectId, {})),
+        ),
+      ).toMatchObject({
         _tag: "Forbidden",
       })
-      expect(yield* Effect.flip(checkpoints.history(team.user, projectId, {}))).toMatchObject({
+      expect(
+        yield* Effect.flip(
+          performAs(team.user, CheckpointActions.history)(checkpoints.history(projectId, {})),
+        ),
+      ).toMatchObject({
         _tag: "Forbidden",
       })
     }).pipe(Effect.provide(checkpointsOn({}))),
@@ -100,7 +112,11 @@ describe("OrchestratorCheckpoints on narrow ports", () => {
   it.effect("an unknown project is 404 before any checkpoint is read", () =>
     Effect.gen(function* () {
       const checkpoints = yield* OrchestratorCheckpoints
-      expect(yield* Effect.flip(checkpoints.load(team.orchestrator, projectId, {}))).toMatchObject({
+      expect(
+        yield* Effect.flip(
+          performAs(team.orchestrator, CheckpointActions.read)(checkpoints.load(projectId, {})),
+        ),
+      ).toMatchObject({
         _tag: "NotFound",
         message: "Project not found",
       })
@@ -118,7 +134,10 @@ describe("OrchestratorCheckpoints on narrow ports", () => {
     Effect.gen(function* () {
       const checkpoints = yield* OrchestratorCheckpoints
       const lost = yield* Effect.flip(
-        checkpoints.save(team.orchestrator, projectId, { state_key: "main", version: 1, state_data: {} }),
+        performAs(
+          team.orchestrator,
+          CheckpointActions.save,
+        )(checkpoints.save(projectId, { state_key: "main", version: 1, state_data: {} })),
       )
       expect(lost).toMatchObject({ _tag: "Conflict", message: "Conflict" })
     }).pipe(
@@ -139,7 +158,10 @@ describe("OrchestratorCheckpoints on narrow ports", () => {
   it.effect("the history of a key never saved is empty and the audit log is not read", () =>
     Effect.gen(function* () {
       const checkpoints = yield* OrchestratorCheckpoints
-      const history = yield* checkpoints.history(team.orchestrator, projectId, { state_key: "other" })
+      const history = yield* performAs(
+        team.orchestrator,
+        CheckpointActions.history,
+      )(checkpoints.history(projectId, { state_key: "other" }))
       expect(history).toEqual({ data: [], meta: { page: 1, page_size: 25, total_count: 0, total_pages: 0 } })
     }).pipe(
       Effect.provide(

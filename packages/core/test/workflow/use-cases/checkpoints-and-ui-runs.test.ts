@@ -3,11 +3,15 @@ import { Effect, Option, TestClock } from "effect"
 import { decodeRequest } from "../../../src/kernel/domain/refusal.js"
 import { UnitOfWork } from "../../../src/kernel/ports/unit-of-work.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
+import { WorkActions } from "../../../src/work/policy/work-actions.js"
 import { ProjectPlanning } from "../../../src/work/use-cases/project-planning.js"
 import { FindingRequest } from "../../../src/workflow/domain/ui-test-run.js"
+import { CheckpointActions } from "../../../src/workflow/policy/checkpoint-actions.js"
+import { UiTestActions } from "../../../src/workflow/policy/ui-test-actions.js"
 import { UiTestRuns } from "../../../src/workflow/ports/ui-test-runs.js"
 import { OrchestratorCheckpoints } from "../../../src/workflow/use-cases/orchestrator-checkpoints.js"
 import { UiTesting } from "../../../src/workflow/use-cases/ui-testing.js"
+import { performAs } from "../../fixtures/perform-as.js"
 import { makeTeam } from "../../fixtures/team.js"
 
 /**
@@ -19,7 +23,12 @@ const team = makeTeam(1)
 const stranger = makeTeam(2)
 
 const project = Effect.flatMap(ProjectPlanning, (projects) =>
-  Effect.map(projects.createProject(team.user, { name: "Shop", slug: "shop" }), (made) => made.id),
+  Effect.map(
+    projects
+      .createProject({ name: "Shop", slug: "shop" })
+      .pipe(performAs(team.user, WorkActions.createProject)),
+    (made) => made.id,
+  ),
 )
 
 describe("OrchestratorCheckpoints", () => {
@@ -30,20 +39,31 @@ describe("OrchestratorCheckpoints", () => {
       let version = 0
       for (const step of [1, 2, 3]) {
         yield* TestClock.adjust("1 millis")
-        version = (yield* checkpoints.save(team.orchestrator, id, {
-          state_key: "main",
-          version,
-          state_data: { step },
-        })).version
+        version = (yield* performAs(
+          team.orchestrator,
+          CheckpointActions.save,
+        )(
+          checkpoints.save(id, {
+            state_key: "main",
+            version,
+            state_data: { step },
+          }),
+        )).version
       }
       expect(version).toBe(3)
       const stale = yield* Effect.flip(
-        checkpoints.save(team.orchestrator, id, { state_key: "main", version: 2, state_data: {} }),
+        performAs(
+          team.orchestrator,
+          CheckpointActions.save,
+        )(checkpoints.save(id, { state_key: "main", version: 2, state_data: {} })),
       )
       expect(stale).toMatchObject({ _tag: "Conflict", message: "Conflict" })
-      const loaded = yield* checkpoints.load(team.orchestrator, id, {})
+      const loaded = yield* performAs(team.orchestrator, CheckpointActions.read)(checkpoints.load(id, {}))
       expect(loaded).toMatchObject({ version: 3, state_data: { step: 3 } })
-      const history = yield* checkpoints.history(team.orchestrator, id, { page_size: "2" })
+      const history = yield* performAs(
+        team.orchestrator,
+        CheckpointActions.history,
+      )(checkpoints.history(id, { page_size: "2" }))
       expect(history.data.map((entry) => entry.version)).toEqual([3, 2])
       expect(history.meta).toEqual({ page: 1, page_size: 2, total_count: 3, total_pages: 2 })
       expect(history.data[0]?.saved_by).toBe("orchestrator:orchestrator-2")
@@ -55,11 +75,19 @@ describe("OrchestratorCheckpoints", () => {
       const checkpoints = yield* OrchestratorCheckpoints
       const id = yield* project
       const body = { state_key: "main", state_data: {} }
-      expect(yield* Effect.flip(checkpoints.save(team.user, id, body))).toMatchObject({ _tag: "Forbidden" })
-      expect(yield* Effect.flip(checkpoints.load(team.implementer, id, {}))).toMatchObject({
+      expect(
+        yield* Effect.flip(performAs(team.user, CheckpointActions.save)(checkpoints.save(id, body))),
+      ).toMatchObject({ _tag: "Forbidden" })
+      expect(
+        yield* Effect.flip(performAs(team.implementer, CheckpointActions.read)(checkpoints.load(id, {}))),
+      ).toMatchObject({
         _tag: "Forbidden",
       })
-      expect(yield* Effect.flip(checkpoints.save(stranger.orchestrator, id, body))).toMatchObject({
+      expect(
+        yield* Effect.flip(
+          performAs(stranger.orchestrator, CheckpointActions.save)(checkpoints.save(id, body)),
+        ),
+      ).toMatchObject({
         _tag: "NotFound",
         message: "Project not found",
       })
@@ -72,20 +100,35 @@ describe("UiTesting", () => {
     Effect.gen(function* () {
       const testing = yield* UiTesting
       const id = yield* project
-      const run = yield* testing.start(team.implementer, id, { notes: "smoke" })
+      const run = yield* performAs(
+        team.implementer,
+        UiTestActions.start,
+      )(testing.start(id, { notes: "smoke" }))
       expect(run).toMatchObject({ status: "running", started_by_agent_id: team.implementer.agent_id })
-      yield* testing.addFinding(
+      yield* performAs(
         team.reviewer,
-        run.id,
-        decodeRequest(FindingRequest)({ severity: "blocker", title: "Cannot pay" }),
+        UiTestActions.addFinding,
+      )(
+        testing.addFinding(
+          run.id,
+          decodeRequest(FindingRequest)({ severity: "blocker", title: "Cannot pay" }),
+        ),
       )
       const refused = yield* Effect.flip(
-        testing.addFinding(team.reviewer, run.id, decodeRequest(FindingRequest)({ title: "no severity" })),
+        performAs(
+          team.reviewer,
+          UiTestActions.addFinding,
+        )(testing.addFinding(run.id, decodeRequest(FindingRequest)({ title: "no severity" }))),
       )
       expect(refused).toMatchObject({ _tag: "ValidationFailed", details: { severity: ["can't be blank"] } })
-      const done = yield* testing.complete(team.orchestrator, run.id, { summary: "blocked" })
+      const done = yield* performAs(
+        team.orchestrator,
+        UiTestActions.complete,
+      )(testing.complete(run.id, { summary: "blocked" }))
       expect(done).toMatchObject({ status: "failed", findings_count: 1, critical_count: 1 })
-      const again = yield* Effect.flip(testing.complete(team.orchestrator, run.id, { summary: "again" }))
+      const again = yield* Effect.flip(
+        performAs(team.orchestrator, UiTestActions.complete)(testing.complete(run.id, { summary: "again" })),
+      )
       expect(again.message).toBe("Run is already completed")
       const stored = yield* Effect.flatMap(UnitOfWork, (uow) =>
         uow.transact(
@@ -94,9 +137,9 @@ describe("UiTesting", () => {
         ),
       )
       expect(Option.getOrNull(stored)).toEqual(done)
-      const elsewhere = yield* Effect.flip(testing.show(stranger.user, run.id))
+      const elsewhere = yield* Effect.flip(performAs(stranger.user, UiTestActions.read)(testing.show(run.id)))
       expect(elsewhere).toMatchObject({ _tag: "NotFound" })
-      const listed = yield* testing.list(team.user, id, { status: "failed" })
+      const listed = yield* performAs(team.user, UiTestActions.list)(testing.list(id, { status: "failed" }))
       expect(listed.data.map((r) => r.id)).toEqual([run.id])
     }).pipe(Effect.provide(MemoryLoopctl)),
   )
