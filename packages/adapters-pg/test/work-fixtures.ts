@@ -60,7 +60,7 @@ export const seedStories = (team: ReturnType<typeof makeTeam>, slug: string, cou
       .pipe(performAs(team.user, WorkActions.importWork))
     // Every story, on one page (the queue serves at most 500).
     const { data: ready } = yield* queues
-      .readyQueue({ project_id: project.id, page_size: "500" })
+      .readyQueue({ project_id: project.id, page_size: 500 })
       .pipe(performAs(team.user, WorkActions.readQueue))
     return { project, stories: ready.map((s) => s.id) }
   })

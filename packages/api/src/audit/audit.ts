@@ -12,7 +12,15 @@ import { Schema } from "effect"
 import { requireAction, requireRole } from "../contract/access.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { queryField, queryType } from "../contract/query-fields.js"
+import {
+  choiceQuery,
+  countQuery,
+  filterTextQuery,
+  idQuery,
+  queryText,
+  sinceQuery,
+  timeQuery,
+} from "../contract/query-fields.js"
 
 /** A story id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const storyId = HttpApiSchema.param("id", Schema.String)
@@ -71,51 +79,61 @@ export const StoryHistory = Schema.Struct({
   meta: PageMeta,
 }).annotations({ identifier: "StoryHistory" })
 
-/** The filters the tenant's and the superadmin's audit lists share. */
+/**
+ * The filters the tenant's and the superadmin's audit lists share. A malformed uuid filter is a
+ * 404, as a malformed id is everywhere (the original's cast error), before any 400 (D26).
+ */
 export const auditFilterFields = {
-  entity_type: queryField("Entity type, e.g. story, project, agent", queryType.text),
-  entity_id: queryField("Entity id (a uuid)", queryType.uuid),
-  action: queryField("Action, e.g. created, status_changed", queryType.text),
-  actor_type: queryField(
-    "api_key, superadmin, system or human",
-    queryType.oneOf("api_key", "superadmin", "system", "human"),
-  ),
-  actor_id: queryField("The acting API key's id (a uuid)", queryType.uuid),
-  from: queryField("Earliest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
-  to: queryField("Latest inserted_at, inclusive (ISO-8601 with a zone)", queryType.dateTime),
+  entity_type: filterTextQuery("Entity type, e.g. story, project, agent"),
+  entity_id: idQuery("Entity id (a uuid)", Schema.UUID),
+  action: filterTextQuery("Action, e.g. created, status_changed"),
+  actor_type: choiceQuery("api_key, superadmin, system or human", AuditActorType.literals),
+  actor_id: idQuery("The acting API key's id (a uuid)", Schema.UUID),
+  from: timeQuery("Earliest inserted_at, inclusive (ISO-8601 with a zone)"),
+  to: timeQuery("Latest inserted_at, inclusive (ISO-8601 with a zone)"),
 }
 
-/** The audit list query: equality filters (empty ones ignored), an inclusive time range, the page. */
+/**
+ * The audit list query, typed: equality filters (empty ones ignored), an inclusive time range,
+ * the page. The use case reads it once the caller may list (a refused role is a 403 whatever the
+ * query holds), so the endpoint declares it as text ({@link AuditQueryText}).
+ */
 export const AuditQuery = payloadStruct({
   ...auditFilterFields,
-  project_id: queryField("Project id (a uuid)", queryType.uuid),
+  project_id: idQuery("Project id (a uuid)", Schema.UUID),
   ...pageQueryFields,
 })
 
-/** The change feed query. `since` is checked by the server, so a missing one is a 400, not a 422. */
+/** {@link AuditQuery} as the endpoint declares it. */
+export const AuditQueryText = queryText(AuditQuery)
+
+/**
+ * The change feed query: `since` answers first (missing: 400 saying it is required; not an
+ * instant with a zone: 400 saying so), then a malformed project id (404), then the batch size.
+ */
 export const ChangesQuery = payloadStruct({
-  since: queryField(
-    "Required: entries inserted strictly after this instant (ISO-8601 with Z or an offset)",
-    queryType.dateTime,
-  ),
-  limit: queryField("Batch size (default 1000; more than 1000 is served as 1000)", queryType.count(1)),
-  project_id: queryField("Project id (a uuid)", queryType.uuid),
-  entity_type: queryField("Entity type", queryType.text),
-  action: queryField("Action", queryType.text),
+  since: sinceQuery("Required: entries inserted strictly after this instant (ISO-8601 with Z or an offset)"),
+  limit: countQuery("Batch size (default 1000; more than 1000 is served as 1000)", 1),
+  project_id: idQuery("Project id (a uuid)", Schema.UUID),
+  entity_type: filterTextQuery("Entity type"),
+  action: filterTextQuery("Action"),
 })
 
-/** The story history query: the page (100 by default, at most 100). */
+/** The story history query, typed: the page (100 by default, at most 100). Read after the caller's scope. */
 export const HistoryQuery = payloadStruct({
   page: pageQueryFields.page,
-  page_size: queryField("Entries per page (default 100; more than 100 is served as 100)", queryType.count(1)),
+  page_size: countQuery("Entries per page (default 100; more than 100 is served as 100)", 1),
   limit: pageQueryFields.limit,
 })
+
+/** {@link HistoryQuery} as the endpoint declares it. */
+export const HistoryQueryText = queryText(HistoryQuery)
 
 /** The `audit` group: the tenant's audit trail, its change feed and one story's history. */
 export class AuditGroup extends HttpApiGroup.make("audit")
   .add(
     HttpApiEndpoint.get("list", "/api/v1/audit")
-      .setUrlParams(AuditQuery)
+      .setUrlParams(AuditQueryText)
       .addSuccess(AuditList)
       .annotate(
         OpenApi.Summary,
@@ -135,7 +153,7 @@ export class AuditGroup extends HttpApiGroup.make("audit")
   )
   .add(
     HttpApiEndpoint.get("storyHistory")`/api/v1/stories/${storyId}/history`
-      .setUrlParams(HistoryQuery)
+      .setUrlParams(HistoryQueryText)
       .addSuccess(StoryHistory)
       .annotate(OpenApi.Summary, "A story's audit history and token usage reports, oldest first")
       .pipe(requireAction(AuditActions.storyHistory)),

@@ -6,7 +6,7 @@ import { CarriesSecret, requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
 import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { choiceQuery, queryField, queryType, textQuery } from "../contract/query-fields.js"
+import { choiceQuery, idQuery, queryText, textQuery } from "../contract/query-fields.js"
 import {
   PlatformStatsView,
   TenantCreation,
@@ -43,12 +43,19 @@ export const PlatformAuditList = Schema.Struct({
   meta: PageMeta,
 }).annotations({ identifier: "PlatformAuditList" })
 
-/** The cross-tenant audit query: the tenant audit's filters (no project), a tenant, the page. */
+/**
+ * The cross-tenant audit query, typed: the tenant audit's filters (no project), a tenant, the
+ * page. The use case reads it once the caller is known to be the superadmin, so the endpoint
+ * declares it as text ({@link PlatformAuditQueryText}).
+ */
 export const PlatformAuditQuery = payloadStruct({
-  tenant_id: queryField("Tenant id (a uuid)", queryType.uuid),
+  tenant_id: idQuery("Tenant id (a uuid)", Schema.UUID),
   ...auditFilterFields,
   ...pageQueryFields,
 })
+
+/** {@link PlatformAuditQuery} as the endpoint declares it. */
+export const PlatformAuditQueryText = queryText(PlatformAuditQuery)
 
 /** A page of the superadmin's tenant list. */
 export const TenantList = Schema.Struct({
@@ -111,7 +118,7 @@ export class AdminGroup extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.get("audit", "/api/v1/admin/audit")
-      .setUrlParams(PlatformAuditQuery)
+      .setUrlParams(PlatformAuditQueryText)
       .addSuccess(PlatformAuditList)
       .annotate(OpenApi.Summary, "The audit trail across every tenant, newest first, filtered and paged")
       .pipe(requireAction(AuditActions.listPlatform)),

@@ -1,8 +1,12 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import {
   AcceptanceCriterion,
+  AgentStatus,
   ArtifactReport,
+  EpicId,
+  ProjectId,
   Story,
+  VerifiedStatus,
   WorkActions,
   ProjectStoryCreation as WorkProjectStoryCreation,
   StoryCreation as WorkStoryCreation,
@@ -12,7 +16,7 @@ import { Schema } from "effect"
 import { TenantScoped, requireAction } from "../contract/access.js"
 import { PageMeta } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
-import { queryField, queryType } from "../contract/query-fields.js"
+import { choiceQuery, countQuery, idQuery, queryText, requiredIdQuery } from "../contract/query-fields.js"
 
 /** An id in a path. Any text is routed; the handler answers 404 for one that is not a uuid. */
 const id = HttpApiSchema.param("id", Schema.String)
@@ -118,50 +122,63 @@ export const AcceptanceCriterionList = Schema.Struct({
 }).annotations({ identifier: "AcceptanceCriterionList" })
 
 const statusFilters = {
-  agent_status: queryField(
+  agent_status: choiceQuery(
     "pending, contracted, assigned, implementing or reported_done",
-    queryType.oneOf("pending", "contracted", "assigned", "implementing", "reported_done"),
+    AgentStatus.literals,
   ),
-  verified_status: queryField(
-    "unverified, verified or rejected",
-    queryType.oneOf("unverified", "verified", "rejected"),
-  ),
+  verified_status: choiceQuery("unverified, verified or rejected", VerifiedStatus.literals),
 }
 
-/** The query of `GET /api/v1/stories`. `project_id` is checked by the server: missing is a 400. */
+/**
+ * The query of `GET /api/v1/stories`. The first refusal of an id answers on its own, in order:
+ * a malformed `project_id` is a 404, a missing one a 400 saying it is required, a malformed
+ * `epic_id` a 404; only then are bad statuses and numbers a 400 naming each (D26).
+ */
 export const StoryListQuery = payloadStruct({
-  project_id: queryField("Required: the project whose stories to list", queryType.uuid),
-  epic_id: queryField("Only this epic's stories", queryType.uuid),
+  project_id: requiredIdQuery(
+    "Required: the project whose stories to list",
+    ProjectId,
+    "project_id_required",
+  ),
+  epic_id: idQuery("Only this epic's stories", EpicId),
   ...statusFilters,
-  limit: queryField("Stories to return (default 100; more than 500 is served as 500)", queryType.count(1)),
-  page_size: queryField("Alias of limit (limit wins)", queryType.count(1)),
-  offset: queryField("Stories to skip (default 0)", queryType.count(0)),
+  limit: countQuery("Stories to return (default 100; more than 500 is served as 500)", 1),
+  page_size: countQuery("Alias of limit (limit wins)", 1),
+  offset: countQuery("Stories to skip (default 0)", 0),
 })
 
-/** The query of an epic's story list. */
-export const EpicStoryQuery = payloadStruct({
-  ...statusFilters,
-  page: queryField("1-based page number (default 1)", queryType.count(1)),
-  page_size: queryField("Stories per page (default 20; more than 100 is served as 100)", queryType.count(1)),
-  limit: queryField("Alias of page_size (page_size wins)", queryType.count(1)),
-})
+const epicStoryFields = {
+  page: countQuery("1-based page number (default 1)", 1),
+  page_size: countQuery("Stories per page (default 20; more than 100 is served as 100)", 1),
+  limit: countQuery("Alias of page_size (page_size wins)", 1),
+}
+
+/**
+ * The query of an epic's story list, typed. The server decodes it with `decodeQuery` once the
+ * epic is known (an unknown epic is a 404 whatever the query holds), so the endpoint declares
+ * it as text ({@link EpicStoryQueryText}); both describe the same parameters.
+ */
+export const EpicStoryQuery = payloadStruct({ ...statusFilters, ...epicStoryFields })
+
+/** {@link EpicStoryQuery} as the endpoint declares it: the same parameters, as text. */
+export const EpicStoryQueryText = queryText(EpicStoryQuery)
 
 const queuePage = {
-  page: queryField("1-based page number (default 1)", queryType.count(1)),
-  page_size: queryField("Stories per page (default 100; more than 500 is served as 500)", queryType.count(1)),
-  limit: queryField("Alias of page_size", queryType.count(1)),
+  page: countQuery("1-based page number (default 1)", 1),
+  page_size: countQuery("Stories per page (default 100; more than 500 is served as 500)", 1),
+  limit: countQuery("Alias of page_size", 1),
 }
 
-/** The query of `GET /api/v1/stories/ready`. */
+/** The query of `GET /api/v1/stories/ready`. A malformed id is a 404 before any page refusal. */
 export const ReadyQuery = payloadStruct({
-  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
-  epic_id: queryField("Only this epic's stories", queryType.uuid),
+  project_id: idQuery("One project's stories (default: every project of the tenant)", ProjectId),
+  epic_id: idQuery("Only this epic's stories", EpicId),
   ...queuePage,
 })
 
 /** The query of `GET /api/v1/stories/blocked`. */
 export const BlockedQuery = payloadStruct({
-  project_id: queryField("One project's stories (default: every project of the tenant)", queryType.uuid),
+  project_id: idQuery("One project's stories (default: every project of the tenant)", ProjectId),
   ...queuePage,
 })
 
@@ -187,7 +204,7 @@ export class StoriesGroup extends HttpApiGroup.make("stories")
   )
   .add(
     HttpApiEndpoint.get("listOfEpic")`/api/v1/epics/${id}/stories`
-      .setUrlParams(EpicStoryQuery)
+      .setUrlParams(EpicStoryQueryText)
       .addSuccess(EpicStoryList)
       .annotate(OpenApi.Summary, "The epic's stories by number; filter by agent and verified status")
       .pipe(requireAction(WorkActions.listStories)),

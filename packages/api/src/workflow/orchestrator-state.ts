@@ -3,7 +3,7 @@ import { CheckpointActions, OrchestratorState, Rules, SaveRequest } from "@loopc
 import { Schema } from "effect"
 import { requireAction } from "../contract/access.js"
 import { Enveloped } from "../contract/errors.js"
-import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { PageMeta, pageQueryText } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
 
@@ -24,9 +24,9 @@ export const StateQuery = payloadStruct({ state_key: stateKey })
 /** The query of the history: the key and the page (25 entries by default, at most 100). */
 export const StateHistoryQuery = payloadStruct({
   state_key: stateKey,
-  page: pageQueryFields.page,
+  page: pageQueryText.page,
   page_size: queryField("Entries per page (default 25; more than 100 is served as 100)", queryType.count(1)),
-  limit: pageQueryFields.limit,
+  limit: pageQueryText.limit,
 })
 
 /** A key's saves, newest first. */

@@ -8,7 +8,7 @@ import {
 } from "@loopctl/core"
 import { Schema } from "effect"
 import { requireAction } from "../contract/access.js"
-import { PageMeta, pageQueryFields } from "../contract/list-meta.js"
+import { PageMeta, pageQueryText } from "../contract/list-meta.js"
 import { payloadStruct } from "../contract/payload.js"
 import { queryField, queryType } from "../contract/query-fields.js"
 
@@ -54,7 +54,7 @@ export const UiTestRunListQuery = payloadStruct({
     queryType.oneOf("running", "in_progress", "passed", "failed", "cancelled"),
   ),
   offset: queryField("Runs to skip (overrides page)", queryType.count(0)),
-  ...pageQueryFields,
+  ...pageQueryText,
 })
 
 /** The `uiTestRuns` group: QA passes over a project's running application and their findings. */

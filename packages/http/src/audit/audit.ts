@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/api"
-import { AuditActions, AuditTrail, Rules, StoryId, policyUse } from "@loopctl/core"
+import { AuditQuery, HistoryQuery, LoopctlApi, decodeQuery } from "@loopctl/api"
+import { AuditActions, AuditTrail, StoryId, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
 
@@ -8,17 +8,19 @@ import { pathId } from "../edge/path-id.js"
 export const AuditLive = HttpApiBuilder.group(LoopctlApi, "audit", (handlers) =>
   Effect.map(AuditTrail, (trail) =>
     handlers
-      .handle("list", ({ urlParams }) => trail.list(urlParams).pipe(policyUse(AuditActions.list)))
-      .handle("changes", ({ urlParams }) =>
-        // `since` first, then the policy (the tenant scope included): see the endpoint.
-        Effect.flatMap(Rules.AuditQuery.parseChangesQuery(urlParams), (query) =>
-          trail.changes(query).pipe(policyUse(AuditActions.changes)),
-        ),
+      // Decoded by the use case once the caller may list: a refused role is a 403 first.
+      .handle("list", ({ urlParams }) =>
+        trail.list(decodeQuery(AuditQuery, urlParams)).pipe(policyUse(AuditActions.list)),
       )
+      // `since` is decoded by the contract, before the policy (the tenant scope included).
+      .handle("changes", ({ urlParams }) => trail.changes(urlParams).pipe(policyUse(AuditActions.changes)))
       .handle("storyHistory", ({ path, urlParams }) =>
         Effect.gen(function* () {
           const story = yield* pathId(StoryId, path.id)
-          return yield* trail.storyHistory(story, urlParams).pipe(policyUse(AuditActions.storyHistory))
+          // Decoded by the use case after the caller's scope, which answers first.
+          return yield* trail
+            .storyHistory(story, decodeQuery(HistoryQuery, urlParams))
+            .pipe(policyUse(AuditActions.storyHistory))
         }),
       ),
   ),

@@ -1,5 +1,5 @@
 import { HttpApiError, HttpServerError, type HttpServerResponse } from "@effect/platform"
-import { refusedParameters } from "@loopctl/api"
+import { queryRefusal } from "@loopctl/api"
 import {
   BadRequest,
   type FieldErrors,
@@ -7,7 +7,6 @@ import {
   PayloadTooLarge,
   ValidationFailed,
   fieldErrorsOf,
-  invalidQuery,
 } from "@loopctl/core"
 import { Cause, Effect, Option } from "effect"
 import { errorResponse, internalError, isLoopctlError } from "./error-response.js"
@@ -34,13 +33,9 @@ const isSizeLimit = (error: HttpServerError.RequestError): boolean =>
 const knownFailure = (error: unknown) => {
   if (isLoopctlError(error)) return Option.some(error)
   if (error instanceof HttpApiError.HttpApiDecodeError) {
-    // A typed query parameter the contract refused is a 400 naming it, as the core's readers answer.
-    const parameters = refusedParameters(error.issues)
-    return Option.some(
-      parameters === undefined
-        ? ValidationFailed.ofFields(fieldErrors(error.issues))
-        : invalidQuery(parameters),
-    )
+    // A typed query parameter the contract refused is a 400 naming it (or, for a malformed id or
+    // a missing required parameter, that refusal's own answer), as the core's readers answered.
+    return Option.some(queryRefusal(error.issues) ?? ValidationFailed.ofFields(fieldErrors(error.issues)))
   }
   if (HttpServerError.isServerError(error)) {
     if (error._tag === "RouteNotFound") return Option.some(new NotFound({ message: "Not found" }))

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi } from "@loopctl/api"
+import { LoopctlApi, PlatformAuditQuery, decodeQuery } from "@loopctl/api"
 import {
   Access,
   AuditActions,
@@ -33,9 +33,8 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       .handle("listTenants", ({ urlParams }) =>
         Effect.gen(function* () {
           const { status, search } = urlParams
-          const page = yield* pageRequest(urlParams)
           return yield* access
-            .listTenants({ status, search }, page)
+            .listTenants({ status, search }, pageRequest(urlParams))
             .pipe(policyUse(IdentityActions.listTenants))
         }),
       )
@@ -53,8 +52,11 @@ export const AdminLive = HttpApiBuilder.group(LoopctlApi, "admin", (handlers) =>
       .handle("activateTenant", ({ path }) =>
         onTenant(path.id, (id) => access.activateTenant(id).pipe(policyUse(IdentityActions.activateTenant))),
       )
+      // Decoded by the use case once the caller is known to be the superadmin (a 403 first).
       .handle("audit", ({ urlParams }) =>
-        trail.listPlatform(urlParams).pipe(policyUse(AuditActions.listPlatform)),
+        trail
+          .listPlatform(decodeQuery(PlatformAuditQuery, urlParams))
+          .pipe(policyUse(AuditActions.listPlatform)),
       )
       .handle("stats", () =>
         Effect.map(access.stats().pipe(policyUse(IdentityActions.platformStats)), (stats) => ({ stats })),

@@ -15,9 +15,8 @@ export const AgentsLive = HttpApiBuilder.group(LoopctlApi, "agents", (handlers) 
       )
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
-          const page = yield* pageRequest(urlParams)
           const { data, meta } = yield* access
-            .listAgents(urlParams, page)
+            .listAgents(urlParams, pageRequest(urlParams))
             .pipe(policyUse(IdentityActions.listAgents))
           // The original's keys beside D13's data/meta.
           return {

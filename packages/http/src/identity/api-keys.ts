@@ -28,7 +28,7 @@ export const ApiKeysLive = HttpApiBuilder.group(LoopctlApi, "apiKeys", (handlers
       )
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
-          const request = yield* pageRequest(urlParams, keyPages)
+          const request = pageRequest(urlParams, keyPages)
           const keys = yield* access
             .listApiKeys({ include_revoked: urlParams.include_revoked ?? false })
             .pipe(policyUse(IdentityActions.listApiKeys))

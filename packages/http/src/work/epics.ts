@@ -17,7 +17,7 @@ export const EpicsLive = HttpApiBuilder.group(LoopctlApi, "epics", (handlers) =>
       .handle("list", ({ path, urlParams }) =>
         Effect.gen(function* () {
           const id = yield* pathId(ProjectId, path.id)
-          const { data, meta } = yield* epics.listEpics(id, urlParams, yield* pageRequest(urlParams))
+          const { data, meta } = yield* epics.listEpics(id, urlParams, pageRequest(urlParams))
           return { data: data.map(({ epic, ...completion }) => ({ ...epic, ...completion })), meta }
         }).pipe(policyUse(WorkActions.listEpics)),
       )

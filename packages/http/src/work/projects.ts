@@ -17,9 +17,7 @@ export const ProjectsLive = HttpApiBuilder.group(LoopctlApi, "projects", (handle
         ),
       )
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(pageRequest(urlParams), (page) => projects.listProjects(urlParams, page)).pipe(
-          policyUse(WorkActions.listProjects),
-        ),
+        projects.listProjects(urlParams, pageRequest(urlParams)).pipe(policyUse(WorkActions.listProjects)),
       )
       .handle("show", ({ path }) =>
         Effect.gen(function* () {

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { LoopctlApi, ProjectStoryCreation } from "@loopctl/api"
+import { EpicStoryQuery, LoopctlApi, ProjectStoryCreation, decodeQuery } from "@loopctl/api"
 import { EpicId, ProjectId, StoryId, StoryPlanning, WorkActions, WorkQueues, policyUse } from "@loopctl/core"
 import { Effect } from "effect"
 import { pathId } from "../edge/path-id.js"
@@ -27,9 +27,11 @@ export const StoriesLive = HttpApiBuilder.group(LoopctlApi, "stories", (handlers
         }).pipe(policyUse(WorkActions.createStory)),
       )
       .handle("listOfEpic", ({ path, urlParams }) =>
-        Effect.flatMap(pathId(EpicId, path.id), (epic) => stories.listEpicStories(epic, urlParams)).pipe(
-          policyUse(WorkActions.listStories),
-        ),
+        Effect.gen(function* () {
+          const epic = yield* pathId(EpicId, path.id)
+          // Decoded by the use case once the epic is known: an unknown epic is a 404 first.
+          return yield* stories.listEpicStories(epic, decodeQuery(EpicStoryQuery, urlParams))
+        }).pipe(policyUse(WorkActions.listStories)),
       )
       .handle("list", ({ urlParams }) =>
         stories.listStories(urlParams).pipe(policyUse(WorkActions.listStories)),

@@ -28,7 +28,7 @@ export const ArtifactsLive = HttpApiBuilder.group(LoopctlApi, "artifacts", (hand
       .handle("list", ({ path, urlParams }) =>
         Effect.gen(function* () {
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.artifacts(id, yield* pageRequest(urlParams))
+          return yield* records.artifacts(id, pageRequest(urlParams))
         }).pipe(policyUse(WorkActions.readArtifacts)),
       )
   }),

@@ -61,7 +61,7 @@ export const VerificationLive = HttpApiBuilder.group(LoopctlApi, "verification",
       .handle("verifications", ({ path, urlParams }) =>
         Effect.gen(function* () {
           const id = yield* pathId(StoryId, path.id)
-          return yield* records.verifications(id, yield* pageRequest(urlParams))
+          return yield* records.verifications(id, pageRequest(urlParams))
         }).pipe(policyUse(WorkActions.readVerifications)),
       )
   }),

@@ -6,18 +6,16 @@ import type { StoryId } from "../../kernel/domain/ids.js"
 import { policyRequire } from "../../kernel/policy/policy.js"
 import { UnitOfWork } from "../../kernel/ports/unit-of-work.js"
 import { Stories } from "../../work/ports/stories.js"
+import type { AuditQuery, ChangesQuery, HistoryQuery, PlatformAuditQuery } from "../domain/audit-queries.js"
 import { AuditActions } from "../policy/audit-actions.js"
 import { AuditLog } from "../ports/audit-log.js"
 import {
-  type AuditQueryInput,
-  type ChangesQuery,
-  type HistoryQueryInput,
-  type PlatformAuditQueryInput,
+  auditListOf,
+  changesOf,
   historyPage,
   matchesNothing,
   nextSince,
-  parseAuditQuery,
-  parsePlatformAuditQuery,
+  platformAuditListOf,
 } from "../rules/audit-query.js"
 import { changeScopeOf, visibleEntry } from "../rules/change-visibility.js"
 import {
@@ -55,12 +53,13 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       /**
        * GET /audit (min user): entries newest first, filtered by entity, action, actor, project
        * and an inclusive time range, paged (20 by default, at most 100). A user is shown no
-       * checkpoint's `state_data`, as it is refused the checkpoint itself (D24).
+       * checkpoint's `state_data`, as it is refused the checkpoint itself (D24). The query is read
+       * once the caller may list: a refused role is a 403 whatever the query holds.
        */
-      list: (query: AuditQueryInput) =>
+      list: <E>(query: Effect.Effect<AuditQuery, E>) =>
         policyRequire(AuditActions.list)((actor) =>
           Effect.gen(function* () {
-            const { filter, page } = yield* parseAuditQuery(query)
+            const { filter, page } = auditListOf(yield* query)
             const found = matchesNothing(filter)
               ? { items: [], total_count: 0 }
               : yield* read(actor, log.list(filter, page))
@@ -77,10 +76,10 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
        * first, with the same filters as GET /audit (no project) plus `tenant_id`; each row names
        * its tenant. One platform transaction; each distinct tenant of the page is read once.
        */
-      listPlatform: (query: PlatformAuditQueryInput) =>
+      listPlatform: <E>(query: Effect.Effect<PlatformAuditQuery, E>) =>
         policyRequire(AuditActions.listPlatform)(() =>
           Effect.gen(function* () {
-            const { filter, page } = yield* parsePlatformAuditQuery(query)
+            const { filter, page } = platformAuditListOf(yield* query)
             return yield* uow.transactPlatform(
               Effect.gen(function* () {
                 const found = matchesNothing(filter)
@@ -112,14 +111,14 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
       /**
        * GET /changes (any role): the entries after `since`, oldest first, about `limit` (at most
        * 1000) per batch; a batch never splits the entries of one instant, so following
-       * `next_since` loses none. `since` is checked before anything else, the caller's tenant
-       * included, so the query comes parsed (`Rules.AuditQuery.parseChangesQuery`) before the
-       * policy runs. An agent key sees the work's entries only, and only checkpoint readers see
+       * `next_since` loses none. `since` is checked by the contract, before the caller's tenant
+       * or role. An agent key sees the work's entries only, and only checkpoint readers see
        * `state_data` (D24).
        */
-      changes: ({ since, limit, filter }: ChangesQuery) =>
+      changes: (query: ChangesQuery) =>
         policyRequire(AuditActions.changes)((actor) =>
           Effect.gen(function* () {
+            const { since, limit, filter } = changesOf(query)
             // D24: the role's scope is part of the query, so limit and has_more count what it may see.
             const scope = changeScopeOf(actor.role)
             const visible = scope === "all" ? filter : { ...filter, entity_types: scope }
@@ -139,10 +138,10 @@ export class AuditTrail extends Effect.Service<AuditTrail>()("@loopctl/core/Audi
        * oldest first (100 per page). It is 404 only when the story does not exist and no entry
        * of any kind names its id, so a deleted story keeps a readable history.
        */
-      storyHistory: (story: StoryId, query: HistoryQueryInput) =>
+      storyHistory: <E>(story: StoryId, query: Effect.Effect<HistoryQuery, E>) =>
         policyRequire(AuditActions.storyHistory)((actor) =>
           Effect.gen(function* () {
-            const page = yield* historyPage(query)
+            const page = historyPage(yield* query)
             const found = yield* read(
               actor,
               Effect.gen(function* () {

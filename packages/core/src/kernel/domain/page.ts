@@ -36,7 +36,40 @@ export const pageMeta = (request: PageRequest, total_count: number): PageMeta =>
  */
 export const MAX_OFFSET = 1_000_000_000_000
 
-/** The page parameters of a list's query. */
+/** A list's page size when none is asked for, and the most it serves at a time. */
+export interface PageDefaults {
+  readonly page_size: number
+  readonly max: number
+}
+
+/** The usual list page: 20 by default, at most 100. */
+export const DEFAULT_PAGE: PageDefaults = { page_size: 20, max: 100 }
+
+/**
+ * The page parameters of a list's query as the contract decodes them (D26): whole numbers of at
+ * least 1, or not given. `limit` is an alias of `page_size`.
+ */
+export interface PageParameters {
+  readonly page?: number | undefined
+  readonly page_size?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * The page a list serves for decoded parameters: `page_size` wins over its alias `limit`; a size
+ * above `defaults.max` is served at the maximum (the original clamps it; `meta.page_size` then
+ * says what was used), and a page beyond {@link MAX_OFFSET} at the last one the store can reach.
+ */
+export const pageRequest = (
+  parameters: PageParameters,
+  defaults: PageDefaults = DEFAULT_PAGE,
+): PageRequest => {
+  const page_size = Math.min(defaults.max, parameters.page_size ?? parameters.limit ?? defaults.page_size)
+  const lastPage = Math.floor(MAX_OFFSET / page_size) + 1
+  return { page: Math.min(lastPage, parameters.page ?? 1), page_size }
+}
+
+/** The page parameters of a query read as text, by the lists whose query the contract leaves untyped. */
 export interface PageQuery {
   readonly page?: QueryValue
   readonly page_size?: QueryValue
@@ -44,27 +77,24 @@ export interface PageQuery {
 }
 
 /**
- * Reads `page`, `page_size` and its alias `limit` (`page_size` wins) into `problems`: each must
- * be an integer of at least 1 (D26). A size above `defaults.max` is served at the maximum (the
- * original clamps it; `meta.page_size` then says what was used), and a page beyond
- * {@link MAX_OFFSET} at the last one the store can reach.
+ * Reads `page`, `page_size` and `limit` as text into `problems` (each an integer of at least 1,
+ * D26), then serves them as {@link pageRequest} does.
  */
 export const readPageRequest = (
   query: PageQuery,
-  defaults: { readonly page_size: number; readonly max: number },
+  defaults: PageDefaults,
   problems: QueryProblems,
 ): PageRequest => {
-  const size = integerParameter(query.page_size, "page_size", 1, problems)
-  const alias = integerParameter(query.limit, "limit", 1, problems)
-  const page_size = Math.min(defaults.max, size ?? alias ?? defaults.page_size)
-  const lastPage = Math.floor(MAX_OFFSET / page_size) + 1
-  return { page: Math.min(lastPage, integerParameter(query.page, "page", 1, problems) ?? 1), page_size }
+  const page_size = integerParameter(query.page_size, "page_size", 1, problems)
+  const limit = integerParameter(query.limit, "limit", 1, problems)
+  const page = integerParameter(query.page, "page", 1, problems)
+  return pageRequest({ page, page_size, limit }, defaults)
 }
 
 /** {@link readPageRequest} on its own: the page, or the 400 naming each bad parameter. */
-export const pageRequest = (
+export const readPage = (
   query: PageQuery,
-  defaults: { readonly page_size: number; readonly max: number } = { page_size: 20, max: 100 },
+  defaults: PageDefaults = DEFAULT_PAGE,
 ): Either.Either<PageRequest, BadRequest> => {
   const problems = new QueryProblems()
   const page = readPageRequest(query, defaults, problems)

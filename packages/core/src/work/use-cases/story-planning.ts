@@ -10,6 +10,7 @@ import { type Ids, freshId } from "../../kernel/ports/ids.js"
 import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
 import type { Epic } from "../domain/epic.js"
 import type { ProjectStoryCreation, StoryCreation, StoryPatch } from "../domain/story-commands.js"
+import type { EpicStoryQuery, StoryListQuery } from "../domain/story-queries.js"
 import { newStory } from "../domain/story.js"
 import { WorkActions } from "../policy/work-actions.js"
 import { StoryDependencies } from "../ports/dependencies.js"
@@ -19,13 +20,7 @@ import { Stories } from "../ports/stories.js"
 import { acceptanceCriteriaOf } from "../rules/acceptance-criteria.js"
 import { applyStoryChanges, createdStoryFields, storyChanges } from "../rules/story-changes.js"
 import { epicNumbered } from "../rules/story-placement.js"
-import {
-  type EpicStoryQueryInput,
-  type StoryListQueryInput,
-  parseEpicStoryQuery,
-  parseStoryListQuery,
-  rangeMeta,
-} from "../rules/story-query.js"
+import { epicStoryPage, rangeMeta, statusFilter, storyListWindow } from "../rules/story-query.js"
 import { epicById, orNotFound, projectById, storyById, tenantTransaction } from "./work-access.js"
 import { changed, created, duplicateNumber, savedChange } from "./work-changes.js"
 import { wholeList } from "./work-lists.js"
@@ -126,21 +121,27 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
        * `project_id` is required (400); a project of another tenant lists nothing. The meta
        * carries the original's limit/offset beside the page view of the same window (D13).
        */
-      listStories: (query: StoryListQueryInput) =>
+      listStories: (query: StoryListQuery) =>
         Effect.gen(function* () {
-          const { project_id, filter, range } = yield* parseStoryListQuery(query)
+          const { filter, range } = storyListWindow(query)
           const found = yield* inTenant(WorkActions.listStories)(() =>
-            Effect.flatMap(Stories, (s) => s.listByProjectRange(project_id, filter, range)),
+            Effect.flatMap(Stories, (s) => s.listByProjectRange(query.project_id, filter, range)),
           )
           return { data: found.items, meta: rangeMeta(range, found.total_count) }
         }),
 
-      /** An epic's stories by sort_key, one page, optionally of one agent and/or verified status. */
-      listEpicStories: (epicId: EpicId, query: EpicStoryQueryInput) =>
+      /**
+       * An epic's stories by sort_key, one page, optionally of one agent and/or verified status.
+       * The query is read once the epic is known, so an unknown epic is a 404 whatever the query
+       * holds (a refused query value is a 400 only for an epic that exists).
+       */
+      listEpicStories: <E>(epicId: EpicId, query: Effect.Effect<EpicStoryQuery, E>) =>
         inTenant(WorkActions.listStories)(() =>
           Effect.gen(function* () {
             const owner = yield* epicById(epicId)
-            const { filter, page } = yield* parseEpicStoryQuery(query)
+            const decoded = yield* query
+            const filter = statusFilter(decoded)
+            const page = epicStoryPage(decoded)
             const found = yield* Effect.flatMap(Stories, (s) =>
               s.listByProject(owner.project_id, { ...filter, epic_id: owner.id }, page),
             )

@@ -5,7 +5,7 @@ import type { Outbox } from "../../events/ports/outbox.js"
 import type { Actor } from "../../identity/domain/actor.js"
 import { NotFound } from "../../kernel/domain/errors.js"
 import { OrchestratorStateId, type ProjectId } from "../../kernel/domain/ids.js"
-import { type PageMeta, pageMeta, pageRequest } from "../../kernel/domain/page.js"
+import { type PageMeta, pageMeta, readPage } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Policy, policyRequire } from "../../kernel/policy/policy.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
@@ -161,7 +161,7 @@ export class OrchestratorCheckpoints extends Effect.Service<OrchestratorCheckpoi
           inTenant(CheckpointActions.history, () =>
             Effect.gen(function* () {
               yield* requireProject(projectId)
-              const page = yield* pageRequest(query, historyPaging)
+              const page = yield* readPage(query, historyPaging)
               const found = yield* findState(projectId, query)
               if (Option.isNone(found))
                 return { data: [], meta: pageMeta(page, 0) } satisfies StateHistoryPage
