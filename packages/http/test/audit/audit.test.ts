@@ -470,6 +470,10 @@ for (const { name, database } of backends) {
           expect((yield* get(`/api/v1/stories/${s11}/history`, rootKey)).body).toEqual(
             envelope(403, "Superadmin must use X-Impersonate-Tenant header"),
           )
+          // The caller is judged before the path is read: a malformed id is a 403 here too.
+          expect((yield* get("/api/v1/stories/not-a-uuid/history", rootKey)).body).toEqual(
+            envelope(403, "Superadmin must use X-Impersonate-Tenant header"),
+          )
           const impersonating = yield* get(`/api/v1/stories/${s11}/history`, rootKey, {
             "x-impersonate-tenant": a.tenant.id,
           })

@@ -479,6 +479,23 @@ for (const { name, database } of backends) {
         }),
       )
 
+      it.effect("the caller is judged before the body: a refused one hears 403 whatever it sent", () =>
+        Effect.gen(function* () {
+          const tenant = yield* staffedTenant("state-order")
+          const project = yield* newProject(tenant.userKey)
+          const unreadable = { state_key: 7, version: "x" }
+          for (const key of [tenant.agentKey, tenant.userKey]) {
+            const refused = yield* save(tenant, project, unreadable, key)
+            expect(refused.body).toEqual(onlyOrchestrators)
+          }
+          const bare = yield* save(tenant, project, unreadable, rootKey)
+          expect(bare.body).toEqual(envelope(403, "Superadmin must use X-Impersonate-Tenant header"))
+          // The same body from a caller that may save is the 422 naming its fields.
+          const invalid = yield* save(tenant, project, unreadable)
+          expect(invalid.status).toBe(422)
+        }),
+      )
+
       it.effect("another tenant's project is 404 on every endpoint, like an unknown one", () =>
         Effect.gen(function* () {
           const owner = yield* staffedTenant("state-owner")
