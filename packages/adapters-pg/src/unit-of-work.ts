@@ -20,6 +20,10 @@ import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
  *   in which the api_keys row with that hash (and only it) is readable, and with it its tenant
  *   row and its agent row — authentication. The transaction does not wait for its commit to be
  *   flushed (`synchronous_commit = off`): the only writes it makes are best-effort use times.
+ *   `DatabaseAccess.apiKeyLookupStatement(hash, statement)` is the same scope for one statement,
+ *   sent with its settings as one simple query (an implicit transaction): one round trip. Its
+ *   rate counts are written without waiting for the flush too: a crash loses at most the last
+ *   few counts of a minute's window.
  *
  * The settings are made in one statement (`set_config('role', ...)` is what `SET LOCAL ROLE`
  * does, with the same membership check), sent with BEGIN as one simple query, so entering a scope
@@ -49,6 +53,16 @@ export class DatabaseAccess extends Context.Tag("@loopctl/adapters-pg/DatabaseAc
       keyHash: string,
       work: Effect.Effect<A, E, R>,
     ) => Effect.Effect<A, E, R>
+    /**
+     * Runs one `statement` (no parameters: its values written with {@link sqlLiteral}) as the app
+     * role that can read only the API key with `keyHash`, in ONE round trip: the scope's settings
+     * and the statement go as one simple query, an implicit transaction without BEGIN or COMMIT
+     * (transaction-local settings last until its end). The statement's rows.
+     */
+    readonly apiKeyLookupStatement: (
+      keyHash: string,
+      statement: string,
+    ) => Effect.Effect<ReadonlyArray<Readonly<Record<string, unknown>>>>
     /**
      * Runs `work` in the current scope when there is one, else on the owner path: for the few
      * global rows (tenants) that are read both inside a tenant's unit of work and outside any.
@@ -134,6 +148,20 @@ export const sqlLiteral = (text: string): string =>
   text.includes("\\")
     ? ` E'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`
     : `'${text.replaceAll("'", "''")}'`
+
+type Row = Readonly<Record<string, unknown>>
+
+const isRow = (value: unknown): value is Row =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * The rows of the last statement of a multi-statement simple query: the pg driver answers one
+ * row array per statement, the PGlite client only the last statement's rows.
+ */
+const lastStatementRows = (result: ReadonlyArray<unknown>): ReadonlyArray<Row> => {
+  const last = result.every(Array.isArray) ? result.at(-1) : result
+  return Array.isArray(last) ? last.filter(isRow) : []
+}
 
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -224,24 +252,40 @@ const make = Effect.gen(function* () {
       }
     })
 
+  const apiKeyLookupSettings = (keyHash: string) =>
+    `SELECT set_config('app.api_key_hash', ${sqlLiteral(keyHash)}, true), set_config('role', ${sqlLiteral(appRole)}, true), set_config('synchronous_commit', 'off', true)`
+
   const asApiKeyLookup = <A, E, R>(keyHash: string, work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(
       FiberRef.get(current),
       (scope): Effect.Effect<A, E, R> =>
         scope._tag === "None"
-          ? inTransaction(
-              `SELECT set_config('app.api_key_hash', ${sqlLiteral(keyHash)}, true), set_config('role', ${sqlLiteral(appRole)}, true), set_config('synchronous_commit', 'off', true)`,
-              apiKeyLookup,
-              work,
-            )
+          ? inTransaction(apiKeyLookupSettings(keyHash), apiKeyLookup, work)
           : Effect.dieMessage(`an API key lookup cannot run inside a ${scope._tag} scope`),
+    )
+
+  const apiKeyLookupStatement = (keyHash: string, statement: string) =>
+    Effect.flatMap(FiberRef.get(current), (scope) =>
+      scope._tag === "None"
+        ? retryingConflicts(
+            Effect.orDie(
+              Effect.map(
+                sql.unsafe(`${apiKeyLookupSettings(keyHash)}; ${statement}`).unprepared,
+                lastStatementRows,
+              ),
+            ),
+          )
+        : Effect.dieMessage(`an API key lookup cannot run inside a ${scope._tag} scope`),
     )
 
   const ownerIfUnscoped = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(FiberRef.get(current), (scope) => (scope._tag === "None" ? asOwner(work) : work))
 
   return Context.make(UnitOfWork, UnitOfWork.of({ transact, transactPlatform: asOwner })).pipe(
-    Context.add(DatabaseAccess, DatabaseAccess.of({ asOwner, asApiKeyLookup, ownerIfUnscoped })),
+    Context.add(
+      DatabaseAccess,
+      DatabaseAccess.of({ asOwner, asApiKeyLookup, apiKeyLookupStatement, ownerIfUnscoped }),
+    ),
   )
 })
 

@@ -1,10 +1,11 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Agent, Agents, ApiKey, ApiKeys, DuplicateKey, type KeyInUse } from "@loopctl/core"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, encodeRow, optional } from "../rows.js"
 import { isUniqueViolation } from "../sql-errors.js"
 import { DatabaseAccess } from "../unit-of-work.js"
+import { keyUseStatement } from "./key-use.js"
 import { pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 
@@ -28,6 +29,14 @@ const agents = {
   decode: decodeRows(Agent, { timestamps: ["last_seen_at", "inserted_at", "updated_at"] }),
   encode: encodeRow(Agent, ["metadata"]),
 }
+
+/** The rate count of an authentication's row: both null when the request was not counted. */
+const decodeCount = Schema.decodeUnknown(
+  Schema.Struct({
+    per_key_limit: Schema.NullOr(Schema.Number),
+    counts: Schema.NullOr(Schema.Array(Schema.Number)),
+  }),
+)
 
 /** Which uniqueness rule of api_keys a write broke; any other failure is a defect. */
 const keyRefusal = (error: SqlError) => {
@@ -68,54 +77,31 @@ export const ApiKeysSql = Layer.effect(
         ),
       findByHash: (hash) =>
         access.asApiKeyLookup(hash, one(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`)),
-      use: (hash, at, staleBefore) =>
-        access.asApiKeyLookup(
-          hash,
-          Effect.flatMap(
-            Effect.orDie(
-              // One statement: find the key, record its use and its agent's, read its tenant.
-              sql<Row>`
-                WITH found AS (
-                  SELECT * FROM api_keys WHERE key_hash = ${hash}
-                ), usable AS (
-                  SELECT id, tenant_id, agent_id FROM found
-                  WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${at})
-                ), key_use AS (
-                  UPDATE api_keys k SET last_used_at = ${at}
-                  FROM usable u
-                  WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < ${staleBefore})
-                  RETURNING k.id, k.last_used_at
-                ), agent_use AS (
-                  UPDATE agents a SET last_seen_at = ${at}
-                  FROM usable u
-                  WHERE a.tenant_id = u.tenant_id AND a.id = u.agent_id
-                    AND (a.last_seen_at IS NULL OR a.last_seen_at < ${staleBefore})
-                  RETURNING a.id
-                )
-                SELECT f.id, f.tenant_id, f.name, f.key_prefix, f.key_hash, f.role, f.agent_id,
-                       coalesce(ku.last_used_at, f.last_used_at) AS last_used_at,
-                       f.expires_at, f.revoked_at, f.inserted_at, f.updated_at,
-                       f.rotated_from, f.rotated_at,
-                       to_jsonb(t.*) AS tenant
-                FROM found f
-                LEFT JOIN key_use ku ON ku.id = f.id
-                LEFT JOIN tenants t ON t.id = f.tenant_id`,
-            ),
-            (rows) =>
-              Effect.gen(function* () {
-                const row = rows[0]
-                if (row === undefined) return Option.none<KeyInUse>()
-                const [key] = yield* apiKeys.decode([row])
-                if (key === undefined) return Option.none<KeyInUse>()
-                const tenant = row.tenant
-                const decoded =
-                  typeof tenant === "object" && tenant !== null
-                    ? Option.fromNullable((yield* T.tenants.decode([{ ...tenant }]))[0])
-                    : Option.none()
-                return Option.some<KeyInUse>({ key, tenant: decoded })
-              }),
-          ),
-        ),
+      use: (hash, at, staleBefore, windowStart) =>
+        Number.isSafeInteger(windowStart)
+          ? Effect.flatMap(
+              // One round trip: the lookup scope's settings and the one statement of key-use.ts.
+              access.apiKeyLookupStatement(hash, keyUseStatement(hash, at, staleBefore, windowStart)),
+              (rows) =>
+                Effect.gen(function* () {
+                  const row = rows[0]
+                  if (row === undefined) return Option.none<KeyInUse>()
+                  const [key] = yield* apiKeys.decode([row])
+                  if (key === undefined) return Option.none<KeyInUse>()
+                  const tenant = row.tenant
+                  const decoded =
+                    typeof tenant === "object" && tenant !== null
+                      ? Option.fromNullable((yield* T.tenants.decode([{ ...tenant }]))[0])
+                      : Option.none()
+                  const { per_key_limit, counts } = yield* Effect.orDie(decodeCount(row))
+                  const counted =
+                    per_key_limit === null || counts === null
+                      ? Option.none()
+                      : Option.some({ perKeyLimit: per_key_limit, counts })
+                  return Option.some<KeyInUse>({ key, tenant: decoded, counted })
+                }),
+            )
+          : Effect.dieMessage(`a rate window must start at a whole second, not ${windowStart}`),
       findById: (id) => one(sql`SELECT * FROM api_keys WHERE id = ${id}`),
       findForUpdate: (id) => one(sql`SELECT * FROM api_keys WHERE id = ${id} FOR UPDATE`),
       list: (options) =>

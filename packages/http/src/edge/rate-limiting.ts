@@ -6,8 +6,8 @@ import {
   Rules,
   type Tenant,
   admit,
+  apiLimitOf,
   countRequest,
-  tenantSettings,
 } from "@loopctl/core"
 import { Effect, Option } from "effect"
 
@@ -15,7 +15,8 @@ import { Effect, Option } from "effect"
  * Per-key and per-tenant rate limits of authenticated requests (platform.md §6, D14): fixed
  * windows aligned to the UTC minute, counted in the database through the `RateLimits` port so
  * every server process shares the counts. The limits, the decision and the counting are the core's
- * one rate limiter (`Rules.RateLimit`, `countRequest`/`admit`); this file only adds the headers.
+ * one rate limiter (`Rules.RateLimit`, `countRequest`/`admit`, and `Access.authenticate`, which
+ * counts an API request as it looks up its key); this file only adds the headers.
  */
 
 /** What a request is counted against: its key and its tenant. */
@@ -60,26 +61,34 @@ export const admitOrRetryAfter = (
     ),
   )
 
+/** Attaches the decision's headers to the response and fails with the limit's 429 when it refused. */
+const applyDecision = (
+  limit: Rules.RateLimit.RateLimit,
+  decision: Rules.RateLimit.RateDecision,
+): Effect.Effect<void, RateLimited> =>
+  Effect.zipRight(
+    onResponse(rateHeaders(decision)),
+    Option.match(Rules.RateLimit.refusal(limit, decision), {
+      onNone: () => Effect.void,
+      onSome: Effect.fail,
+    }),
+  )
+
 /**
- * Counts one request of `authenticated` against the API limit and decides. The `X-RateLimit-*`
- * headers (and `Retry-After` on a refusal) are attached to whatever response the request ends
- * with. A refusal fails with the core's `RateLimited` (429).
+ * Applies the API limit to one request of `authenticated`. The real authenticator counted it
+ * already, in the round trip of the key lookup (`authenticated.rate`); a request it did not count
+ * (an authenticator that leaves counting to the edge, as the tests' fake keys do) is counted here.
+ * The `X-RateLimit-*` headers (and `Retry-After` on a refusal) are attached to whatever response
+ * the request ends with. A refusal fails with the core's `RateLimited` (429).
  */
 export const limitRequest = (authenticated: Authenticated): Effect.Effect<void, RateLimited, RateLimits> =>
   Option.match(countedAs(authenticated), {
     onNone: () => Effect.void,
-    onSome: ({ keyId, tenant }) =>
-      Effect.gen(function* () {
-        const limit = Rules.RateLimit.apiLimit(
-          keyId,
-          tenant.id,
-          tenantSettings(tenant.settings).rate_limit_requests_per_minute,
-        )
-        const decision = yield* countRequest(limit)
-        yield* onResponse(rateHeaders(decision))
-        yield* Option.match(Rules.RateLimit.refusal(limit, decision), {
-          onNone: () => Effect.void,
-          onSome: Effect.fail,
-        })
-      }),
+    onSome: ({ keyId, tenant }) => {
+      const limit = apiLimitOf(keyId, tenant)
+      return Option.match(authenticated.rate, {
+        onSome: (decision) => applyDecision(limit, decision),
+        onNone: () => Effect.flatMap(countRequest(limit), (decision) => applyDecision(limit, decision)),
+      })
+    },
   })

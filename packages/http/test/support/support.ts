@@ -83,7 +83,11 @@ export const fakeAuthenticate = (
     const api_key_id = ApiKeyId.make(randomUUID())
     const key_name = `${role.value}-key`
     if (role.value === "superadmin" && impersonate === undefined)
-      return Effect.succeed({ caller: new PlatformActor({ api_key_id, key_name }), tenant: null })
+      return Effect.succeed({
+        caller: new PlatformActor({ api_key_id, key_name }),
+        tenant: null,
+        rate: Option.none(),
+      })
     const caller = new Actor({
       tenant_id: tenantId,
       api_key_id,
@@ -95,7 +99,8 @@ export const fakeAuthenticate = (
           ? { tenant_slug: fakeTenant.slug, impersonated_at: fakeTime, effective_role: null }
           : null,
     })
-    return Effect.succeed({ caller, tenant: fakeTenant })
+    // Uncounted: the edge counts the fake keys' requests itself, through the RateLimits port.
+    return Effect.succeed({ caller, tenant: fakeTenant, rate: Option.none() })
   })
 
 /** The fake keys as the server's {@link Authenticator}. */

@@ -3,12 +3,24 @@ import type { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import type { AgentId, ApiKeyId } from "../../kernel/domain/ids.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
 import type { ApiKey } from "../domain/api-key.js"
+import type { RateCounts } from "../domain/rate-bucket.js"
 import type { Tenant } from "../domain/tenant.js"
+
+/**
+ * The request as authentication counted it against the API limit (`Rules.RateLimit.apiLimit`):
+ * the per-key limit it took from the tenant's settings, and the counts of its buckets.
+ */
+export interface CountedRequest {
+  readonly perKeyLimit: number
+  readonly counts: RateCounts
+}
 
 /** A key as authentication finds it, with its tenant (none for a superadmin key). */
 export interface KeyInUse {
   readonly key: ApiKey
   readonly tenant: Option.Option<Tenant>
+  /** The request's count against the API limit; none when it was not counted (see `use`). */
+  readonly counted: Option.Option<CountedRequest>
 }
 
 /** Which keys a list shows. */
@@ -44,11 +56,19 @@ export class ApiKeys extends Context.Tag("@loopctl/core/ApiKeys")<
      * `last_used_at`, and the `last_seen_at` of the agent it is linked to, become `at` where
      * they are null or earlier than `staleBefore` (so a busy key is not written on every
      * request). The returned key carries what is stored afterwards.
+     *
+     * In the same step the request is counted against the API limit of the window starting at
+     * `windowStart` (unix seconds), as the `RateLimits` port's `hit` counts it, in the buckets
+     * `Rules.RateLimit.apiLimit` names with the tenant's `rate_limit_requests_per_minute`
+     * (`tenantSettings`) — exactly when the request is let through to be limited: a usable key
+     * that is not a superadmin key, of an active tenant. Any other request is not counted.
+     * Doing both at once is what lets a store authenticate in one round trip.
      */
     readonly use: (
       hash: string,
       at: Timestamp,
       staleBefore: Timestamp,
+      windowStart: number,
     ) => Effect.Effect<Option.Option<KeyInUse>>
     /** One key of the current tenant. */
     readonly findById: (id: ApiKeyId) => Effect.Effect<Option.Option<ApiKey>>

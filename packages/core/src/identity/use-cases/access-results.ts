@@ -1,3 +1,4 @@
+import type { Option } from "effect"
 import type { TenantId } from "../../kernel/domain/ids.js"
 import type { PageMeta } from "../../kernel/domain/page.js"
 import type { Timestamp } from "../../kernel/domain/timestamp.js"
@@ -6,13 +7,19 @@ import type { Caller } from "../domain/actor.js"
 import { type ApiKey, IssuedApiKey } from "../domain/api-key.js"
 import type { Tenant } from "../domain/tenant.js"
 import type { TenantCounts } from "../ports/tenants.js"
+import type { RateDecision } from "../rules/rate-limit.js"
 
 /** What the Access use cases answer, and the views and audit records they build. */
 
-/** The outcome of authentication: who calls, and the tenant in scope (none for a platform superadmin). */
+/**
+ * The outcome of authentication: who calls, the tenant in scope (none for a platform superadmin),
+ * and the request's count against the API rate limit when the authentication made it (none for a
+ * caller exempt from the limits, and from an authenticator that leaves the counting to the edge).
+ */
 export interface Authenticated {
   readonly caller: Caller
   readonly tenant: Tenant | null
+  readonly rate: Option.Option<RateDecision>
 }
 
 /** A new tenant and its first key, whose raw value is shown only now (D9). */

@@ -1,4 +1,4 @@
-import { Effect, Either, Option } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
@@ -48,6 +48,7 @@ import {
   successorOf,
   tenantNotFound,
 } from "../rules/access.js"
+import { apiWindowSeconds, windowAt } from "../rules/rate-limit.js"
 import {
   type TenantUpdate,
   applyTenantChanges,
@@ -67,6 +68,7 @@ import {
   tenantDetail,
   tenantSummary,
 } from "./access-results.js"
+import { decideCounted } from "./rate-limiter.js"
 import { mintApiKey, provisionTenant } from "./tenant-provisioning.js"
 
 /** A key's use is written at most once per this many seconds (authentication is on every request). */
@@ -186,7 +188,8 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
        * tenant key whose tenant is not active → 403 "Access denied". A superadmin key may name
        * a tenant to impersonate (`X-Impersonate-Tenant`, 404 "Tenant not found" when it is not
        * one) and a tenant role to act in (`X-Effective-Role`); both headers are ignored for
-       * every other key. Records the key's use in the same round trip as the lookup.
+       * every other key. Records the key's use, and counts the request against the API rate limit
+       * (`rate`; superadmin requests are exempt), in the same round trip as the lookup.
        */
       authenticate: (rawKey: string, impersonateTenant?: string, effectiveRoleHeader?: string) =>
         Effect.gen(function* () {
@@ -194,7 +197,16 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
           if (token === "") return yield* Effect.fail(invalidKey())
           const hash = yield* secrets.hashApiKey(token)
           const at = yield* now
-          const found = yield* apiKeys.use(hash, at, secondsAfter(at, -USE_RECORDING_RESOLUTION_SECONDS))
+          // The window is taken from the same clock as `countRequest` takes it.
+          const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
+          const window = windowAt(nowSeconds, apiWindowSeconds)
+          const found = yield* apiKeys.use(
+            hash,
+            at,
+            secondsAfter(at, -USE_RECORDING_RESOLUTION_SECONDS),
+            window.start,
+          )
+          const counted = Option.flatMap(found, (f) => f.counted)
           const key = yield* resolveKey(
             Option.map(found, (f) => f.key),
             at,
@@ -208,12 +220,16 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
               role: key.role,
               agent_id: key.agent_id,
             })
-            return { caller, tenant } satisfies Authenticated
+            const rate = yield* decideCounted(counted, key.id, tenant, window, nowSeconds)
+            return { caller, tenant, rate: Option.some(rate) } satisfies Authenticated
           }
+          // Superadmin requests are never limited (§4.3): a count of one is a store's defect.
+          if (Option.isSome(counted))
+            return yield* Effect.dieMessage("the store counted a superadmin request")
           const target = yield* impersonationTarget(key.role, impersonateTenant)
           if (Option.isNone(target)) {
             const caller = new PlatformActor({ api_key_id: key.id, key_name: key.name })
-            return { caller, tenant: null } satisfies Authenticated
+            return { caller, tenant: null, rate: Option.none() } satisfies Authenticated
           }
           const tenant = yield* loadTenant(target.value)
           const acting = effectiveRole(effectiveRoleHeader)
@@ -225,7 +241,7 @@ export class Access extends Effect.Service<Access>()("@loopctl/core/Access", {
             agent_id: null,
             impersonation: { tenant_slug: tenant.slug, impersonated_at: at, effective_role: acting },
           })
-          return { caller, tenant } satisfies Authenticated
+          return { caller, tenant, rate: Option.none() } satisfies Authenticated
         }).pipe(Effect.provide(ports)),
 
       /**

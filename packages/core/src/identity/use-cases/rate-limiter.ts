@@ -1,7 +1,18 @@
 import { Clock, Effect, Option } from "effect"
 import type { RateLimited } from "../../kernel/domain/errors.js"
+import type { Tenant } from "../domain/tenant.js"
+import { tenantSettings } from "../domain/tenant.js"
+import type { CountedRequest } from "../ports/api-keys.js"
 import { RateLimits } from "../ports/rate-limits.js"
-import { type RateDecision, type RateLimit, decide, refusal, windowAt } from "../rules/rate-limit.js"
+import {
+  type RateDecision,
+  type RateLimit,
+  type RateWindow,
+  apiLimit,
+  decide,
+  refusal,
+  windowAt,
+} from "../rules/rate-limit.js"
 
 /**
  * The one rate limiter: counts a request against a {@link RateLimit} in the shared counters (the
@@ -26,3 +37,33 @@ export const admit = (limit: RateLimit): Effect.Effect<RateDecision, RateLimited
       onSome: Effect.fail,
     }),
   )
+
+/** The API limit of one key of `tenant`, with the per-key limit of the tenant's settings. */
+export const apiLimitOf = (keyId: string, tenant: Tenant): RateLimit =>
+  apiLimit(keyId, tenant.id, tenantSettings(tenant.settings).rate_limit_requests_per_minute)
+
+/**
+ * The decision on a request the store counted while authenticating it (`ApiKeys.use`), for a
+ * caller that is limited. The store read the tenant's settings itself; a per-key limit other than
+ * the one these rules take from them, or no count at all, means store and rules disagree — a defect.
+ */
+export const decideCounted = (
+  counted: Option.Option<CountedRequest>,
+  keyId: string,
+  tenant: Tenant,
+  window: RateWindow,
+  nowSeconds: number,
+): Effect.Effect<RateDecision> => {
+  const limit = apiLimitOf(keyId, tenant)
+  const perKeyLimit = limit.buckets[0]?.limit
+  return Option.match(
+    Option.filter(counted, (count) => count.perKeyLimit === perKeyLimit),
+    {
+      onNone: () =>
+        Effect.dieMessage(
+          `the store did not count a limited request as the rate rules do (per-key limit ${perKeyLimit})`,
+        ),
+      onSome: (count) => Effect.succeed(decide(limit.buckets, count.counts, window, nowSeconds)),
+    },
+  )
+}

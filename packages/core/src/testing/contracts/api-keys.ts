@@ -22,6 +22,9 @@ type Ports = ApiKeys | Agents | Tenants | UnitOfWork | Ids
 
 const keys = ApiKeys
 
+/** The start of an API rate window (a whole UTC minute, unix seconds) that use counts in. */
+const aWindow = 60 * 30_000_000
+
 const findKey = (tenantId: Parameters<typeof within>[0], id: ApiKeyId) =>
   within(
     tenantId,
@@ -307,7 +310,7 @@ export const apiKeysContract: ContractSuite<Ports> = {
         const { tenant, agent, key } = yield* tenantWithAgentKey
         const repo = yield* keys
         const used = yield* expectSome(
-          yield* repo.use(key.key_hash, instant(100), instant(99)),
+          yield* repo.use(key.key_hash, instant(100), instant(99), aWindow),
           "the key in use",
         )
         yield* expectEqual(used.key, new ApiKey({ ...key, last_used_at: instant(100) }), "the key after use")
@@ -325,11 +328,14 @@ export const apiKeysContract: ContractSuite<Ports> = {
         )
         // A use within the resolution writes nothing; a later one does.
         const soon = yield* expectSome(
-          yield* repo.use(key.key_hash, instant(100, 500), instant(99, 500)),
+          yield* repo.use(key.key_hash, instant(100, 500), instant(99, 500), aWindow),
           "soon",
         )
         yield* expectEqual(soon.key.last_used_at, instant(100), "last_used_at within the resolution")
-        const later = yield* expectSome(yield* repo.use(key.key_hash, instant(200), instant(199)), "later")
+        const later = yield* expectSome(
+          yield* repo.use(key.key_hash, instant(200), instant(199), aWindow),
+          "later",
+        )
         yield* expectEqual(later.key.last_used_at, instant(200), "last_used_at later")
       }),
     ),
@@ -341,11 +347,22 @@ export const apiKeysContract: ContractSuite<Ports> = {
         const expired = yield* anApiKey(tenant, { expires_at: instant(50) })
         yield* storeKeys(tenant, [revoked, expired])
         const repo = yield* keys
-        const a = yield* expectSome(yield* repo.use(revoked.key_hash, instant(100), instant(99)), "revoked")
+        const a = yield* expectSome(
+          yield* repo.use(revoked.key_hash, instant(100), instant(99), aWindow),
+          "revoked",
+        )
         yield* expectEqual(a.key, revoked, "the revoked key, untouched")
-        const b = yield* expectSome(yield* repo.use(expired.key_hash, instant(50), instant(49)), "expired")
+        yield* expectNone(a.counted, "the revoked key's request, counted")
+        const b = yield* expectSome(
+          yield* repo.use(expired.key_hash, instant(50), instant(49), aWindow),
+          "expired",
+        )
         yield* expectEqual(b.key, expired, "the expired key, untouched")
-        yield* expectNone(yield* repo.use(yield* aKeyHash, instant(100), instant(99)), "an unknown hash")
+        yield* expectNone(b.counted, "the expired key's request, counted")
+        yield* expectNone(
+          yield* repo.use(yield* aKeyHash, instant(100), instant(99), aWindow),
+          "an unknown hash",
+        )
       }),
     ),
     contractCase(
@@ -355,10 +372,11 @@ export const apiKeysContract: ContractSuite<Ports> = {
         const repo = yield* keys
         yield* repo.insert(admin)
         const used = yield* expectSome(
-          yield* repo.use(admin.key_hash, instant(100), instant(99)),
+          yield* repo.use(admin.key_hash, instant(100), instant(99), aWindow),
           "admin key",
         )
         yield* expectNone(used.tenant, "the superadmin key's tenant")
+        yield* expectNone(used.counted, "the superadmin key's request, counted")
         yield* expectEqual(used.key.last_used_at, instant(100), "last_used_at")
         const revived = new ApiKey({ ...used.key, name: "renamed root" })
         yield* repo.update(revived)
@@ -376,11 +394,45 @@ export const apiKeysContract: ContractSuite<Ports> = {
         const key = yield* anApiKey(tenant)
         yield* storeKeys(tenant, [key])
         const used = yield* expectSome(
-          yield* (yield* keys).use(key.key_hash, instant(100), instant(99)),
+          yield* (yield* keys).use(key.key_hash, instant(100), instant(99), aWindow),
           "key",
         )
         yield* expectEqual(yield* expectSome(used.tenant, "tenant"), tenant, "the suspended tenant")
         yield* expectTrue(used.key.last_used_at !== null, "the use of a usable key is recorded")
+        yield* expectNone(used.counted, "the suspended tenant's request, counted")
+      }),
+    ),
+    contractCase(
+      "use counts a usable key's request against the API limit of its tenant's settings",
+      Effect.gen(function* () {
+        const tenant = yield* freshTenant({ settings: { rate_limit_requests_per_minute: 2 } })
+        const key = yield* anApiKey(tenant)
+        yield* storeKeys(tenant, [key])
+        const repo = yield* keys
+        const countOf = Effect.flatMap(repo.use(key.key_hash, instant(100), instant(99), aWindow), (found) =>
+          expectSome(
+            Option.flatMap(found, (f) => f.counted),
+            "the count",
+          ),
+        )
+        yield* expectEqual(yield* countOf, { perKeyLimit: 2, counts: [1, 1] }, "the first request")
+        yield* expectEqual(yield* countOf, { perKeyLimit: 2, counts: [2, 2] }, "the second request")
+        // Refused by the key's bucket: not counted in the tenant's (loopctl_rate_hit's rule).
+        yield* expectEqual(yield* countOf, { perKeyLimit: 2, counts: [3] }, "the third request")
+        for (const setting of ["lots", 0, 2.5, 100_001, null]) {
+          const other = yield* freshTenant({ settings: { rate_limit_requests_per_minute: setting } })
+          const otherKey = yield* anApiKey(other)
+          yield* storeKeys(other, [otherKey])
+          const used = yield* expectSome(
+            yield* repo.use(otherKey.key_hash, instant(100), instant(99), aWindow),
+            "key",
+          )
+          yield* expectEqual(
+            used.counted,
+            Option.some({ perKeyLimit: 300, counts: [1, 1] }),
+            `the count with the setting ${JSON.stringify(setting)}`,
+          )
+        }
       }),
     ),
   ],

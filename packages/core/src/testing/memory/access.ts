@@ -5,7 +5,9 @@ import { ApiKey } from "../../identity/domain/api-key.js"
 import type { Tenant } from "../../identity/domain/tenant.js"
 import { Agents } from "../../identity/ports/agents.js"
 import { ApiKeys } from "../../identity/ports/api-keys.js"
+import { RateLimits } from "../../identity/ports/rate-limits.js"
 import { type TenantCounts, Tenants } from "../../identity/ports/tenants.js"
+import { apiLimitOf } from "../../identity/use-cases/rate-limiter.js"
 import { DuplicateKey } from "../../kernel/domain/duplicate-key.js"
 import { pageOf } from "../../kernel/domain/page.js"
 import { MemoryStore, type Tables, tableAccess } from "./store.js"
@@ -166,7 +168,9 @@ const newestFirst = (a: ApiKey, b: ApiKey) =>
 
 export const ApiKeysMemory = Layer.effect(
   ApiKeys,
-  Effect.map(MemoryStore, (store) => {
+  Effect.gen(function* () {
+    const store = yield* MemoryStore
+    const rateLimits = yield* RateLimits
     const db = tableAccess(store)
     const put =
       (key: ApiKey) =>
@@ -212,7 +216,7 @@ export const ApiKeysMemory = Layer.effect(
         ),
       findByHash: (hash) =>
         db.read((t) => Option.fromNullable(all(t.apiKeys).find((k) => k.key_hash === hash))),
-      use: (hash, at, staleBefore) =>
+      use: (hash, at, staleBefore, windowStart) =>
         Effect.gen(function* () {
           const tables = yield* Ref.get(store.tables)
           const found = all(tables.apiKeys).find((k) => k.key_hash === hash)
@@ -235,7 +239,21 @@ export const ApiKeysMemory = Layer.effect(
           }))
           const tenant =
             found.tenant_id === null ? Option.none() : HashMap.get(tables.tenants, found.tenant_id)
-          return Option.some({ key, tenant })
+          // Counted as the port says: a usable key, not a superadmin's, of an active tenant.
+          const limited = Option.filter(
+            tenant,
+            (owner) => usable && found.role !== "superadmin" && owner.status === "active",
+          )
+          const counted = yield* Effect.transposeOption(
+            Option.map(limited, (owner) => {
+              const limit = apiLimitOf(found.id, owner)
+              return Effect.map(rateLimits.hit(limit.buckets, windowStart), (counts) => ({
+                perKeyLimit: limit.buckets[0]?.limit ?? 0,
+                counts,
+              }))
+            }),
+          )
+          return Option.some({ key, tenant, counted })
         }),
       findById: (id) => db.row((t) => t.apiKeys, id),
       // The memory store runs one unit of work at a time, so every read is already held.

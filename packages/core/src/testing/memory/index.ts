@@ -26,7 +26,8 @@ import {
 
 /**
  * `@loopctl/core/memory`: every port of the core kept in memory — for tests, and for embedding
- * loopctl in a process that needs no database. State lives as long as the layer.
+ * loopctl in a process that needs no database. State lives as long as the layer. The rate
+ * counters are shared with the API keys, which count a request as they authenticate it.
  */
 export const MemoryPorts = Layer.mergeAll(
   UnitOfWorkMemory,
@@ -43,12 +44,14 @@ export const MemoryPorts = Layer.mergeAll(
   ArtifactReportsMemory,
   AuditLogMemory,
   OutboxMemory,
-  RateLimitsMemory,
   OrchestratorStatesMemory,
   UiTestRunsMemory,
   RootAuthenticatorsMemory,
   SignupChallengesMemory,
-).pipe(Layer.provideMerge(Layer.merge(IdsRandom, SecretsWebCrypto)), Layer.provide(MemoryStore.layer))
+).pipe(
+  Layer.provideMerge(Layer.mergeAll(IdsRandom, SecretsWebCrypto, RateLimitsMemory)),
+  Layer.provide(MemoryStore.layer),
+)
 
 export { IdsRandom } from "./ids.js"
 export { SecretsWebCrypto } from "./secrets.js"
