@@ -161,6 +161,28 @@ const noRawKeyStored = Effect.gen(function* () {
   expect(yield* occurrences(hash)).toBe(1)
 })
 
+interface SessionRow {
+  readonly hash: string | null
+  readonly role: string
+}
+
+/**
+ * Authentication runs its scope's settings and its statement as one simple query with no
+ * BEGIN: the settings are transaction-local, so they must end with that implicit transaction
+ * and leave nothing behind on the connection (PGlite has only one).
+ */
+const lookupLeavesNoSettings = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const access = yield* Access
+  yield* access.bootstrapSuperadmin(ROOT_KEY)
+  const session = sql<SessionRow>`SELECT current_setting('app.api_key_hash', true) AS hash, current_user AS role`
+  const before = yield* session
+  for (let i = 0; i < 3; i++) yield* access.authenticate(ROOT_KEY)
+  const after = yield* session
+  expect(after).toEqual(before)
+  expect(after[0]?.hash ?? "").toBe("")
+})
+
 const app = <Out extends BackendServices, E>(backend: Layer.Layer<Out, E>) =>
   LoopctlServices.pipe(Layer.provideMerge(SqlPorts), Layer.provideMerge(backend))
 
@@ -169,6 +191,7 @@ layer(app(pgliteBackend), { timeout: 60_000 })("access on PGlite", (it) => {
     "tenants, keys and agents through the use cases, and no raw key anywhere in the database",
     () => noRawKeyStored,
   )
+  it.effect("authentication's settings end with its one query", () => lookupLeavesNoSettings)
 })
 
 describe.skipIf(databaseUrl === undefined)(postgresTitle("access on Postgres"), () => {
@@ -178,5 +201,6 @@ describe.skipIf(databaseUrl === undefined)(postgresTitle("access on Postgres"), 
       "tenants, keys and agents through the use cases, and no raw key anywhere in the database",
       () => noRawKeyStored,
     )
+    it.effect("authentication's settings end with its one query", () => lookupLeavesNoSettings)
   })
 })
