@@ -53,6 +53,16 @@ describe.runIf(databaseUrl !== undefined)("the round-trip counter", () => {
         ])
         // Every call but the health check reads the database at least to authenticate.
         for (const c of calls.slice(1)) expect(c.roundTrips).toBeGreaterThan(0)
+        // Authentication and the rate count are one round trip: one query carries the key
+        // lookup's scope, the lookup and the count, and no other query touches either.
+        for (const c of calls.slice(1)) {
+          const auth = c.statements.filter(
+            (text) => text.includes("app.api_key_hash") || text.includes("loopctl_rate_hit"),
+          )
+          expect({ call: c.call, auth: auth.length }).toEqual({ call: c.call, auth: 1 })
+          expect(auth[0]).toContain("loopctl_rate_hit")
+          expect(auth[0]).not.toMatch(/\bBEGIN\b|\bCOMMIT\b/)
+        }
         expect(formatRoundTrips(calls)).toHaveLength(calls.length + 1)
       }).pipe(Logger.withMinimumLogLevel(LogLevel.Warning)),
     120_000,
