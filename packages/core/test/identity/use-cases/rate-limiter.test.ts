@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, TestClock } from "effect"
-import { apiLimit, authFailureLimit, signupLimit } from "../../../src/identity/rules/rate-limit.js"
-import { admit, countRequest } from "../../../src/identity/use-cases/rate-limiter.js"
+import { Effect, Either, Exit, Option, TestClock } from "effect"
+import { apiLimit, authFailureLimit, signupLimit, windowAt } from "../../../src/identity/rules/rate-limit.js"
+import { admit, countRequest, decideCounted } from "../../../src/identity/use-cases/rate-limiter.js"
+import { aTenant } from "../../../src/testing/contracts/fixtures.js"
 import { MemoryLoopctl } from "../../../src/testing/memory/index.js"
 
 /** The one rate limiter: every limit is counted and refused the same way, with its own window and message. */
@@ -51,5 +52,26 @@ describe("the rate limiter", () => {
       })
       expect(yield* refusedWith(admit(authFailureLimit("198.51.100.7", 30)))).toBe("admitted")
     }).pipe(Effect.provide(MemoryLoopctl)),
+  )
+
+  it.effect(
+    "decides a request the store counted while authenticating; a count under another limit is a defect",
+    () =>
+      Effect.gen(function* () {
+        const tenant = yield* aTenant({ settings: { rate_limit_requests_per_minute: 2 } })
+        const window = windowAt(15, 60)
+        const decided = (counted: Parameters<typeof decideCounted>[0]) =>
+          Effect.exit(decideCounted(counted, "key-1", tenant, window, 15))
+        const refused = yield* decided(Option.some({ perKeyLimit: 2, counts: [3] }))
+        expect(Exit.isSuccess(refused) && refused.value).toEqual({
+          allowed: false,
+          limit: 2,
+          remaining: 0,
+          reset: 60,
+          retry_after_seconds: 45,
+        })
+        expect(Exit.isFailure(yield* decided(Option.some({ perKeyLimit: 300, counts: [1, 1] })))).toBe(true)
+        expect(Exit.isFailure(yield* decided(Option.none()))).toBe(true)
+      }).pipe(Effect.provide(MemoryLoopctl)),
   )
 })
