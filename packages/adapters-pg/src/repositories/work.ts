@@ -17,6 +17,7 @@ import { countOf, pageWindow, selectPage } from "./paging.js"
 import { blockersOfStories, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
+import { storyDetailOf } from "./story-detail.js"
 
 /**
  * SQL implementations of the work-breakdown repositories. They never filter by tenant
@@ -148,6 +149,7 @@ export const StoriesSql = Layer.effect(
       findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),
       // The row lock makes concurrent transitions of one story queue up; each sees the last result.
       findForUpdate: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id} FOR UPDATE`)),
+      detailOf: storyDetailOf(sql),
       listByProject: (project, filter, page) =>
         listRange(project, filter, { offset: (page.page - 1) * page.page_size, limit: page.page_size }),
       listByProjectRange: listRange,
