@@ -23,23 +23,38 @@ export interface PagedSelect<A> {
 }
 
 /**
- * One page of a query plus its total in a single round trip: the statement selects
- * `count(*) OVER () AS total_count` beside its columns. Only an empty page (past the end, where
- * no row carries the total) costs a second, cheap count. A failed statement is a defect.
+ * The statement of one page plus its total, in a single round trip whatever the page: the rows
+ * carry `count(*) OVER () AS total_count`, and the page is left-joined to a single row so that a
+ * page past the end (where no row carries the window's total) still answers one row, with every
+ * column null and the total from a plain count in `page_total`. That count is an uncorrelated
+ * subquery under coalesce, which Postgres evaluates only when asked: never when the page has
+ * rows. The one-row outer side makes the join a nested loop that keeps the page's order.
  */
+export const pageStatement = (
+  sql: SqlClient.SqlClient,
+  query: Omit<PagedSelect<unknown>, "decode">,
+): Statement.Statement<Readonly<Record<string, unknown>>> => {
+  const { from, where, window } = query
+  return sql`SELECT page.*, coalesce(page.total_count, (SELECT count(*) FROM ${from} WHERE ${where})) AS page_total
+    FROM (VALUES (1)) AS one (x) LEFT JOIN (
+      SELECT ${query.columns ?? sql`*`}, count(*) OVER () AS total_count
+      FROM ${from} WHERE ${where} ORDER BY ${query.orderBy}
+      LIMIT ${window.limit} OFFSET ${window.offset}
+    ) AS page ON true`
+}
+
+/** Splits the rows of {@link pageStatement} into the page's rows and the total. */
+export const pageRows = (rows: Rows): { readonly rows: Rows; readonly total_count: number } => ({
+  rows: rows.filter((row) => row.total_count !== null && row.total_count !== undefined),
+  total_count: Number(rows[0]?.page_total ?? 0),
+})
+
+/** One page of a query plus its total, in one statement ({@link pageStatement}). A failed statement is a defect. */
 export const selectPage = <A>(sql: SqlClient.SqlClient, query: PagedSelect<A>): Effect.Effect<Paged<A>> =>
   Effect.orDie(
     Effect.gen(function* () {
-      const { from, where, window } = query
-      const rows: Rows = yield* sql`SELECT ${query.columns ?? sql`*`}, count(*) OVER () AS total_count
-        FROM ${from} WHERE ${where} ORDER BY ${query.orderBy}
-        LIMIT ${window.limit} OFFSET ${window.offset}`
-      const first = rows[0]
-      const total_count =
-        first === undefined
-          ? countOf(yield* sql`SELECT count(*) AS count FROM ${from} WHERE ${where}`)
-          : Number(first.total_count)
-      return { items: yield* query.decode(rows), total_count }
+      const page = pageRows(yield* pageStatement(sql, query))
+      return { items: yield* query.decode(page.rows), total_count: page.total_count }
     }),
   )
 

@@ -13,8 +13,8 @@ import {
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { insertInBatches } from "./batches.js"
-import { countOf, pageWindow, selectPage } from "./paging.js"
-import { blockersOfStories, readinessConditions } from "./readiness.js"
+import { countOf, pageStatement, pageWindow, selectPage } from "./paging.js"
+import { blockedPageRows, blockersByStory, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
 import { storyDetailOf } from "./story-detail.js"
@@ -192,30 +192,31 @@ export const StoriesSql = Layer.effect(
           window: pageWindow(page),
           decode: T.stories.decode,
         }),
-      // The same two conditions the other way round (any status), then the page's blockers.
+      // The same two conditions the other way round (any status), and the page's blockers, in
+      // one statement.
       blockedPage: (scope, page) =>
         Effect.gen(function* () {
-          const blocked = yield* selectPage(sql, {
-            columns: sql`s.*`,
-            from: sql`stories s`,
-            where: sql.and([
-              ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
-              sql`(${waitsForStory} OR ${waitsForEpic})`,
-            ]),
-            orderBy: sql`s.sort_key, s.id`,
-            window: pageWindow(page),
-            decode: T.stories.decode,
-          })
-          const blockers = yield* blockersOfStories(
+          const found = yield* blockedPageRows(
             sql,
-            blocked.items.map((story) => story.id),
+            pageStatement(sql, {
+              columns: sql`s.*`,
+              from: sql`stories s`,
+              where: sql.and([
+                ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
+                sql`(${waitsForStory} OR ${waitsForEpic})`,
+              ]),
+              orderBy: sql`s.sort_key, s.id`,
+              window: pageWindow(page),
+            }),
           )
+          const stories = yield* T.stories.decode(found.page)
+          const blockers = blockersByStory(found.blockers, yield* T.stories.decode(found.blockers))
           return {
-            items: blocked.items.map((story) => ({
+            items: stories.map((story) => ({
               story,
               blocking_dependencies: blockers.get(story.id) ?? [],
             })),
-            total_count: blocked.total_count,
+            total_count: found.total_count,
           }
         }),
       prerequisitesOf: (story) =>
