@@ -1,6 +1,7 @@
 import type { SqlClient, Statement } from "@effect/sql"
 import type { Story } from "@loopctl/core"
 import { Effect } from "effect"
+import { pageRows } from "./paging.js"
 
 /**
  * The core's readiness rule (rules/readiness.ts) in SQL, over a story aliased `s`: the two ways
@@ -73,10 +74,10 @@ export const blockedPageRows = (
         FROM appearances w JOIN stories p ON p.id = w.blocker_id
         ORDER BY blocked_id NULLS FIRST, via, link_at, link_id, sort_key, id`,
       (rows) => {
-        const own = rows.filter((row) => row.blocked_id === null)
+        const own = pageRows(rows.filter((row) => row.blocked_id === null))
         return {
-          page: own.filter((row) => row.total_count !== null),
-          total_count: Number(own[0]?.page_total ?? 0),
+          page: own.rows,
+          total_count: own.total_count,
           blockers: rows.filter((row) => row.blocked_id !== null),
         }
       },
