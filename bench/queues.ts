@@ -103,11 +103,8 @@ const waitsForStory = `EXISTS (SELECT 1 FROM story_dependencies d
 const waitsForEpic = `EXISTS (SELECT 1 FROM epic_dependencies e
   JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
   WHERE e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id AND p.verified_status <> 'verified')`
-const pageOf = (where: string) => `SELECT page.*,
-    coalesce(page.total_count, (SELECT count(*) FROM stories s WHERE ${where})) AS page_total
-  FROM (VALUES (1)) AS one (x) LEFT JOIN (
-    SELECT s.*, count(*) OVER () AS total_count FROM stories s WHERE ${where}
-    ORDER BY s.sort_key, s.id LIMIT 100 OFFSET 0) AS page ON true`
+const pageOf = (where: string) => `SELECT s.*, count(*) OVER () AS total_count FROM stories s WHERE ${where}
+  ORDER BY s.sort_key, s.id LIMIT 100 OFFSET 0`
 const rawReady = pageOf(
   `s.agent_status = 'pending' AND s.project_id = $1 AND NOT ${waitsForStory} AND NOT ${waitsForEpic}`,
 )
@@ -126,7 +123,7 @@ const rawBlocked = `WITH page AS (${pageOf(`s.project_id = $1 AND (${waitsForSto
     ) found ORDER BY blocked_id, blocker_id, via, link_at, link_id)
   SELECT NULL::uuid AS blocked_id, 0 AS via, NULL::timestamptz AS link_at, NULL::uuid AS link_id, page.* FROM page
   UNION ALL
-  SELECT w.blocked_id, w.via, w.link_at, w.link_id, p.*, NULL::bigint, NULL::bigint
+  SELECT w.blocked_id, w.via, w.link_at, w.link_id, p.*, NULL::bigint
   FROM appearances w JOIN stories p ON p.id = w.blocker_id
   ORDER BY blocked_id NULLS FIRST, via, link_at, link_id, sort_key, id`
 

@@ -1,7 +1,6 @@
 import type { SqlClient, Statement } from "@effect/sql"
 import type { Story } from "@loopctl/core"
 import { Effect } from "effect"
-import { pageRows } from "./paging.js"
 
 /**
  * The core's readiness rule (rules/readiness.ts) in SQL, over a story aliased `s`: the two ways
@@ -26,7 +25,6 @@ export const readinessConditions = (
 /** What a blocked page's statement answers: the page, and each of its stories' blockers. */
 export interface BlockedPageRows {
   readonly page: ReadonlyArray<Readonly<Record<string, unknown>>>
-  readonly total_count: number
   /** Story rows of blockers with the id of the story they block, in the rule's order per story. */
   readonly blockers: ReadonlyArray<Readonly<Record<string, unknown>>>
 }
@@ -39,7 +37,7 @@ export interface BlockedPageRows {
  * inserted_at, id; each epic's by sort_key, id), each story once where it first appears — are
  * read for the page's stories only, and returned beneath them as story rows tagged with the id
  * of the story they block (`blocked_id`; null on the page's own rows, which come first in page
- * order).
+ * order). The page's rows carry the window total like any page.
  */
 export const blockedPageRows = (
   sql: SqlClient.SqlClient,
@@ -70,17 +68,13 @@ export const blockedPageRows = (
                page.*
         FROM page
         UNION ALL
-        SELECT w.blocked_id, w.via, w.link_at, w.link_id, p.*, NULL::bigint, NULL::bigint
+        SELECT w.blocked_id, w.via, w.link_at, w.link_id, p.*, NULL::bigint
         FROM appearances w JOIN stories p ON p.id = w.blocker_id
         ORDER BY blocked_id NULLS FIRST, via, link_at, link_id, sort_key, id`,
-      (rows) => {
-        const own = pageRows(rows.filter((row) => row.blocked_id === null))
-        return {
-          page: own.rows,
-          total_count: own.total_count,
-          blockers: rows.filter((row) => row.blocked_id !== null),
-        }
-      },
+      (rows) => ({
+        page: rows.filter((row) => row.blocked_id === null),
+        blockers: rows.filter((row) => row.blocked_id !== null),
+      }),
     ),
   )
 

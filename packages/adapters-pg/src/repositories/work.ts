@@ -13,7 +13,7 @@ import {
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { insertInBatches } from "./batches.js"
-import { countOf, pageStatement, pageWindow, selectPage } from "./paging.js"
+import { countOf, pageStatement, pageWindow, selectPage, totalOf } from "./paging.js"
 import { blockedPageRows, blockersByStory, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
@@ -193,22 +193,21 @@ export const StoriesSql = Layer.effect(
           decode: T.stories.decode,
         }),
       // The same two conditions the other way round (any status), and the page's blockers, in
-      // one statement.
+      // one statement (a page past the end adds a count).
       blockedPage: (scope, page) =>
         Effect.gen(function* () {
-          const found = yield* blockedPageRows(
-            sql,
-            pageStatement(sql, {
-              columns: sql`s.*`,
-              from: sql`stories s`,
-              where: sql.and([
-                ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
-                sql`(${waitsForStory} OR ${waitsForEpic})`,
-              ]),
-              orderBy: sql`s.sort_key, s.id`,
-              window: pageWindow(page),
-            }),
-          )
+          const query = {
+            columns: sql`s.*`,
+            from: sql`stories s`,
+            where: sql.and([
+              ...(scope.project_id === undefined ? [] : [sql`s.project_id = ${scope.project_id}`]),
+              sql`(${waitsForStory} OR ${waitsForEpic})`,
+            ]),
+            orderBy: sql`s.sort_key, s.id`,
+            window: pageWindow(page),
+          }
+          const found = yield* blockedPageRows(sql, pageStatement(sql, query))
+          const total_count = yield* Effect.orDie(totalOf(sql, query, found.page))
           const stories = yield* T.stories.decode(found.page)
           const blockers = blockersByStory(found.blockers, yield* T.stories.decode(found.blockers))
           return {
@@ -216,7 +215,7 @@ export const StoriesSql = Layer.effect(
               story,
               blocking_dependencies: blockers.get(story.id) ?? [],
             })),
-            total_count: found.total_count,
+            total_count,
           }
         }),
       prerequisitesOf: (story) =>
