@@ -47,6 +47,7 @@ describe.runIf(databaseUrl !== undefined)("the round-trip counter", () => {
           "GET /health",
           "GET /tenants/me",
           "GET /stories/ready",
+          "GET /stories/blocked",
           "GET /stories?project_id",
           "GET /stories/:id",
           ...useCases,

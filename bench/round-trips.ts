@@ -1,7 +1,7 @@
 /**
  * Database round trips per request: the production server on a fresh Postgres database reached
  * through a counting relay (`round-trip-counter.ts`), and one call of each kind a fleet makes all
- * day — the health check, `GET /tenants/me`, a story read, the ready queue, and each transition
+ * day — the health check, `GET /tenants/me`, a story read, the ready and blocked queues, and each transition
  * of the story loop. Each call is made once to warm the pool and the caches, then counted on its
  * own; the budget of the project's standards (a read at most 3, a transition at most 5) is printed
  * beside each figure. Needs DATABASE_URL (PGlite has no wire to count).
@@ -113,6 +113,7 @@ const measure = Effect.gen(function* () {
     { ...read("GET /health", "/health", userKey), kind: "other" },
     read("GET /tenants/me", "/api/v1/tenants/me", userKey),
     read("GET /stories/ready", `/api/v1/stories/ready?project_id=${project}`, implementer.key),
+    read("GET /stories/blocked", `/api/v1/stories/blocked?project_id=${project}`, implementer.key),
     read("GET /stories?project_id", `/api/v1/stories?project_id=${project}`, userKey),
   ]
 

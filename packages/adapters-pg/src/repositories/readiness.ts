@@ -1,7 +1,6 @@
 import type { SqlClient, Statement } from "@effect/sql"
-import type { Story, StoryId } from "@loopctl/core"
+import type { Story } from "@loopctl/core"
 import { Effect } from "effect"
-import * as T from "./shapes.js"
 
 /**
  * The core's readiness rule (rules/readiness.ts) in SQL, over a story aliased `s`: the two ways
@@ -23,48 +22,75 @@ export const readinessConditions = (
     WHERE e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id AND p.verified_status <> 'verified')`,
 })
 
+/** What a blocked page's statement answers: the page, and each of its stories' blockers. */
+export interface BlockedPageRows {
+  readonly page: ReadonlyArray<Readonly<Record<string, unknown>>>
+  /** Story rows of blockers with the id of the story they block, in the rule's order per story. */
+  readonly blockers: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
+
 /**
- * The blockers of each of `ids`, as the rule's `blockersAmong` lists them: unverified direct
- * prerequisites in link order (edge inserted_at, id), then the unverified stories of each
- * prerequisite epic (epic edge inserted_at, id; each epic's by sort_key, id), each story once
- * where it first appears. One statement for the whole page.
+ * One page of blocked stories and their blockers, in one statement. `page` is the page's
+ * statement (paging.ts `pageStatement`, over stories aliased `s`, columns `s.*`); the blockers,
+ * as the rule's `blockersAmong` lists them — unverified direct prerequisites in link order (edge
+ * inserted_at, id), then the unverified stories of each prerequisite epic (epic edge
+ * inserted_at, id; each epic's by sort_key, id), each story once where it first appears — are
+ * read for the page's stories only, and returned beneath them as story rows tagged with the id
+ * of the story they block (`blocked_id`; null on the page's own rows, which come first in page
+ * order). The page's rows carry the window total like any page.
  */
-export const blockersOfStories = (
+export const blockedPageRows = (
   sql: SqlClient.SqlClient,
-  ids: ReadonlyArray<StoryId>,
-): Effect.Effect<ReadonlyMap<StoryId, ReadonlyArray<Story>>> =>
-  ids.length === 0
-    ? Effect.succeed(new Map())
-    : Effect.gen(function* () {
-        const rows = yield* Effect.orDie(sql`
-          SELECT w.blocked_id, p.* FROM (
-            SELECT DISTINCT ON (blocked_id, blocker_id) * FROM (
-              SELECT d.story_id AS blocked_id, p.id AS blocker_id, 0 AS via,
-                     d.inserted_at AS link_at, d.id AS link_id
-              FROM story_dependencies d
-              JOIN stories p ON p.tenant_id = d.tenant_id AND p.id = d.depends_on_story_id
-              WHERE ${sql.in("d.story_id", ids)} AND p.verified_status <> 'verified'
-              UNION ALL
-              SELECT s.id, p.id, 1, e.inserted_at, e.id
-              FROM stories s
-              JOIN epic_dependencies e ON e.tenant_id = s.tenant_id AND e.epic_id = s.epic_id
-              JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
-              WHERE ${sql.in("s.id", ids)} AND p.verified_status <> 'verified'
-            ) appearances
-            ORDER BY blocked_id, blocker_id, via, link_at, link_id
-          ) w
-          JOIN stories p ON p.id = w.blocker_id
-          ORDER BY w.blocked_id, w.via, w.link_at, w.link_id, p.sort_key, p.id`)
-        const blockers = yield* T.stories.decode(rows.map(({ blocked_id: _blocked, ...story }) => story))
-        const asked = new Map<string, StoryId>(ids.map((id) => [id, id]))
-        const byStory = new Map<StoryId, Array<Story>>()
-        rows.forEach((row, at) => {
-          const blocker = blockers[at]
-          const blockedId = asked.get(String(row.blocked_id))
-          if (blocker === undefined || blockedId === undefined) return
-          const list = byStory.get(blockedId)
-          if (list === undefined) byStory.set(blockedId, [blocker])
-          else list.push(blocker)
-        })
-        return byStory
-      })
+  page: Statement.Statement<Readonly<Record<string, unknown>>>,
+): Effect.Effect<BlockedPageRows> =>
+  Effect.orDie(
+    Effect.map(
+      sql`
+        WITH page AS (${page}),
+        appearances AS (
+          SELECT DISTINCT ON (blocked_id, blocker_id) * FROM (
+            SELECT d.story_id AS blocked_id, p.id AS blocker_id, 0 AS via,
+                   d.inserted_at AS link_at, d.id AS link_id
+            FROM page b
+            JOIN story_dependencies d ON d.tenant_id = b.tenant_id AND d.story_id = b.id
+            JOIN stories p ON p.tenant_id = d.tenant_id AND p.id = d.depends_on_story_id
+            WHERE p.verified_status <> 'verified'
+            UNION ALL
+            SELECT b.id, p.id, 1, e.inserted_at, e.id
+            FROM page b
+            JOIN epic_dependencies e ON e.tenant_id = b.tenant_id AND e.epic_id = b.epic_id
+            JOIN stories p ON p.tenant_id = e.tenant_id AND p.epic_id = e.depends_on_epic_id
+            WHERE p.verified_status <> 'verified'
+          ) found
+          ORDER BY blocked_id, blocker_id, via, link_at, link_id
+        )
+        SELECT NULL::uuid AS blocked_id, 0 AS via, NULL::timestamptz AS link_at, NULL::uuid AS link_id,
+               page.*
+        FROM page
+        UNION ALL
+        SELECT w.blocked_id, w.via, w.link_at, w.link_id, p.*, NULL::bigint
+        FROM appearances w JOIN stories p ON p.id = w.blocker_id
+        ORDER BY blocked_id NULLS FIRST, via, link_at, link_id, sort_key, id`,
+      (rows) => ({
+        page: rows.filter((row) => row.blocked_id === null),
+        blockers: rows.filter((row) => row.blocked_id !== null),
+      }),
+    ),
+  )
+
+/** Groups decoded blocker rows by the story they block, keeping their order. */
+export const blockersByStory = (
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+  blockers: ReadonlyArray<Story>,
+): ReadonlyMap<string, ReadonlyArray<Story>> => {
+  const byStory = new Map<string, Array<Story>>()
+  rows.forEach((row, at) => {
+    const blocker = blockers[at]
+    if (blocker === undefined) return
+    const blockedId = String(row.blocked_id)
+    const list = byStory.get(blockedId)
+    if (list === undefined) byStory.set(blockedId, [blocker])
+    else list.push(blocker)
+  })
+  return byStory
+}

@@ -13,10 +13,11 @@ import {
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { insertInBatches } from "./batches.js"
-import { countOf, pageWindow, selectPage } from "./paging.js"
-import { blockersOfStories, readinessConditions } from "./readiness.js"
+import { countOf, pageStatement, pageWindow, selectPage, totalOf } from "./paging.js"
+import { blockedPageRows, blockersByStory, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
 import { decodeStatusCounts } from "./status-counts.js"
+import { storyDetailOf } from "./story-detail.js"
 
 /**
  * SQL implementations of the work-breakdown repositories. They never filter by tenant
@@ -148,6 +149,7 @@ export const StoriesSql = Layer.effect(
       findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),
       // The row lock makes concurrent transitions of one story queue up; each sees the last result.
       findForUpdate: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id} FOR UPDATE`)),
+      detailOf: storyDetailOf(sql),
       listByProject: (project, filter, page) =>
         listRange(project, filter, { offset: (page.page - 1) * page.page_size, limit: page.page_size }),
       listByProjectRange: listRange,
@@ -190,10 +192,11 @@ export const StoriesSql = Layer.effect(
           window: pageWindow(page),
           decode: T.stories.decode,
         }),
-      // The same two conditions the other way round (any status), then the page's blockers.
+      // The same two conditions the other way round (any status), and the page's blockers, in
+      // one statement (a page past the end adds a count).
       blockedPage: (scope, page) =>
         Effect.gen(function* () {
-          const blocked = yield* selectPage(sql, {
+          const query = {
             columns: sql`s.*`,
             from: sql`stories s`,
             where: sql.and([
@@ -202,18 +205,17 @@ export const StoriesSql = Layer.effect(
             ]),
             orderBy: sql`s.sort_key, s.id`,
             window: pageWindow(page),
-            decode: T.stories.decode,
-          })
-          const blockers = yield* blockersOfStories(
-            sql,
-            blocked.items.map((story) => story.id),
-          )
+          }
+          const found = yield* blockedPageRows(sql, pageStatement(sql, query))
+          const total_count = yield* Effect.orDie(totalOf(sql, query, found.page))
+          const stories = yield* T.stories.decode(found.page)
+          const blockers = blockersByStory(found.blockers, yield* T.stories.decode(found.blockers))
           return {
-            items: blocked.items.map((story) => ({
+            items: stories.map((story) => ({
               story,
               blocking_dependencies: blockers.get(story.id) ?? [],
             })),
-            total_count: blocked.total_count,
+            total_count,
           }
         }),
       prerequisitesOf: (story) =>

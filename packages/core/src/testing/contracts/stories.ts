@@ -40,6 +40,7 @@ import {
   seedBoard,
   within,
 } from "./fixtures.js"
+import { storyDetailCases } from "./story-detail.js"
 import { storyQueueCases } from "./story-queues.js"
 
 const insertStories = (stories: ReadonlyArray<Story>) =>
@@ -655,6 +656,7 @@ export const storiesContract: ContractSuite<
       }),
     ),
     ...storyQueueCases,
+    ...storyDetailCases,
     contractCase(
       "another tenant's unit of work sees none of the stories",
       Effect.gen(function* () {

@@ -249,6 +249,24 @@ export const StoriesMemory = Layer.effect(
       findById: (id) => db.row((t) => t.stories, id),
       // Transactions already run one at a time here, so a plain read holds the story.
       findForUpdate: (id) => db.row((t) => t.stories, id),
+      // The same orders as the reads it stands for: edges and artifacts by inserted_at, then id.
+      detailOf: (id, artifacts) =>
+        Effect.gen(function* () {
+          const found = yield* db.row((t) => t.stories, id)
+          if (Option.isNone(found)) return Option.none()
+          const story = found.value
+          const edges = yield* db.rows((t) => t.storyDependencies)
+          const reports = yield* db.rows((t) => t.artifactReports)
+          const results = yield* db.rows((t) => t.verificationResults)
+          const owner = yield* db.row((t) => t.projects, story.project_id)
+          return Option.some({
+            story,
+            dependencies: edges.filter((e) => e.story_id === id).sort(byInsertion),
+            artifacts: pageOf(reports.filter((r) => r.story_id === id).sort(byInsertion), artifacts),
+            iteration_count: Math.max(0, ...results.filter((r) => r.story_id === id).map((r) => r.iteration)),
+            project_mission: Option.match(owner, { onNone: () => null, onSome: (p) => p.mission }),
+          })
+        }),
       listByProject: (project, filter, page) =>
         Effect.map(matching(project, filter), (rows) => pageOf(rows, page)),
       listByProjectRange: (project, filter, range) =>

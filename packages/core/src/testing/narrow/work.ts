@@ -50,6 +50,7 @@ export const StoriesTest = makeTestLayer(Stories, (unstubbed) => ({
   delete: unstubbed.method("delete"),
   findById: unstubbed.method("findById"),
   findForUpdate: unstubbed.method("findForUpdate"),
+  detailOf: unstubbed.method("detailOf"),
   listByProject: unstubbed.method("listByProject"),
   listByProjectRange: unstubbed.method("listByProjectRange"),
   listByEpic: unstubbed.method("listByEpic"),

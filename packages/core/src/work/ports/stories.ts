@@ -5,6 +5,7 @@ import type { PageRequest, Paged, RowRange } from "../../kernel/domain/page.js"
 import type { BlockedStory } from "../domain/blocked-story.js"
 import type { Prerequisites } from "../domain/prerequisites.js"
 import type { StatusCount } from "../domain/progress.js"
+import type { StoryDetail } from "../domain/story-detail.js"
 import type { Story } from "../domain/story.js"
 import type { StoryFilter } from "../domain/work-filters.js"
 
@@ -42,6 +43,13 @@ export class Stories extends Context.Tag("@loopctl/core/Stories")<
      * transitions of one story run one after another and each sees the other's result.
      */
     readonly findForUpdate: (id: StoryId) => Effect.Effect<Option.Option<Story>>
+    /**
+     * The story with its own edges (where it is the dependent), the `artifacts` page of its
+     * artifact reports and their total, its last verification iteration and its project's
+     * mission: what findById, the dependency, artifact, verification and project reads would
+     * return together, read at once (one statement on Postgres). None for an unknown story.
+     */
+    readonly detailOf: (id: StoryId, artifacts: PageRequest) => Effect.Effect<Option.Option<StoryDetail>>
     /** Ordered by sort_key. */
     readonly listByProject: (
       project: ProjectId,

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import type { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Outbox } from "../../events/ports/outbox.js"
@@ -7,15 +7,13 @@ import { type EpicId, type ProjectId, StoryId } from "../../kernel/domain/ids.js
 import { type PageRequest, pageMeta } from "../../kernel/domain/page.js"
 import { now } from "../../kernel/domain/timestamp.js"
 import { type Ids, freshId } from "../../kernel/ports/ids.js"
-import { ArtifactReports, VerificationResults } from "../../workflow/ports/verification-records.js"
 import type { Epic } from "../domain/epic.js"
 import type { ProjectStoryCreation, StoryCreation, StoryPatch } from "../domain/story-commands.js"
 import type { EpicStoryQuery, StoryListQuery } from "../domain/story-queries.js"
 import { newStory } from "../domain/story.js"
 import { WorkActions } from "../policy/work-actions.js"
-import { StoryDependencies } from "../ports/dependencies.js"
 import { Epics } from "../ports/epics.js"
-import { Projects } from "../ports/projects.js"
+import type { Projects } from "../ports/projects.js"
 import { Stories } from "../ports/stories.js"
 import { acceptanceCriteriaOf } from "../rules/acceptance-criteria.js"
 import { applyStoryChanges, createdStoryFields, storyChanges } from "../rules/story-changes.js"
@@ -59,17 +57,7 @@ const insertStory = (actor: Actor, owner: Epic, creation: StoryCreation) =>
  */
 export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/core/StoryPlanning", {
   effect: Effect.gen(function* () {
-    const inTenant = yield* tenantTransaction<
-      | Projects
-      | Epics
-      | Stories
-      | StoryDependencies
-      | AuditLog
-      | Outbox
-      | Ids
-      | ArtifactReports
-      | VerificationResults
-    >()
+    const inTenant = yield* tenantTransaction<Projects | Epics | Stories | AuditLog | Outbox | Ids>()
 
     return {
       createStory: (epicId: EpicId, creation: StoryCreation) =>
@@ -93,27 +81,25 @@ export class StoryPlanning extends Effect.Service<StoryPlanning>()("@loopctl/cor
       /**
        * A story as `GET /stories/:id` shows it: the story, the edges where it is the dependent,
        * its first 20 artifacts, how many verification outcomes it has had, and its project's
-       * mission (null when the project has none).
+       * mission (null when the project has none) — read by the store at once (`detailOf`).
        */
       storyDetail: (id: StoryId) =>
         inTenant(WorkActions.readStory)(() =>
-          Effect.gen(function* () {
-            const found = yield* storyById(id)
-            const edges = yield* Effect.flatMap(StoryDependencies, (d) => d.listByEpic(found.epic_id))
-            const artifacts = yield* Effect.flatMap(ArtifactReports, (a) =>
-              a.listByStory(id, DETAIL_ARTIFACTS),
-            )
-            const owner = yield* Effect.flatMap(Projects, (p) => p.findById(found.project_id))
-            return {
-              story: found,
-              dependencies: edges
-                .filter((edge) => edge.story_id === found.id)
-                .map(({ story_id, depends_on_story_id }) => ({ story_id, depends_on_story_id })),
-              artifacts: artifacts.items,
-              iteration_count: yield* Effect.flatMap(VerificationResults, (v) => v.lastIteration(id)),
-              project_mission: Option.match(owner, { onNone: () => null, onSome: (p) => p.mission }),
-            }
-          }),
+          Effect.map(
+            Effect.flatMap(Stories, (s) =>
+              Effect.flatMap(s.detailOf(id, DETAIL_ARTIFACTS), orNotFound("Story")),
+            ),
+            (detail) => ({
+              story: detail.story,
+              dependencies: detail.dependencies.map(({ story_id, depends_on_story_id }) => ({
+                story_id,
+                depends_on_story_id,
+              })),
+              artifacts: detail.artifacts.items,
+              iteration_count: detail.iteration_count,
+              project_mission: detail.project_mission,
+            }),
+          ),
         ),
 
       /**
