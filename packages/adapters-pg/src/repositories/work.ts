@@ -12,6 +12,7 @@ import {
 } from "@loopctl/core"
 import { Effect, Layer } from "effect"
 import { duplicateAs, optional } from "../rows.js"
+import { deferredWrite } from "../statement-batching.js"
 import { insertInBatches } from "./batches.js"
 import { countOf, pageWindow, selectPage } from "./paging.js"
 import { blockersOfStories, readinessConditions } from "./readiness.js"
@@ -142,7 +143,9 @@ export const StoriesSql = Layer.effect(
             ),
       update: (story) =>
         Effect.orDie(
-          sql`UPDATE stories SET ${sql.update(T.stories.encode(story), ["id", "tenant_id"])} WHERE id = ${story.id}`,
+          deferredWrite(
+            sql`UPDATE stories SET ${sql.update(T.stories.encode(story), ["id", "tenant_id"])} WHERE id = ${story.id}`,
+          ),
         ),
       delete: (id) => Effect.orDie(Effect.asVoid(sql`DELETE FROM stories WHERE id = ${id}`)),
       findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),
