@@ -56,6 +56,24 @@ export const VerificationResultsSql = Layer.effect(
             countOf,
           ),
         ),
+      standingOf: (story) =>
+        Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT
+                  (SELECT coalesce(max(iteration), 0) FROM verification_results WHERE story_id = ${story}) AS count,
+                  (SELECT max(completed_at) FROM review_records WHERE story_id = ${story}) AS latest`,
+            (rows) => {
+              const latest = timestampOfColumn(rows[0]?.latest ?? null)
+              return Effect.map(
+                latest === null ? Effect.succeed(null) : decodeLatest(latest),
+                (reviewed) => ({
+                  last_iteration: countOf(rows),
+                  latest_review_completed_at: reviewed,
+                }),
+              )
+            },
+          ),
+        ),
       listByStory: (story, page) =>
         selectPage(sql, {
           from: sql`verification_results`,
