@@ -1,9 +1,11 @@
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import { type TenantId, Unavailable, UnitOfWork } from "@loopctl/core"
 import { Cause, Chunk, Context, Effect, Scope as EffectScope, FiberRef, Layer, Option } from "effect"
 import { appRole } from "./guard.js"
 import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
+import { BatchingConnection } from "./statement-batching.js"
 
 /**
  * Transactions and the database scope they run in.
@@ -163,29 +165,46 @@ const lastStatementRows = (result: ReadonlyArray<unknown>): ReadonlyArray<Row> =
   return Array.isArray(last) ? last.filter(isRow) : []
 }
 
+/**
+ * `use` on the transaction's connection, which this module acquired as a batching one (the
+ * transaction tag only types it as a plain connection).
+ */
+const batching = <A>(
+  connection: Connection,
+  use: (connection: BatchingConnection) => Effect.Effect<A, SqlError>,
+): Effect.Effect<A, SqlError> =>
+  connection instanceof BatchingConnection
+    ? use(connection)
+    : Effect.dieMessage("a loopctl transaction runs on a connection it did not acquire")
+
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const current = yield* FiberRef.make<Scope>(none)
+  /** The BEGIN (with the scope's settings) of the transaction being entered. */
+  const beginning = yield* FiberRef.make("BEGIN")
 
   /**
-   * `@effect/sql`'s transaction with one change: BEGIN carries the scope's settings, so they cost
-   * no round trip of their own. Nested calls become savepoints as in `sql.withTransaction`.
+   * `@effect/sql`'s transaction over a {@link BatchingConnection}: the BEGIN with the scope's
+   * settings rides on the first statement, held writes on the next statement or the COMMIT.
+   * Nested calls become savepoints as in `sql.withTransaction`. Built once: the settings of each
+   * transaction are given to its connection at BEGIN.
    */
-  const transactionEntering = (settings: string) =>
-    SqlClient.makeWithTransaction({
-      transactionTag: SqlClient.TransactionConnection,
-      spanAttributes: [],
-      acquireConnection: Effect.flatMap(EffectScope.make(), (scope) =>
-        Effect.map(EffectScope.extend(sql.reserve, scope), (connection) => [scope, connection] as const),
+  const transactionEntering = SqlClient.makeWithTransaction({
+    transactionTag: SqlClient.TransactionConnection,
+    spanAttributes: [],
+    acquireConnection: Effect.flatMap(EffectScope.make(), (scope) =>
+      Effect.map(
+        EffectScope.extend(sql.reserve, scope),
+        (connection) => [scope, new BatchingConnection(connection)] as const,
       ),
-      begin: (connection) => Effect.asVoid(connection.executeUnprepared(`BEGIN; ${settings}`, [], undefined)),
-      savepoint: (connection, id) =>
-        Effect.asVoid(connection.executeUnprepared(`SAVEPOINT loopctl_${id}`, [], undefined)),
-      commit: (connection) => Effect.asVoid(connection.executeUnprepared("COMMIT", [], undefined)),
-      rollback: (connection) => Effect.asVoid(connection.executeUnprepared("ROLLBACK", [], undefined)),
-      rollbackSavepoint: (connection, id) =>
-        Effect.asVoid(connection.executeUnprepared(`ROLLBACK TO SAVEPOINT loopctl_${id}`, [], undefined)),
-    })
+    ),
+    begin: (connection) =>
+      Effect.flatMap(FiberRef.get(beginning), (begin) => batching(connection, (c) => c.begin(begin))),
+    savepoint: (connection, id) => batching(connection, (c) => c.savepoint(`loopctl_${id}`)),
+    commit: (connection) => batching(connection, (c) => c.commit()),
+    rollback: (connection) => batching(connection, (c) => c.rollback()),
+    rollbackSavepoint: (connection, id) => batching(connection, (c) => c.rollbackSavepoint(`loopctl_${id}`)),
+  })
 
   /**
    * Runs `work` in a new transaction that begins with the statement `settings` (again, when the
@@ -193,12 +212,16 @@ const make = Effect.gen(function* () {
    */
   const inTransaction = <A, E, R>(settings: string, scope: Scope, work: Effect.Effect<A, E, R>) =>
     retryingConflicts(
-      transactionEntering(settings)(
-        Effect.locally(
-          Effect.mapError(work, (error) => new WorkFailed(error)),
-          current,
-          scope,
+      Effect.locally(
+        transactionEntering(
+          Effect.locally(
+            Effect.mapError(work, (error) => new WorkFailed(error)),
+            current,
+            scope,
+          ),
         ),
+        beginning,
+        `BEGIN; ${settings}`,
       ).pipe(
         Effect.catchAll((failure) =>
           failure instanceof WorkFailed ? Effect.fail(failure.error) : Effect.die(failure),

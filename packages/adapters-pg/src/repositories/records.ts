@@ -11,6 +11,7 @@ import {
 } from "@loopctl/core"
 import { Effect, Layer, Schema } from "effect"
 import { timestampOfColumn } from "../rows.js"
+import { deferredWrite } from "../statement-batching.js"
 import { countOf, pageWindow, selectPage } from "./paging.js"
 import * as T from "./shapes.js"
 
@@ -21,7 +22,9 @@ export const ReviewRecordsSql = Layer.effect(
   Effect.map(SqlClient.SqlClient, (sql) =>
     ReviewRecords.of({
       insert: (record) =>
-        Effect.orDie(sql`INSERT INTO review_records ${sql.insert(T.reviewRecords.encode(record))}`),
+        Effect.orDie(
+          deferredWrite(sql`INSERT INTO review_records ${sql.insert(T.reviewRecords.encode(record))}`),
+        ),
       latestCompletedAt: (story) =>
         Effect.orDie(
           Effect.flatMap(
@@ -42,13 +45,33 @@ export const VerificationResultsSql = Layer.effect(
     VerificationResults.of({
       insert: (result) =>
         Effect.orDie(
-          sql`INSERT INTO verification_results ${sql.insert(T.verificationResults.encode(result))}`,
+          deferredWrite(
+            sql`INSERT INTO verification_results ${sql.insert(T.verificationResults.encode(result))}`,
+          ),
         ),
       lastIteration: (story) =>
         Effect.orDie(
           Effect.map(
             sql`SELECT coalesce(max(iteration), 0) AS count FROM verification_results WHERE story_id = ${story}`,
             countOf,
+          ),
+        ),
+      standingOf: (story) =>
+        Effect.orDie(
+          Effect.flatMap(
+            sql`SELECT
+                  (SELECT coalesce(max(iteration), 0) FROM verification_results WHERE story_id = ${story}) AS count,
+                  (SELECT max(completed_at) FROM review_records WHERE story_id = ${story}) AS latest`,
+            (rows) => {
+              const latest = timestampOfColumn(rows[0]?.latest ?? null)
+              return Effect.map(
+                latest === null ? Effect.succeed(null) : decodeLatest(latest),
+                (reviewed) => ({
+                  last_iteration: countOf(rows),
+                  latest_review_completed_at: reviewed,
+                }),
+              )
+            },
           ),
         ),
       listByStory: (story, page) =>
@@ -68,7 +91,9 @@ export const ArtifactReportsSql = Layer.effect(
   Effect.map(SqlClient.SqlClient, (sql) =>
     ArtifactReports.of({
       insert: (report) =>
-        Effect.orDie(sql`INSERT INTO artifact_reports ${sql.insert(T.artifactReports.encode(report))}`),
+        Effect.orDie(
+          deferredWrite(sql`INSERT INTO artifact_reports ${sql.insert(T.artifactReports.encode(report))}`),
+        ),
       listByStory: (story, page) =>
         selectPage(sql, {
           from: sql`artifact_reports`,
@@ -117,7 +142,9 @@ export const AuditLogSql = Layer.effect(
       append: (entries) =>
         entries.length === 0
           ? Effect.void
-          : Effect.orDie(sql`INSERT INTO audit_log ${sql.insert(entries.map(T.auditEntries.encode))}`),
+          : Effect.orDie(
+              deferredWrite(sql`INSERT INTO audit_log ${sql.insert(entries.map(T.auditEntries.encode))}`),
+            ),
       list: (filter, page) => {
         const where = listWhere(filter)
         return selectPage(sql, {
@@ -194,16 +221,18 @@ export const OutboxSql = Layer.effect(
         entries.length === 0
           ? Effect.void
           : Effect.orDie(
-              sql`INSERT INTO outbox ${sql.insert(
-                entries.map((entry) => ({
-                  id: entry.id,
-                  tenant_id: entry.tenant_id,
-                  project_id: entry.project_id,
-                  event_type: entry.event.event,
-                  payload: JSON.stringify(entry.event),
-                  occurred_at: entry.occurred_at,
-                })),
-              )}`,
+              deferredWrite(
+                sql`INSERT INTO outbox ${sql.insert(
+                  entries.map((entry) => ({
+                    id: entry.id,
+                    tenant_id: entry.tenant_id,
+                    project_id: entry.project_id,
+                    event_type: entry.event.event,
+                    payload: JSON.stringify(entry.event),
+                    occurred_at: entry.occurred_at,
+                  })),
+                )}`,
+              ),
             ),
       list: (limit) =>
         Effect.orDie(

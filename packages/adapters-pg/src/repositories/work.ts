@@ -10,8 +10,9 @@ import {
   type StoryDependency,
   type StoryFilter,
 } from "@loopctl/core"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { duplicateAs, optional } from "../rows.js"
+import { deferredWrite } from "../statement-batching.js"
 import { insertInBatches } from "./batches.js"
 import { countOf, pageStatement, pageWindow, selectPage, totalOf } from "./paging.js"
 import { blockedPageRows, blockersByStory, readinessConditions } from "./readiness.js"
@@ -89,6 +90,29 @@ export const EpicsSql = Layer.effect(
         optional(
           Effect.flatMap(Effect.orDie(sql`SELECT * FROM epics WHERE id = ${id} FOR UPDATE`), T.epics.decode),
         ),
+      // The counts are taken after the lock is granted (the subqueries run per locked row), so a
+      // verify that waited for the epic counts the stories its predecessor committed.
+      holdWithTally: (id) =>
+        Effect.flatMap(
+          Effect.orDie(
+            sql`SELECT e.*,
+                  (SELECT count(*) FROM stories s WHERE s.epic_id = e.id) AS tally_total,
+                  (SELECT count(*) FROM stories s WHERE s.epic_id = e.id AND s.verified_status = 'verified')
+                    AS tally_verified
+                FROM epics e WHERE e.id = ${id} FOR UPDATE OF e`,
+          ),
+          (rows) => {
+            const row = rows[0]
+            if (row === undefined) return Effect.succeed(Option.none())
+            const { tally_total, tally_verified, ...epic } = row
+            return Effect.map(T.epics.decode([epic]), (decoded) =>
+              Option.map(Option.fromNullable(decoded[0]), (found) => ({
+                epic: found,
+                tally: { total: Number(tally_total ?? 0), verified: Number(tally_verified ?? 0) },
+              })),
+            )
+          },
+        ),
       listByProject: (project) =>
         Effect.flatMap(
           Effect.orDie(sql`SELECT * FROM epics WHERE project_id = ${project} ORDER BY position, number`),
@@ -143,7 +167,9 @@ export const StoriesSql = Layer.effect(
             ),
       update: (story) =>
         Effect.orDie(
-          sql`UPDATE stories SET ${sql.update(T.stories.encode(story), ["id", "tenant_id"])} WHERE id = ${story.id}`,
+          deferredWrite(
+            sql`UPDATE stories SET ${sql.update(T.stories.encode(story), ["id", "tenant_id"])} WHERE id = ${story.id}`,
+          ),
         ),
       delete: (id) => Effect.orDie(Effect.asVoid(sql`DELETE FROM stories WHERE id = ${id}`)),
       findById: (id) => optional(many(sql`SELECT * FROM stories WHERE id = ${id}`)),

@@ -171,6 +171,26 @@ export const storiesContract: ContractSuite<
           Effect.flatMap(Stories, (repo) => repo.tallyByEpic(unknownEpic)),
         )
         yield* expectEqual(empty, { total: 0, verified: 0 }, "tally of an unknown epic")
+        // Epics.holdWithTally answers the epic and the same tally in one read.
+        const held = yield* within(
+          tenant.id,
+          Effect.flatMap(Epics, (repo) => repo.holdWithTally(epic.id)),
+        )
+        yield* expectEqual(
+          Option.map(held, ({ epic: found, tally: counted }) => ({ id: found.id, counted })),
+          Option.some({ id: epic.id, counted: { total: 3, verified: 1 } }),
+          "holdWithTally of the epic",
+        )
+        yield* expectEqual(
+          Option.isNone(
+            yield* within(
+              tenant.id,
+              Effect.flatMap(Epics, (repo) => repo.holdWithTally(unknownEpic)),
+            ),
+          ),
+          true,
+          "holdWithTally of an unknown epic",
+        )
       }),
     ),
     contractCase(

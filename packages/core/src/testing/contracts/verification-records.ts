@@ -162,6 +162,15 @@ export const verificationResultsContract: ContractSuite<Ports<VerificationResult
           ),
         )
         yield* expectEqual(yield* within(tenant.id, lastIterationOf(story)), 3, "lastIteration")
+        // standingOf answers the same iteration beside the latest review (none here).
+        yield* expectEqual(
+          yield* within(
+            tenant.id,
+            Effect.flatMap(VerificationResults, (repo) => repo.standingOf(story.id)),
+          ),
+          { last_iteration: 3, latest_review_completed_at: null },
+          "standingOf without reviews",
+        )
         yield* expectEqual(
           yield* within(tenant.id, lastIterationOf(neighbour)),
           7,

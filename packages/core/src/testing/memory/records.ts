@@ -49,6 +49,22 @@ export const VerificationResultsMemory = Layer.effect(
         })),
       lastIteration: (story) =>
         Effect.map(ofStory(story), (rows) => Math.max(0, ...rows.map((r) => r.iteration))),
+      standingOf: (story) =>
+        Effect.map(
+          Effect.zip(
+            ofStory(story),
+            db.rows((t) => t.reviewRecords),
+          ),
+          ([results, reviews]) => ({
+            last_iteration: Math.max(0, ...results.map((r) => r.iteration)),
+            latest_review_completed_at: reviews
+              .filter((r) => r.story_id === story)
+              .reduce<(typeof reviews)[number]["completed_at"] | null>(
+                (latest, r) => (latest === null || r.completed_at > latest ? r.completed_at : latest),
+                null,
+              ),
+          }),
+        ),
       listByStory: (story, page) =>
         Effect.map(ofStory(story), (rows) =>
           pageOf(

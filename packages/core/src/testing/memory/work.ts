@@ -173,6 +173,24 @@ export const EpicsMemory = Layer.effect(
       findById: (id) => db.row((t) => t.epics, id),
       // Transactions already run one at a time here, so a plain read holds the epic.
       findForUpdate: (id) => db.row((t) => t.epics, id),
+      holdWithTally: (id) =>
+        Effect.map(
+          Effect.zip(
+            db.row((t) => t.epics, id),
+            db.rows((t) => t.stories),
+          ),
+          ([epic, rows]) =>
+            Option.map(epic, (found) => {
+              const stories = rows.filter((s) => s.epic_id === found.id)
+              return {
+                epic: found,
+                tally: {
+                  total: stories.length,
+                  verified: stories.filter((s) => s.verified_status === "verified").length,
+                },
+              }
+            }),
+        ),
       listByProject: (project) =>
         Effect.map(
           db.rows((t) => t.epics),

@@ -28,6 +28,7 @@ export const EpicsTest = makeTestLayer(Epics, (unstubbed) => ({
   delete: unstubbed.method("delete"),
   findById: unstubbed.method("findById"),
   findForUpdate: unstubbed.method("findForUpdate"),
+  holdWithTally: unstubbed.method("holdWithTally"),
   listByProject: unstubbed.method("listByProject"),
   pageByProject: unstubbed.method("pageByProject"),
   countByProject: unstubbed.method("countByProject"),

@@ -33,6 +33,7 @@ export const ReviewRecordsTest = makeTestLayer(ReviewRecords, (unstubbed) => ({
 export const VerificationResultsTest = makeTestLayer(VerificationResults, (unstubbed) => ({
   insert: unstubbed.method("insert"),
   lastIteration: unstubbed.method("lastIteration"),
+  standingOf: unstubbed.method("standingOf"),
   listByStory: unstubbed.method("listByStory"),
 }))
 

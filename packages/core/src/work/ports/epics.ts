@@ -4,6 +4,7 @@ import type { EpicId, ProjectId } from "../../kernel/domain/ids.js"
 import type { PageRequest, Paged } from "../../kernel/domain/page.js"
 import type { Epic } from "../domain/epic.js"
 import type { EpicFilter } from "../domain/work-filters.js"
+import type { EpicTally } from "./stories.js"
 
 /** The current tenant's epics. */
 export class Epics extends Context.Tag("@loopctl/core/Epics")<
@@ -20,6 +21,14 @@ export class Epics extends Context.Tag("@loopctl/core/Epics")<
      * then decide its completion one after another, each seeing the others' committed results.
      */
     readonly findForUpdate: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
+    /**
+     * Holds the epic as `findForUpdate` does, and counts its stories and its verified ones after
+     * every earlier write of the transaction: what a verify needs to decide the epic's completion,
+     * in one read.
+     */
+    readonly holdWithTally: (
+      id: EpicId,
+    ) => Effect.Effect<Option.Option<{ readonly epic: Epic; readonly tally: EpicTally }>>
     /** Ordered by position, then number. */
     readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
     /** One page of the project's epics, ordered by position, then number. */

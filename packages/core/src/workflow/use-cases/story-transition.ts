@@ -14,6 +14,11 @@ import { ReviewRecord, VerificationResult } from "../domain/verification.js"
 import { ReviewRecords, VerificationResults } from "../ports/verification-records.js"
 import { type Decision, StoryCommand, decide } from "../rules/lifecycle.js"
 
+/** The story's highest recorded iteration, when it is already known. */
+export interface KnownIteration {
+  readonly last_iteration?: number
+}
+
 /** The ports one story transition touches. */
 export type TransitionPorts = Stories | ReviewRecords | VerificationResults | AuditLog | Outbox | Ids
 
@@ -31,7 +36,7 @@ export const loadStoryForUpdate = (id: StoryId) =>
  * result it produced, and records its audit entries and events — all in the caller's unit of
  * work. Nothing is written when `decide` refuses.
  */
-export const applyDecision = (actor: Actor, story: Story, decision: Decision) =>
+export const applyDecision = (actor: Actor, story: Story, decision: Decision, known?: KnownIteration) =>
   Effect.gen(function* () {
     const at = yield* now
     if (decision.changed) yield* Effect.flatMap(Stories, (stories) => stories.update(decision.story))
@@ -51,7 +56,7 @@ export const applyDecision = (actor: Actor, story: Story, decision: Decision) =>
     }
     if (decision.verification !== null) {
       const results = yield* VerificationResults
-      const iteration = (yield* results.lastIteration(story.id)) + 1
+      const iteration = (known?.last_iteration ?? (yield* results.lastIteration(story.id))) + 1
       yield* results.insert(
         new VerificationResult({
           id: yield* freshId(VerificationResultId),
@@ -69,17 +74,27 @@ export const applyDecision = (actor: Actor, story: Story, decision: Decision) =>
     return { review: record }
   })
 
-/** Load → build the command from what was loaded → decide → apply. Runs inside a unit of work. */
+/** A command, with the story's last iteration when reading the command already read it. */
+export interface PreparedCommand extends KnownIteration {
+  readonly command: StoryCommand
+}
+
+/**
+ * Load → build the command from what was loaded → decide → apply. Runs inside a unit of work.
+ * A command built from a read that also answered the story's last iteration passes it on, so
+ * recording the verdict does not read it again.
+ */
 export const transitionStory = <E, R>(
   actor: Actor,
   id: StoryId,
-  commandFor: (story: Story) => Effect.Effect<StoryCommand, E, R>,
+  commandFor: (story: Story) => Effect.Effect<StoryCommand | PreparedCommand, E, R>,
 ) =>
   Effect.gen(function* () {
     const story = yield* loadStoryForUpdate(id)
-    const command = yield* commandFor(story)
-    const decision = yield* decide(story, command, actor, yield* now)
-    const { review } = yield* applyDecision(actor, story, decision)
+    const built = yield* commandFor(story)
+    const prepared: PreparedCommand = "command" in built ? built : { command: built }
+    const decision = yield* decide(story, prepared.command, actor, yield* now)
+    const { review } = yield* applyDecision(actor, story, decision, prepared)
     return { before: story, decision, review }
   })
 

@@ -7,8 +7,7 @@ import { Tenants } from "../../identity/ports/tenants.js"
 import type { StoryId } from "../../kernel/domain/ids.js"
 import type { Story } from "../../work/domain/story.js"
 import { Epics } from "../../work/ports/epics.js"
-import { Stories } from "../../work/ports/stories.js"
-import { ReviewRecords } from "../ports/verification-records.js"
+import { VerificationResults } from "../ports/verification-records.js"
 import {
   type Rejection,
   type VerifyEvidence,
@@ -28,24 +27,25 @@ export const completeEpicIfDone = (actor: Actor, story: Story) =>
   Effect.gen(function* () {
     // Hold the epic first, so verifies of its last stories decide completion one after
     // another and the later one sees the earlier one's committed story.
-    const epic = yield* Effect.flatMap(Epics, (epics) => epics.findForUpdate(story.epic_id))
-    if (Option.isNone(epic)) return
-    const tally = yield* Effect.flatMap(Stories, (stories) => stories.tallyByEpic(story.epic_id))
+    // The count is taken under the lock, with the story's own new state in it.
+    const held = yield* Effect.flatMap(Epics, (epics) => epics.holdWithTally(story.epic_id))
+    if (Option.isNone(held)) return
+    const { epic, tally } = held.value
     if (!epicFullyVerified(tally)) return
     const already = yield* Effect.flatMap(AuditLog, (log) => log.exists("epic", story.epic_id, "completed"))
     if (!epicJustCompleted(tally, already)) return
     const summary = {
-      epic_id: epic.value.id,
-      epic_number: epic.value.number,
-      epic_title: epic.value.title,
-      project_id: epic.value.project_id,
+      epic_id: epic.id,
+      epic_number: epic.number,
+      epic_title: epic.title,
+      project_id: epic.project_id,
       story_count: tally.total,
     }
     yield* recordChange(actor, story.project_id, {
       audit: [
         {
           entity_type: "epic",
-          entity_id: epic.value.id,
+          entity_id: epic.id,
           action: "completed",
           actor: "caller",
           old_state: null,
@@ -59,10 +59,17 @@ export const completeEpicIfDone = (actor: Actor, story: Story) =>
 /** One full verify: the story, its latest review, the decision, the writes, the epic's completion. */
 export const verifyStory = (actor: Actor, id: StoryId, evidence: VerifyEvidence) =>
   Effect.gen(function* () {
+    // The latest review and the last iteration in one read: the verdict needs both.
     const { decision } = yield* transitionStory(actor, id, (story) =>
       Effect.map(
-        Effect.flatMap(ReviewRecords, (reviews) => reviews.latestCompletedAt(story.id)),
-        (reviewedAt) => StoryCommand.Verify({ evidence, latest_review_completed_at: reviewedAt }),
+        Effect.flatMap(VerificationResults, (results) => results.standingOf(story.id)),
+        (standing) => ({
+          command: StoryCommand.Verify({
+            evidence,
+            latest_review_completed_at: standing.latest_review_completed_at,
+          }),
+          last_iteration: standing.last_iteration,
+        }),
       ),
     )
     yield* completeEpicIfDone(actor, decision.story)
