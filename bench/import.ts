@@ -63,7 +63,9 @@ const decoded = <A, I>(schema: Schema.Schema<A, I>, text: string) =>
  * ones from the last stories back while edges are wanted. Earlier stories are picked by two
  * multiplicative hashes, so the graph is neither a chain nor a star.
  */
-export const importDocument = (options: Pick<ImportBenchmarkOptions, "stories" | "epics" | "dependencies">) => {
+export const importDocument = (
+  options: Pick<ImportBenchmarkOptions, "stories" | "epics" | "dependencies">,
+) => {
   const perEpic = Math.max(1, Math.ceil(options.stories / Math.max(1, options.epics)))
   const numbers: Array<string> = []
   const epics: Array<{ number: number; title: string; stories: Array<Record<string, unknown>> }> = []
@@ -120,7 +122,14 @@ const measure = (options: ImportBenchmarkOptions) =>
     const { document } = importDocument(options)
     const bytes = Buffer.byteLength(JSON.stringify(document))
     const started = performance.now()
-    const answer = yield* request(base, "POST", `/api/v1/projects/${projectId}/import`, userKey, document, 201)
+    const answer = yield* request(
+      base,
+      "POST",
+      `/api/v1/projects/${projectId}/import`,
+      userKey,
+      document,
+      201,
+    )
     const seconds = (performance.now() - started) / 1000
     const created = (yield* decoded(ImportBody, answer)).import
     const baselineSeconds = yield* baselineCopy(user.tenant_id, projectId)
@@ -141,7 +150,9 @@ export const runImportBenchmarkOn = (
 ): Effect.Effect<ImportBackendResult, ImportBenchmarkFailed> =>
   withServer(backend, measure(options)).pipe(
     Effect.map((result) => ({ backend: backend.kind, ...result })),
-    Effect.mapError((cause) => new ImportBenchmarkFailed({ message: `${backend.kind}: ${messageOf(cause)}` })),
+    Effect.mapError(
+      (cause) => new ImportBenchmarkFailed({ message: `${backend.kind}: ${messageOf(cause)}` }),
+    ),
   )
 
 /** The benchmark on PGlite, then on Postgres when `databaseUrl` is set. */

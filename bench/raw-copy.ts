@@ -69,4 +69,3 @@ export const baselineCopy = (tenantId: string, projectId: string) =>
       }),
     )
   })
-
