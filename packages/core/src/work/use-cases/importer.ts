@@ -42,15 +42,8 @@ export const loopctlVersion = "0.1.0"
  */
 const decoded = { disableValidation: true } as const
 
-/** Takes the next of `ids`, made beforehand for at most as many entities as the plan has. */
-const taker = <A>(ids: ReadonlyArray<A>) => {
-  let next = 0
-  return (): Effect.Effect<A> => {
-    const id = ids[next]
-    next += 1
-    return id === undefined ? Effect.dieMessage("import: more entities than ids") : Effect.succeed(id)
-  }
-}
+/** Ids are made beforehand, one per planned entity, so a missing one is a defect. */
+const missingId = () => Effect.dieMessage("import: an entity of the plan has no id")
 
 const storyFromPlan = (
   actor: Actor,
@@ -128,11 +121,11 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
     ) =>
       Effect.gen(function* () {
         const at = yield* now
-        const storyEdgeId = taker(yield* freshIds(StoryDependencyId, plan.story_dependencies.length))
-        const epicEdgeId = taker(yield* freshIds(EpicDependencyId, plan.epic_dependencies.length))
+        const storyEdgeIds = yield* freshIds(StoryDependencyId, plan.story_dependencies.length)
+        const epicEdgeIds = yield* freshIds(EpicDependencyId, plan.epic_dependencies.length)
         const storyEdges: Array<StoryDependency> = []
         let already = 0
-        for (const ref of plan.story_dependencies) {
+        for (const [index, ref] of plan.story_dependencies.entries()) {
           const from = storyIds.get(ref.story)
           const to = storyIds.get(ref.depends_on)
           if (from === undefined || to === undefined) continue
@@ -143,7 +136,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
           storyEdges.push(
             new StoryDependency(
               {
-                id: yield* storyEdgeId(),
+                id: storyEdgeIds[index] ?? (yield* missingId()),
                 tenant_id: actor.tenant_id,
                 story_id: from,
                 depends_on_story_id: to,
@@ -154,14 +147,14 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
           )
         }
         const epicEdges: Array<EpicDependency> = []
-        for (const ref of plan.epic_dependencies) {
+        for (const [index, ref] of plan.epic_dependencies.entries()) {
           const from = epicIds.get(ref.epic)
           const to = epicIds.get(ref.depends_on)
           if (from === undefined || to === undefined || existingEpicEdges.has(`${from}>${to}`)) continue
           epicEdges.push(
             new EpicDependency(
               {
-                id: yield* epicEdgeId(),
+                id: epicEdgeIds[index] ?? (yield* missingId()),
                 tenant_id: actor.tenant_id,
                 epic_id: from,
                 depends_on_epic_id: to,
@@ -220,11 +213,11 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
               const at = yield* now
               const epicByNumber = new Map(current.epics.map((e) => [e.number, e]))
               const storyByNumber = new Map<string, Story>(current.stories.map((s) => [s.number, s]))
-              const epicId = taker(yield* freshIds(EpicId, plan.epics.length))
-              const storyId = taker(yield* freshIds(StoryId, plan.stories.length))
+              const epicIds = yield* freshIds(EpicId, plan.epics.length)
+              const storyIds = yield* freshIds(StoryId, plan.stories.length)
               const newEpics: Array<Epic> = []
               let epicsUpdated = 0
-              for (const planned of plan.epics) {
+              for (const [index, planned] of plan.epics.entries()) {
                 const existing = epicByNumber.get(planned.number)
                 if (existing !== undefined) {
                   yield* Effect.flatMap(Epics, (e) =>
@@ -236,7 +229,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                 const { update: _update, ...fields } = planned
                 const made = new Epic(
                   {
-                    id: yield* epicId(),
+                    id: epicIds[index] ?? (yield* missingId()),
                     tenant_id: actor.tenant_id,
                     project_id: projectId,
                     ...fields,
@@ -250,7 +243,7 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
               }
               const newStories: Array<Story> = []
               let storiesUpdated = 0
-              for (const planned of plan.stories) {
+              for (const [index, planned] of plan.stories.entries()) {
                 const existing = storyByNumber.get(planned.number)
                 if (existing !== undefined) {
                   yield* Effect.flatMap(Stories, (s) =>
@@ -261,7 +254,8 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                 }
                 const epic = epicByNumber.get(planned.epic_number)
                 if (epic === undefined) continue
-                const made = storyFromPlan(actor, projectId, epic.id, planned, at, yield* storyId())
+                const id = storyIds[index] ?? (yield* missingId())
+                const made = storyFromPlan(actor, projectId, epic.id, planned, at, id)
                 newStories.push(made)
                 storyByNumber.set(made.number, made)
               }
