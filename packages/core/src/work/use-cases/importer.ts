@@ -111,7 +111,8 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
         return { project: project.value, epics, stories, storyDependencies, epicDependencies }
       })
 
-    const insertEdges = (
+    /** The plan's new edges as entities; the ones the project already has are only counted. */
+    const buildEdges = (
       actor: Actor,
       plan: ImportPlan,
       epicIds: ReadonlyMap<number, EpicId>,
@@ -164,18 +165,25 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
             ),
           )
         }
+        return { storyEdges, epicEdges, already }
+      })
+
+    const insertEdges = (edges: {
+      readonly storyEdges: ReadonlyArray<StoryDependency>
+      readonly epicEdges: ReadonlyArray<EpicDependency>
+    }) =>
+      Effect.gen(function* () {
         const conflict = () => new Conflict({ message: "Conflict" })
-        if (storyEdges.length > 0)
+        if (edges.storyEdges.length > 0)
           yield* Effect.mapError(
-            Effect.flatMap(StoryDependencies, (d) => d.insert(storyEdges)),
+            Effect.flatMap(StoryDependencies, (d) => d.insert(edges.storyEdges)),
             conflict,
           )
-        if (epicEdges.length > 0)
+        if (edges.epicEdges.length > 0)
           yield* Effect.mapError(
-            Effect.flatMap(EpicDependencies, (d) => d.insert(epicEdges)),
+            Effect.flatMap(EpicDependencies, (d) => d.insert(edges.epicEdges)),
             conflict,
           )
-        return { story: storyEdges.length, epic: epicEdges.length, already }
       })
 
     return {
@@ -270,23 +278,39 @@ export class Importer extends Effect.Service<Importer>()("@loopctl/core/Importer
                       newEpics.map((e) => e.number),
                     ),
                 )
-              if (newStories.length > 0)
-                yield* Effect.mapError(
-                  Effect.flatMap(Stories, (s) => s.insert(newStories)),
-                  () =>
-                    concurrentCreateConflict(
-                      "story",
-                      newStories.map((s) => s.number),
-                    ),
-                )
-              const edges = yield* insertEdges(
-                actor,
-                plan,
-                new Map([...epicByNumber].map(([n, e]) => [n, e.id])),
-                new Map([...storyByNumber].map(([n, s]) => [n, s.id])),
-                new Set(current.storyDependencies.map((d) => `${d.story_id}>${d.depends_on_story_id}`)),
-                new Set(current.epicDependencies.map((d) => `${d.epic_id}>${d.depends_on_epic_id}`)),
+              const insertStories =
+                newStories.length === 0
+                  ? Effect.void
+                  : Effect.mapError(
+                      Effect.flatMap(Stories, (s) => s.insert(newStories)),
+                      () =>
+                        concurrentCreateConflict(
+                          "story",
+                          newStories.map((s) => s.number),
+                        ),
+                    )
+              // The edges need only the stories' ids, so they are built while the server writes
+              // the stories; the stories' INSERT is still the only statement in flight.
+              const [, built] = yield* Effect.all(
+                [
+                  insertStories,
+                  buildEdges(
+                    actor,
+                    plan,
+                    new Map([...epicByNumber].map(([n, e]) => [n, e.id])),
+                    new Map([...storyByNumber].map(([n, s]) => [n, s.id])),
+                    new Set(current.storyDependencies.map((d) => `${d.story_id}>${d.depends_on_story_id}`)),
+                    new Set(current.epicDependencies.map((d) => `${d.epic_id}>${d.depends_on_epic_id}`)),
+                  ),
+                ],
+                { concurrency: 2 },
               )
+              yield* insertEdges(built)
+              const edges = {
+                story: built.storyEdges.length,
+                epic: built.epicEdges.length,
+                already: built.already,
+              }
               if (!plan.merge) {
                 const verifiedCount = newStories.filter((s) => s.verified_status === "verified").length
                 const summary = {
