@@ -1,11 +1,12 @@
 /**
  * Runs every benchmark of bench/ one after the other and prints what each measured:
  * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES, BENCH_HTTP_READS and
- * BENCH_HTTP_CLAIMS, BENCH_IMPORT_STORIES, BENCH_READY_READS, BENCH_LOOPS, BENCH_QUEUE_STORIES and BENCH_QUEUE_READS change the sizes; BENCH_ONLY=http runs one benchmark by name).
+ * BENCH_HTTP_CLAIMS, BENCH_IMPORT_STORIES, BENCH_IMPORT_ONE_STORIES/_EPICS/_DEPENDENCIES, BENCH_READY_READS, BENCH_LOOPS, BENCH_QUEUE_STORIES and BENCH_QUEUE_READS change the sizes; BENCH_ONLY=http runs one benchmark by name).
  * A benchmark that fails prints why and makes the exit code 1; the others still run.
  */
 import { Console, Effect, LogLevel, Logger } from "effect"
 import { formatHttpResults, httpBenchmarkOptions, runHttpBenchmark } from "./http.js"
+import { formatImportResults, importBenchmarkOptions, runImportBenchmark } from "./import.js"
 import { formatQueueResults, queueBenchmarkOptions, runQueueBenchmark } from "./queues.js"
 import { formatRoundTrips, roundTripOptions, runRoundTripBenchmark } from "./round-trips.js"
 import { formatStoreResults, runStoreBenchmark, storeBenchmarkOptions } from "./store.js"
@@ -43,6 +44,15 @@ const benchmarks: ReadonlyArray<Benchmark> = [
         message: `invalid configuration: ${String(error)}`,
       }))
       return formatHttpResults(options, yield* runHttpBenchmark(options))
+    }),
+  },
+  {
+    name: "import",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(importBenchmarkOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatImportResults(options, yield* runImportBenchmark(options))
     }),
   },
   {

@@ -52,19 +52,34 @@ export const decodeRows = <A, I>(schema: Schema.Schema<A, I>, shape: RowShape) =
 }
 
 /** Encodes an entity into a row: JSON columns become JSON text. */
-export const encodeRow =
-  <A, I extends Readonly<Record<string, unknown>>>(
-    schema: Schema.Schema<A, I>,
-    jsonColumns: ReadonlyArray<string>,
-  ) =>
-  (value: A): Record<string, unknown> => {
-    const encoded: Record<string, unknown> = { ...Schema.encodeSync(schema)(value) }
+export const encodeRow = <A, I extends Readonly<Record<string, unknown>>>(
+  schema: Schema.Schema<A, I>,
+  jsonColumns: ReadonlyArray<string>,
+) => {
+  // Built once per table, not per row.
+  const encode = Schema.encodeSync(schema)
+  return (value: A): Record<string, unknown> => {
+    const encoded: Record<string, unknown> = { ...encode(value) }
     for (const column of jsonColumns) {
       const json = encoded[column]
       encoded[column] = json === null || json === undefined ? json : JSON.stringify(json)
     }
     return encoded
   }
+}
+
+/**
+ * An entity as a row of a batch sent as one JSON document (`insertAsRecordset`): its own fields,
+ * JSON columns as JSON values. Only for entity schemas whose encoded form is their type (no
+ * transformation between the two: `A extends I` holds, and rows-as-records.test pins each
+ * table's record against `Schema.encodeSync`), so encoding would only re-check values that were
+ * checked when the entity was made — a check that cost more than the insert itself for an
+ * import of 10,000 stories and 20,000 edges.
+ */
+export const recordOf =
+  <A extends I, I extends Readonly<Record<string, unknown>>>(_schema: Schema.Schema<A, I>) =>
+  (value: A): I =>
+    value
 
 /**
  * Turns a unique violation into the port's DuplicateKey; any other database failure is a

@@ -13,16 +13,17 @@ import {
   VerificationResult,
 } from "@loopctl/core"
 import type { Schema } from "effect"
-import { type RowShape, decodeRows, encodeRow } from "../rows.js"
+import { type RowShape, decodeRows, encodeRow, recordOf } from "../rows.js"
 
 /** How each entity maps to its table: the row shape, and the codec both ways. */
-const table = <A, I extends Readonly<Record<string, unknown>>>(
+const table = <A extends I, I extends Readonly<Record<string, unknown>>>(
   schema: Schema.Schema<A, I>,
   shape: RowShape,
   json: ReadonlyArray<string>,
 ) => ({
   decode: decodeRows(schema, shape),
   encode: encodeRow(schema, json),
+  record: recordOf(schema),
 })
 
 const stamps = ["inserted_at", "updated_at"]

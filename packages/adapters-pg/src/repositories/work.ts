@@ -13,7 +13,7 @@ import {
 import { Effect, Layer, Option } from "effect"
 import { duplicateAs, optional } from "../rows.js"
 import { deferredWrite } from "../statement-batching.js"
-import { insertInBatches } from "./batches.js"
+import { insertAsRecordset } from "./batches.js"
 import { countOf, pageStatement, pageWindow, selectPage, totalOf } from "./paging.js"
 import { blockedPageRows, blockersByStory, readinessConditions } from "./readiness.js"
 import * as T from "./shapes.js"
@@ -77,7 +77,7 @@ export const EpicsSql = Layer.effect(
         epics.length === 0
           ? Effect.void
           : duplicateAs(T.duplicate("epic", "number"))(
-              insertInBatches(sql, "epics", epics.map(T.epics.encode)),
+              insertAsRecordset(sql, "epics", epics.map(T.epics.record)),
             ),
       update: (epic) =>
         Effect.orDie(
@@ -163,7 +163,7 @@ export const StoriesSql = Layer.effect(
         stories.length === 0
           ? Effect.void
           : duplicateAs(T.duplicate("story", "number"))(
-              insertInBatches(sql, "stories", stories.map(T.stories.encode)),
+              insertAsRecordset(sql, "stories", stories.map(T.stories.record)),
             ),
       update: (story) =>
         Effect.orDie(
@@ -276,7 +276,7 @@ const edgeRepository = <Edge extends { readonly id: string }>(
     /** The table of the dependent end and the edge column naming it. */
     readonly parent: { readonly table: string; readonly column: string }
     readonly codec: {
-      readonly encode: (edge: Edge) => Record<string, unknown>
+      readonly record: (edge: Edge) => Record<string, unknown>
       readonly decode: (
         rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
       ) => Effect.Effect<ReadonlyArray<Edge>>
@@ -289,7 +289,7 @@ const edgeRepository = <Edge extends { readonly id: string }>(
       edges.length === 0
         ? Effect.void
         : duplicateAs(T.duplicate(edge.entity, "pair"))(
-            insertInBatches(sql, edge.table, edges.map(edge.codec.encode)),
+            insertAsRecordset(sql, edge.table, edges.map(edge.codec.record)),
           ),
     delete: (id: string) =>
       Effect.orDie(

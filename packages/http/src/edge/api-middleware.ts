@@ -3,7 +3,7 @@ import { NotFound } from "@loopctl/core"
 import { Cause, Effect, type Layer, Option } from "effect"
 import { errorResponse } from "./error-response.js"
 import { answerFailure } from "./failures.js"
-import { closeConnection, maxBodyBytes, normalizeBody } from "./request-body.js"
+import { bodyLimitOf, closeConnection, normalizeBody } from "./request-body.js"
 import { refuseUnstorableQuery } from "./request-query.js"
 import { allowedMethods, isRoutableMethod, methodNotAllowed, methodTable } from "./unsupported-method.js"
 
@@ -46,7 +46,7 @@ export const ApiMiddlewareLive: Layer.Layer<never, never, HttpApi.Api> = HttpApi
               app.pipe(
                 Effect.provideService(HttpServerRequest.HttpServerRequest, normalized),
                 // Form bodies are read by the endpoint itself; the same limit applies to them.
-                HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
+                HttpServerRequest.withMaxBodySize(Option.some(bodyLimitOf(request))),
               ),
           },
         )

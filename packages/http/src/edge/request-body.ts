@@ -6,7 +6,8 @@ import { Effect, Option } from "effect"
 
 /**
  * How request bodies are read, before any route sees them:
- * - more than {@link maxBodyBytes} → 413, judged from `Content-Length` when given, else while reading;
+ * - more than {@link bodyLimitOf} allows (2 MB; 16 MB for an import) → 413, judged from
+ *   `Content-Length` when given, else while reading;
  * - JSON (or no content type): an empty body reads as `{}` (D20), anything else must parse and
  *   nest at most {@link maxNestingDepth} levels deep → 400, and hold no text a database cannot
  *   store (a NUL, an unpaired surrogate) in any string or key → 422 naming its path (D25);
@@ -14,8 +15,22 @@ import { Effect, Option } from "effect"
  * - any other content type is ignored and reads as `{}`, as the original server did.
  */
 
-/** The largest body accepted, in bytes. */
+/** The largest body accepted, in bytes, except by the import endpoint. */
 export const maxBodyBytes = 2_000_000
+
+/**
+ * The largest import document accepted, in bytes. A 10,000-story breakdown with 20,000
+ * dependencies is about 2.8 MB before any description; an import is the one request meant to
+ * carry a whole project, so it alone gets room for long texts.
+ */
+export const maxImportBodyBytes = 16_000_000
+
+/** `POST /api/v1/projects/:id/import`, with or without a query string. */
+const importPath = /^\/api\/v1\/projects\/[^/?]+\/import(?:\?|$)/
+
+/** The largest body `request` may carry: {@link maxImportBodyBytes} for an import, else {@link maxBodyBytes}. */
+export const bodyLimitOf = (request: HttpServerRequest.HttpServerRequest): number =>
+  request.method === "POST" && importPath.test(request.url) ? maxImportBodyBytes : maxBodyBytes
 
 /** Sent with a 413 so the client's remaining upload does not linger on the connection. */
 export const closeConnection = { connection: "close" } as const
@@ -140,15 +155,16 @@ export const normalizeBody = (
 ): Effect.Effect<HttpServerRequest.HttpServerRequest, BadRequest | PayloadTooLarge | ValidationFailed> =>
   Effect.gen(function* () {
     if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return request
+    const limit = bodyLimitOf(request)
     const declared = Number(request.headers["content-length"] ?? "0")
-    if (Number.isFinite(declared) && declared > maxBodyBytes) return yield* Effect.fail(tooLarge())
+    if (Number.isFinite(declared) && declared > limit) return yield* Effect.fail(tooLarge())
     switch (bodyKind(request.headers["content-type"])) {
       case "form":
         return request
       case "ignored":
         return withJsonBody(request, "{}")
       case "json": {
-        const body = yield* readAtMost(NodeHttpServerRequest.toIncomingMessage(request), maxBodyBytes)
+        const body = yield* readAtMost(NodeHttpServerRequest.toIncomingMessage(request), limit)
         if (Option.isNone(body)) return yield* Effect.fail(tooLarge())
         if (body.value.trim() === "") return withJsonBody(request, "{}")
         const parsed = parseJson(body.value)

@@ -249,6 +249,29 @@ for (const { name, database } of backends) {
         }),
       )
 
+      it.effect(
+        "an import alone may carry up to 16,000,000 bytes; over that it is the same 413 envelope",
+        () =>
+          Effect.gen(function* () {
+            const post = (path: string, body: string) =>
+              send(path, { method: "POST", headers: { "content-type": "application/json" }, body })
+            const project = "/api/v1/projects/00000000-0000-4000-8000-000000000000"
+            // Read by the edge, then refused by the route for want of a key: not a 413.
+            const big = JSON.stringify({ epics: [], filler: "x".repeat(3_000_000) })
+            const accepted = yield* post(`${project}/import?merge=true`, big)
+            expect(accepted.status).toBe(401)
+            // The same body anywhere else, even beside the import, keeps the 2,000,000-byte limit.
+            for (const path of [`${project}/export`, `${project}/import/more`, "/api/v1/projects"]) {
+              const refused = yield* post(path, big)
+              expect(refused.status).toBe(413)
+              expect(refused.body).toEqual(envelope(413, "Request Entity Too Large"))
+            }
+            const huge = yield* post(`${project}/import`, JSON.stringify("x".repeat(16_000_000)))
+            expect(huge.status).toBe(413)
+            expect(huge.body).toEqual(envelope(413, "Request Entity Too Large"))
+          }),
+      )
+
       it.effect("a body of exactly the limit is read", () =>
         Effect.gen(function* () {
           const body = JSON.stringify("x".repeat(2_000_000 - 2))

@@ -76,20 +76,26 @@ export type NewStoryFields = Pick<
   | "metadata"
 >
 
-/** A story as it enters the breakdown: pending, unverified, unassigned, created at `at`. */
-export const newStory = (fields: NewStoryFields, at: Timestamp): Story =>
-  new Story({
-    ...fields,
-    agent_status: "pending",
-    verified_status: "unverified",
-    assigned_agent_id: null,
-    claimed_by_agent_ids: [],
-    reported_by_agent_id: null,
-    assigned_at: null,
-    reported_done_at: null,
-    verified_at: null,
-    rejected_at: null,
-    rejection_reason: null,
-    inserted_at: at,
-    updated_at: at,
-  })
+/**
+ * A story as it enters the breakdown: pending, unverified, unassigned, created at `at`.
+ * `options` are the class's own (an import whose fields are already decoded skips re-checking).
+ */
+export const newStory = (fields: NewStoryFields, at: Timestamp, options?: Schema.MakeOptions): Story =>
+  new Story(
+    {
+      ...fields,
+      agent_status: "pending",
+      verified_status: "unverified",
+      assigned_agent_id: null,
+      claimed_by_agent_ids: [],
+      reported_by_agent_id: null,
+      assigned_at: null,
+      reported_done_at: null,
+      verified_at: null,
+      rejected_at: null,
+      rejection_reason: null,
+      inserted_at: at,
+      updated_at: at,
+    },
+    options,
+  )

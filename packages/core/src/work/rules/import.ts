@@ -410,13 +410,14 @@ const checkShapes = (
     if (!Array.isArray(rawStories)) return fail(`${path}.stories`, "must be an array")
     const stories: Array<Fields> = []
     for (const [storyIndex, story] of rawStories.entries()) {
-      const storyPath = `${path}.stories[${storyIndex}]`
-      if (!isJsonObject(story)) return fail(storyPath, "must be an object")
-      if (isNil(story.number)) return fail(`${storyPath}.number`, "is required")
-      if (isBlank(story.title)) return fail(`${storyPath}.title`, "can't be blank")
+      // Paths are spelled only for a failure: an import may hold 20,000 stories.
+      const storyPath = () => `${path}.stories[${storyIndex}]`
+      if (!isJsonObject(story)) return fail(storyPath(), "must be an object")
+      if (isNil(story.number)) return fail(`${storyPath()}.number`, "is required")
+      if (isBlank(story.title)) return fail(`${storyPath()}.title`, "can't be blank")
       const criteria = story.acceptance_criteria
       if (!isNil(criteria) && !(Array.isArray(criteria) && criteria.every(isJsonObject))) {
-        const criteriaPath = `${storyPath}.acceptance_criteria`
+        const criteriaPath = `${storyPath()}.acceptance_criteria`
         return fail(criteriaPath, criteriaProblem, `${criteriaPath} ${criteriaProblem}`)
       }
       stories.push(story)
@@ -476,15 +477,20 @@ const checkDuplicates = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void
     }
     epicSeen.set(epic.number, epic.index)
   }
-  const storySeen = new Map<unknown, string>()
+  const numberPath = (epic: NumberedEpic, story: NumberedStory) =>
+    `epics[${epic.index}].stories[${story.index}].number`
+  const storySeen = new Map<unknown, { readonly epic: NumberedEpic; readonly story: NumberedStory }>()
   for (const epic of epics) {
     for (const story of epic.stories) {
-      const path = `epics[${epic.index}].stories[${story.index}].number`
       const first = storySeen.get(story.number)
       if (first !== undefined) {
-        return fail(path, `is a duplicate of ${first}`, `Duplicate story number: ${display(story.number)}`)
+        return fail(
+          numberPath(epic, story),
+          `is a duplicate of ${numberPath(first.epic, first.story)}`,
+          `Duplicate story number: ${display(story.number)}`,
+        )
       }
-      storySeen.set(story.number, path)
+      storySeen.set(story.number, { epic, story })
     }
   }
   return Either.void
@@ -493,8 +499,6 @@ const checkDuplicates = (epics: ReadonlyArray<NumberedEpic>): Either.Either<void
 // ---------------------------------------------------------------------------------------------
 // Step 8: field rules (the original's changesets), then dependencies
 // ---------------------------------------------------------------------------------------------
-
-const invalid = "is invalid"
 
 /** An integer sent as text (`"3"`) is read as the integer, as the original's casts did. */
 const integerText = (value: unknown): unknown =>
@@ -579,16 +583,6 @@ const planStory = (
 const criteriaOf = (value: unknown): ReadonlyArray<JsonObject> =>
   Array.isArray(value) ? value.filter(isJsonObject).map(normaliseCriterion) : []
 
-/** One end of a dependency: the first of the key and its alias that is present, or a 422. */
-const endOf = (item: Fields, path: string, keys: readonly [string, string]) => {
-  const [key, alias] = keys
-  const chosen = isNil(item[key]) && !isNil(item[alias]) ? alias : key
-  const value = item[chosen]
-  return isNil(value)
-    ? Either.left(failure(`${path}.${chosen}`, "is required"))
-    : Either.right({ value, chosen })
-}
-
 interface DependencyKind<N extends string | number> {
   /** `story` or `epic`, as the messages name it. */
   readonly noun: string
@@ -610,23 +604,24 @@ const planDependencies = <N extends string | number>(
 ): Either.Either<ReadonlyArray<readonly [N, N]>, ValidationFailed> => {
   const edges: Array<readonly [N, N]> = []
   for (const [index, item] of items.entries()) {
-    const path = `${kind.list}[${index}]`
-    if (!isJsonObject(item)) return fail(path, "must be an object")
-    const ends: Array<N> = []
-    for (const keys of [kind.dependentKeys, kind.prerequisiteKeys]) {
-      const end = endOf(item, path, keys)
-      if (Either.isLeft(end)) return Either.left(end.left)
-      const { value, chosen } = end.right
+    // Spelled only for a failure: an import may hold tens of thousands of edges.
+    const path = () => `${kind.list}[${index}]`
+    if (!isJsonObject(item)) return fail(path(), "must be an object")
+    const end = (keys: readonly [string, string]): Either.Either<N, ValidationFailed> => {
+      const [key, alias] = keys
+      const chosen = isNil(item[key]) && !isNil(item[alias]) ? alias : key
+      const value = item[chosen]
+      if (isNil(value)) return fail(`${path()}.${chosen}`, "is required")
       const number = kind.resolve(value)
-      if (number === undefined) {
-        const problem = `${kind.noun} '${display(value)}' not found in import`
-        return fail(`${path}.${chosen}`, problem, `Unresolved dependency reference: ${problem}`)
-      }
-      ends.push(number)
+      if (number !== undefined) return Either.right(number)
+      const problem = `${kind.noun} '${display(value)}' not found in import`
+      return fail(`${path()}.${chosen}`, problem, `Unresolved dependency reference: ${problem}`)
     }
-    const [from, to] = ends
-    if (from === undefined || to === undefined) return fail(path, invalid)
-    edges.push([from, to])
+    const from = end(kind.dependentKeys)
+    if (Either.isLeft(from)) return Either.left(from.left)
+    const to = end(kind.prerequisiteKeys)
+    if (Either.isLeft(to)) return Either.left(to.left)
+    edges.push([from.right, to.right])
   }
   const cycle = findImportCycle([...existing, ...edges])
   if (Option.isSome(cycle)) {
@@ -713,11 +708,20 @@ export const validateImport = (
       if (Option.isSome(conflict)) return yield* Either.left(conflict.value)
     }
 
+    // Plain loops, not a generator step per entity: an import may hold 20,000 stories.
     const epics: Array<PlannedEpic> = []
-    for (const epic of numbered) epics.push(yield* planEpic(epic))
+    for (const epic of numbered) {
+      const planned = planEpic(epic)
+      if (Either.isLeft(planned)) return yield* Either.left(planned.left)
+      epics.push(planned.right)
+    }
     const stories: Array<PlannedStory> = []
     for (const epic of numbered) {
-      for (const story of epic.stories) stories.push(yield* planStory(epic, story, merge))
+      for (const story of epic.stories) {
+        const planned = planStory(epic, story, merge)
+        if (Either.isLeft(planned)) return yield* Either.left(planned.left)
+        stories.push(planned.right)
+      }
     }
 
     const storyNumbers = new Map<string, StoryNumber>(stories.map((story) => [story.number, story.number]))

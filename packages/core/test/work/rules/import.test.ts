@@ -98,18 +98,18 @@ describe("validateImport — the messages of §5.2, in order", () => {
     expect(planOf({ epics: epics.slice(0, 500) }).epics).toHaveLength(500)
   })
 
-  it("payload exceeds maximum of 5000 total stories", () => {
+  it("payload exceeds maximum of 20000 total stories", () => {
     const stories = (major: number, count: number) =>
       Array.from({ length: count }, (_, i) => story(`${major}.${i}`))
     expectRejection(
-      { epics: [epic(1, stories(1, 2500)), epic(2, stories(2, 2501))] },
-      "payload exceeds maximum of 5000 total stories",
+      { epics: [epic(1, stories(1, 10_000)), epic(2, stories(2, 10_001))] },
+      "payload exceeds maximum of 20000 total stories",
       "epics",
-      "exceeds maximum of 5000 total stories",
+      "exceeds maximum of 20000 total stories",
     )
-    expect(planOf({ epics: [epic(1, stories(1, 2500)), epic(2, stories(2, 2500))] }).stories).toHaveLength(
-      5000,
-    )
+    expect(
+      planOf({ epics: [epic(1, stories(1, 10_000)), epic(2, stories(2, 10_000))] }).stories,
+    ).toHaveLength(20_000)
   })
 
   it("epics[i]: must be an object", () => {
