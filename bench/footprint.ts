@@ -7,7 +7,9 @@
  * Each database is started once first, untimed for the ratios (it creates the schema; on PGlite
  * it also runs initdb), then `starts` more times on that existing data: the figures are the
  * medians of those, as a user restarting the server sees them. Run `pnpm build` before, since
- * the entry is compiled JavaScript (`packages/http/dist/main/main.js`, what `pnpm start` runs).
+ * the entry is compiled JavaScript: by default the bundle `pnpm start` runs
+ * (`packages/http/dist/bundle/main.js`, see scripts/bundle-server.mjs); `BENCH_SERVER_ENTRY`
+ * names another, e.g. `packages/http/dist/main/main.js`, the unbundled output of tsc.
  */
 import { existsSync } from "node:fs"
 import { join } from "node:path"
@@ -20,7 +22,7 @@ import { freshDatabase, temporaryDirectory } from "./databases.js"
 export const repositoryRoot = fileURLToPath(new URL("..", import.meta.url))
 
 /** What `pnpm start` runs after building. */
-export const compiledEntry = "packages/http/dist/main/main.js"
+export const compiledEntry = "packages/http/dist/bundle/main.js"
 
 export interface FootprintOptions {
   /** The server's entry file, relative to the repository root. */
