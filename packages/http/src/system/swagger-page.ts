@@ -1,6 +1,7 @@
 import {
   type HttpApi,
   type HttpApiGroup,
+  HttpApiSwagger,
   HttpLayerRouter,
   HttpServerRequest,
   HttpServerResponse,
@@ -9,7 +10,7 @@ import { Effect, type Scope } from "effect"
 import { htmlPage } from "../edge/html-page.js"
 
 /**
- * The Swagger UI page of `api`, rendered once (on its first request, see system.ts). The platform's Swagger module only mounts the page
+ * The Swagger UI page of `api`, rendered once. The platform's Swagger module only mounts the page
  * on a router of its own; rendering it here lets `GET /swaggerui` be an ordinary endpoint of the
  * API (listed in `/routes` and in the OpenAPI document) that serves the same page, with the
  * headers of every HTML page (D29). Swagger UI comes inline in the page (script, stylesheet and
@@ -20,9 +21,6 @@ export const swaggerPage = <Id extends string, Groups extends HttpApiGroup.HttpA
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, Scope.Scope> =>
   Effect.gen(function* () {
     const path = "/swaggerui"
-    // Swagger UI is a multi-megabyte string; imported here, the server's bundle keeps it in a
-    // chunk of its own that is read on the first request for the page, not at start-up.
-    const HttpApiSwagger = yield* Effect.promise(() => import("@effect/platform/HttpApiSwagger"))
     const render = yield* HttpLayerRouter.toHttpEffect(HttpApiSwagger.layerHttpLayerRouter({ api, path }))
     const request = HttpServerRequest.fromWeb(new Request(`http://localhost${path}`))
     const rendered = yield* Effect.provideService(render, HttpServerRequest.HttpServerRequest, request)
