@@ -1,10 +1,14 @@
 /**
  * Runs every benchmark of bench/ one after the other and prints what each measured:
  * `pnpm bench` (set DATABASE_URL to include real Postgres; BENCH_STORIES, BENCH_HTTP_READS and
- * BENCH_HTTP_CLAIMS, BENCH_IMPORT_STORIES, BENCH_IMPORT_ONE_STORIES/_EPICS/_DEPENDENCIES, BENCH_READY_READS, BENCH_LOOPS, BENCH_QUEUE_STORIES and BENCH_QUEUE_READS change the sizes; BENCH_ONLY=http runs one benchmark by name).
+ * BENCH_HTTP_CLAIMS, BENCH_IMPORT_STORIES, BENCH_IMPORT_ONE_STORIES/_EPICS/_DEPENDENCIES, BENCH_READY_READS, BENCH_LOOPS,
+ * BENCH_QUEUE_STORIES, BENCH_QUEUE_READS and BENCH_FOOTPRINT_STARTS change the sizes;
+ * BENCH_ONLY=http runs one benchmark by name). The footprint benchmark starts the compiled server,
+ * so run `pnpm build` first.
  * A benchmark that fails prints why and makes the exit code 1; the others still run.
  */
 import { Console, Effect, LogLevel, Logger } from "effect"
+import { footprintOptions, formatFootprintResults, runFootprintBenchmark } from "./footprint.js"
 import { formatHttpResults, httpBenchmarkOptions, runHttpBenchmark } from "./http.js"
 import { formatImportResults, importBenchmarkOptions, runImportBenchmark } from "./import.js"
 import { formatQueueResults, queueBenchmarkOptions, runQueueBenchmark } from "./queues.js"
@@ -62,6 +66,15 @@ const benchmarks: ReadonlyArray<Benchmark> = [
         message: `invalid configuration: ${String(error)}`,
       }))
       return formatQueueResults(options, yield* runQueueBenchmark(options))
+    }),
+  },
+  {
+    name: "footprint",
+    run: Effect.gen(function* () {
+      const options = yield* Effect.mapError(footprintOptions, (error) => ({
+        message: `invalid configuration: ${String(error)}`,
+      }))
+      return formatFootprintResults(options, yield* runFootprintBenchmark(options))
     }),
   },
   {

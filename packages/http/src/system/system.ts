@@ -29,18 +29,25 @@ const health = Effect.gen(function* () {
     : yield* Effect.fail(new HealthDegraded({ status: "degraded", version, checks }))
 })
 
-/** The handlers of the `system` group. The route list, OpenAPI document and Swagger page are built once. */
+/**
+ * The handlers of the `system` group. The route list, OpenAPI document and Swagger page are built
+ * once, the last two on their first request: together they took about a third of the start-up
+ * time and kept a large document in memory that an agent fleet never asks for.
+ */
 export const SystemLive = HttpApiBuilder.group(LoopctlApi, "system", (handlers) =>
   Effect.gen(function* () {
     const routes = routeEntries(routeRules(LoopctlApi))
-    const openApi = HttpServerResponse.unsafeJson(OpenApi.fromApi(LoopctlApi))
-    const swagger = yield* Effect.orDie(swaggerPage(LoopctlApi))
+    const openApi = yield* Effect.cached(
+      Effect.sync(() => HttpServerResponse.unsafeJson(OpenApi.fromApi(LoopctlApi))),
+    )
+    // The page is rendered whole, so the router scope it is rendered in can close at once.
+    const swagger = yield* Effect.cached(Effect.orDie(Effect.scoped(swaggerPage(LoopctlApi))))
     return handlers
       .handle("health", () => health)
       .handle("root", () => Effect.succeed(HttpServerResponse.redirect("/api/v1/", { status: 302 })))
       .handle("discovery", () => Effect.succeed(discovery))
       .handle("routes", () => Effect.succeed({ routes, count: routes.length }))
-      .handle("openapi", () => Effect.succeed(openApi))
-      .handle("swaggerUi", () => Effect.succeed(swagger))
+      .handle("openapi", () => openApi)
+      .handle("swaggerUi", () => swagger)
   }),
 )
