@@ -282,7 +282,7 @@ export class BatchingConnection implements Connection {
 const isRow = (value: unknown): value is object => typeof value === "object" && value !== null
 
 /**
- * Runs a write whose result nobody reads. In a batching transaction it is held back and sent with
+ * Runs a write (or a row lock) whose result nobody reads. In a batching transaction it is held back and sent with
  * the next statement or the COMMIT, so it costs no round trip of its own; elsewhere it runs now.
  * A failure of a held write fails the statement it travels with (or the COMMIT), and the whole
  * transaction with it, so it must be a write that is expected not to fail.

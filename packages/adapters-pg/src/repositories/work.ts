@@ -90,25 +90,33 @@ export const EpicsSql = Layer.effect(
         optional(
           Effect.flatMap(Effect.orDie(sql`SELECT * FROM epics WHERE id = ${id} FOR UPDATE`), T.epics.decode),
         ),
-      // The counts are taken after the lock is granted (the subqueries run per locked row), so a
-      // verify that waited for the epic counts the stories its predecessor committed.
+      // The lock is its own statement, sent in front of the read in the same round trip: in READ
+      // COMMITTED each statement takes a new snapshot, so a verify that waited for the epic counts
+      // the stories its predecessor committed (one statement locking and counting would count
+      // from the snapshot it took before waiting).
       holdWithTally: (id) =>
         Effect.flatMap(
           Effect.orDie(
-            sql`SELECT e.*,
+            Effect.zipRight(
+              deferredWrite(sql`SELECT 1 FROM epics WHERE id = ${id} FOR UPDATE`),
+              sql`SELECT e.*,
                   (SELECT count(*) FROM stories s WHERE s.epic_id = e.id) AS tally_total,
                   (SELECT count(*) FROM stories s WHERE s.epic_id = e.id AND s.verified_status = 'verified')
-                    AS tally_verified
-                FROM epics e WHERE e.id = ${id} FOR UPDATE OF e`,
+                    AS tally_verified,
+                  EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_type = 'epic' AND a.entity_id = e.id
+                    AND a.action = 'completed') AS completion_recorded
+                FROM epics e WHERE e.id = ${id}`,
+            ),
           ),
           (rows) => {
             const row = rows[0]
             if (row === undefined) return Effect.succeed(Option.none())
-            const { tally_total, tally_verified, ...epic } = row
+            const { tally_total, tally_verified, completion_recorded, ...epic } = row
             return Effect.map(T.epics.decode([epic]), (decoded) =>
               Option.map(Option.fromNullable(decoded[0]), (found) => ({
                 epic: found,
                 tally: { total: Number(tally_total ?? 0), verified: Number(tally_verified ?? 0) },
+                completion_recorded: completion_recorded === true,
               })),
             )
           },

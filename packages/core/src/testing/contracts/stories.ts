@@ -177,8 +177,12 @@ export const storiesContract: ContractSuite<
           Effect.flatMap(Epics, (repo) => repo.holdWithTally(epic.id)),
         )
         yield* expectEqual(
-          Option.map(held, ({ epic: found, tally: counted }) => ({ id: found.id, counted })),
-          Option.some({ id: epic.id, counted: { total: 3, verified: 1 } }),
+          Option.map(held, ({ epic: found, tally: counted, completion_recorded }) => ({
+            id: found.id,
+            counted,
+            completion_recorded,
+          })),
+          Option.some({ id: epic.id, counted: { total: 3, verified: 1 }, completion_recorded: false }),
           "holdWithTally of the epic",
         )
         yield* expectEqual(

@@ -175,11 +175,14 @@ export const EpicsMemory = Layer.effect(
       findForUpdate: (id) => db.row((t) => t.epics, id),
       holdWithTally: (id) =>
         Effect.map(
-          Effect.zip(
+          Effect.all([
             db.row((t) => t.epics, id),
             db.rows((t) => t.stories),
-          ),
-          ([epic, rows]) =>
+            Effect.flatMap(db.tenant, (tenant) =>
+              db.read((t) => t.audit.filter((entry) => Option.contains(tenant, entry.tenant_id))),
+            ),
+          ]),
+          ([epic, rows, audit]) =>
             Option.map(epic, (found) => {
               const stories = rows.filter((s) => s.epic_id === found.id)
               return {
@@ -188,6 +191,9 @@ export const EpicsMemory = Layer.effect(
                   total: stories.length,
                   verified: stories.filter((s) => s.verified_status === "verified").length,
                 },
+                completion_recorded: audit.some(
+                  (e) => e.entity_type === "epic" && e.entity_id === found.id && e.action === "completed",
+                ),
               }
             }),
         ),

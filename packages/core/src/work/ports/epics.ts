@@ -6,6 +6,14 @@ import type { Epic } from "../domain/epic.js"
 import type { EpicFilter } from "../domain/work-filters.js"
 import type { EpicTally } from "./stories.js"
 
+/** An epic held for its completion check: see `Epics.holdWithTally`. */
+export interface EpicStanding {
+  readonly epic: Epic
+  readonly tally: EpicTally
+  /** Whether an `epic` `completed` audit entry exists already. */
+  readonly completion_recorded: boolean
+}
+
 /** The current tenant's epics. */
 export class Epics extends Context.Tag("@loopctl/core/Epics")<
   Epics,
@@ -22,13 +30,11 @@ export class Epics extends Context.Tag("@loopctl/core/Epics")<
      */
     readonly findForUpdate: (id: EpicId) => Effect.Effect<Option.Option<Epic>>
     /**
-     * Holds the epic as `findForUpdate` does, and counts its stories and its verified ones after
-     * every earlier write of the transaction: what a verify needs to decide the epic's completion,
-     * in one read.
+     * Holds the epic as `findForUpdate` does, counts its stories and its verified ones after
+     * every earlier write of the transaction, and says whether its completion is already in the
+     * audit trail: what a verify needs to decide the epic's completion, in one read.
      */
-    readonly holdWithTally: (
-      id: EpicId,
-    ) => Effect.Effect<Option.Option<{ readonly epic: Epic; readonly tally: EpicTally }>>
+    readonly holdWithTally: (id: EpicId) => Effect.Effect<Option.Option<EpicStanding>>
     /** Ordered by position, then number. */
     readonly listByProject: (project: ProjectId) => Effect.Effect<ReadonlyArray<Epic>>
     /** One page of the project's epics, ordered by position, then number. */

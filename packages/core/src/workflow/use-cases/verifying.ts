@@ -1,5 +1,4 @@
 import { Effect, Option } from "effect"
-import { AuditLog } from "../../audit/ports/audit-log.js"
 import { recordChange } from "../../audit/use-cases/recording.js"
 import type { Actor } from "../../identity/domain/actor.js"
 import { tenantSettings } from "../../identity/domain/tenant.js"
@@ -8,12 +7,7 @@ import type { StoryId } from "../../kernel/domain/ids.js"
 import type { Story } from "../../work/domain/story.js"
 import { Epics } from "../../work/ports/epics.js"
 import { VerificationResults } from "../ports/verification-records.js"
-import {
-  type Rejection,
-  type VerifyEvidence,
-  epicFullyVerified,
-  epicJustCompleted,
-} from "../rules/evidence.js"
+import { type Rejection, type VerifyEvidence, epicJustCompleted } from "../rules/evidence.js"
 import { StoryCommand } from "../rules/lifecycle.js"
 import { transitionStory } from "./story-transition.js"
 
@@ -30,10 +24,8 @@ export const completeEpicIfDone = (actor: Actor, story: Story) =>
     // The count is taken under the lock, with the story's own new state in it.
     const held = yield* Effect.flatMap(Epics, (epics) => epics.holdWithTally(story.epic_id))
     if (Option.isNone(held)) return
-    const { epic, tally } = held.value
-    if (!epicFullyVerified(tally)) return
-    const already = yield* Effect.flatMap(AuditLog, (log) => log.exists("epic", story.epic_id, "completed"))
-    if (!epicJustCompleted(tally, already)) return
+    const { epic, tally, completion_recorded } = held.value
+    if (!epicJustCompleted(tally, completion_recorded)) return
     const summary = {
       epic_id: epic.id,
       epic_number: epic.number,
