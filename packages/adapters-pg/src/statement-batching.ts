@@ -143,13 +143,18 @@ export const inlineParameters = (sql: string, params: ReadonlyArray<unknown>): s
   return out
 }
 
+type Row = Readonly<Record<string, unknown>>
+
+const isRow = (value: unknown): value is Row =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
 /**
- * The rows of the last statement of a multi-statement simple query. The pg driver answers one row
- * array per statement; the PGlite client answers the last statement's rows only.
+ * The rows of the last statement of a multi-statement simple query: the pg driver answers one
+ * row array per statement, the PGlite client only the last statement's rows.
  */
-const lastStatementRows = (result: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
-  const last = result.at(-1)
-  return Array.isArray(last) && result.every(Array.isArray) ? last : result
+export const lastStatementRows = (result: ReadonlyArray<unknown>): ReadonlyArray<Row> => {
+  const last = result.every(Array.isArray) ? result.at(-1) : result
+  return Array.isArray(last) ? last.filter(isRow) : []
 }
 
 /**
@@ -208,7 +213,7 @@ export class BatchingConnection implements Connection {
     this.sent = true
     return Effect.map(this.connection.executeUnprepared(text, [], undefined), (result) => {
       const rows = lastStatementRows(result)
-      return transformRows === undefined ? rows : transformRows(rows.filter(isRow))
+      return transformRows === undefined ? rows : transformRows(rows)
     })
   }
 
@@ -278,8 +283,6 @@ export class BatchingConnection implements Connection {
     return Stream.unwrap(Effect.as(this.flush(), this.connection.executeStream(sql, params, transformRows)))
   }
 }
-
-const isRow = (value: unknown): value is object => typeof value === "object" && value !== null
 
 /**
  * Runs a write (or a row lock) whose result nobody reads. In a batching transaction it is held back and sent with

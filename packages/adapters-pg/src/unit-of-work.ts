@@ -5,7 +5,7 @@ import { type TenantId, Unavailable, UnitOfWork } from "@loopctl/core"
 import { Cause, Chunk, Context, Effect, Scope as EffectScope, FiberRef, Layer, Option } from "effect"
 import { appRole } from "./guard.js"
 import { isConnectionLost, isTransactionConflict } from "./sql-errors.js"
-import { BatchingConnection } from "./statement-batching.js"
+import { BatchingConnection, lastStatementRows } from "./statement-batching.js"
 
 /**
  * Transactions and the database scope they run in.
@@ -150,20 +150,6 @@ export const sqlLiteral = (text: string): string =>
   text.includes("\\")
     ? ` E'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`
     : `'${text.replaceAll("'", "''")}'`
-
-type Row = Readonly<Record<string, unknown>>
-
-const isRow = (value: unknown): value is Row =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/**
- * The rows of the last statement of a multi-statement simple query: the pg driver answers one
- * row array per statement, the PGlite client only the last statement's rows.
- */
-const lastStatementRows = (result: ReadonlyArray<unknown>): ReadonlyArray<Row> => {
-  const last = result.every(Array.isArray) ? result.at(-1) : result
-  return Array.isArray(last) ? last.filter(isRow) : []
-}
 
 /**
  * `use` on the transaction's connection, which this module acquired as a batching one (the
