@@ -9,7 +9,7 @@ import type { AgentStatus, VerifiedStatus } from "./status.js"
  * contract's; what the lists serve for a decoded query (defaults, clamps) is `rules/story-query`.
  */
 
-/** The status filters of a story list; absent: any status. */
+/** The status filters of a story list; a filter left out lets every status through. */
 export interface StoryStatusQuery {
   readonly agent_status?: AgentStatus | undefined
   readonly verified_status?: VerifiedStatus | undefined
